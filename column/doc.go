@@ -1,0 +1,3 @@
+// Package column holds the in-memory columnar representation shared by
+// storage, ingest, the query engine and the output encoders.
+package column

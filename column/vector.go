@@ -1,0 +1,200 @@
+package column
+
+// Vector is one column of a batch: Len values of one Type.
+//
+// Representation by type:
+//   - String: dictionary-encoded (Dict holds the distinct values, Codes one
+//     index per row) or plain (Strs, one string per row). Strings are never
+//     null in KQL: a missing string is "".
+//   - Long, Int, Datetime, Timespan: Ints (datetime and timespan in 100 ns
+//     ticks, datetime counted from the Unix epoch, UTC).
+//   - Real: Floats. Bool: Bools.
+//
+// Nulls is nil when no value is null; otherwise Nulls[i] marks row i null
+// (its slot in Ints/Floats/Bools holds zero). A Const vector holds one value
+// (index 0 of its slices) that stands for all Len rows.
+//
+// Vectors handed to an operator are owned by the caller and must not be
+// modified; operators build new vectors for their output.
+type Vector struct {
+	Type Type
+	Len  int
+	// Const: one value (at index 0) for all Len rows.
+	Const bool
+
+	Dict   []string
+	Codes  []uint32
+	Strs   []string
+	Ints   []int64
+	Floats []float64
+	Bools  []bool
+	Nulls  []bool
+}
+
+// Batch is a set of equally long column vectors, in schema order.
+type Batch struct {
+	Len  int
+	Cols []*Vector
+}
+
+// idx maps a row to the slot holding its value (0 for constants).
+func (v *Vector) idx(i int) int {
+	if v.Const {
+		return 0
+	}
+	return i
+}
+
+// IsNull reports whether row i is null.
+func (v *Vector) IsNull(i int) bool {
+	return v.Nulls != nil && v.Nulls[v.idx(i)]
+}
+
+// HasNulls reports whether any row may be null.
+func (v *Vector) HasNulls() bool { return v.Nulls != nil }
+
+// Str returns row i of a string vector.
+func (v *Vector) Str(i int) string {
+	i = v.idx(i)
+	if v.Codes != nil {
+		return v.Dict[v.Codes[i]]
+	}
+	return v.Strs[i]
+}
+
+// Int returns row i of an integer-backed vector (0 when null).
+func (v *Vector) Int(i int) int64 { return v.Ints[v.idx(i)] }
+
+// Float returns row i of a real vector (0 when null).
+func (v *Vector) Float(i int) float64 { return v.Floats[v.idx(i)] }
+
+// Bool returns row i of a bool vector (false when null).
+func (v *Vector) Bool(i int) bool { return v.Bools[v.idx(i)] }
+
+// IsDict reports whether v is a dictionary-encoded string vector.
+func (v *Vector) IsDict() bool { return v.Type == String && v.Codes != nil }
+
+// Value returns row i as a Go value: nil for null, string, int64 (long, int,
+// datetime and timespan ticks), float64 or bool.
+func (v *Vector) Value(i int) any {
+	if v.IsNull(i) {
+		return nil
+	}
+	switch v.Type {
+	case String, Dynamic, Guid:
+		return v.Str(i)
+	case Real:
+		return v.Float(i)
+	case Bool:
+		return v.Bool(i)
+	default:
+		return v.Int(i)
+	}
+}
+
+// NewConst returns a constant vector of n rows holding val (nil for null;
+// otherwise string, int64, float64 or bool matching t).
+func NewConst(t Type, val any, n int) *Vector {
+	v := &Vector{Type: t, Len: n, Const: true}
+	switch t {
+	case String, Dynamic, Guid:
+		s, _ := val.(string)
+		v.Strs = []string{s}
+	case Real:
+		f, ok := val.(float64)
+		v.Floats = []float64{f}
+		if !ok {
+			v.Nulls = []bool{true}
+		}
+	case Bool:
+		b, ok := val.(bool)
+		v.Bools = []bool{b}
+		if !ok {
+			v.Nulls = []bool{true}
+		}
+	default:
+		x, ok := val.(int64)
+		v.Ints = []int64{x}
+		if !ok {
+			v.Nulls = []bool{true}
+		}
+	}
+	return v
+}
+
+// NewNulls returns a vector of n null values of type t ("" for strings).
+func NewNulls(t Type, n int) *Vector {
+	return NewConst(t, nil, n)
+}
+
+// Materialize returns v with one slot per row (expanding a constant).
+func (v *Vector) Materialize() *Vector {
+	if !v.Const {
+		return v
+	}
+	idx := make([]uint32, v.Len)
+	return v.Gather(idx)
+}
+
+// Gather returns a new vector holding rows idx of v, in that order.
+// Dictionary-encoded strings keep their dictionary and copy only codes.
+func (v *Vector) Gather(idx []uint32) *Vector {
+	out := &Vector{Type: v.Type, Len: len(idx)}
+	if v.Const {
+		// Gathering from a constant yields the same constant.
+		c := *v
+		c.Len = len(idx)
+		return &c
+	}
+	switch {
+	case v.Codes != nil:
+		out.Dict = v.Dict
+		out.Codes = make([]uint32, len(idx))
+		for j, i := range idx {
+			out.Codes[j] = v.Codes[i]
+		}
+	case v.Strs != nil:
+		out.Strs = make([]string, len(idx))
+		for j, i := range idx {
+			out.Strs[j] = v.Strs[i]
+		}
+	case v.Ints != nil:
+		out.Ints = make([]int64, len(idx))
+		for j, i := range idx {
+			out.Ints[j] = v.Ints[i]
+		}
+	case v.Floats != nil:
+		out.Floats = make([]float64, len(idx))
+		for j, i := range idx {
+			out.Floats[j] = v.Floats[i]
+		}
+	case v.Bools != nil:
+		out.Bools = make([]bool, len(idx))
+		for j, i := range idx {
+			out.Bools[j] = v.Bools[i]
+		}
+	}
+	if v.Nulls != nil {
+		out.Nulls = make([]bool, len(idx))
+		any := false
+		for j, i := range idx {
+			if v.Nulls[i] {
+				out.Nulls[j] = true
+				any = true
+			}
+		}
+		if !any {
+			out.Nulls = nil
+		}
+	}
+	return out
+}
+
+// Gather returns a batch of rows idx of b.
+func (b *Batch) Gather(idx []uint32) *Batch {
+	out := &Batch{Len: len(idx), Cols: make([]*Vector, len(b.Cols))}
+	for i, c := range b.Cols {
+		out.Cols[i] = c.Gather(idx)
+	}
+	return out
+}

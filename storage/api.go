@@ -1,0 +1,98 @@
+package storage
+
+// This file fixes the storage API the rest of clickhunt programs against.
+// The owner of the storage package may add to it but must keep these
+// signatures and their contracts.
+
+import (
+	"errors"
+	"time"
+
+	"clickhunt/column"
+)
+
+// BlockRows is the most rows one block holds.
+const BlockRows = 64 * 1024
+
+// Options configure Open.
+type Options struct {
+	// ReadOnly opens the database for queries only.
+	ReadOnly bool
+	// Small sizes Badger's memtables and caches for tests and tiny databases.
+	Small bool
+}
+
+// Sentinel errors.
+var (
+	// ErrLocked is returned by Open when another process holds the database.
+	ErrLocked = errors.New("database is in use by another clickhunt process")
+	// ErrNoTable is returned when a named table does not exist.
+	ErrNoTable = errors.New("no such table")
+	// ErrTypeConflict is returned by FileWriter.WriteBlock when a column
+	// already exists with a different type.
+	ErrTypeConflict = errors.New("column type conflict")
+)
+
+// ColumnInfo describes one stored column. IDs are stable for the life of the
+// table; new columns get the next ID.
+type ColumnInfo struct {
+	ID   uint32
+	Name string
+	Type column.Type
+}
+
+// TableInfo is a table as of a snapshot: its columns in creation order and
+// its committed rows and blocks.
+type TableInfo struct {
+	Name    string
+	Columns []ColumnInfo
+	Rows    int64
+	Blocks  int
+}
+
+// Column returns the column named name (case-sensitive).
+func (t *TableInfo) Column(name string) (ColumnInfo, bool) {
+	for _, c := range t.Columns {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return ColumnInfo{}, false
+}
+
+// ColStats are a block's per-column statistics. For integer-backed types
+// (long, int, datetime, timespan, and bool as 0/1) MinInt/MaxInt are set when
+// HasMinMax; for real MinFloat/MaxFloat; for strings MinStr/MaxStr (only
+// when every value is at most 64 bytes). Nulls counts null rows.
+type ColStats struct {
+	Nulls              int
+	HasMinMax          bool
+	MinInt, MaxInt     int64
+	MinFloat, MaxFloat float64
+	MinStr, MaxStr     string
+	// Distinct is the dictionary size of a string block (0 if unknown).
+	Distinct int
+}
+
+// BlockMeta describes one committed block. Stats is keyed by column ID; a
+// column absent from Stats has no data in this block (all null / "").
+type BlockMeta struct {
+	ID    uint64
+	Rows  int
+	Stats map[uint32]ColStats
+}
+
+// FileRecord remembers one ingested file, keyed by the SHA-256 of its bytes.
+type FileRecord struct {
+	SHA256   [32]byte
+	Path     string
+	Table    string
+	Rows     int64
+	Ingested time.Time
+}
+
+// FileInfo names the file a FileWriter stores.
+type FileInfo struct {
+	Path   string
+	SHA256 [32]byte
+}
