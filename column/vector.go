@@ -198,3 +198,118 @@ func (b *Batch) Gather(idx []uint32) *Batch {
 	}
 	return out
 }
+
+// Concat joins batches of the same schema into one batch. String columns
+// whose parts are all dictionary-encoded stay dictionary-encoded (the
+// dictionaries are merged); constants are expanded. Nil columns (not read)
+// stay nil.
+func Concat(types []Type, batches []*Batch) *Batch {
+	if len(batches) == 1 {
+		return batches[0]
+	}
+	out := &Batch{Cols: make([]*Vector, len(types))}
+	for _, b := range batches {
+		out.Len += b.Len
+	}
+	for c, t := range types {
+		parts := make([]*Vector, 0, len(batches))
+		missing := false
+		for _, b := range batches {
+			if b.Cols[c] == nil {
+				missing = true
+				break
+			}
+			parts = append(parts, b.Cols[c])
+		}
+		if missing {
+			continue
+		}
+		out.Cols[c] = concatVectors(t, parts, out.Len)
+	}
+	return out
+}
+
+func concatVectors(t Type, parts []*Vector, n int) *Vector {
+	v := &Vector{Type: t, Len: n}
+	anyNulls := false
+	for _, p := range parts {
+		if p.Nulls != nil {
+			anyNulls = true
+		}
+	}
+	if anyNulls {
+		v.Nulls = make([]bool, 0, n)
+	}
+	allDict := true
+	for _, p := range parts {
+		if p.Codes == nil && !(p.Const && p.Strs != nil) {
+			allDict = false
+		}
+	}
+	var index map[string]uint32
+	switch {
+	case t == String || t == Dynamic || t == Guid:
+		if allDict {
+			index = map[string]uint32{}
+			v.Codes = make([]uint32, 0, n)
+		} else {
+			v.Strs = make([]string, 0, n)
+		}
+	case t == Real:
+		v.Floats = make([]float64, 0, n)
+	case t == Bool:
+		v.Bools = make([]bool, 0, n)
+	default:
+		v.Ints = make([]int64, 0, n)
+	}
+	intern := func(s string) uint32 {
+		c, ok := index[s]
+		if !ok {
+			c = uint32(len(v.Dict))
+			v.Dict = append(v.Dict, s)
+			index[s] = c
+		}
+		return c
+	}
+	for _, p := range parts {
+		if anyNulls {
+			for i := 0; i < p.Len; i++ {
+				v.Nulls = append(v.Nulls, p.IsNull(i))
+			}
+		}
+		switch {
+		case v.Codes != nil:
+			if p.Const {
+				c := intern(p.Strs[0])
+				for i := 0; i < p.Len; i++ {
+					v.Codes = append(v.Codes, c)
+				}
+				continue
+			}
+			remap := make([]uint32, len(p.Dict))
+			for i, s := range p.Dict {
+				remap[i] = intern(s)
+			}
+			for _, c := range p.Codes[:p.Len] {
+				v.Codes = append(v.Codes, remap[c])
+			}
+		case v.Strs != nil:
+			for i := 0; i < p.Len; i++ {
+				v.Strs = append(v.Strs, p.Str(i))
+			}
+		case v.Floats != nil:
+			for i := 0; i < p.Len; i++ {
+				v.Floats = append(v.Floats, p.Float(i))
+			}
+		case v.Bools != nil:
+			for i := 0; i < p.Len; i++ {
+				v.Bools = append(v.Bools, p.Bool(i))
+			}
+		default:
+			for i := 0; i < p.Len; i++ {
+				v.Ints = append(v.Ints, p.Int(i))
+			}
+		}
+	}
+	return v
+}

@@ -5,9 +5,12 @@ package query
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"clickhunt/column"
+	"clickhunt/query/exec"
+	"clickhunt/query/plan"
 	"clickhunt/query/syntax"
 	"clickhunt/storage"
 )
@@ -35,13 +38,65 @@ type Result struct {
 	Stats  Stats
 }
 
+// catalog adapts a snapshot to the planner.
+type catalog struct{ snap *storage.Snapshot }
+
+func (c catalog) TableSchema(name string) (column.Schema, bool) {
+	t, err := c.snap.Table(name)
+	if err != nil {
+		return nil, false
+	}
+	s := make(column.Schema, len(t.Columns))
+	for i, col := range t.Columns {
+		s[i] = column.Field{Name: col.Name, Type: col.Type}
+	}
+	return s, true
+}
+
+func (c catalog) TableNames() []string {
+	var names []string
+	for _, t := range c.snap.Tables() {
+		names = append(names, t.Name)
+	}
+	return names
+}
+
+// Prepare parses and plans text against snap without running it.
+func Prepare(snap *storage.Snapshot, text string, opts Options) (plan.Node, error) {
+	script, err := syntax.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return plan.Build(script, catalog{snap}, plan.Options{Now: column.TicksFromTime(now)})
+}
+
 // Run parses, plans and runs one query (let statements followed by one
 // tabular expression) against snap. Errors in the query are *Error.
 func Run(ctx context.Context, snap *storage.Snapshot, text string, opts Options) (*Result, error) {
-	return nil, errors.New("query: not implemented yet")
+	start := time.Now()
+	p, err := Prepare(snap, text, opts)
+	if err != nil {
+		return nil, err
+	}
+	b, st, err := exec.Run(ctx, p, snap)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil, fmt.Errorf("query cancelled")
+		}
+		return nil, err
+	}
+	return &Result{Schema: p.Out(), Batch: b, Stats: Stats{
+		BlocksTotal: st.BlocksTotal, BlocksRead: st.BlocksRead, RowsRead: st.RowsRead,
+		Elapsed: time.Since(start),
+	}}, nil
 }
 
 // Check parses and plans text without running it.
 func Check(snap *storage.Snapshot, text string) error {
-	return errors.New("query: not implemented yet")
+	_, err := Prepare(snap, text, Options{})
+	return err
 }

@@ -1,0 +1,105 @@
+// Package exec runs query plans over column batches. Operators pull batches
+// from their input (Next), work on whole vectors, and never build row maps.
+package exec
+
+import (
+	"context"
+	"fmt"
+
+	"clickhunt/column"
+	"clickhunt/query/plan"
+	"clickhunt/storage"
+)
+
+// Store is what the executor reads; *storage.Snapshot implements it.
+type Store interface {
+	Table(name string) (*storage.TableInfo, error)
+	Blocks(t *storage.TableInfo) ([]storage.BlockMeta, error)
+	ReadColumn(t *storage.TableInfo, b *storage.BlockMeta, c storage.ColumnInfo) (*column.Vector, error)
+}
+
+// Stats count the work a run did.
+type Stats struct {
+	BlocksTotal, BlocksRead int
+	RowsRead                int64
+}
+
+// Operator produces batches. Next returns nil, nil at the end. Batches
+// returned are owned by the caller; an operator never changes a batch it
+// received.
+type Operator interface {
+	Next(ctx context.Context) (*column.Batch, error)
+}
+
+// Run executes a plan and returns its whole result as one batch.
+func Run(ctx context.Context, n plan.Node, store Store) (*column.Batch, Stats, error) {
+	var st Stats
+	op, err := build(n, store, &st)
+	if err != nil {
+		return nil, st, err
+	}
+	var out []*column.Batch
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, st, err
+		}
+		b, err := op.Next(ctx)
+		if err != nil {
+			return nil, st, err
+		}
+		if b == nil {
+			break
+		}
+		if b.Len > 0 {
+			out = append(out, b)
+		}
+	}
+	schema := n.Out()
+	if len(out) == 0 {
+		return emptyBatch(schema), st, nil
+	}
+	return column.Concat(types(schema), out), st, nil
+}
+
+func types(s column.Schema) []column.Type {
+	t := make([]column.Type, len(s))
+	for i, f := range s {
+		t[i] = f.Type
+	}
+	return t
+}
+
+func emptyBatch(s column.Schema) *column.Batch {
+	b := &column.Batch{Cols: make([]*column.Vector, len(s))}
+	for i, f := range s {
+		b.Cols[i] = column.NewBuilder(f.Type, 0).Build()
+	}
+	return b
+}
+
+func build(n plan.Node, store Store, st *Stats) (Operator, error) {
+	switch n := n.(type) {
+	case *plan.Scan:
+		return newScan(n, store, st)
+	}
+	ins := n.Inputs()
+	in, err := build(ins[0], store, st)
+	if err != nil {
+		return nil, err
+	}
+	switch n := n.(type) {
+	case *plan.Filter:
+		return newFilter(n, in)
+	case *plan.Project:
+		return newProject(n, in)
+	case *plan.Aggregate:
+		return newAggregate(n, in)
+	case *plan.Sort:
+		return newSort(n, in)
+	case *plan.Limit:
+		return &limitOp{in: in, left: n.N}, nil
+	case *plan.Count:
+		return &countOp{in: in}, nil
+	}
+	panic(fmt.Sprintf("BUG: exec: unhandled plan node %T", n))
+}

@@ -1,0 +1,448 @@
+package exec
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"clickhunt/column"
+)
+
+func init() {
+	// Logical operators with three-valued logic: null and false is false,
+	// null or true is true, otherwise null propagates.
+	// https://learn.microsoft.com/kusto/query/logical-operators
+	registerK("and", func(a []*column.Vector, n int) *column.Vector { return logicVec(a[0], a[1], n, true) })
+	registerK("or", func(a []*column.Vector, n int) *column.Vector { return logicVec(a[0], a[1], n, false) })
+	registerK("not", func(a []*column.Vector, n int) *column.Vector {
+		out := newBools(n)
+		out.Nulls = orNulls(n, a[0])
+		for i := 0; i < n; i++ {
+			out.Bools[i] = !a[0].Bool(i)
+		}
+		clearNulls(out)
+		return out
+	})
+	for _, op := range []string{"+", "-", "*", "/", "%"} {
+		op := op
+		registerK(op, func(a []*column.Vector, n int) *column.Vector { return arithVec(op, a[0], a[1], n) })
+	}
+	registerK("neg", func(a []*column.Vector, n int) *column.Vector {
+		x := a[0]
+		if x.Floats != nil {
+			out := newFloats(n)
+			for i := 0; i < n; i++ {
+				out.Floats[i] = -x.Float(i)
+			}
+			out.Nulls = orNulls(n, x)
+			return out
+		}
+		out := newInts(x.Type, n)
+		for i := 0; i < n; i++ {
+			out.Ints[i] = -x.Int(i)
+		}
+		out.Nulls = orNulls(n, x)
+		return out
+	})
+	registerK("bin", binVec)
+	registerK("iff", iffVec)
+	registerK("isnull", func(a []*column.Vector, n int) *column.Vector {
+		out := newBools(n)
+		for i := 0; i < n; i++ {
+			out.Bools[i] = a[0].IsNull(i)
+		}
+		return out
+	})
+	registerK("isnotnull", func(a []*column.Vector, n int) *column.Vector {
+		out := newBools(n)
+		for i := 0; i < n; i++ {
+			out.Bools[i] = !a[0].IsNull(i)
+		}
+		return out
+	})
+	registerK("isempty", func(a []*column.Vector, n int) *column.Vector { return emptyVec(a[0], n, false) })
+	registerK("isnotempty", func(a []*column.Vector, n int) *column.Vector { return emptyVec(a[0], n, true) })
+	registerK("tostring", func(a []*column.Vector, n int) *column.Vector {
+		x := a[0]
+		if x.Type == column.String {
+			return x
+		}
+		out := newStrs(n)
+		for i := 0; i < n; i++ {
+			out.Strs[i] = column.FormatValue(x, i)
+		}
+		return out
+	})
+	registerK("tolong", func(a []*column.Vector, n int) *column.Vector { return toIntVec(a[0], n, column.Long) })
+	registerK("toint", func(a []*column.Vector, n int) *column.Vector { return toIntVec(a[0], n, column.Int) })
+	registerK("ticks", func(a []*column.Vector, n int) *column.Vector {
+		out := newInts(column.Long, n)
+		for i := 0; i < n; i++ {
+			out.Ints[i] = a[0].Int(i)
+		}
+		out.Nulls = orNulls(n, a[0])
+		return out
+	})
+	registerK("toreal", toRealVec)
+	registerK("tobool", toBoolVec)
+	registerK("todatetime", func(a []*column.Vector, n int) *column.Vector {
+		return parseVec(a[0], n, column.Datetime, column.ParseDatetime)
+	})
+	registerK("totimespan", func(a []*column.Vector, n int) *column.Vector {
+		return parseVec(a[0], n, column.Timespan, column.ParseTimespan)
+	})
+	// Date parts, in UTC.
+	// https://learn.microsoft.com/kusto/query/hourofday-function
+	registerK("hourofday", dateVec(column.Int, func(t int64) int64 { return floorMod(t, column.Day) / column.Hour }))
+	registerK("startofday", dateVec(column.Datetime, func(t int64) int64 { return t - floorMod(t, column.Day) }))
+	// dayofweek is the timespan since the preceding Sunday; 1970-01-01 was a
+	// Thursday.
+	registerK("dayofweek", dateVec(column.Timespan, func(t int64) int64 {
+		return floorMod(floorDiv(t, column.Day)+4, 7) * column.Day
+	}))
+	registerK("dayofmonth", dateVec(column.Int, func(t int64) int64 { return int64(column.TimeFromTicks(t).Day()) }))
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+func floorMod(a, b int64) int64 { return a - floorDiv(a, b)*b }
+
+func logicVec(a, b *column.Vector, n int, and bool) *column.Vector {
+	out := newBools(n)
+	for i := 0; i < n; i++ {
+		an, bn := a.IsNull(i), b.IsNull(i)
+		av, bv := a.Bool(i) && !an, b.Bool(i) && !bn
+		if and {
+			switch {
+			case (!an && !av) || (!bn && !bv):
+				out.Bools[i] = false
+			case an || bn:
+				setNull(out, i)
+			default:
+				out.Bools[i] = true
+			}
+			continue
+		}
+		switch {
+		case av || bv:
+			out.Bools[i] = true
+		case an || bn:
+			setNull(out, i)
+		}
+	}
+	return out
+}
+
+// arithVec computes + - * / % over integer-backed or real operands. Integer
+// division or modulo by zero gives null.
+func arithVec(op string, a, b *column.Vector, n int) *column.Vector {
+	nulls := orNulls(n, a, b)
+	if a.Floats != nil || b.Floats != nil {
+		get := func(v *column.Vector, i int) float64 {
+			if v.Floats != nil {
+				return v.Float(i)
+			}
+			return float64(v.Int(i))
+		}
+		if a.Ints != nil { // timespan * real: the result stays in ticks
+			out := newInts(a.Type, n)
+			for i := 0; i < n; i++ {
+				x, y := float64(a.Int(i)), get(b, i)
+				var r float64
+				if op == "*" {
+					r = x * y
+				} else {
+					r = x / y
+				}
+				if math.IsNaN(r) || math.IsInf(r, 0) {
+					setNull(out, i)
+					continue
+				}
+				out.Ints[i] = int64(math.Round(r))
+			}
+			out.Nulls = mergeMasks(out.Nulls, nulls)
+			return out
+		}
+		out := newFloats(n)
+		for i := 0; i < n; i++ {
+			x, y := get(a, i), get(b, i)
+			switch op {
+			case "+":
+				out.Floats[i] = x + y
+			case "-":
+				out.Floats[i] = x - y
+			case "*":
+				out.Floats[i] = x * y
+			case "/":
+				out.Floats[i] = x / y
+			case "%":
+				out.Floats[i] = math.Mod(x, y)
+			}
+		}
+		out.Nulls = nulls
+		return out
+	}
+	t := a.Type
+	switch {
+	case a.Type == column.Datetime && b.Type == column.Datetime:
+		t = column.Timespan
+	case a.Type == column.Int && b.Type == column.Long:
+		t = column.Long
+	}
+	out := newInts(t, n)
+	out.Nulls = nulls
+	for i := 0; i < n; i++ {
+		x, y := a.Int(i), b.Int(i)
+		switch op {
+		case "+":
+			out.Ints[i] = x + y
+		case "-":
+			out.Ints[i] = x - y
+		case "*":
+			out.Ints[i] = x * y
+		case "/", "%":
+			if y == 0 {
+				setNull(out, i)
+				continue
+			}
+			if op == "/" {
+				out.Ints[i] = x / y
+			} else {
+				out.Ints[i] = x % y
+			}
+		}
+	}
+	return out
+}
+
+func mergeMasks(a, b []bool) []bool {
+	if a == nil {
+		return b
+	}
+	for i, x := range b {
+		if x {
+			a[i] = true
+		}
+	}
+	return a
+}
+
+// binVec rounds down to a multiple of the bin size. Datetimes are binned
+// from Kusto's origin, 0001-01-01, so 7d bins start on Mondays as in Kusto.
+// https://learn.microsoft.com/kusto/query/bin-function
+func binVec(a []*column.Vector, n int) *column.Vector {
+	x, size := a[0], a[1]
+	nulls := orNulls(n, x, size)
+	if x.Floats != nil {
+		out := newFloats(n)
+		for i := 0; i < n; i++ {
+			s := size.Float(i)
+			if s <= 0 {
+				nulls = markNull(nulls, n, i)
+				continue
+			}
+			out.Floats[i] = math.Floor(x.Float(i)/s) * s
+		}
+		out.Nulls = nulls
+		return out
+	}
+	t := x.Type
+	if t == column.Int && size.Type == column.Long {
+		t = column.Long
+	}
+	out := newInts(t, n)
+	var origin int64
+	if x.Type == column.Datetime {
+		origin = column.EpochTicks
+	}
+	if size.Const && !x.Const && size.Int(0) > 0 {
+		s := size.Int(0)
+		for i, v := range x.Ints[:n] {
+			out.Ints[i] = floorDiv(v+origin, s)*s - origin
+		}
+		out.Nulls = nulls
+		return out
+	}
+	for i := 0; i < n; i++ {
+		s := size.Int(i)
+		if s <= 0 {
+			nulls = markNull(nulls, n, i)
+			continue
+		}
+		out.Ints[i] = floorDiv(x.Int(i)+origin, s)*s - origin
+	}
+	out.Nulls = nulls
+	return out
+}
+
+func markNull(m []bool, n, i int) []bool {
+	if m == nil {
+		m = make([]bool, n)
+	}
+	m[i] = true
+	return m
+}
+
+func iffVec(a []*column.Vector, n int) *column.Vector {
+	cond, x, y := a[0], a[1], a[2]
+	b := column.NewBuilder(x.Type, n)
+	for i := 0; i < n; i++ {
+		src := y
+		if cond.Bool(i) && !cond.IsNull(i) {
+			src = x
+		}
+		b.AppendValue(src.Value(i))
+	}
+	return b.Build()
+}
+
+func emptyVec(x *column.Vector, n int, not bool) *column.Vector {
+	if x.Type == column.String {
+		return strPredVec(x, n, func(s string) bool { return (s == "") != not })
+	}
+	out := newBools(n)
+	for i := 0; i < n; i++ {
+		out.Bools[i] = x.IsNull(i) != not
+	}
+	return out
+}
+
+func toIntVec(x *column.Vector, n int, t column.Type) *column.Vector {
+	out := newInts(t, n)
+	for i := 0; i < n; i++ {
+		if x.IsNull(i) {
+			setNull(out, i)
+			continue
+		}
+		switch {
+		case x.Type == column.String:
+			s := strings.TrimSpace(x.Str(i))
+			v, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				f, ferr := strconv.ParseFloat(s, 64)
+				if ferr != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+					setNull(out, i)
+					continue
+				}
+				v = int64(f)
+			}
+			out.Ints[i] = v
+		case x.Floats != nil:
+			f := x.Float(i)
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				setNull(out, i)
+				continue
+			}
+			out.Ints[i] = int64(f)
+		case x.Bools != nil:
+			if x.Bool(i) {
+				out.Ints[i] = 1
+			}
+		case x.Type == column.Datetime:
+			out.Ints[i] = x.Int(i) + column.EpochTicks
+		default:
+			out.Ints[i] = x.Int(i)
+		}
+		if t == column.Int {
+			out.Ints[i] = int64(int32(out.Ints[i]))
+		}
+	}
+	return out
+}
+
+func toRealVec(a []*column.Vector, n int) *column.Vector {
+	x := a[0]
+	out := newFloats(n)
+	for i := 0; i < n; i++ {
+		if x.IsNull(i) {
+			setNull(out, i)
+			continue
+		}
+		switch {
+		case x.Type == column.String:
+			f, err := strconv.ParseFloat(strings.TrimSpace(x.Str(i)), 64)
+			if err != nil {
+				setNull(out, i)
+				continue
+			}
+			out.Floats[i] = f
+		case x.Floats != nil:
+			out.Floats[i] = x.Float(i)
+		case x.Bools != nil:
+			if x.Bool(i) {
+				out.Floats[i] = 1
+			}
+		default:
+			out.Floats[i] = float64(x.Int(i))
+		}
+	}
+	return out
+}
+
+func toBoolVec(a []*column.Vector, n int) *column.Vector {
+	x := a[0]
+	out := newBools(n)
+	for i := 0; i < n; i++ {
+		if x.IsNull(i) {
+			setNull(out, i)
+			continue
+		}
+		switch {
+		case x.Type == column.String:
+			switch strings.ToLower(strings.TrimSpace(x.Str(i))) {
+			case "true", "1":
+				out.Bools[i] = true
+			case "false", "0":
+			default:
+				setNull(out, i)
+			}
+		case x.Bools != nil:
+			out.Bools[i] = x.Bool(i)
+		case x.Floats != nil:
+			out.Bools[i] = x.Float(i) != 0
+		default:
+			out.Bools[i] = x.Int(i) != 0
+		}
+	}
+	return out
+}
+
+func parseVec(x *column.Vector, n int, t column.Type, parse func(string) (int64, error)) *column.Vector {
+	if x.Type == t {
+		return x
+	}
+	out := newInts(t, n)
+	for i := 0; i < n; i++ {
+		if x.IsNull(i) || x.Type != column.String {
+			setNull(out, i)
+			continue
+		}
+		v, err := parse(x.Str(i))
+		if err != nil {
+			setNull(out, i)
+			continue
+		}
+		out.Ints[i] = v
+	}
+	return out
+}
+
+func dateVec(t column.Type, f func(int64) int64) kernel {
+	return func(a []*column.Vector, n int) *column.Vector {
+		x := a[0]
+		out := newInts(t, n)
+		out.Nulls = orNulls(n, x)
+		for i := 0; i < n; i++ {
+			if !x.IsNull(i) {
+				out.Ints[i] = f(x.Int(i))
+			}
+		}
+		return out
+	}
+}

@@ -1,0 +1,248 @@
+package exec
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"clickhunt/column"
+	"clickhunt/query/plan"
+)
+
+// String predicates. The left side is evaluated once per distinct value of a
+// dictionary-encoded column, then applied to the codes.
+// https://learn.microsoft.com/kusto/query/datatypes-string-operators
+func init() {
+	type pred = func(hay, needle string) bool
+	preds := map[string]pred{
+		"=~":            strings.EqualFold,
+		"has":           func(h, n string) bool { return hasTerm(h, n, false, termWhole) },
+		"has_cs":        func(h, n string) bool { return hasTerm(h, n, true, termWhole) },
+		"hasprefix":     func(h, n string) bool { return hasTerm(h, n, false, termPrefix) },
+		"hasprefix_cs":  func(h, n string) bool { return hasTerm(h, n, true, termPrefix) },
+		"hassuffix":     func(h, n string) bool { return hasTerm(h, n, false, termSuffix) },
+		"hassuffix_cs":  func(h, n string) bool { return hasTerm(h, n, true, termSuffix) },
+		"contains":      func(h, n string) bool { return indexFold(h, n) >= 0 },
+		"contains_cs":   strings.Contains,
+		"startswith":    func(h, n string) bool { return len(h) >= len(n) && strings.EqualFold(h[:len(n)], n) },
+		"startswith_cs": strings.HasPrefix,
+		"endswith":      func(h, n string) bool { return len(h) >= len(n) && strings.EqualFold(h[len(h)-len(n):], n) },
+		"endswith_cs":   strings.HasSuffix,
+	}
+	for name, p := range preds {
+		p := p
+		registerK(name, func(a []*column.Vector, n int) *column.Vector { return strPred2(a[0], a[1], n, p, false) })
+		neg := "!" + name
+		if name == "=~" {
+			neg = "!~"
+		}
+		registerK(neg, func(a []*column.Vector, n int) *column.Vector { return strPred2(a[0], a[1], n, p, true) })
+	}
+	register("matches regex", func(c *plan.Call) (kernel, error) {
+		pat := c.Args[1].(*plan.Const).Val.(string)
+		re, err := regexp.Compile(pat)
+		if err != nil {
+			return nil, fmt.Errorf("bad regular expression %q: %v", pat, err)
+		}
+		return func(a []*column.Vector, n int) *column.Vector { return strPredVec(a[0], n, re.MatchString) }, nil
+	})
+	registerK("tolower", strMap(strings.ToLower))
+	registerK("toupper", strMap(strings.ToUpper))
+	registerK("strlen", func(a []*column.Vector, n int) *column.Vector {
+		out := newInts(column.Long, n)
+		x := a[0]
+		if x.Codes != nil {
+			lens := make([]int64, len(x.Dict))
+			for i, s := range x.Dict {
+				lens[i] = int64(utf8.RuneCountInString(s))
+			}
+			for i, c := range x.Codes[:n] {
+				out.Ints[i] = lens[c]
+			}
+			return out
+		}
+		for i := 0; i < n; i++ {
+			out.Ints[i] = int64(utf8.RuneCountInString(x.Str(i)))
+		}
+		return out
+	})
+	registerK("strcat", func(a []*column.Vector, n int) *column.Vector {
+		out := newStrs(n)
+		var sb strings.Builder
+		for i := 0; i < n; i++ {
+			sb.Reset()
+			for _, v := range a {
+				sb.WriteString(v.Str(i))
+			}
+			out.Strs[i] = sb.String()
+		}
+		return out
+	})
+}
+
+// strPred2 applies a two-string predicate; with a constant right side it
+// becomes a one-string predicate that can use the dictionary fast path.
+func strPred2(a, b *column.Vector, n int, p func(h, n string) bool, negate bool) *column.Vector {
+	if b.Const {
+		needle := b.Strs[0]
+		return strPredVec(a, n, func(s string) bool { return p(s, needle) != negate })
+	}
+	out := newBools(n)
+	for i := 0; i < n; i++ {
+		out.Bools[i] = p(a.Str(i), b.Str(i)) != negate
+	}
+	return out
+}
+
+// strPredVec evaluates a predicate on a string vector: once per dictionary
+// entry when the vector is dictionary-encoded.
+func strPredVec(a *column.Vector, n int, p func(string) bool) *column.Vector {
+	out := newBools(n)
+	switch {
+	case a.Const:
+		r := p(a.Strs[0])
+		for i := range out.Bools {
+			out.Bools[i] = r
+		}
+	case a.Codes != nil:
+		lut := make([]bool, len(a.Dict))
+		for i, s := range a.Dict {
+			lut[i] = p(s)
+		}
+		for i, c := range a.Codes[:n] {
+			out.Bools[i] = lut[c]
+		}
+	default:
+		for i, s := range a.Strs[:n] {
+			out.Bools[i] = p(s)
+		}
+	}
+	return out
+}
+
+// strMap applies a string function, once per dictionary entry when it can.
+func strMap(f func(string) string) kernel {
+	return func(a []*column.Vector, n int) *column.Vector {
+		x := a[0]
+		if x.Codes != nil {
+			dict := make([]string, len(x.Dict))
+			for i, s := range x.Dict {
+				dict[i] = f(s)
+			}
+			return &column.Vector{Type: column.String, Len: n, Dict: dict, Codes: x.Codes[:n]}
+		}
+		out := newStrs(n)
+		for i := 0; i < n; i++ {
+			out.Strs[i] = f(x.Str(i))
+		}
+		return out
+	}
+}
+
+func isTermChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+type termMatch int
+
+const (
+	termWhole  termMatch = iota // has: the needle is whole terms
+	termPrefix                  // hasprefix: the needle starts a term
+	termSuffix                  // hassuffix: the needle ends a term
+)
+
+// hasTerm reports whether needle occurs in hay on term boundaries. Kusto
+// splits text into terms, maximal runs of ASCII letters and digits: `has`
+// matches when the needle's terms appear whole, so "North America" has
+// "america" but not "amer". A needle edge that is not a term character needs
+// no boundary there (so has "contoso.com" matches "www.contoso.com/x").
+func hasTerm(hay, needle string, cs bool, mode termMatch) bool {
+	if needle == "" {
+		return true
+	}
+	first, last := isTermChar(needle[0]), isTermChar(needle[len(needle)-1])
+	from := 0
+	for from <= len(hay)-len(needle) {
+		var i int
+		if cs {
+			i = strings.Index(hay[from:], needle)
+		} else {
+			i = indexFold(hay[from:], needle)
+		}
+		if i < 0 {
+			return false
+		}
+		start := from + i
+		end := start + len(needle)
+		okStart := mode == termSuffix || !first || start == 0 || !isTermChar(hay[start-1])
+		okEnd := mode == termPrefix || !last || end == len(hay) || !isTermChar(hay[end])
+		if okStart && okEnd {
+			return true
+		}
+		from = start + 1
+	}
+	return false
+}
+
+// indexFold is strings.Index with ASCII case folding (and Unicode simple
+// folding for non-ASCII needles).
+func indexFold(hay, needle string) int {
+	n := len(needle)
+	if n == 0 {
+		return 0
+	}
+	for i := 0; i < len(needle); i++ {
+		if needle[i] >= utf8.RuneSelf {
+			return strings.Index(strings.ToLower(hay), strings.ToLower(needle))
+		}
+	}
+	c0 := lowerASCII(needle[0])
+	for i := 0; i+n <= len(hay); i++ {
+		if lowerASCII(hay[i]) != c0 {
+			continue
+		}
+		j := 1
+		for j < n && lowerASCII(hay[i+j]) == lowerASCII(needle[j]) {
+			j++
+		}
+		if j == n {
+			return i
+		}
+	}
+	return -1
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// has_any / has_all over a constant list of terms.
+func init() {
+	for _, all := range []bool{false, true} {
+		all := all
+		name := "has_any"
+		if all {
+			name = "has_all"
+		}
+		register(name, func(c *plan.Call) (kernel, error) {
+			var terms []string
+			for _, a := range c.Args[1:] {
+				terms = append(terms, a.(*plan.Const).Val.(string))
+			}
+			return func(a []*column.Vector, n int) *column.Vector {
+				return strPredVec(a[0], n, func(s string) bool {
+					for _, t := range terms {
+						if hasTerm(s, t, false, termWhole) != all {
+							return !all
+						}
+					}
+					return all
+				})
+			}, nil
+		})
+	}
+}

@@ -1,0 +1,564 @@
+package exec
+
+import (
+	"context"
+	"encoding/binary"
+	"hash/maphash"
+	"math"
+
+	"clickhunt/column"
+	"clickhunt/query/plan"
+)
+
+// aggregateOp groups rows by key values and computes aggregations per group
+// (summarize, distinct). Keys are interned to small integer ids per key
+// column, once per dictionary entry for encoded strings, so grouping works
+// on integers, not strings.
+// https://learn.microsoft.com/kusto/query/summarize-operator
+type aggregateOp struct {
+	in      Operator
+	node    *plan.Aggregate
+	keys    []expr
+	interns []*interner
+	aggs    []aggregator
+	args    []expr // per agg: Arg (or nil)
+	preds   []expr // per agg: Pred (or nil)
+	groups  map[string]uint32
+	gkeys   []uint32 // len(keys) ids per group
+	ngroups int
+	done    bool
+}
+
+func newAggregate(n *plan.Aggregate, in Operator) (*aggregateOp, error) {
+	a := &aggregateOp{in: in, node: n, groups: map[string]uint32{}}
+	for _, k := range n.Keys {
+		e, err := compile(k)
+		if err != nil {
+			return nil, err
+		}
+		a.keys = append(a.keys, e)
+		a.interns = append(a.interns, newInterner(k.Type()))
+	}
+	for _, ag := range n.Aggs {
+		var arg, pred expr
+		var err error
+		if ag.Arg != nil {
+			if arg, err = compile(ag.Arg); err != nil {
+				return nil, err
+			}
+		}
+		if ag.Pred != nil {
+			if pred, err = compile(ag.Pred); err != nil {
+				return nil, err
+			}
+		}
+		a.args = append(a.args, arg)
+		a.preds = append(a.preds, pred)
+		a.aggs = append(a.aggs, newAggregator(ag))
+	}
+	if len(n.Keys) == 0 {
+		a.ngroups = 1 // no keys: one row, even for empty input
+	}
+	return a, nil
+}
+
+func (a *aggregateOp) Next(ctx context.Context) (*column.Batch, error) {
+	if a.done {
+		return nil, nil
+	}
+	a.done = true
+	var groups []uint32
+	var ids [][]uint32
+	for {
+		b, err := a.in.Next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			break
+		}
+		groups = a.assign(b, groups, &ids)
+		for i, ag := range a.aggs {
+			var arg, pred *column.Vector
+			if a.args[i] != nil {
+				arg = a.args[i].eval(b)
+			}
+			if a.preds[i] != nil {
+				pred = a.preds[i].eval(b)
+			}
+			ag.update(groups[:b.Len], a.ngroups, arg, pred)
+		}
+	}
+	out := &column.Batch{Len: a.ngroups}
+	for k, in := range a.interns {
+		ids := make([]uint32, a.ngroups)
+		for g := range ids {
+			ids[g] = a.gkeys[g*len(a.keys)+k]
+		}
+		out.Cols = append(out.Cols, in.vector(ids))
+	}
+	for _, ag := range a.aggs {
+		out.Cols = append(out.Cols, ag.result(a.ngroups))
+	}
+	return out, nil
+}
+
+// assign computes the group id of every row of b, creating groups as needed.
+func (a *aggregateOp) assign(b *column.Batch, groups []uint32, ids *[][]uint32) []uint32 {
+	if cap(groups) < b.Len {
+		groups = make([]uint32, b.Len)
+	}
+	groups = groups[:b.Len]
+	if len(a.keys) == 0 {
+		for i := range groups {
+			groups[i] = 0
+		}
+		return groups
+	}
+	for len(*ids) < len(a.keys) {
+		*ids = append(*ids, nil)
+	}
+	for k, e := range a.keys {
+		(*ids)[k] = a.interns[k].ids(e.eval(b), b.Len, (*ids)[k])
+	}
+	if len(a.keys) == 1 {
+		// One key: the key id is the group id; groups appear in id order.
+		for i, id := range (*ids)[0][:b.Len] {
+			groups[i] = id
+			for int(id) >= a.ngroups {
+				a.gkeys = append(a.gkeys, uint32(a.ngroups))
+				a.ngroups++
+			}
+		}
+		return groups
+	}
+	key := make([]byte, 4*len(a.keys))
+	for i := 0; i < b.Len; i++ {
+		for k := range a.keys {
+			binary.LittleEndian.PutUint32(key[4*k:], (*ids)[k][i])
+		}
+		g, ok := a.groups[string(key)]
+		if !ok {
+			g = uint32(a.ngroups)
+			a.groups[string(key)] = g
+			for k := range a.keys {
+				a.gkeys = append(a.gkeys, (*ids)[k][i])
+			}
+			a.ngroups++
+		}
+		groups[i] = g
+	}
+	return groups
+}
+
+// interner maps the values of one key column to dense ids.
+type interner struct {
+	t      column.Type
+	strs   map[string]uint32
+	ints   map[int64]uint32
+	floats map[uint64]uint32
+	vals   column.Builder
+	nullID int64
+	n      uint32
+}
+
+func newInterner(t column.Type) *interner {
+	return &interner{t: t, strs: map[string]uint32{}, ints: map[int64]uint32{}, floats: map[uint64]uint32{},
+		vals: *column.NewBuilder(t, 16), nullID: -1}
+}
+
+func (in *interner) add(v any) uint32 {
+	id := in.n
+	in.n++
+	in.vals.AppendValue(v)
+	return id
+}
+
+func (in *interner) str(s string) uint32 {
+	id, ok := in.strs[s]
+	if !ok {
+		id = in.add(s)
+		in.strs[s] = id
+	}
+	return id
+}
+
+func (in *interner) null() uint32 {
+	if in.nullID < 0 {
+		in.nullID = int64(in.add(nil))
+	}
+	return uint32(in.nullID)
+}
+
+// ids writes the id of each of the n rows of v into out (reused if large
+// enough).
+func (in *interner) ids(v *column.Vector, n int, out []uint32) []uint32 {
+	if cap(out) < n {
+		out = make([]uint32, n)
+	}
+	out = out[:n]
+	switch {
+	case v.Type == column.String && v.Codes != nil && !v.Const:
+		local := make([]uint32, len(v.Dict))
+		for i, s := range v.Dict {
+			local[i] = in.str(s)
+		}
+		for i, c := range v.Codes[:n] {
+			out[i] = local[c]
+		}
+		return out
+	case v.Const:
+		id := in.one(v, 0)
+		for i := range out {
+			out[i] = id
+		}
+		return out
+	}
+	for i := 0; i < n; i++ {
+		out[i] = in.one(v, i)
+	}
+	return out
+}
+
+func (in *interner) one(v *column.Vector, i int) uint32 {
+	if v.IsNull(i) {
+		return in.null()
+	}
+	switch {
+	case v.Type == column.String:
+		return in.str(v.Str(i))
+	case v.Floats != nil:
+		f := v.Float(i)
+		if f == 0 {
+			f = 0 // -0 and +0 are one group
+		}
+		bits := math.Float64bits(f)
+		if math.IsNaN(f) {
+			bits = math.Float64bits(math.NaN())
+		}
+		id, ok := in.floats[bits]
+		if !ok {
+			id = in.add(f)
+			in.floats[bits] = id
+		}
+		return id
+	case v.Bools != nil:
+		x := int64(0)
+		if v.Bool(i) {
+			x = 1
+		}
+		id, ok := in.ints[x]
+		if !ok {
+			id = in.add(v.Bool(i))
+			in.ints[x] = id
+		}
+		return id
+	default:
+		x := v.Int(i)
+		id, ok := in.ints[x]
+		if !ok {
+			id = in.add(x)
+			in.ints[x] = id
+		}
+		return id
+	}
+}
+
+// vector returns the key values of the given ids.
+func (in *interner) vector(ids []uint32) *column.Vector {
+	all := in.vals.Build()
+	in.vals = *column.NewBuilder(in.t, 0)
+	idx := make([]uint32, len(ids))
+	copy(idx, ids)
+	return all.Gather(idx)
+}
+
+// aggregator accumulates one aggregation over groups.
+type aggregator interface {
+	// update folds rows into their groups; arg and pred are the evaluated
+	// argument and predicate (nil when the aggregation has none).
+	update(groups []uint32, ngroups int, arg, pred *column.Vector)
+	// result returns one value per group.
+	result(ngroups int) *column.Vector
+}
+
+func newAggregator(c *plan.AggCall) aggregator {
+	switch c.Fn {
+	case "count", "countif", "countnotnull":
+		return &countAgg{fn: c.Fn}
+	case "sum":
+		return &sumAgg{t: c.Type}
+	case "avg":
+		return &avgAgg{t: c.Type}
+	case "min", "max":
+		return &minMaxAgg{t: c.Type, max: c.Fn == "max"}
+	case "dcount":
+		return &dcountAgg{seen: map[dkey]struct{}{}, seed: maphash.MakeSeed()}
+	}
+	panic("BUG: no aggregator for " + c.Fn)
+}
+
+func grow[T any](s []T, n int) []T {
+	for len(s) < n {
+		var zero T
+		s = append(s, zero)
+	}
+	return s
+}
+
+// countAgg: count() counts rows, countif() rows where the predicate is true,
+// count(x) rows where x is not null. Empty groups count 0.
+type countAgg struct {
+	fn string
+	n  []int64
+}
+
+func (a *countAgg) update(groups []uint32, ng int, arg, pred *column.Vector) {
+	a.n = grow(a.n, ng)
+	switch a.fn {
+	case "count":
+		for _, g := range groups {
+			a.n[g]++
+		}
+	case "countif":
+		for i, g := range groups {
+			if pred.Bool(i) && !pred.IsNull(i) {
+				a.n[g]++
+			}
+		}
+	default:
+		for i, g := range groups {
+			if !arg.IsNull(i) {
+				a.n[g]++
+			}
+		}
+	}
+}
+
+func (a *countAgg) result(ng int) *column.Vector {
+	a.n = grow(a.n, ng)
+	return &column.Vector{Type: column.Long, Len: ng, Ints: a.n[:ng]}
+}
+
+// sumAgg ignores nulls; a group with no values sums to 0, as in Kusto.
+type sumAgg struct {
+	t      column.Type
+	ints   []int64
+	floats []float64
+}
+
+func (a *sumAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
+	if a.t == column.Real {
+		a.floats = grow(a.floats, ng)
+		for i, g := range groups {
+			if !arg.IsNull(i) {
+				a.floats[g] += arg.Float(i)
+			}
+		}
+		return
+	}
+	a.ints = grow(a.ints, ng)
+	for i, g := range groups {
+		if !arg.IsNull(i) {
+			a.ints[g] += arg.Int(i)
+		}
+	}
+}
+
+func (a *sumAgg) result(ng int) *column.Vector {
+	if a.t == column.Real {
+		a.floats = grow(a.floats, ng)
+		return &column.Vector{Type: column.Real, Len: ng, Floats: a.floats[:ng]}
+	}
+	a.ints = grow(a.ints, ng)
+	return &column.Vector{Type: a.t, Len: ng, Ints: a.ints[:ng]}
+}
+
+// avgAgg ignores nulls; a group with no values averages to null.
+type avgAgg struct {
+	t   column.Type
+	sum []float64
+	n   []int64
+}
+
+func (a *avgAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
+	a.sum, a.n = grow(a.sum, ng), grow(a.n, ng)
+	for i, g := range groups {
+		if arg.IsNull(i) {
+			continue
+		}
+		if arg.Floats != nil {
+			a.sum[g] += arg.Float(i)
+		} else {
+			a.sum[g] += float64(arg.Int(i))
+		}
+		a.n[g]++
+	}
+}
+
+func (a *avgAgg) result(ng int) *column.Vector {
+	a.sum, a.n = grow(a.sum, ng), grow(a.n, ng)
+	b := column.NewBuilder(a.t, ng)
+	for g := 0; g < ng; g++ {
+		switch {
+		case a.n[g] == 0:
+			b.AppendNull()
+		case a.t == column.Timespan:
+			b.AppendInt(int64(math.Round(a.sum[g] / float64(a.n[g]))))
+		default:
+			b.AppendFloat(a.sum[g] / float64(a.n[g]))
+		}
+	}
+	return b.Build()
+}
+
+// minMaxAgg ignores nulls; a group with no values gives null.
+type minMaxAgg struct {
+	t      column.Type
+	max    bool
+	seen   []bool
+	ints   []int64
+	floats []float64
+	strs   []string
+	bools  []bool
+}
+
+func (a *minMaxAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
+	a.seen = grow(a.seen, ng)
+	switch {
+	case arg.Type == column.String:
+		a.strs = grow(a.strs, ng)
+		for i, g := range groups {
+			s := arg.Str(i)
+			if !a.seen[g] || (a.max && s > a.strs[g]) || (!a.max && s < a.strs[g]) {
+				a.strs[g], a.seen[g] = s, true
+			}
+		}
+	case arg.Floats != nil:
+		a.floats = grow(a.floats, ng)
+		for i, g := range groups {
+			if arg.IsNull(i) {
+				continue
+			}
+			f := arg.Float(i)
+			if !a.seen[g] || (a.max && f > a.floats[g]) || (!a.max && f < a.floats[g]) {
+				a.floats[g], a.seen[g] = f, true
+			}
+		}
+	case arg.Bools != nil:
+		a.bools = grow(a.bools, ng)
+		for i, g := range groups {
+			if arg.IsNull(i) {
+				continue
+			}
+			x := arg.Bool(i)
+			if !a.seen[g] || (a.max && x && !a.bools[g]) || (!a.max && !x && a.bools[g]) {
+				a.bools[g], a.seen[g] = x, true
+			}
+		}
+	default:
+		a.ints = grow(a.ints, ng)
+		if arg.Nulls == nil && !arg.Const {
+			xs := arg.Ints
+			for i, g := range groups {
+				x := xs[i]
+				if !a.seen[g] || (a.max && x > a.ints[g]) || (!a.max && x < a.ints[g]) {
+					a.ints[g], a.seen[g] = x, true
+				}
+			}
+			return
+		}
+		for i, g := range groups {
+			if arg.IsNull(i) {
+				continue
+			}
+			x := arg.Int(i)
+			if !a.seen[g] || (a.max && x > a.ints[g]) || (!a.max && x < a.ints[g]) {
+				a.ints[g], a.seen[g] = x, true
+			}
+		}
+	}
+}
+
+func (a *minMaxAgg) result(ng int) *column.Vector {
+	a.seen = grow(a.seen, ng)
+	b := column.NewBuilder(a.t, ng)
+	for g := 0; g < ng; g++ {
+		if !a.seen[g] {
+			b.AppendNull()
+			continue
+		}
+		switch {
+		case a.t == column.String:
+			b.AppendString(a.strs[g])
+		case a.t == column.Real:
+			b.AppendFloat(a.floats[g])
+		case a.t == column.Bool:
+			b.AppendBool(a.bools[g])
+		default:
+			b.AppendInt(a.ints[g])
+		}
+	}
+	return b.Build()
+}
+
+// dcountAgg counts distinct non-null values per group. It is exact (up to
+// 64-bit hash collisions), which is within any error bound Kusto's estimate
+// documents.
+// https://learn.microsoft.com/kusto/query/dcount-aggregation-function
+type dcountAgg struct {
+	seen map[dkey]struct{}
+	n    []int64
+	seed maphash.Seed
+}
+
+type dkey struct {
+	g uint32
+	h uint64
+}
+
+func (a *dcountAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
+	a.n = grow(a.n, ng)
+	hash := func(i int) uint64 {
+		switch {
+		case arg.Type == column.String:
+			return maphash.String(a.seed, arg.Str(i))
+		case arg.Floats != nil:
+			return math.Float64bits(arg.Float(i))
+		case arg.Bools != nil:
+			if arg.Bool(i) {
+				return 1
+			}
+			return 0
+		}
+		return uint64(arg.Int(i))
+	}
+	var lut []uint64
+	if arg.Codes != nil && !arg.Const {
+		lut = make([]uint64, len(arg.Dict))
+		for i, s := range arg.Dict {
+			lut[i] = maphash.String(a.seed, s)
+		}
+	}
+	for i, g := range groups {
+		if arg.IsNull(i) {
+			continue
+		}
+		var h uint64
+		if lut != nil {
+			h = lut[arg.Codes[i]]
+		} else {
+			h = hash(i)
+		}
+		k := dkey{g, h}
+		if _, ok := a.seen[k]; !ok {
+			a.seen[k] = struct{}{}
+			a.n[g]++
+		}
+	}
+}
+
+func (a *dcountAgg) result(ng int) *column.Vector {
+	a.n = grow(a.n, ng)
+	return &column.Vector{Type: column.Long, Len: ng, Ints: a.n[:ng]}
+}

@@ -1,0 +1,137 @@
+package plan
+
+// Optimize applies the rewrite passes in order. Each pass is a small named
+// function from plan to plan.
+func Optimize(n Node) Node {
+	n = pushFilters(n)
+	n = limitSorts(n)
+	pruneColumns(n, nil)
+	return n
+}
+
+// pushFilters merges where operators that sit directly on a scan into the
+// scan, so the scan can skip blocks by their min/max and read the other
+// columns only for rows that pass.
+func pushFilters(n Node) Node {
+	switch n := n.(type) {
+	case *Filter:
+		in := pushFilters(n.Input)
+		if s, ok := in.(*Scan); ok {
+			if s.Filter == nil {
+				s.Filter = n.Pred
+			} else {
+				s.Filter = &Call{Fn: "and", Args: []Expr{s.Filter, n.Pred}, T: n.Pred.Type()}
+			}
+			return s
+		}
+		n.Input = in
+	case *Project:
+		n.Input = pushFilters(n.Input)
+	case *Aggregate:
+		n.Input = pushFilters(n.Input)
+	case *Sort:
+		n.Input = pushFilters(n.Input)
+	case *Limit:
+		n.Input = pushFilters(n.Input)
+	case *Count:
+		n.Input = pushFilters(n.Input)
+	}
+	return n
+}
+
+// pruneColumns marks, on each scan, the columns some operator above reads.
+// needed lists the output columns of n that are used (nil = all).
+func pruneColumns(n Node, needed []bool) {
+	all := func(k int) []bool {
+		b := make([]bool, k)
+		for i := range b {
+			b[i] = true
+		}
+		return b
+	}
+	if needed == nil {
+		needed = all(len(n.Out()))
+	}
+	switch n := n.(type) {
+	case *Scan:
+		use := append([]bool(nil), needed...)
+		if n.Filter != nil {
+			markCols(n.Filter, use)
+		}
+		n.Needed = use
+	case *Filter:
+		use := append([]bool(nil), needed...)
+		markCols(n.Pred, use)
+		pruneColumns(n.Input, use)
+	case *Project:
+		n.Needed = needed
+		use := make([]bool, len(n.Input.Out()))
+		for i, e := range n.Exprs {
+			if needed[i] {
+				markCols(e, use)
+			}
+		}
+		pruneColumns(n.Input, use)
+	case *Aggregate:
+		use := make([]bool, len(n.Input.Out()))
+		for _, e := range n.Keys {
+			markCols(e, use)
+		}
+		for _, a := range n.Aggs {
+			if a.Arg != nil {
+				markCols(a.Arg, use)
+			}
+			if a.Pred != nil {
+				markCols(a.Pred, use)
+			}
+		}
+		pruneColumns(n.Input, use)
+	case *Sort:
+		use := append([]bool(nil), needed...)
+		for _, k := range n.Keys {
+			markCols(k.Expr, use)
+		}
+		pruneColumns(n.Input, use)
+	case *Limit:
+		pruneColumns(n.Input, needed)
+	case *Count:
+		pruneColumns(n.Input, make([]bool, len(n.Input.Out())))
+	}
+}
+
+func markCols(e Expr, use []bool) {
+	switch e := e.(type) {
+	case *ColRef:
+		use[e.Index] = true
+	case *Call:
+		for _, a := range e.Args {
+			markCols(a, use)
+		}
+	}
+}
+
+// limitSorts turns "sort by K | take N" into a top-N sort, which keeps only
+// N rows in memory instead of the whole input.
+func limitSorts(n Node) Node {
+	switch x := n.(type) {
+	case *Limit:
+		x.Input = limitSorts(x.Input)
+		if s, ok := x.Input.(*Sort); ok {
+			if s.Limit < 0 || x.N < s.Limit {
+				s.Limit = x.N
+			}
+			return s
+		}
+	case *Filter:
+		x.Input = limitSorts(x.Input)
+	case *Project:
+		x.Input = limitSorts(x.Input)
+	case *Aggregate:
+		x.Input = limitSorts(x.Input)
+	case *Sort:
+		x.Input = limitSorts(x.Input)
+	case *Count:
+		x.Input = limitSorts(x.Input)
+	}
+	return n
+}

@@ -1,0 +1,101 @@
+package syntax
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+)
+
+// maxQueryLen bounds the text the parser accepts.
+const maxQueryLen = 1 << 20
+
+// Parse parses a query text. Errors are *Error with a 1-based position.
+func Parse(text string) (*Script, error) {
+	if len(text) > maxQueryLen {
+		return nil, Errorf(Pos{1, 1}, "query is too long (%d bytes; the limit is %d)", len(text), maxQueryLen)
+	}
+	if depth := maxNesting(text); depth > 200 {
+		return nil, Errorf(Pos{1, 1}, "query nests parentheses or brackets %d deep (the limit is 200)", depth)
+	}
+	s, err := parser.ParseString("", text)
+	if err != nil {
+		return nil, convertError(err)
+	}
+	if len(s.Statements) == 0 {
+		return nil, Errorf(Pos{1, 1}, "empty query: expected a table name such as UrlClickEvents")
+	}
+	return s, nil
+}
+
+// maxNesting returns the deepest bracket nesting outside string literals.
+func maxNesting(text string) int {
+	depth, max := 0, 0
+	var quote byte
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '(' || c == '[' || c == '{':
+			depth++
+			if depth > max {
+				max = depth
+			}
+		case c == ')' || c == ']' || c == '}':
+			depth--
+		}
+	}
+	return max
+}
+
+var (
+	// participle names grammar nodes by their Go types: say what a user
+	// would call them instead.
+	nodeNames = strings.NewReplacer(
+		"Pipeline", "expression", "Expr", "expression", "AndExpr", "expression",
+		"CmpExpr", "expression", "AddExpr", "expression", "MulExpr", "expression",
+		"Unary", "expression", "Postfix", "expression", "Primary", "expression",
+		"NamedExpr", "expression", "SortKey", "sort key", "Operator", "operator",
+		"Statement", "statement", "<ident>", "a name", "<string>", "a string",
+		"<number>", "a number", "<eof>", "end of query",
+	)
+	unexpectedRe = regexp.MustCompile(`^unexpected token "(.*)"(?: \(expected (.*)\))?$`)
+)
+
+func convertError(err error) error {
+	var perr participle.Error
+	if !errors.As(err, &perr) {
+		return Errorf(Pos{1, 1}, "%v", err)
+	}
+	p := perr.Position()
+	pos := Pos{Line: p.Line, Col: p.Column}
+	if pos.Line == 0 {
+		pos = Pos{1, 1}
+	}
+	msg := perr.Message()
+	if m := unexpectedRe.FindStringSubmatch(msg); m != nil {
+		tok := m[1]
+		if tok == "<EOF>" || tok == "" {
+			tok = "end of query"
+		} else {
+			tok = fmt.Sprintf("%q", tok)
+		}
+		if m[2] != "" {
+			msg = fmt.Sprintf("unexpected %s, expected %s", tok, nodeNames.Replace(m[2]))
+		} else {
+			msg = fmt.Sprintf("unexpected %s", tok)
+		}
+	} else {
+		msg = nodeNames.Replace(msg)
+	}
+	return &Error{Pos: pos, Msg: msg}
+}
