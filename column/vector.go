@@ -194,7 +194,9 @@ func (v *Vector) Gather(idx []uint32) *Vector {
 func (b *Batch) Gather(idx []uint32) *Batch {
 	out := &Batch{Len: len(idx), Cols: make([]*Vector, len(b.Cols))}
 	for i, c := range b.Cols {
-		out.Cols[i] = c.Gather(idx)
+		if c != nil { // nil: a column no operator reads
+			out.Cols[i] = c.Gather(idx)
+		}
 	}
 	return out
 }
