@@ -231,6 +231,9 @@ func Concat(types []Type, batches []*Batch) *Batch {
 	return out
 }
 
+// noCode marks a dictionary entry not remapped yet.
+const noCode = ^uint32(0)
+
 func concatVectors(t Type, parts []*Vector, n int) *Vector {
 	v := &Vector{Type: t, Len: n}
 	anyNulls := false
@@ -288,12 +291,19 @@ func concatVectors(t Type, parts []*Vector, n int) *Vector {
 				}
 				continue
 			}
+			// Remap lazily: after a selective filter a part may use few of
+			// its dictionary's entries.
 			remap := make([]uint32, len(p.Dict))
-			for i, s := range p.Dict {
-				remap[i] = intern(s)
+			for i := range remap {
+				remap[i] = noCode
 			}
 			for _, c := range p.Codes[:p.Len] {
-				v.Codes = append(v.Codes, remap[c])
+				r := remap[c]
+				if r == noCode {
+					r = intern(p.Dict[c])
+					remap[c] = r
+				}
+				v.Codes = append(v.Codes, r)
 			}
 		case v.Strs != nil:
 			for i := 0; i < p.Len; i++ {

@@ -151,6 +151,9 @@ func (a *aggregateOp) assign(b *column.Batch, groups []uint32, ids *[][]uint32) 
 	return groups
 }
 
+// noID marks a dictionary entry not interned yet.
+const noID = ^uint32(0)
+
 // interner maps the values of one key column to dense ids.
 type interner struct {
 	t      column.Type
@@ -199,12 +202,19 @@ func (in *interner) ids(v *column.Vector, n int, out []uint32) []uint32 {
 	out = out[:n]
 	switch {
 	case v.Type == column.String && v.Codes != nil && !v.Const:
+		// Intern only the entries rows use: after a filter, a block's
+		// dictionary can be far larger than the rows left.
 		local := make([]uint32, len(v.Dict))
-		for i, s := range v.Dict {
-			local[i] = in.str(s)
+		for i := range local {
+			local[i] = noID
 		}
 		for i, c := range v.Codes[:n] {
-			out[i] = local[c]
+			id := local[c]
+			if id == noID {
+				id = in.str(v.Dict[c])
+				local[c] = id
+			}
+			out[i] = id
 		}
 		return out
 	case v.Const:
@@ -534,11 +544,10 @@ func (a *dcountAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 		return uint64(arg.Int(i))
 	}
 	var lut []uint64
+	var have []bool
 	if arg.Codes != nil && !arg.Const {
 		lut = make([]uint64, len(arg.Dict))
-		for i, s := range arg.Dict {
-			lut[i] = maphash.String(a.seed, s)
-		}
+		have = make([]bool, len(arg.Dict))
 	}
 	for i, g := range groups {
 		if arg.IsNull(i) {
@@ -546,7 +555,11 @@ func (a *dcountAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 		}
 		var h uint64
 		if lut != nil {
-			h = lut[arg.Codes[i]]
+			c := arg.Codes[i]
+			if !have[c] {
+				lut[c], have[c] = maphash.String(a.seed, arg.Dict[c]), true
+			}
+			h = lut[c]
 		} else {
 			h = hash(i)
 		}
