@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"clickhunt/query"
+	"clickhunt/storage"
+)
+
+// engine is what a session needs from the database. dbEngine is the real
+// one; tests of the loop use a fake.
+type engine interface {
+	// Tables lists the tables, sorted by name.
+	Tables() ([]storage.TableInfo, error)
+	// Table returns one table or an error wrapping storage.ErrNoTable.
+	Table(name string) (*storage.TableInfo, error)
+	// Run runs one query; now pins now() and ago() unless it is zero.
+	Run(ctx context.Context, text string, now time.Time) (*query.Result, error)
+}
+
+// dbEngine runs everything against a fresh snapshot of an open database.
+type dbEngine struct {
+	db *storage.DB
+}
+
+func (e *dbEngine) Tables() ([]storage.TableInfo, error) {
+	snap, err := e.db.Snapshot()
+	if err != nil {
+		return nil, err
+	}
+	defer snap.Close()
+	return snap.Tables(), nil
+}
+
+func (e *dbEngine) Table(name string) (*storage.TableInfo, error) {
+	snap, err := e.db.Snapshot()
+	if err != nil {
+		return nil, err
+	}
+	defer snap.Close()
+	return snap.Table(name)
+}
+
+func (e *dbEngine) Run(ctx context.Context, text string, now time.Time) (*query.Result, error) {
+	snap, err := e.db.Snapshot()
+	if err != nil {
+		return nil, err
+	}
+	defer snap.Close()
+	return query.Run(ctx, snap, text, query.Options{Now: now})
+}
+
+// errNoDB says a query was asked of a database that was never created.
+type errNoDB struct{ dir string }
+
+func (e errNoDB) Error() string {
+	return fmt.Sprintf("no database at %s: run 'clickhunt ingest FILE' first", e.dir)
+}
+
+// openForQuery opens an existing database for queries. It does not create
+// one: a missing or empty directory, or one with no database in it yet, is
+// errNoDB. It opens read-only (several shells may then share the
+// database) and falls back to read-write only when read-only opening fails
+// for another reason than a lock or a missing database, e.g. when Badger
+// must replay its log after a crash.
+func openForQuery(dir string) (*storage.DB, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) || (err == nil && len(entries) == 0) {
+		return nil, errNoDB{dir}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot open database: %w", err)
+	}
+	db, err := storage.Open(dir, storage.Options{ReadOnly: true})
+	switch {
+	case err == nil:
+		return db, nil
+	case errors.Is(err, storage.ErrNotDatabase):
+		if _, serr := os.Stat(filepath.Join(dir, "MANIFEST")); errors.Is(serr, os.ErrNotExist) && onlyLock(entries) {
+			return nil, errNoDB{dir}
+		}
+		return nil, err
+	case errors.Is(err, storage.ErrLocked), errors.Is(err, storage.ErrFormatVersion):
+		return nil, err
+	}
+	db, err2 := storage.Open(dir, storage.Options{})
+	if err2 != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+// onlyLock reports whether a directory holds nothing but a LOCK file, as
+// a first ingest that failed early leaves it.
+func onlyLock(entries []os.DirEntry) bool {
+	for _, e := range entries {
+		if e.Name() != "LOCK" {
+			return false
+		}
+	}
+	return true
+}
+
+// openForIngest opens the database read-write, creating it if needed.
+func openForIngest(dir string) (*storage.DB, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("cannot create database directory: %w", err)
+	}
+	// storage.Open's errors name dir and say what to do.
+	return storage.Open(dir, storage.Options{})
+}

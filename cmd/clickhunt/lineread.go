@@ -1,0 +1,116 @@
+package main
+
+// This file is the only one that knows github.com/chzyer/readline: the REPL,
+// -f batch files and piped stdin all go through lineReader, so the loop is
+// shared and the line-editing library can be swapped here alone.
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/chzyer/readline"
+)
+
+// errInterrupted is returned by lineReader.Readline when the user pressed
+// Ctrl-C while typing: the REPL drops the pending statement and goes on.
+var errInterrupted = errors.New("interrupted")
+
+// lineReader yields input lines one at a time.
+type lineReader interface {
+	// Readline returns the next line without its line end. At the end of
+	// input (Ctrl-D on an empty line) it returns io.EOF; after Ctrl-C it
+	// returns errInterrupted.
+	Readline() (string, error)
+	// SetPrompt sets the prompt shown before the next line (if any is shown).
+	SetPrompt(prompt string)
+	// AddHistory records one complete statement in the history, if the
+	// reader keeps one.
+	AddHistory(entry string)
+	// Close releases the terminal; the reader must not be used after.
+	Close() error
+}
+
+// textReader reads lines from a file or pipe, without prompts or history.
+type textReader struct {
+	sc *bufio.Scanner
+}
+
+func newTextReader(r io.Reader) *textReader {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	return &textReader{sc: sc}
+}
+
+func (t *textReader) Readline() (string, error) {
+	if !t.sc.Scan() {
+		if err := t.sc.Err(); err != nil {
+			return "", err
+		}
+		return "", io.EOF
+	}
+	line := t.sc.Text()
+	if len(line) > 0 && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+	}
+	return line, nil
+}
+
+func (t *textReader) SetPrompt(string)  {}
+func (t *textReader) AddHistory(string) {}
+func (t *textReader) Close() error      { return nil }
+
+// termReader edits lines on a terminal with chzyer/readline and keeps a
+// persistent history file.
+type termReader struct {
+	rl *readline.Instance
+}
+
+// newTermReader opens a line editor on stdin/stdout. historyFile may be ""
+// for no history; its directory is created if needed.
+func newTermReader(stdin io.Reader, stdout, stderr io.Writer, prompt, historyFile string) (*termReader, error) {
+	if historyFile != "" {
+		if err := os.MkdirAll(filepath.Dir(historyFile), 0o700); err != nil {
+			historyFile = ""
+		}
+	}
+	rc, ok := stdin.(io.ReadCloser)
+	if !ok {
+		rc = io.NopCloser(stdin)
+	}
+	rl, err := readline.NewEx(&readline.Config{
+		Prompt:                 prompt,
+		HistoryFile:            historyFile,
+		HistoryLimit:           2000,
+		DisableAutoSaveHistory: true, // a multi-line statement is saved as one entry
+		HistorySearchFold:      true,
+		InterruptPrompt:        "^C",
+		Stdin:                  rc,
+		Stdout:                 stdout,
+		Stderr:                 stderr,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &termReader{rl: rl}, nil
+}
+
+func (t *termReader) Readline() (string, error) {
+	line, err := t.rl.Readline()
+	if errors.Is(err, readline.ErrInterrupt) {
+		return "", errInterrupted
+	}
+	return line, err
+}
+
+func (t *termReader) SetPrompt(p string) { t.rl.SetPrompt(p) }
+
+func (t *termReader) AddHistory(entry string) {
+	if entry != "" {
+		_ = t.rl.SaveHistory(entry) // history is a convenience; never fail a statement over it
+	}
+}
+
+func (t *termReader) Close() error { return t.rl.Close() }

@@ -1,0 +1,20 @@
+// Command clickhunt is an offline KQL analytics engine for Microsoft 365
+// Safe Links click exports: ingest exports into a local database, then
+// query them with KQL from the command line, batch files or a REPL.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	// SIGTERM ends everything; Ctrl-C (SIGINT) is handled per query in run
+	// so that in the REPL it cancels a query, not the session.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/alecthomas/kong"
+	"golang.org/x/term"
+)
+
+// version is set at build time: -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+// cli is the command line. The database location is global so it may be
+// given before or after the command.
+type cli struct {
+	DB string `name:"db" placeholder:"DIR" help:"Database directory (default: $$CLICKHUNT_DB, else ${default_db})."`
+
+	Ingest  ingestCmd  `cmd:"" help:"Load Safe Links click exports (CSV, JSON, JSON Lines) into the database."`
+	Query   queryCmd   `cmd:"" help:"Run KQL queries and print the results."`
+	Repl    replCmd    `cmd:"" help:"Open the interactive KQL shell."`
+	Version versionCmd `cmd:"" help:"Print the version."`
+	Shell   shellCmd   `cmd:"" default:"1" hidden:"" help:"REPL on a terminal, else run the queries on standard input."`
+}
+
+type ingestCmd struct {
+	Table  string   `placeholder:"NAME" help:"Table to load into (default: the format's table, UrlClickEvents)."`
+	Format string   `enum:"auto,csv,json,jsonl" default:"auto" help:"Input format: auto, csv, json or jsonl (default: auto, from the content)."`
+	Files  []string `arg:"" name:"FILE" help:"Export files to load, in order."`
+}
+
+func (ingestCmd) Help() string {
+	return `Each file is stored whole or not at all. One summary line per file goes to
+standard output; a file whose exact content was ingested before is skipped.
+While loading, a progress line is shown on standard error when it is a
+terminal. The first file that fails stops the run with exit status 1 and its
+FILE:LINE: message on standard error; the files before it stay stored.`
+}
+
+type queryCmd struct {
+	Format    string `enum:"auto,table,csv,json,jsonl" default:"auto" help:"Output format: table, csv, json or jsonl (default: table on a terminal, csv otherwise)."`
+	Now       string `placeholder:"TIME" help:"Pin now() and ago() to this ISO 8601 time (e.g. 2024-03-01T12:00:00Z)."`
+	KeepGoing bool   `help:"In a batch, run the remaining queries after one fails (exit status is still 1)."`
+	File      string `short:"f" placeholder:"FILE" help:"Run the queries in FILE (a batch)."`
+	Text      string `arg:"" name:"QUERY" optional:"" help:"The query to run. Without QUERY or -f, queries are read from standard input as a batch."`
+
+	now time.Time
+}
+
+func (queryCmd) Help() string {
+	return `A batch (-f FILE, or standard input) holds queries separated by blank lines,
+as in Kusto Explorer. Lines holding only // comments belong to the query
+that follows them; a chunk of only comments is skipped. Queries run in turn;
+the first that fails stops the batch with exit status 1 unless --keep-going.
+
+Batch output by format:
+  table  each result under a title line "-- query N (line L) --", where L is
+         the query's first line in the input; results separated by a blank line
+  csv    each result is its own CSV section (header row, rows); sections are
+         separated by one blank line; no titles
+  json   one JSON array per query, the arrays following one another (a JSON
+         stream, as jq reads)
+  jsonl  the rows of all queries, one object per line
+
+Errors go to standard error as FILE:LINE:COL: message (LINE counted in the
+file; "error: LINE:COL: message" for a QUERY argument), then the offending
+line and a caret under the column.`
+}
+
+// Validate checks what kong cannot; its errors are usage errors (exit 2).
+func (q *queryCmd) Validate() error {
+	if q.File != "" && q.Text != "" {
+		return errors.New("give either -f FILE or QUERY, not both")
+	}
+	if q.File != "" {
+		// Checked here, not by kong's existingfile, which would turn the
+		// name into an absolute path: errors must name the file as given.
+		if fi, err := os.Stat(q.File); err != nil {
+			return fmt.Errorf("-f: %w", err)
+		} else if fi.IsDir() {
+			return fmt.Errorf("-f: %s is a directory", q.File)
+		}
+	}
+	if q.Now != "" {
+		t, err := parseNow(q.Now)
+		if err != nil {
+			return fmt.Errorf("--now: %w", err)
+		}
+		q.now = t
+	}
+	return nil
+}
+
+type replCmd struct{}
+
+func (replCmd) Help() string {
+	return `Type a query over one or more lines (a line may start with '|'); it runs on
+an empty line, or at a ';' ending a line once the text holds more than let
+statements. Type .help for the dot-commands (.tables, .schema, .format,
+.now, .quit). Ctrl-C clears the input or cancels a running query; Ctrl-D
+leaves. History is kept in $CLICKHUNT_HISTORY, else ` + defaultHistoryFile() + "."
+}
+
+type versionCmd struct{}
+
+type shellCmd struct{}
+
+// exitCode carries kong's requested exit status out of kong.Parse (kong
+// calls its Exit function after --help, or on a usage error).
+type exitCode int
+
+// run is the whole program behind main: it parses args (without the
+// program name), runs the command and returns the exit status: 0 success,
+// 1 query or ingest error, 2 bad usage.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
+	var c cli
+	parser, err := kong.New(&c,
+		kong.Name("clickhunt"),
+		kong.Description("Offline KQL analytics for Microsoft 365 Safe Links click exports.\n\nWith no command: an interactive shell when standard input is a terminal, otherwise the queries on standard input are run as a batch (see 'clickhunt query --help')."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { panic(exitCode(code)) }),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Vars{"default_db": defaultDBDir()},
+	)
+	if err != nil {
+		panic("BUG: kong grammar: " + err.Error())
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			code, ok := r.(exitCode)
+			if !ok {
+				panic(r)
+			}
+			status = int(code)
+			if status != 0 {
+				status = 2
+			}
+		}
+	}()
+	kctx, err := parser.Parse(args)
+	if err != nil {
+		var pe *kong.ParseError
+		if errors.As(err, &pe) {
+			kctx = pe.Context
+		}
+		fmt.Fprintf(stderr, "clickhunt: error: %v\n", err)
+		fmt.Fprintf(stderr, "Run 'clickhunt %s--help' for usage.\n", commandPrefix(kctx))
+		return 2
+	}
+	dbDir := resolveDBDir(c.DB)
+	switch cmd := strings.Fields(kctx.Command())[0]; cmd {
+	case "version":
+		fmt.Fprintf(stdout, "clickhunt %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return 0
+	case "ingest":
+		ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+		defer stop()
+		return runIngest(ctx, dbDir, &c.Ingest, stdout, stderr, isTerminal(stderr))
+	case "query":
+		ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+		defer stop()
+		return runQueryCmd(ctx, dbDir, &c.Query, stdin, stdout, stderr)
+	case "repl":
+		return runRepl(ctx, dbDir, stdin, stdout, stderr)
+	case "shell":
+		if isTerminal(stdin) {
+			return runRepl(ctx, dbDir, stdin, stdout, stderr)
+		}
+		ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+		defer stop()
+		return runQueryCmd(ctx, dbDir, &queryCmd{Format: "auto"}, stdin, stdout, stderr)
+	default:
+		panic("BUG: unhandled command " + cmd)
+	}
+}
+
+// commandPrefix is "query " when the usage error was in the query command.
+func commandPrefix(kctx *kong.Context) string {
+	if kctx == nil {
+		return ""
+	}
+	if f := strings.Fields(kctx.Command()); len(f) > 0 && f[0] != "shell" && f[0] != "version" {
+		return f[0] + " "
+	}
+	return ""
+}
+
+// isTerminal reports whether f is an *os.File on a terminal.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
+}
+
+// runQueryCmd runs one QUERY argument, a -f FILE batch or the stdin batch.
+func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, stdin io.Reader, stdout, stderr io.Writer) int {
+	format := q.Format
+	if format == "auto" || format == "" {
+		format = "csv"
+		if isTerminal(stdout) {
+			format = "table"
+		}
+	}
+	var in io.Reader
+	var source string
+	switch {
+	case q.Text != "":
+	case q.File != "":
+		f, err := os.Open(q.File)
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		in, source = f, q.File
+	default:
+		in, source = stdin, "<stdin>"
+		if isTerminal(stdin) {
+			fmt.Fprintln(stderr, "clickhunt: reading queries from standard input (a blank line between queries, Ctrl-D to end)")
+		}
+	}
+
+	db, err := openForQuery(dbDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 1
+	}
+	defer db.Close()
+	s := &session{
+		eng:       &dbEngine{db: db},
+		stdout:    stdout,
+		stderr:    stderr,
+		format:    format,
+		now:       q.now,
+		source:    source,
+		batch:     in != nil,
+		keepGoing: q.KeepGoing,
+	}
+	if in == nil {
+		if !s.runQuery(ctx, statement{Text: q.Text, Line: 1}) {
+			return 1
+		}
+		return 0
+	}
+	return s.runBatch(ctx, newTextReader(in))
+}
+
+// runRepl opens the interactive shell on the database.
+func runRepl(ctx context.Context, dbDir string, stdin io.Reader, stdout, stderr io.Writer) int {
+	db, err := openForQuery(dbDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 1
+	}
+	defer db.Close()
+	lr, err := newTermReader(stdin, stdout, stderr, mainPrompt, resolveHistoryFile())
+	if err != nil {
+		fmt.Fprintf(stderr, "error: cannot open the line editor: %v\n", err)
+		return 1
+	}
+	defer lr.Close()
+	fmt.Fprintf(stdout, "clickhunt %s, database %s\nType .help for help; a query runs on an empty line or a final ';'.\n", version, dbDir)
+	s := &session{
+		eng:    &dbEngine{db: db},
+		stdout: stdout,
+		stderr: stderr,
+		format: "table",
+	}
+	return s.repl(ctx, lr)
+}
