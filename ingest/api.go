@@ -74,7 +74,9 @@ var Schemas = map[string]column.Schema{
 	},
 }
 
-// File ingests one file into db: it is stored whole or not at all.
+// File ingests one file into db: it is stored whole or not at all. A file
+// whose bytes were ingested before is skipped (Summary.AlreadyIngested).
+// Problems with the input are *Error, naming path as given.
 func File(ctx context.Context, db *storage.DB, path string, opts Options) (Summary, error) {
-	return Summary{}, fmt.Errorf("ingest: not implemented yet")
+	return ingestFile(ctx, db, path, opts)
 }

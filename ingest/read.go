@@ -1,0 +1,195 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"clickhunt/column"
+	"clickhunt/storage"
+)
+
+// DefaultTable is the table File and Read load into when none is named.
+const DefaultTable = "UrlClickEvents"
+
+// The formats Read understands, as named in Options.Format.
+const (
+	FormatAuto  = "auto"
+	FormatCSV   = "csv"
+	FormatJSON  = "json"
+	FormatJSONL = "jsonl"
+)
+
+// checkEvery is how many rows pass between context checks inside a block:
+// often enough that Ctrl-C feels immediate, rarely enough to cost nothing.
+const checkEvery = 4096
+
+// Read parses r, an export named name (used in errors and for format
+// detection), and hands sink blocks of at most storage.BlockRows rows. It
+// uses opts.Table, opts.Format and opts.Progress (called after every block
+// with size 0). It returns the rows parsed. Input problems are *Error; an
+// error from sink or ctx is returned as is. Blocks handed to sink before an
+// error are the caller's to discard.
+func Read(ctx context.Context, r io.Reader, name string, sink Sink, opts Options) (int64, error) {
+	table := opts.Table
+	if table == "" {
+		table = DefaultTable
+	}
+	lc := &lineCounter{r: r, line: 1}
+	br := bufio.NewReaderSize(lc, 256<<10)
+	bom := skipBOM(br)
+	format, err := detectFormat(br, name, opts.Format)
+	if err != nil {
+		return 0, err
+	}
+	e := &emitter{ctx: ctx, sink: sink, lc: lc, progress: opts.Progress}
+	switch format {
+	case FormatCSV:
+		// encoding/csv counts lines itself.
+		lc.stopTracking()
+		err = readCSV(br, name, table, e)
+	case FormatJSON, FormatJSONL:
+		err = readJSON(br, name, table, format == FormatJSONL, bom, e)
+	}
+	return e.rows, err
+}
+
+// detectFormat resolves "auto" by extension (.csv, .json, .jsonl, .ndjson),
+// else by the first non-blank byte: '[' is a JSON array, '{' JSON lines,
+// anything else CSV. A .json file starting with '{' is JSON lines.
+func detectFormat(br *bufio.Reader, name, format string) (string, error) {
+	switch strings.ToLower(format) {
+	case FormatCSV:
+		return FormatCSV, nil
+	case FormatJSON:
+		return FormatJSON, nil
+	case FormatJSONL, "ndjson":
+		return FormatJSONL, nil
+	case "", FormatAuto:
+	default:
+		return "", fmt.Errorf("unknown format %q (want auto, csv, json or jsonl)", format)
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv":
+		return FormatCSV, nil
+	case ".json":
+		// Many tools write JSON lines into .json files.
+		if sniffFormat(br) == FormatJSONL {
+			return FormatJSONL, nil
+		}
+		return FormatJSON, nil
+	case ".jsonl", ".ndjson":
+		return FormatJSONL, nil
+	}
+	return sniffFormat(br), nil
+}
+
+// sniffFormat looks at the first non-blank byte.
+func sniffFormat(br *bufio.Reader) string {
+	for n := 1; ; n *= 2 {
+		buf, err := br.Peek(n)
+		if trimmed := bytes.TrimLeft(buf, " \t\r\n"); len(trimmed) > 0 {
+			switch trimmed[0] {
+			case '[':
+				return FormatJSON
+			case '{':
+				return FormatJSONL
+			}
+			return FormatCSV
+		}
+		if err != nil || n >= br.Size() {
+			// Empty or all blank: the CSV reader reports it.
+			return FormatCSV
+		}
+	}
+}
+
+// skipBOM drops a leading UTF-8 byte order mark, which Excel and some
+// PowerShell exports write.
+// It returns the bytes skipped.
+func skipBOM(br *bufio.Reader) int64 {
+	if b, err := br.Peek(3); err == nil && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF {
+		br.Discard(3)
+		return 3
+	}
+	return 0
+}
+
+// emitter hands finished blocks to the sink and keeps the counts.
+type emitter struct {
+	ctx      context.Context
+	sink     Sink
+	lc       *lineCounter
+	progress func(bytesRead, size, rows int64)
+	rows     int64
+}
+
+// emit passes one block on, then checks for cancellation.
+func (e *emitter) emit(schema column.Schema, b *column.Batch) error {
+	if b.Len == 0 {
+		return nil
+	}
+	if b.Len > storage.BlockRows {
+		panic("BUG: ingest block larger than storage.BlockRows")
+	}
+	if err := e.sink.WriteBlock(schema, b); err != nil {
+		return err
+	}
+	e.rows += int64(b.Len)
+	if e.progress != nil {
+		e.progress(e.lc.n, 0, e.rows)
+	}
+	return e.ctx.Err()
+}
+
+// lineCounter counts bytes and remembers where lines end so a byte offset
+// can be turned into a line number. Offsets asked about must not decrease;
+// newlines before the last one asked about are forgotten, so memory stays
+// bounded by the read-ahead of whoever reads through it.
+type lineCounter struct {
+	r    io.Reader
+	n    int64   // bytes read so far
+	nl   []int64 // offsets of newlines not yet passed
+	head int     // nl[:head] are passed
+	line int     // 1 + newlines passed
+	off  bool    // not tracking lines
+}
+
+// stopTracking forgets all newlines and stops recording them.
+func (c *lineCounter) stopTracking() {
+	c.off = true
+	c.nl, c.head = nil, 0
+}
+
+func (c *lineCounter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if c.head > 0 && c.head == len(c.nl) {
+		c.nl, c.head = c.nl[:0], 0
+	}
+	for i := 0; i < n && !c.off; {
+		j := bytes.IndexByte(p[i:n], '\n')
+		if j < 0 {
+			break
+		}
+		c.nl = append(c.nl, c.n+int64(i+j))
+		i += j + 1
+	}
+	c.n += int64(n)
+	return n, err
+}
+
+// lineAt returns the 1-based line holding byte offset off.
+func (c *lineCounter) lineAt(off int64) int {
+	for c.head < len(c.nl) && c.nl[c.head] < off {
+		c.head++
+		c.line++
+	}
+	return c.line
+}
+
+// lastLine returns the line of the last byte read so far.
+func (c *lineCounter) lastLine() int { return c.lineAt(c.n - 1) }
