@@ -24,13 +24,28 @@ type Options struct {
 
 // Sentinel errors.
 var (
-	// ErrLocked is returned by Open when another process holds the database.
+	// ErrLocked is returned by Open when another process (or another DB
+	// handle in this process) holds the database directory's lock.
 	ErrLocked = errors.New("database is in use by another clickhunt process")
 	// ErrNoTable is returned when a named table does not exist.
 	ErrNoTable = errors.New("no such table")
 	// ErrTypeConflict is returned by FileWriter.WriteBlock when a column
 	// already exists with a different type.
 	ErrTypeConflict = errors.New("column type conflict")
+	// ErrFormatVersion is returned by Open when the database was written by
+	// a newer clickhunt with an on-disk format this one cannot read.
+	ErrFormatVersion = errors.New("database format is newer than this clickhunt supports")
+	// ErrReadOnly is returned by BeginFile on a database opened ReadOnly.
+	ErrReadOnly = errors.New("database is open read-only")
+	// ErrDuplicateFile is returned by BeginFile and FileWriter.Commit when a
+	// file with the same SHA-256 was already committed.
+	ErrDuplicateFile = errors.New("file already ingested")
+	// ErrNeedsRecovery is returned by a ReadOnly Open of a database whose
+	// last writer crashed: a read-write Open must replay its log first.
+	ErrNeedsRecovery = errors.New("database was not closed cleanly; open it read-write once to recover")
+	// ErrNotDatabase is returned by Open when dir holds files that are not a
+	// clickhunt database.
+	ErrNotDatabase = errors.New("not a clickhunt database")
 )
 
 // ColumnInfo describes one stored column. IDs are stable for the life of the
@@ -72,6 +87,9 @@ type ColStats struct {
 	MinStr, MaxStr     string
 	// Distinct is the dictionary size of a string block (0 if unknown).
 	Distinct int
+	// Bytes is the column's stored size in this block (encoded and, when
+	// that paid, zstd-compressed).
+	Bytes int
 }
 
 // BlockMeta describes one committed block. Stats is keyed by column ID; a

@@ -2,71 +2,396 @@ package storage
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
+	"log"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
 
-	"clickhunt/column"
+	badger "github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
 )
 
-var errTODO = errors.New("storage: not implemented yet")
+// ErrClosed is returned by operations on a DB after Close.
+var ErrClosed = errors.New("database is closed")
 
 // DB is an open clickhunt database: one Badger directory.
-type DB struct{}
+//
+// A DB is safe for concurrent use. Writers (FileWriter) of one table run one
+// at a time: BeginFile waits until the table's previous writer committed or
+// aborted, so two files never claim the same block IDs. Writers of
+// different tables run side by side.
+type DB struct {
+	dir  string
+	opts Options
+	bdb  *badger.DB
+
+	// closeMu is held shared by every operation that touches Badger and
+	// exclusively by Close, so Close never pulls Badger out from under one.
+	closeMu sync.RWMutex
+	closed  bool
+	// closing is closed by Close to wake writers waiting for a table.
+	closing chan struct{}
+
+	mu sync.Mutex // guards the fields below
+	// tableLocks serialises the writers of each table (by name): a
+	// one-slot channel, so a waiter can also watch closing.
+	tableLocks map[string]chan struct{}
+	// nextTableID is the ID the next new table gets. IDs of tables whose
+	// first file was aborted are not reused within a process.
+	nextTableID uint32
+}
 
 // Open opens (creating if needed) the database in dir.
-func Open(dir string, opts Options) (*DB, error) { return nil, errTODO }
+//
+// Read-write, it removes the blocks a crashed writer left behind. It fails
+// with ErrLocked when another process (or another DB in this process) has
+// dir open, ErrFormatVersion when dir was written by a newer clickhunt, and
+// ErrNotDatabase when dir holds something else.
+func Open(dir string, opts Options) (*DB, error) {
+	if err := checkDir(dir, opts.ReadOnly); err != nil {
+		return nil, err
+	}
+	bdb, err := badger.Open(badgerOptions(dir, opts))
+	if err != nil {
+		if isLockError(err) {
+			return nil, fmt.Errorf("cannot open %s: %w (its directory lock is held; close the other clickhunt first)", dir, ErrLocked)
+		}
+		if opts.ReadOnly && strings.Contains(err.Error(), "truncate required") {
+			return nil, fmt.Errorf("cannot open %s read-only: %w", dir, ErrNeedsRecovery)
+		}
+		return nil, fmt.Errorf("cannot open database %s: %w", dir, err)
+	}
+	db := &DB{
+		dir:        dir,
+		opts:       opts,
+		bdb:        bdb,
+		closing:    make(chan struct{}),
+		tableLocks: make(map[string]chan struct{}),
+	}
+	if err := db.init(); err != nil {
+		bdb.Close()
+		return nil, err
+	}
+	return db, nil
+}
 
-// Close flushes and closes the database.
-func (db *DB) Close() error { return nil }
+// init checks the format version, recovers from a crashed writer and
+// primes the table ID counter.
+func (db *DB) init() error {
+	if err := db.checkFormat(); err != nil {
+		return err
+	}
+	if !db.opts.ReadOnly {
+		if err := db.removeOrphans(); err != nil {
+			return fmt.Errorf("cannot open %s: removing blocks of unfinished files: %w", db.dir, err)
+		}
+	}
+	txn := db.bdb.NewTransaction(false)
+	defer txn.Discard()
+	cat, err := loadCatalog(txn)
+	if err != nil {
+		return fmt.Errorf("cannot open %s: %w", db.dir, err)
+	}
+	db.nextTableID = 1
+	for id := range cat {
+		db.nextTableID = max(db.nextTableID, id+1)
+	}
+	return nil
+}
 
-// Snapshot returns a consistent read view; Close it when done. Everything
-// read through one snapshot reflects the same set of committed files.
-func (db *DB) Snapshot() (*Snapshot, error) { return nil, errTODO }
+// badgerOptions sizes Badger for a 2-core, 24 GiB machine, or for tests
+// and tiny databases when o.Small. Column values are compressed by the
+// codec, so Badger's own compression is off and its block cache is kept
+// modest: the OS page cache does the rest.
+func badgerOptions(dir string, o Options) badger.Options {
+	bo := badger.DefaultOptions(dir).
+		WithLogger(errorLogger{log.New(os.Stderr, "clickhunt storage: badger: ", log.LstdFlags)}).
+		WithCompression(options.None).
+		WithNumCompactors(2).
+		WithMetricsEnabled(false).
+		WithReadOnly(o.ReadOnly).
+		// Values up to 1 MB stay in the LSM tree; bigger ones (rare
+		// after zstd) go to the value log.
+		WithValueThreshold(1 << 20)
+	if o.Small {
+		// An 8 MB memtable allows transactions of 1.2 MB, just above the
+		// 1 MB value threshold; smaller would make Open fail.
+		return bo.
+			WithMemTableSize(8 << 20).
+			WithNumMemtables(2).
+			WithNumLevelZeroTables(2).
+			WithNumLevelZeroTablesStall(4).
+			WithBaseTableSize(2 << 20).
+			WithBaseLevelSize(8 << 20).
+			WithBlockCacheSize(1 << 20).
+			WithValueLogFileSize(16 << 20).
+			WithNumGoroutines(2)
+	}
+	return bo.
+		WithMemTableSize(64 << 20).
+		WithNumMemtables(3).
+		WithBaseTableSize(16 << 20).
+		WithBaseLevelSize(128 << 20).
+		WithBlockCacheSize(64 << 20).
+		WithValueLogFileSize(256 << 20).
+		WithNumGoroutines(4)
+}
+
+// errorLogger passes on Badger's errors and drops its chatter.
+type errorLogger struct{ l *log.Logger }
+
+func (l errorLogger) Errorf(f string, args ...any) { l.l.Printf(f, args...) }
+func (errorLogger) Warningf(string, ...any)        {}
+func (errorLogger) Infof(string, ...any)           {}
+func (errorLogger) Debugf(string, ...any)          {}
+
+// isLockError recognises Badger's directory-lock failure. Badger flattens
+// the flock error into text (outside its debug build), hence the string.
+func isLockError(err error) bool {
+	return errors.Is(err, syscall.EWOULDBLOCK) ||
+		strings.Contains(err.Error(), "Cannot acquire directory lock")
+}
+
+// checkDir refuses directories that hold something other than a Badger
+// database, so a mistyped path never gets Badger files sprayed into it.
+func checkDir(dir string, readOnly bool) error {
+	_, err := os.Stat(filepath.Join(dir, badger.ManifestFilename))
+	switch {
+	case err == nil:
+		return nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("cannot open database %s: %w", dir, err)
+	case readOnly:
+		return fmt.Errorf("cannot open %s read-only: %w (no database there yet)", dir, ErrNotDatabase)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create database directory: %w", err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("cannot open database %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		if e.Name() != "LOCK" {
+			return fmt.Errorf("cannot open %s: %w (it holds %s but no Badger MANIFEST)", dir, ErrNotDatabase, e.Name())
+		}
+	}
+	return nil
+}
+
+// checkFormat reads the format version, writing it into a new database.
+func (db *DB) checkFormat() error {
+	var ver uint32
+	found := false
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(formatKey())
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		found = true
+		return item.Value(func(v []byte) error {
+			ver, err = decodeFormatVersion(v)
+			return err
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("cannot open %s: reading its format version: %w", db.dir, err)
+	}
+	if found {
+		switch {
+		case ver > formatVersion:
+			return fmt.Errorf("cannot open %s: it has format version %d and this clickhunt reads up to %d: %w", db.dir, ver, formatVersion, ErrFormatVersion)
+		case ver == 0:
+			return fmt.Errorf("cannot open %s: %w (format version 0)", db.dir, ErrNotDatabase)
+		}
+		return nil
+	}
+	if db.opts.ReadOnly {
+		return fmt.Errorf("cannot open %s: %w (no format version)", db.dir, ErrNotDatabase)
+	}
+	return db.bdb.Update(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{})
+		it.Rewind()
+		nonEmpty := it.Valid()
+		it.Close()
+		if nonEmpty {
+			return fmt.Errorf("cannot open %s: %w (a Badger database without a format version)", db.dir, ErrNotDatabase)
+		}
+		return txn.Set(formatKey(), appendFormatVersion(nil, formatVersion))
+	})
+}
+
+// removeOrphans deletes metas and column data of blocks no commit covers:
+// blocks at or past their table's committed next block ID, and blocks of
+// tables that never committed. A crashed or abandoned FileWriter leaves
+// those. Committed ranges are skipped with a Seek, so only the orphans
+// themselves are walked.
+func (db *DB) removeOrphans() error {
+	txn := db.bdb.NewTransaction(false)
+	defer txn.Discard()
+	cat, err := loadCatalog(txn)
+	if err != nil {
+		return err
+	}
+	var orphans [][]byte
+	for _, kind := range []byte{kindMeta, kindData} {
+		prefix := []byte{kind}
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		for it.Seek(prefix); it.ValidForPrefix(prefix); {
+			k := it.Item().Key()
+			if len(k) < metaKeyLen {
+				it.Next() // not ours to judge
+				continue
+			}
+			tid, bid := beUint32(k[1:]), beUint64(k[5:])
+			if t, ok := cat[tid]; ok && bid < t.rec.nextBlock {
+				it.Seek(kindBlockKey(kind, tid, t.rec.nextBlock))
+				continue
+			}
+			orphans = append(orphans, it.Item().KeyCopy(nil))
+			it.Next()
+		}
+		it.Close()
+	}
+	if len(orphans) == 0 {
+		return nil
+	}
+	wb := db.bdb.NewWriteBatch()
+	for _, k := range orphans {
+		if err := wb.Delete(k); err != nil {
+			wb.Cancel()
+			return err
+		}
+	}
+	return wb.Flush()
+}
+
+// enter guards an operation against a concurrent Close; leave ends it.
+func (db *DB) enter() error {
+	db.closeMu.RLock()
+	if db.closed {
+		db.closeMu.RUnlock()
+		return ErrClosed
+	}
+	return nil
+}
+
+func (db *DB) leave() { db.closeMu.RUnlock() }
+
+// Close flushes and closes the database. A FileWriter still open is left
+// as a crash would leave it: its blocks are invisible, and the next
+// read-write Open deletes them. Close is idempotent.
+func (db *DB) Close() error {
+	db.closeMu.Lock()
+	defer db.closeMu.Unlock()
+	if db.closed {
+		return nil
+	}
+	db.closed = true
+	close(db.closing)
+	return db.bdb.Close()
+}
+
+// Dir returns the database directory.
+func (db *DB) Dir() string { return db.dir }
+
+// ReadOnly reports whether the database was opened read-only.
+func (db *DB) ReadOnly() bool { return db.opts.ReadOnly }
 
 // LookupFile reports whether a file with this content hash was ingested.
 func (db *DB) LookupFile(sha [32]byte) (FileRecord, bool, error) {
-	return FileRecord{}, false, errTODO
+	if err := db.enter(); err != nil {
+		return FileRecord{}, false, err
+	}
+	defer db.leave()
+	txn := db.bdb.NewTransaction(false)
+	defer txn.Discard()
+	return getFileRecord(txn, sha)
 }
 
-// BeginFile starts storing one file into table (created on first use). The
-// file's rows become visible only when Commit returns nil; Abort (or a crash)
-// leaves the database as it was.
-func (db *DB) BeginFile(table string, info FileInfo) (*FileWriter, error) { return nil, errTODO }
-
-// Snapshot is a consistent read view of the database.
-type Snapshot struct{}
-
-// Close releases the snapshot.
-func (s *Snapshot) Close() {}
-
-// Tables lists the tables, sorted by name.
-func (s *Snapshot) Tables() []TableInfo { return nil }
-
-// Table returns the named table (case-sensitive) or ErrNoTable.
-func (s *Snapshot) Table(name string) (*TableInfo, error) { return nil, ErrNoTable }
-
-// Blocks returns the committed blocks of table in ID order (which is
-// ingest order).
-func (s *Snapshot) Blocks(table *TableInfo) ([]BlockMeta, error) { return nil, errTODO }
-
-// ReadColumn decodes one column of one block. A column with no data in the
-// block yields a vector of nulls ("" for strings) of block.Rows rows.
-func (s *Snapshot) ReadColumn(table *TableInfo, block *BlockMeta, col ColumnInfo) (*column.Vector, error) {
-	return nil, errTODO
+// getFileRecord reads the record of file sha in txn.
+func getFileRecord(txn *badger.Txn, sha [32]byte) (FileRecord, bool, error) {
+	item, err := txn.Get(fileKey(sha))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return FileRecord{}, false, nil
+	}
+	if err != nil {
+		return FileRecord{}, false, err
+	}
+	var f FileRecord
+	err = item.Value(func(v []byte) error {
+		f, err = decodeFileRecord(v, sha)
+		return err
+	})
+	return f, err == nil, err
 }
 
-// Files lists the ingested files, oldest first.
-func (s *Snapshot) Files() ([]FileRecord, error) { return nil, errTODO }
+// CollectGarbage reclaims value-log space after large deletions (aborted
+// or orphaned files whose column values exceeded 1 MB). Values under 1 MB
+// live in the LSM tree and are reclaimed by compaction alone.
+func (db *DB) CollectGarbage() error {
+	if err := db.enter(); err != nil {
+		return err
+	}
+	defer db.leave()
+	if db.opts.ReadOnly {
+		return ErrReadOnly
+	}
+	for {
+		err := db.bdb.RunValueLogGC(0.5)
+		if errors.Is(err, badger.ErrNoRewrite) || errors.Is(err, badger.ErrRejected) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("cannot collect value-log garbage: %w", err)
+		}
+	}
+}
 
-// FileWriter stores one file's rows as blocks.
-type FileWriter struct{}
+// DiskUsage returns the bytes the database directory occupies on disk
+// (allocated blocks, as du counts them). Badger's value-log files are
+// sparse and memory-mapped at twice their size, so their apparent size
+// says little.
+func (db *DB) DiskUsage() (int64, error) {
+	var total int64
+	err := filepath.WalkDir(db.dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		total += allocatedSize(info)
+		return nil
+	})
+	return total, err
+}
 
-// WriteBlock stores one block of at most BlockRows rows. schema names and
-// types b's columns; unknown names become new columns of the table; a known
-// name with another type fails with ErrTypeConflict.
-func (w *FileWriter) WriteBlock(schema column.Schema, b *column.Batch) error { return errTODO }
+// tableLock returns the writer lock of the named table.
+func (db *DB) tableLock(name string) chan struct{} {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	l, ok := db.tableLocks[name]
+	if !ok {
+		l = make(chan struct{}, 1)
+		db.tableLocks[name] = l
+	}
+	return l
+}
 
-// Commit makes every block written so far visible at once, with the file's
-// record, in one transaction. It returns the rows stored.
-func (w *FileWriter) Commit() (int64, error) { return 0, errTODO }
-
-// Abort discards what was written; the database is as before BeginFile.
-func (w *FileWriter) Abort() error { return nil }
+// allocTableID hands out the ID of a new table.
+func (db *DB) allocTableID() uint32 {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	id := db.nextTableID
+	db.nextTableID++
+	return id
+}

@@ -1,0 +1,773 @@
+package storage
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"runtime"
+	"sync"
+
+	"github.com/klauspost/compress/zstd"
+
+	"clickhunt/column"
+)
+
+// A stored column value (one per table, block and column) is laid out as
+//
+//	value   = flag u8 | body
+//	          flag 0: body = payload
+//	          flag 1: body = payloadLen uvarint | zstd frame of payload
+//	payload = type u8 | rows uvarint | hasNulls u8 | [null bitmap] | data
+//
+// The null bitmap (ceil(rows/8) bytes, bit i of byte i/8 set when row i is
+// null) is present only when hasNulls is 1. Strings are never null: a
+// null string is "". data depends on the type:
+//
+//	string, dynamic, guid:
+//	        ndict uvarint | ndict x len uvarint | dict bytes | codeEnc u8 | codes
+//	        codeEnc 0: no codes (ndict <= 1, every row is code 0)
+//	        codeEnc 1, 2, 4: codes of that many bytes, little-endian
+//	        codeEnc 0x80|w: codes bit-packed w bits each (w <= 4)
+//	long, int, datetime, timespan:
+//	        intEnc u8 | ...
+//	        intEnc 1 (delta): rows x uvarint zigzag(v[i]-v[i-1]), v[-1] = 0
+//	        intEnc 2 (frame of reference): uvarint zigzag(min) | w u8 |
+//	                 rows x (v-min) bit-packed w bits each (w = 0: constant)
+//	real:   rows x float64 bits, little-endian
+//	bool:   bitmap like the null bitmap
+//
+// Null slots hold 0 (false) in the decoded vector. The encoder fills them
+// with the previous value (delta) or the minimum (frame of reference) so
+// nulls cost one byte or nothing. Bit-packed data is a little-endian bit
+// stream: value i occupies bits [i*w, (i+1)*w).
+const (
+	valueRaw  byte = 0
+	valueZstd byte = 1
+
+	intDelta byte = 1
+	intFOR   byte = 2
+
+	codesPacked byte = 0x80
+
+	// minCompress is the smallest payload worth handing to zstd.
+	minCompress = 128
+	// maxStrBytesForStats bounds the strings kept as min/max in ColStats.
+	maxStrBytesForStats = 64
+	// maxPayload bounds the decompressed size a value may claim, so corrupt
+	// input cannot make us allocate without limit.
+	maxPayload = 1 << 32
+)
+
+// errCorrupt is wrapped by every decoding error.
+var errCorrupt = errors.New("corrupt column value")
+
+var (
+	// SpeedFastest: on Safe Links columns it compresses as well as
+	// SpeedDefault (dictionary bytes and codes are what it sees) and
+	// encodes a third faster, which shows in ingest on two cores.
+	// Decoding speed does not depend on the level.
+	zstdEncoder = sync.OnceValue(func() *zstd.Encoder {
+		e, err := zstd.NewWriter(nil,
+			zstd.WithEncoderLevel(zstd.SpeedFastest),
+			zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)))
+		if err != nil {
+			panic(fmt.Sprintf("BUG: cannot create zstd encoder: %v", err))
+		}
+		return e
+	})
+	zstdDecoder = sync.OnceValue(func() *zstd.Decoder {
+		d, err := zstd.NewReader(nil,
+			zstd.WithDecoderConcurrency(0),
+			zstd.WithDecoderMaxMemory(maxPayload))
+		if err != nil {
+			panic(fmt.Sprintf("BUG: cannot create zstd decoder: %v", err))
+		}
+		return d
+	})
+)
+
+// isStringType reports whether t is stored as dictionary-encoded strings.
+func isStringType(t column.Type) bool {
+	return t == column.String || t == column.Dynamic || t == column.Guid
+}
+
+// validType reports whether t can be stored.
+func validType(t column.Type) bool { return t > column.Invalid && t <= column.Guid }
+
+// appendColumnValue encodes the v.Len rows of v as a stored column value,
+// appends it to dst and returns the result with v's statistics (Bytes is
+// left for the caller). Const vectors and plain (Strs) strings are accepted.
+func appendColumnValue(dst []byte, v *column.Vector) ([]byte, ColStats) {
+	payload, st := appendColumnPayload(nil, v)
+	return appendCompressed(dst, payload), st
+}
+
+// appendCompressed appends payload as a value body, zstd-compressed when
+// that saves at least an eighth.
+func appendCompressed(dst, payload []byte) []byte {
+	start := len(dst)
+	if len(payload) >= minCompress {
+		dst = append(dst, valueZstd)
+		dst = binary.AppendUvarint(dst, uint64(len(payload)))
+		dst = zstdEncoder().EncodeAll(payload, dst)
+		if len(dst)-start < len(payload)-len(payload)/8 {
+			return dst
+		}
+		dst = dst[:start]
+	}
+	dst = append(dst, valueRaw)
+	return append(dst, payload...)
+}
+
+// decodeColumnValue decodes a stored column value of type t. The result
+// shares no memory with val, so val may be Badger's (reused) value buffer.
+func decodeColumnValue(val []byte, t column.Type) (*column.Vector, error) {
+	if len(val) == 0 {
+		return nil, fmt.Errorf("%w: empty", errCorrupt)
+	}
+	payload := val[1:]
+	switch val[0] {
+	case valueRaw:
+	case valueZstd:
+		n, k := binary.Uvarint(payload)
+		if k <= 0 || n > maxPayload {
+			return nil, fmt.Errorf("%w: bad compressed length", errCorrupt)
+		}
+		out, err := zstdDecoder().DecodeAll(payload[k:], make([]byte, 0, n))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", errCorrupt, err)
+		}
+		if uint64(len(out)) != n {
+			return nil, fmt.Errorf("%w: decompressed %d bytes, want %d", errCorrupt, len(out), n)
+		}
+		payload = out
+	default:
+		return nil, fmt.Errorf("%w: unknown value flag %d", errCorrupt, val[0])
+	}
+	v, rest, err := decodeColumnPayload(payload, t)
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) != 0 {
+		return nil, fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(rest))
+	}
+	return v, nil
+}
+
+// appendColumnPayload appends the uncompressed encoding of v to dst.
+func appendColumnPayload(dst []byte, v *column.Vector) ([]byte, ColStats) {
+	if !validType(v.Type) {
+		panic(fmt.Sprintf("BUG: cannot encode a column of type %s", v.Type))
+	}
+	dst = append(dst, byte(v.Type))
+	dst = binary.AppendUvarint(dst, uint64(v.Len))
+	if isStringType(v.Type) {
+		dst = append(dst, 0)
+		return appendStrings(dst, v)
+	}
+	nulls, nnull := nullsOf(v)
+	if nnull > 0 {
+		dst = append(dst, 1)
+		dst = appendBitmap(dst, nulls)
+	} else {
+		dst = append(dst, 0)
+		nulls = nil
+	}
+	var st ColStats
+	switch v.Type {
+	case column.Real:
+		dst, st = appendReals(dst, floatsOf(v), nulls)
+	case column.Bool:
+		dst, st = appendBools(dst, boolsOf(v), nulls)
+	default:
+		dst, st = appendInts(dst, intsOf(v), nulls)
+	}
+	st.Nulls = nnull
+	return dst, st
+}
+
+// decodeColumnPayload decodes a payload of type t and returns the rest of
+// src.
+func decodeColumnPayload(src []byte, t column.Type) (*column.Vector, []byte, error) {
+	if len(src) < 3 {
+		return nil, nil, fmt.Errorf("%w: short header", errCorrupt)
+	}
+	if got := column.Type(src[0]); got != t {
+		return nil, nil, fmt.Errorf("%w: stored type %s, want %s", errCorrupt, got, t)
+	}
+	rows, k := binary.Uvarint(src[1:])
+	if k <= 0 || rows > BlockRows {
+		return nil, nil, fmt.Errorf("%w: bad row count", errCorrupt)
+	}
+	src = src[1+k:]
+	n := int(rows)
+	if len(src) < 1 {
+		return nil, nil, fmt.Errorf("%w: short header", errCorrupt)
+	}
+	hasNulls := src[0]
+	src = src[1:]
+	v := &column.Vector{Type: t, Len: n}
+	if isStringType(t) {
+		if hasNulls != 0 {
+			return nil, nil, fmt.Errorf("%w: null flag on a string column", errCorrupt)
+		}
+		var err error
+		v.Dict, v.Codes, src, err = decodeStrings(src, n)
+		return v, src, err
+	}
+	switch hasNulls {
+	case 0:
+	case 1:
+		v.Nulls = make([]bool, n)
+		var err error
+		if src, err = decodeBitmap(v.Nulls, src); err != nil {
+			return nil, nil, err
+		}
+	default:
+		return nil, nil, fmt.Errorf("%w: bad null flag %d", errCorrupt, hasNulls)
+	}
+	var err error
+	switch t {
+	case column.Real:
+		v.Floats = make([]float64, n)
+		src, err = decodeReals(v.Floats, src)
+	case column.Bool:
+		v.Bools = make([]bool, n)
+		src, err = decodeBitmap(v.Bools, src)
+	default:
+		v.Ints = make([]int64, n)
+		src, err = decodeInts(v.Ints, src)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	// Null slots hold zero whatever the encoder stored there.
+	for i, null := range v.Nulls {
+		if null {
+			switch t {
+			case column.Real:
+				v.Floats[i] = 0
+			case column.Bool:
+				v.Bools[i] = false
+			default:
+				v.Ints[i] = 0
+			}
+		}
+	}
+	return v, src, nil
+}
+
+// nullsOf returns one null flag per row of v and the number of nulls.
+func nullsOf(v *column.Vector) ([]bool, int) {
+	if v.Nulls == nil || v.Len == 0 {
+		return nil, 0
+	}
+	if v.Const {
+		if !v.Nulls[0] {
+			return nil, 0
+		}
+		out := make([]bool, v.Len)
+		for i := range out {
+			out[i] = true
+		}
+		return out, v.Len
+	}
+	nulls := v.Nulls[:v.Len]
+	n := 0
+	for _, b := range nulls {
+		if b {
+			n++
+		}
+	}
+	return nulls, n
+}
+
+func intsOf(v *column.Vector) []int64 {
+	if !v.Const {
+		return v.Ints[:v.Len]
+	}
+	out := make([]int64, v.Len)
+	for i := range out {
+		out[i] = v.Ints[0]
+	}
+	return out
+}
+
+func floatsOf(v *column.Vector) []float64 {
+	if !v.Const {
+		return v.Floats[:v.Len]
+	}
+	out := make([]float64, v.Len)
+	for i := range out {
+		out[i] = v.Floats[0]
+	}
+	return out
+}
+
+func boolsOf(v *column.Vector) []bool {
+	if !v.Const {
+		return v.Bools[:v.Len]
+	}
+	out := make([]bool, v.Len)
+	for i := range out {
+		out[i] = v.Bools[0]
+	}
+	return out
+}
+
+// stringCodes returns the rows of a string vector as a compact dictionary
+// (each used entry once, in order of first use) and one code per row,
+// whatever v's representation (dictionary, plain Strs, constant). Null
+// rows read as "".
+//
+// A dictionary input is taken to hold distinct values, as column.Builder
+// and Gather make it: only unused entries are dropped, so no map is
+// needed. Plain strings go through a map, presized since a column arrives
+// plain when its values are mostly distinct.
+func stringCodes(v *column.Vector) (dict []string, codes []uint32) {
+	n := v.Len
+	codes = make([]uint32, n)
+	if n == 0 {
+		return nil, codes
+	}
+	if v.Const {
+		s := ""
+		if !v.IsNull(0) {
+			s = v.Str(0)
+		}
+		return []string{s}, codes
+	}
+	nulls := v.Nulls
+	if v.Codes != nil {
+		// remap[c] is 1 + the new code of entry c, 0 while unseen.
+		remap := make([]uint32, len(v.Dict))
+		empty := uint32(0) // 1 + the code of "" for null rows, 0 if none yet
+		for i, c := range v.Codes[:n] {
+			if nulls != nil && nulls[i] {
+				if empty == 0 {
+					dict = append(dict, "")
+					empty = uint32(len(dict))
+				}
+				codes[i] = empty - 1
+				continue
+			}
+			r := remap[c]
+			if r == 0 {
+				dict = append(dict, v.Dict[c])
+				r = uint32(len(dict))
+				remap[c] = r
+			}
+			codes[i] = r - 1
+		}
+		return dict, codes
+	}
+	index := make(map[string]uint32, n)
+	for i, s := range v.Strs[:n] {
+		if nulls != nil && nulls[i] {
+			s = ""
+		}
+		c, ok := index[s]
+		if !ok {
+			c = uint32(len(dict))
+			dict = append(dict, s)
+			index[s] = c
+		}
+		codes[i] = c
+	}
+	return dict, codes
+}
+
+func appendStrings(dst []byte, v *column.Vector) ([]byte, ColStats) {
+	dict, codes := stringCodes(v)
+	dst = binary.AppendUvarint(dst, uint64(len(dict)))
+	// Lengths first, then the bytes: zstd finds more repeats that way.
+	for _, s := range dict {
+		dst = binary.AppendUvarint(dst, uint64(len(s)))
+	}
+	for _, s := range dict {
+		dst = append(dst, s...)
+	}
+	switch w := codeBits(len(dict)); {
+	case len(dict) <= 1:
+		dst = append(dst, 0)
+	case w <= 4:
+		dst = append(dst, codesPacked|byte(w))
+		dst = appendPacked(dst, codes, uint(w))
+	case len(dict) <= 1<<8:
+		dst = append(dst, 1)
+		for _, c := range codes {
+			dst = append(dst, byte(c))
+		}
+	case len(dict) <= 1<<16:
+		dst = append(dst, 2)
+		for _, c := range codes {
+			dst = binary.LittleEndian.AppendUint16(dst, uint16(c))
+		}
+	default:
+		dst = append(dst, 4)
+		for _, c := range codes {
+			dst = binary.LittleEndian.AppendUint32(dst, c)
+		}
+	}
+	st := ColStats{Distinct: len(dict)}
+	if len(dict) > 0 {
+		st.HasMinMax = true
+		st.MinStr, st.MaxStr = dict[0], dict[0]
+		for _, s := range dict {
+			if len(s) > maxStrBytesForStats {
+				st.HasMinMax = false
+				st.MinStr, st.MaxStr = "", ""
+				break
+			}
+			st.MinStr = min(st.MinStr, s)
+			st.MaxStr = max(st.MaxStr, s)
+		}
+	}
+	return dst, st
+}
+
+// codeBits is the bit width of the largest code of a dictionary of n.
+func codeBits(n int) int {
+	if n <= 1 {
+		return 0
+	}
+	return bits.Len32(uint32(n - 1))
+}
+
+func decodeStrings(src []byte, rows int) (dict []string, codes []uint32, rest []byte, err error) {
+	nd, k := binary.Uvarint(src)
+	if k <= 0 || nd > uint64(rows) {
+		return nil, nil, nil, fmt.Errorf("%w: bad dictionary size", errCorrupt)
+	}
+	src = src[k:]
+	lens := make([]int, nd)
+	total := 0
+	for i := range lens {
+		l, k := binary.Uvarint(src)
+		if k <= 0 || l > uint64(len(src)) {
+			return nil, nil, nil, fmt.Errorf("%w: bad dictionary entry length", errCorrupt)
+		}
+		src = src[k:]
+		lens[i] = int(l)
+		total += int(l)
+	}
+	if total > len(src) {
+		return nil, nil, nil, fmt.Errorf("%w: dictionary runs past the end", errCorrupt)
+	}
+	// One allocation for the whole dictionary; entries are substrings.
+	all := string(src[:total])
+	src = src[total:]
+	dict = make([]string, nd)
+	off := 0
+	for i, l := range lens {
+		dict[i] = all[off : off+l]
+		off += l
+	}
+	if len(src) < 1 {
+		return nil, nil, nil, fmt.Errorf("%w: missing code encoding", errCorrupt)
+	}
+	enc := src[0]
+	src = src[1:]
+	codes = make([]uint32, rows)
+	switch {
+	case enc == 0:
+		if rows > 0 && nd != 1 {
+			return nil, nil, nil, fmt.Errorf("%w: %d rows without codes need a dictionary of 1, have %d", errCorrupt, rows, nd)
+		}
+		return dict, codes, src, nil
+	case enc&codesPacked != 0:
+		w := uint(enc &^ codesPacked)
+		if w > 32 {
+			return nil, nil, nil, fmt.Errorf("%w: code width %d", errCorrupt, w)
+		}
+		n := packedLen(rows, w)
+		if len(src) < n {
+			return nil, nil, nil, fmt.Errorf("%w: codes run past the end", errCorrupt)
+		}
+		unpackBits(codes, src[:n], w)
+		src = src[n:]
+	case enc == 1 || enc == 2 || enc == 4:
+		n := rows * int(enc)
+		if len(src) < n {
+			return nil, nil, nil, fmt.Errorf("%w: codes run past the end", errCorrupt)
+		}
+		switch enc {
+		case 1:
+			for i := range codes {
+				codes[i] = uint32(src[i])
+			}
+		case 2:
+			for i := range codes {
+				codes[i] = uint32(binary.LittleEndian.Uint16(src[2*i:]))
+			}
+		case 4:
+			for i := range codes {
+				codes[i] = binary.LittleEndian.Uint32(src[4*i:])
+			}
+		}
+		src = src[n:]
+	default:
+		return nil, nil, nil, fmt.Errorf("%w: unknown code encoding %d", errCorrupt, enc)
+	}
+	for _, c := range codes {
+		if uint64(c) >= nd {
+			return nil, nil, nil, fmt.Errorf("%w: code %d outside a dictionary of %d", errCorrupt, c, nd)
+		}
+	}
+	return dict, codes, src, nil
+}
+
+func zigzag(x int64) uint64   { return uint64(x<<1) ^ uint64(x>>63) }
+func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
+
+// uvarintLen is the number of bytes binary.AppendUvarint writes for x.
+func uvarintLen(x uint64) int { return (bits.Len64(x|1) + 6) / 7 }
+
+// appendInts encodes vals (null rows flagged in nulls, which may be nil)
+// with whichever of delta-varint and frame-of-reference is smaller.
+func appendInts(dst []byte, vals []int64, nulls []bool) ([]byte, ColStats) {
+	var st ColStats
+	deltaSize := 0
+	var prev int64
+	for i, x := range vals {
+		if nulls != nil && nulls[i] {
+			deltaSize++ // a null repeats the previous value: delta 0
+			continue
+		}
+		if !st.HasMinMax {
+			st.HasMinMax, st.MinInt, st.MaxInt = true, x, x
+		} else {
+			st.MinInt = min(st.MinInt, x)
+			st.MaxInt = max(st.MaxInt, x)
+		}
+		deltaSize += uvarintLen(zigzag(x - prev))
+		prev = x
+	}
+	// The range may exceed MaxInt64 (MinInt64..MaxInt64); as unsigned it
+	// is exact.
+	w := uint(bits.Len64(uint64(st.MaxInt) - uint64(st.MinInt)))
+	forSize := uvarintLen(zigzag(st.MinInt)) + 1 + packedLen(len(vals), w)
+	if forSize <= deltaSize {
+		dst = append(dst, intFOR)
+		dst = binary.AppendUvarint(dst, zigzag(st.MinInt))
+		dst = append(dst, byte(w))
+		if w == 0 {
+			return dst, st
+		}
+		offs := make([]uint64, len(vals))
+		for i, x := range vals {
+			if nulls == nil || !nulls[i] {
+				offs[i] = uint64(x) - uint64(st.MinInt)
+			}
+		}
+		return appendPacked(dst, offs, w), st
+	}
+	dst = append(dst, intDelta)
+	prev = 0
+	for i, x := range vals {
+		if nulls != nil && nulls[i] {
+			x = prev
+		}
+		dst = binary.AppendUvarint(dst, zigzag(x-prev))
+		prev = x
+	}
+	return dst, st
+}
+
+func decodeInts(dst []int64, src []byte) ([]byte, error) {
+	if len(src) < 1 {
+		return nil, fmt.Errorf("%w: missing integer encoding", errCorrupt)
+	}
+	enc := src[0]
+	src = src[1:]
+	switch enc {
+	case intDelta:
+		var prev int64
+		for i := range dst {
+			u, k := binary.Uvarint(src)
+			if k <= 0 {
+				return nil, fmt.Errorf("%w: bad delta at row %d", errCorrupt, i)
+			}
+			src = src[k:]
+			prev += unzigzag(u)
+			dst[i] = prev
+		}
+		return src, nil
+	case intFOR:
+		u, k := binary.Uvarint(src)
+		if k <= 0 || len(src) < k+1 {
+			return nil, fmt.Errorf("%w: bad frame of reference", errCorrupt)
+		}
+		base := unzigzag(u)
+		w := uint(src[k])
+		src = src[k+1:]
+		if w > 64 {
+			return nil, fmt.Errorf("%w: bit width %d", errCorrupt, w)
+		}
+		n := packedLen(len(dst), w)
+		if len(src) < n {
+			return nil, fmt.Errorf("%w: packed integers run past the end", errCorrupt)
+		}
+		unpackBits(dst, src[:n], w)
+		for i, x := range dst {
+			dst[i] = int64(uint64(x) + uint64(base))
+		}
+		return src[n:], nil
+	}
+	return nil, fmt.Errorf("%w: unknown integer encoding %d", errCorrupt, enc)
+}
+
+func appendReals(dst []byte, vals []float64, nulls []bool) ([]byte, ColStats) {
+	var st ColStats
+	for i, f := range vals {
+		if nulls != nil && nulls[i] {
+			dst = binary.LittleEndian.AppendUint64(dst, 0)
+			continue
+		}
+		dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(f))
+		if math.IsNaN(f) {
+			continue // NaN has no place in an order
+		}
+		if !st.HasMinMax {
+			st.HasMinMax, st.MinFloat, st.MaxFloat = true, f, f
+		} else {
+			st.MinFloat = min(st.MinFloat, f)
+			st.MaxFloat = max(st.MaxFloat, f)
+		}
+	}
+	return dst, st
+}
+
+func decodeReals(dst []float64, src []byte) ([]byte, error) {
+	n := 8 * len(dst)
+	if len(src) < n {
+		return nil, fmt.Errorf("%w: reals run past the end", errCorrupt)
+	}
+	for i := range dst {
+		dst[i] = math.Float64frombits(binary.LittleEndian.Uint64(src[8*i:]))
+	}
+	return src[n:], nil
+}
+
+func appendBools(dst []byte, vals []bool, nulls []bool) ([]byte, ColStats) {
+	var st ColStats
+	for i, b := range vals {
+		if nulls != nil && nulls[i] {
+			continue
+		}
+		x := int64(0)
+		if b {
+			x = 1
+		}
+		if !st.HasMinMax {
+			st.HasMinMax, st.MinInt, st.MaxInt = true, x, x
+		} else {
+			st.MinInt = min(st.MinInt, x)
+			st.MaxInt = max(st.MaxInt, x)
+		}
+	}
+	if nulls == nil {
+		return appendBitmap(dst, vals), st
+	}
+	masked := make([]bool, len(vals))
+	for i, b := range vals {
+		masked[i] = b && !nulls[i]
+	}
+	return appendBitmap(dst, masked), st
+}
+
+// appendBitmap appends one bit per flag, least significant bit first.
+func appendBitmap(dst []byte, flags []bool) []byte {
+	for i := 0; i < len(flags); i += 8 {
+		var b byte
+		for j, f := range flags[i:min(i+8, len(flags))] {
+			if f {
+				b |= 1 << j
+			}
+		}
+		dst = append(dst, b)
+	}
+	return dst
+}
+
+// decodeBitmap fills dst from a bitmap written by appendBitmap.
+func decodeBitmap(dst []bool, src []byte) ([]byte, error) {
+	n := (len(dst) + 7) / 8
+	if len(src) < n {
+		return nil, fmt.Errorf("%w: bitmap runs past the end", errCorrupt)
+	}
+	for i := range dst {
+		dst[i] = src[i>>3]&(1<<(i&7)) != 0
+	}
+	return src[n:], nil
+}
+
+// packedLen is the byte size of n values of w bits.
+func packedLen(n int, w uint) int { return (n*int(w) + 7) / 8 }
+
+// appendPacked appends vals as a little-endian stream of w-bit fields.
+// Every value must fit in w bits.
+func appendPacked[T uint32 | uint64](dst []byte, vals []T, w uint) []byte {
+	if w == 0 {
+		return dst
+	}
+	var acc uint64
+	var nbits uint
+	for _, v := range vals {
+		x := uint64(v)
+		acc |= x << nbits
+		nbits += w
+		if nbits >= 64 {
+			dst = binary.LittleEndian.AppendUint64(dst, acc)
+			nbits -= 64
+			// The top nbits bits of x did not fit; shifts of 64 give 0.
+			acc = x >> (w - nbits)
+		}
+	}
+	for nbits > 0 {
+		dst = append(dst, byte(acc))
+		acc >>= 8
+		nbits -= min(8, nbits)
+	}
+	return dst
+}
+
+// unpackBits fills dst from a stream written by appendPacked; src must hold
+// at least packedLen(len(dst), w) bytes.
+func unpackBits[T uint32 | int64](dst []T, src []byte, w uint) {
+	if w == 0 {
+		clear(dst)
+		return
+	}
+	mask := uint64(1)<<w - 1 // all ones when w is 64
+	var acc uint64
+	var nbits uint
+	p := 0
+	for i := range dst {
+		var x uint64
+		if nbits >= w {
+			x = acc & mask
+			acc >>= w
+			nbits -= w
+		} else {
+			var next uint64
+			if p+8 <= len(src) {
+				next = binary.LittleEndian.Uint64(src[p:])
+			} else {
+				var tail [8]byte
+				if p < len(src) {
+					copy(tail[:], src[p:])
+				}
+				next = binary.LittleEndian.Uint64(tail[:])
+			}
+			p += 8
+			x = (acc | next<<nbits) & mask
+			used := w - nbits
+			acc = next >> used
+			nbits = 64 - used
+		}
+		dst[i] = T(x)
+	}
+}

@@ -1,0 +1,863 @@
+package storage
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+
+	"clickhunt/column"
+)
+
+// openTestDB opens (creating) the database in dir, or in a fresh temporary
+// directory when dir is "", sized small; the test closes it at the end.
+// Every storage test opens its databases through here.
+func openTestDB(t *testing.T, dir string, opts ...func(*Options)) *DB {
+	t.Helper()
+	db, err := openTestDBErr(t, dir, opts...)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	return db
+}
+
+// openTestDBErr is openTestDB for tests that expect Open to fail.
+func openTestDBErr(t *testing.T, dir string, opts ...func(*Options)) (*DB, error) {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	o := Options{Small: true}
+	for _, f := range opts {
+		f(&o)
+	}
+	db, err := Open(dir, o)
+	if err == nil {
+		t.Cleanup(func() { db.Close() })
+	}
+	return db, err
+}
+
+func readOnly(o *Options) { o.ReadOnly = true }
+
+// testFile is one file's worth of blocks.
+type testFile struct {
+	info   FileInfo
+	schema column.Schema
+	blocks []*column.Batch
+}
+
+var clickSchema = column.Schema{
+	{Name: "Timestamp", Type: column.Datetime},
+	{Name: "Url", Type: column.String},
+	{Name: "UserId", Type: column.String},
+	{Name: "ActionType", Type: column.String},
+	{Name: "Workload", Type: column.String},
+	{Name: "Count", Type: column.Long},
+	{Name: "Score", Type: column.Real},
+	{Name: "IsClicked", Type: column.Bool},
+	{Name: "Duration", Type: column.Timespan},
+	{Name: "Level", Type: column.Int},
+}
+
+// makeFile generates a file of blocks of the given sizes with schema.
+func makeFile(name string, seed uint64, schema column.Schema, sizes ...int) testFile {
+	r := rand.New(rand.NewPCG(seed, 99))
+	f := testFile{info: FileInfo{Path: name, SHA256: sha256.Sum256([]byte(name))}, schema: schema}
+	ts := int64(17e15) + int64(seed)*column.Day
+	for _, n := range sizes {
+		b := &column.Batch{Len: n}
+		for _, fld := range schema {
+			bl := column.NewBuilder(fld.Type, n)
+			for i := range n {
+				null := r.IntN(10) == 0
+				switch fld.Type {
+				case column.Datetime:
+					ts += r.Int64N(column.Second)
+					bl.AppendInt(ts)
+				case column.String:
+					switch fld.Name {
+					case "Url":
+						bl.AppendString(fmt.Sprintf("https://site%d.example/p?id=%d", r.IntN(50), r.IntN(1000)))
+					case "ActionType":
+						bl.AppendString([]string{"Click", "ClickBlocked", "ClickAllowed"}[r.IntN(3)])
+					case "Workload":
+						bl.AppendString("Email")
+					default:
+						bl.AppendString(fmt.Sprintf("user%d@%s", r.IntN(200), name))
+					}
+				default:
+					if null {
+						bl.AppendNull()
+						continue
+					}
+					switch fld.Type {
+					case column.Real:
+						bl.AppendFloat(r.NormFloat64() * 100)
+					case column.Bool:
+						bl.AppendBool(r.IntN(2) == 0)
+					case column.Long:
+						bl.AppendInt(r.Int64() - math.MaxInt64/2)
+					default:
+						bl.AppendInt(int64(r.IntN(100000)) - 50000 + int64(i))
+					}
+				}
+			}
+			b.Cols = append(b.Cols, bl.Build())
+		}
+		f.blocks = append(f.blocks, b)
+	}
+	return f
+}
+
+// store writes f into table and commits it.
+func store(t *testing.T, db *DB, table string, f testFile) {
+	t.Helper()
+	w := begin(t, db, table, f)
+	rows, err := w.Commit()
+	if err != nil {
+		t.Fatalf("Commit %s: %v", f.info.Path, err)
+	}
+	if want := f.rows(); rows != want {
+		t.Fatalf("Commit %s stored %d rows, want %d", f.info.Path, rows, want)
+	}
+}
+
+// begin starts f and writes all its blocks without committing.
+func begin(t *testing.T, db *DB, table string, f testFile) *FileWriter {
+	t.Helper()
+	w, err := db.BeginFile(table, f.info)
+	if err != nil {
+		t.Fatalf("BeginFile %s: %v", f.info.Path, err)
+	}
+	for i, b := range f.blocks {
+		if err := w.WriteBlock(f.schema, b); err != nil {
+			t.Fatalf("WriteBlock %s #%d: %v", f.info.Path, i, err)
+		}
+	}
+	return w
+}
+
+func (f testFile) rows() int64 {
+	var n int64
+	for _, b := range f.blocks {
+		n += int64(b.Len)
+	}
+	return n
+}
+
+// wantStats computes a column's block stats the slow, obvious way.
+func wantStats(v *column.Vector) ColStats {
+	var st ColStats
+	distinct := map[string]bool{}
+	long := false
+	for i := range v.Len {
+		x := v.Value(i)
+		if isStringType(v.Type) {
+			s, _ := x.(string)
+			distinct[s] = true
+			long = long || len(s) > maxStrBytesForStats
+			if !st.HasMinMax {
+				st.HasMinMax, st.MinStr, st.MaxStr = true, s, s
+			}
+			st.MinStr, st.MaxStr = min(st.MinStr, s), max(st.MaxStr, s)
+			continue
+		}
+		if x == nil {
+			st.Nulls++
+			continue
+		}
+		switch x := x.(type) {
+		case float64:
+			if math.IsNaN(x) {
+				continue
+			}
+			if !st.HasMinMax {
+				st.HasMinMax, st.MinFloat, st.MaxFloat = true, x, x
+			}
+			st.MinFloat, st.MaxFloat = min(st.MinFloat, x), max(st.MaxFloat, x)
+		case bool, int64:
+			n, ok := x.(int64)
+			if !ok && x.(bool) {
+				n = 1
+			}
+			if !st.HasMinMax {
+				st.HasMinMax, st.MinInt, st.MaxInt = true, n, n
+			}
+			st.MinInt, st.MaxInt = min(st.MinInt, n), max(st.MaxInt, n)
+		}
+	}
+	if isStringType(v.Type) {
+		st.Distinct = len(distinct)
+		if long {
+			st.HasMinMax, st.MinStr, st.MaxStr = false, "", ""
+		}
+	}
+	return st
+}
+
+// checkTable reads every column of every block of table and compares it
+// with files, committed in that order.
+func checkTable(t *testing.T, s *Snapshot, table string, files ...testFile) {
+	t.Helper()
+	ti, err := s.Table(table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantBlocks []*column.Batch
+	var wantSchemas []column.Schema
+	var rows int64
+	for _, f := range files {
+		for _, b := range f.blocks {
+			if b.Len > 0 {
+				wantBlocks = append(wantBlocks, b)
+				wantSchemas = append(wantSchemas, f.schema)
+			}
+		}
+		rows += f.rows()
+	}
+	if ti.Rows != rows || ti.Blocks != len(wantBlocks) {
+		t.Fatalf("table %s: %d rows in %d blocks, want %d in %d", table, ti.Rows, ti.Blocks, rows, len(wantBlocks))
+	}
+	blocks, err := s.Blocks(ti)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(blocks) != len(wantBlocks) {
+		t.Fatalf("Blocks: %d, want %d", len(blocks), len(wantBlocks))
+	}
+	for bi, bm := range blocks {
+		if bi > 0 && bm.ID <= blocks[bi-1].ID {
+			t.Fatalf("block IDs out of order: %d after %d", bm.ID, blocks[bi-1].ID)
+		}
+		want := wantBlocks[bi]
+		if bm.Rows != want.Len {
+			t.Fatalf("block %d: %d rows, want %d", bm.ID, bm.Rows, want.Len)
+		}
+		for _, c := range ti.Columns {
+			got, err := s.ReadColumn(ti, &bm, c)
+			if err != nil {
+				t.Fatalf("ReadColumn %s of block %d: %v", c.Name, bm.ID, err)
+			}
+			j := wantSchemas[bi].Index(c.Name)
+			if j < 0 {
+				// Not in this file: nulls ("" for strings), no stats.
+				if _, ok := bm.Stats[c.ID]; ok {
+					t.Fatalf("block %d has stats for absent column %s", bm.ID, c.Name)
+				}
+				wantNulls := column.NewNulls(c.Type, bm.Rows)
+				if got.Type != c.Type || got.Len != bm.Rows || !got.Const || !sameValue(got.Value(0), wantNulls.Value(0)) {
+					t.Fatalf("absent column %s of block %d: got %+v", c.Name, bm.ID, got)
+				}
+				continue
+			}
+			checkVector(t, want.Cols[j], got)
+			st, ok := bm.Stats[c.ID]
+			if !ok {
+				t.Fatalf("block %d has no stats for %s", bm.ID, c.Name)
+			}
+			if st.Bytes <= 0 {
+				t.Fatalf("block %d column %s: Bytes = %d", bm.ID, c.Name, st.Bytes)
+			}
+			st.Bytes = 0
+			if w := wantStats(want.Cols[j]); !sameStats(st, w) {
+				t.Fatalf("block %d column %s: stats %+v, want %+v", bm.ID, c.Name, st, w)
+			}
+		}
+	}
+}
+
+// countKeys counts the keys of a kind, straight from Badger.
+func countKeys(t *testing.T, db *DB, kind byte) int {
+	t.Helper()
+	n := 0
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kind}})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func snapshot(t *testing.T, db *DB) *Snapshot {
+	t.Helper()
+	s, err := db.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+func TestWriteReopenRead(t *testing.T) {
+	dir := t.TempDir()
+	db := openTestDB(t, dir)
+	if db.Dir() != dir {
+		t.Errorf("Dir() = %q, want %q", db.Dir(), dir)
+	}
+
+	a := makeFile("a.csv", 1, clickSchema, 1000, 1, 0, 2500)
+	store(t, db, "clicks", a)
+
+	// b drops Score and adds two columns, and one column sits in a new place.
+	schemaB := slices.Clone(clickSchema[:6])
+	schemaB = append(schemaB, column.Field{Name: "Extra", Type: column.String}, column.Field{Name: "Level", Type: column.Int},
+		column.Field{Name: "Extra2", Type: column.Long}, column.Field{Name: "IsClicked", Type: column.Bool})
+	b := makeFile("b.csv", 2, schemaB, 700, 3000)
+
+	before := snapshot(t, db) // taken before b commits
+	wb := begin(t, db, "clicks", b)
+	during := snapshot(t, db) // blocks written, not committed
+	if _, err := wb.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*Snapshot{before, during} {
+		checkTable(t, s, "clicks", a)
+		ti, _ := s.Table("clicks")
+		if _, ok := ti.Column("Extra"); ok {
+			t.Errorf("old snapshot sees a column of an uncommitted file")
+		}
+		if files, _ := s.Files(); len(files) != 1 {
+			t.Errorf("old snapshot sees %d files, want 1", len(files))
+		}
+	}
+	checkTable(t, snapshot(t, db), "clicks", a, b)
+
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = openTestDB(t, dir)
+	s := snapshot(t, db)
+	checkTable(t, s, "clicks", a, b)
+
+	tables := s.Tables()
+	if len(tables) != 1 || tables[0].Name != "clicks" {
+		t.Fatalf("Tables() = %+v", tables)
+	}
+	var names []string
+	for i, c := range tables[0].Columns {
+		if c.ID != uint32(i) {
+			t.Errorf("column %s has ID %d, want %d", c.Name, c.ID, i)
+		}
+		names = append(names, c.Name+":"+c.Type.String())
+	}
+	want := "Timestamp:datetime Url:string UserId:string ActionType:string Workload:string Count:long Score:real IsClicked:bool Duration:timespan Level:int Extra:string Extra2:long"
+	if got := strings.Join(names, " "); got != want {
+		t.Errorf("columns:\n got %s\nwant %s", got, want)
+	}
+	if _, err := s.Table("Clicks"); !errors.Is(err, ErrNoTable) {
+		t.Errorf("Table(Clicks) = %v, want ErrNoTable (names are case-sensitive)", err)
+	}
+
+	files, err := s.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 || files[0].Path != "a.csv" || files[1].Path != "b.csv" ||
+		files[0].Rows != a.rows() || files[1].Rows != b.rows() || files[0].Table != "clicks" ||
+		files[0].SHA256 != a.info.SHA256 || time.Since(files[1].Ingested) > time.Minute {
+		t.Errorf("Files() = %+v", files)
+	}
+	if f, ok, err := db.LookupFile(b.info.SHA256); err != nil || !ok || f.Path != "b.csv" || f.Rows != b.rows() {
+		t.Errorf("LookupFile(b) = %+v, %v, %v", f, ok, err)
+	}
+	if _, ok, err := db.LookupFile(sha256.Sum256([]byte("nope"))); err != nil || ok {
+		t.Errorf("LookupFile(unknown) = %v, %v", ok, err)
+	}
+	if n, err := db.DiskUsage(); err != nil || n <= 0 {
+		t.Errorf("DiskUsage() = %d, %v", n, err)
+	}
+}
+
+func TestTypeConflict(t *testing.T) {
+	db := openTestDB(t, "")
+	store(t, db, "clicks", makeFile("a.csv", 1, clickSchema, 10))
+
+	bad := slices.Clone(clickSchema)
+	bad[5].Type = column.String // Count
+	f := makeFile("b.csv", 2, bad, 10)
+	w, err := db.BeginFile("clicks", f.info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = w.WriteBlock(f.schema, f.blocks[0])
+	if !errors.Is(err, ErrTypeConflict) {
+		t.Fatalf("WriteBlock = %v, want ErrTypeConflict", err)
+	}
+	for _, s := range []string{`"Count"`, "long", "string", "b.csv"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q does not mention %s", err, s)
+		}
+	}
+	// The writer is unchanged and still usable with a consistent schema.
+	good := makeFile("b.csv", 2, clickSchema, 10)
+	if err := w.WriteBlock(good.schema, good.blocks[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A conflict inside one file, on a new table.
+	w, err = db.BeginFile("other", FileInfo{Path: "c.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := &column.Batch{Len: 1, Cols: []*column.Vector{vec(column.Long, int64(1))}}
+	if err := w.WriteBlock(column.Schema{{Name: "X", Type: column.Long}}, one); err != nil {
+		t.Fatal(err)
+	}
+	two := &column.Batch{Len: 1, Cols: []*column.Vector{vec(column.String, "1")}}
+	if err := w.WriteBlock(column.Schema{{Name: "X", Type: column.String}}, two); !errors.Is(err, ErrTypeConflict) {
+		t.Fatalf("second block: %v, want ErrTypeConflict", err)
+	}
+	w.Abort()
+}
+
+func TestWriteBlockRejects(t *testing.T) {
+	db := openTestDB(t, "")
+	w, err := db.BeginFile("t", FileInfo{Path: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	s := column.Schema{{Name: "A", Type: column.Long}}
+	for name, b := range map[string]*column.Batch{
+		"too many rows":  {Len: BlockRows + 1, Cols: []*column.Vector{column.NewNulls(column.Long, BlockRows+1)}},
+		"length differs": {Len: 2, Cols: []*column.Vector{vec(column.Long, int64(1))}},
+		"type differs":   {Len: 1, Cols: []*column.Vector{vec(column.Real, 1.0)}},
+		"no vector":      {Len: 1, Cols: []*column.Vector{nil}},
+		"column count":   {Len: 1},
+	} {
+		if err := w.WriteBlock(s, b); err == nil {
+			t.Errorf("%s: WriteBlock succeeded", name)
+		}
+	}
+	dup := column.Schema{{Name: "A", Type: column.Long}, {Name: "A", Type: column.Long}}
+	if err := w.WriteBlock(dup, &column.Batch{Len: 1, Cols: []*column.Vector{vec(column.Long, int64(1)), vec(column.Long, int64(1))}}); err == nil {
+		t.Errorf("duplicate column accepted")
+	}
+}
+
+func TestAbort(t *testing.T) {
+	db := openTestDB(t, "")
+	a := makeFile("a.csv", 1, clickSchema, 100, 200)
+	store(t, db, "clicks", a)
+	metas, datas := countKeys(t, db, kindMeta), countKeys(t, db, kindData)
+
+	extra := append(slices.Clone(clickSchema), column.Field{Name: "New", Type: column.String})
+	b := makeFile("b.csv", 2, extra, 300, 400)
+	w := begin(t, db, "clicks", b)
+	if countKeys(t, db, kindMeta) != metas+2 {
+		t.Fatalf("blocks of b not written before commit")
+	}
+	if err := w.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Abort(); err != nil {
+		t.Errorf("second Abort: %v", err)
+	}
+	if _, err := w.Commit(); err == nil {
+		t.Errorf("Commit after Abort succeeded")
+	}
+	// A new table aborted likewise leaves nothing.
+	w = begin(t, db, "fresh", makeFile("c.csv", 3, clickSchema, 50))
+	if err := w.Abort(); err != nil {
+		t.Fatal(err)
+	}
+
+	if m, d := countKeys(t, db, kindMeta), countKeys(t, db, kindData); m != metas || d != datas {
+		t.Errorf("after Abort: %d metas and %d data keys, want %d and %d", m, d, metas, datas)
+	}
+	s := snapshot(t, db)
+	checkTable(t, s, "clicks", a)
+	if ti, _ := s.Table("clicks"); len(ti.Columns) != len(clickSchema) {
+		t.Errorf("aborted file added columns: %+v", ti.Columns)
+	}
+	if _, err := s.Table("fresh"); !errors.Is(err, ErrNoTable) {
+		t.Errorf("aborted new table exists: %v", err)
+	}
+	if _, ok, _ := db.LookupFile(b.info.SHA256); ok {
+		t.Errorf("aborted file recorded")
+	}
+	// The freed block IDs are reused by the next file.
+	store(t, db, "clicks", b)
+	checkTable(t, snapshot(t, db), "clicks", a, b)
+}
+
+// TestAbandonedWriter closes the DB under an open FileWriter, as a crash
+// would leave it: nothing is visible, and reopening removes the orphans.
+func TestAbandonedWriter(t *testing.T) {
+	dir := t.TempDir()
+	db := openTestDB(t, dir)
+	a := makeFile("a.csv", 1, clickSchema, 100)
+	store(t, db, "clicks", a)
+	metas, datas := countKeys(t, db, kindMeta), countKeys(t, db, kindData)
+
+	begin(t, db, "clicks", makeFile("b.csv", 2, clickSchema, 300, 20))
+	begin(t, db, "newtable", makeFile("c.csv", 3, clickSchema, 30))
+	s := snapshot(t, db)
+	checkTable(t, s, "clicks", a)
+	if len(s.Tables()) != 1 {
+		t.Errorf("uncommitted table visible: %+v", s.Tables())
+	}
+	if countKeys(t, db, kindMeta) != metas+3 {
+		t.Fatalf("uncommitted blocks not on disk")
+	}
+	s.Close()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db = openTestDB(t, dir)
+	if m, d := countKeys(t, db, kindMeta), countKeys(t, db, kindData); m != metas || d != datas {
+		t.Errorf("after reopen: %d metas and %d data keys, want %d and %d", m, d, metas, datas)
+	}
+	s = snapshot(t, db)
+	checkTable(t, s, "clicks", a)
+	if len(s.Tables()) != 1 {
+		t.Errorf("uncommitted table visible: %+v", s.Tables())
+	}
+	if _, ok, _ := db.LookupFile(sha256.Sum256([]byte("b.csv"))); ok {
+		t.Errorf("abandoned file recorded")
+	}
+	// The same file can now be stored for real.
+	b := makeFile("b.csv", 2, clickSchema, 300, 20)
+	store(t, db, "clicks", b)
+	checkTable(t, snapshot(t, db), "clicks", a, b)
+}
+
+// TestCrashRecovery kills a writer process half way through a file.
+func TestCrashRecovery(t *testing.T) {
+	const env = "CLICKHUNT_STORAGE_CRASH_DIR"
+	if dir := os.Getenv(env); dir != "" {
+		// The child: commit a, write half of b, die without closing.
+		db, err := Open(dir, Options{Small: true})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		a := makeFile("a.csv", 1, clickSchema, 500)
+		w, _ := db.BeginFile("clicks", a.info)
+		for _, b := range a.blocks {
+			w.WriteBlock(a.schema, b)
+		}
+		if _, err := w.Commit(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		b := makeFile("b.csv", 2, clickSchema, 400, 400)
+		w, _ = db.BeginFile("clicks", b.info)
+		for _, blk := range b.blocks {
+			w.WriteBlock(b.schema, blk)
+		}
+		fmt.Printf("metas=%d\n", countKeys(t, db, kindMeta))
+		os.Exit(3)
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashRecovery$")
+	cmd.Env = append(os.Environ(), env+"="+dir)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "metas=3\n") {
+		t.Fatalf("child did not leave 1 committed and 2 orphan blocks:\n%s", out)
+	}
+	// The child died with its log unflushed: only a writer may replay it.
+	if _, err := openTestDBErr(t, dir, readOnly); !errors.Is(err, ErrNeedsRecovery) {
+		t.Errorf("read-only Open after a crash: %v, want ErrNeedsRecovery", err)
+	}
+
+	db := openTestDB(t, dir)
+	checkTable(t, snapshot(t, db), "clicks", makeFile("a.csv", 1, clickSchema, 500))
+	if m := countKeys(t, db, kindMeta); m != 1 {
+		t.Errorf("%d block metas after recovery, want 1", m)
+	}
+	if d := countKeys(t, db, kindData); d != len(clickSchema) {
+		t.Errorf("%d column values after recovery, want %d", d, len(clickSchema))
+	}
+}
+
+func TestEmptyFile(t *testing.T) {
+	db := openTestDB(t, "")
+	f := makeFile("empty.csv", 1, clickSchema, 0)
+	store(t, db, "clicks", f)
+	s := snapshot(t, db)
+	ti, err := s.Table("clicks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ti.Rows != 0 || ti.Blocks != 0 || len(ti.Columns) != len(clickSchema) {
+		t.Errorf("empty file made %+v", ti)
+	}
+	if blocks, err := s.Blocks(ti); err != nil || len(blocks) != 0 {
+		t.Errorf("Blocks = %v, %v", blocks, err)
+	}
+}
+
+func TestDuplicateFile(t *testing.T) {
+	db := openTestDB(t, "")
+	a := makeFile("a.csv", 1, clickSchema, 10)
+	store(t, db, "clicks", a)
+	if _, err := db.BeginFile("clicks", a.info); !errors.Is(err, ErrDuplicateFile) || !strings.Contains(err.Error(), "a.csv") {
+		t.Errorf("BeginFile of a stored file: %v, want ErrDuplicateFile", err)
+	}
+	// Two writers of the same content into different tables: one wins.
+	b := makeFile("b.csv", 2, clickSchema, 10)
+	w1 := begin(t, db, "t1", b)
+	w2 := begin(t, db, "t2", b)
+	if _, err := w1.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w2.Commit(); !errors.Is(err, ErrDuplicateFile) {
+		t.Errorf("second Commit: %v, want ErrDuplicateFile", err)
+	}
+	if _, err := snapshot(t, db).Table("t2"); !errors.Is(err, ErrNoTable) {
+		t.Errorf("losing writer created its table: %v", err)
+	}
+}
+
+// TestWritersSerialise checks a second writer of a table waits for the
+// first, and that both files end up whole with distinct blocks.
+func TestWritersSerialise(t *testing.T) {
+	db := openTestDB(t, "")
+	a := makeFile("a.csv", 1, clickSchema, 100, 100)
+	b := makeFile("b.csv", 2, clickSchema, 50)
+	w := begin(t, db, "clicks", a)
+
+	started := make(chan *FileWriter)
+	go func() {
+		w2, err := db.BeginFile("clicks", b.info)
+		if err != nil {
+			t.Error(err)
+		}
+		started <- w2
+	}()
+	// Another table is not blocked.
+	other := begin(t, db, "other", makeFile("c.csv", 3, clickSchema, 5))
+	if _, err := other.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-started:
+		t.Fatal("second writer of a table started while the first is open")
+	case <-time.After(100 * time.Millisecond):
+	}
+	if _, err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	w2 := <-started
+	for _, blk := range b.blocks {
+		if err := w2.WriteBlock(b.schema, blk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w2.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	checkTable(t, snapshot(t, db), "clicks", a, b)
+}
+
+func TestFormatVersion(t *testing.T) {
+	dir := t.TempDir()
+	db := openTestDB(t, dir)
+	err := db.bdb.Update(func(txn *badger.Txn) error {
+		return txn.Set(formatKey(), appendFormatVersion(nil, formatVersion+1))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, ro := range []bool{false, true} {
+		_, err = openTestDBErr(t, dir, func(o *Options) { o.ReadOnly = ro })
+		if !errors.Is(err, ErrFormatVersion) || !strings.Contains(err.Error(), dir) ||
+			!strings.Contains(err.Error(), fmt.Sprint(formatVersion+1)) {
+			t.Errorf("Open (read-only %v) of a newer format: %v", ro, err)
+		}
+	}
+}
+
+func TestLocked(t *testing.T) {
+	dir := t.TempDir()
+	db := openTestDB(t, dir)
+	for _, ro := range []bool{false, true} {
+		_, err := openTestDBErr(t, dir, func(o *Options) { o.ReadOnly = ro })
+		if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), dir) {
+			t.Errorf("second Open (read-only %v): %v, want ErrLocked naming %s", ro, err, dir)
+		}
+	}
+	db.Close()
+	openTestDB(t, dir) // the lock goes with Close
+}
+
+func TestReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := openTestDBErr(t, dir, readOnly); !errors.Is(err, ErrNotDatabase) {
+		t.Errorf("read-only Open of an empty dir: %v, want ErrNotDatabase", err)
+	}
+	db := openTestDB(t, dir)
+	a := makeFile("a.csv", 1, clickSchema, 100)
+	store(t, db, "clicks", a)
+	db.Close()
+
+	r1 := openTestDB(t, dir, readOnly)
+	r2 := openTestDB(t, dir, readOnly) // readers share the directory
+	checkTable(t, snapshot(t, r1), "clicks", a)
+	checkTable(t, snapshot(t, r2), "clicks", a)
+	if _, err := r1.BeginFile("clicks", FileInfo{Path: "b"}); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("BeginFile on a read-only DB: %v", err)
+	}
+	if _, err := openTestDBErr(t, dir); !errors.Is(err, ErrLocked) {
+		t.Errorf("read-write Open beside readers: %v, want ErrLocked", err)
+	}
+}
+
+func TestNotDatabase(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("hi"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := openTestDBErr(t, dir); !errors.Is(err, ErrNotDatabase) || !strings.Contains(err.Error(), "notes.txt") {
+		t.Errorf("Open of a foreign directory: %v, want ErrNotDatabase", err)
+	}
+}
+
+func TestClosed(t *testing.T) {
+	db := openTestDB(t, "")
+	store(t, db, "clicks", makeFile("a.csv", 1, clickSchema, 10))
+	s := snapshot(t, db)
+	db.Close()
+	if err := db.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if _, err := db.Snapshot(); !errors.Is(err, ErrClosed) {
+		t.Errorf("Snapshot after Close: %v", err)
+	}
+	if _, err := db.BeginFile("clicks", FileInfo{Path: "b"}); !errors.Is(err, ErrClosed) {
+		t.Errorf("BeginFile after Close: %v", err)
+	}
+	ti, _ := s.Table("clicks")
+	if _, err := s.Blocks(ti); !errors.Is(err, ErrClosed) {
+		t.Errorf("Blocks after Close: %v", err)
+	}
+}
+
+// TestLargeBlock stores a full block of long unique strings, whose value
+// exceeds Badger's 1 MB value threshold and lands in the value log.
+func TestLargeBlock(t *testing.T) {
+	dir := t.TempDir()
+	db := openTestDB(t, dir)
+	r := rand.New(rand.NewPCG(8, 9))
+	urls := column.NewBuilder(column.String, BlockRows)
+	times := column.NewBuilder(column.Datetime, BlockRows)
+	ts := int64(17e15)
+	buf := make([]byte, 40)
+	for range BlockRows {
+		for i := range buf {
+			buf[i] = byte('a' + r.IntN(26))
+		}
+		urls.AppendString("https://example.com/" + string(buf))
+		ts += r.Int64N(column.Second)
+		times.AppendInt(ts)
+	}
+	f := testFile{
+		info:   FileInfo{Path: "big.csv", SHA256: sha256.Sum256([]byte("big"))},
+		schema: column.Schema{{Name: "Url", Type: column.String}, {Name: "Timestamp", Type: column.Datetime}},
+		blocks: []*column.Batch{{Len: BlockRows, Cols: []*column.Vector{urls.Build(), times.Build()}}},
+	}
+	store(t, db, "big", f)
+	db.Close()
+	db = openTestDB(t, dir)
+	s := snapshot(t, db)
+	checkTable(t, s, "big", f)
+	ti, _ := s.Table("big")
+	blocks, _ := s.Blocks(ti)
+	if st := blocks[0].Stats[0]; st.Bytes <= 1<<20 {
+		t.Errorf("url column is %d bytes, under the 1 MB value threshold: the value log goes untested", st.Bytes)
+	}
+	if err := db.CollectGarbage(); err != nil {
+		t.Errorf("CollectGarbage: %v", err)
+	}
+}
+
+// TestSnapshotIsolation checks one snapshot keeps reading the same data
+// while files commit around it.
+func TestSnapshotIsolation(t *testing.T) {
+	db := openTestDB(t, "")
+	a := makeFile("a.csv", 1, clickSchema, 100)
+	store(t, db, "clicks", a)
+	s := snapshot(t, db)
+	ti, _ := s.Table("clicks")
+	blocks, _ := s.Blocks(ti)
+	for i := range 3 {
+		store(t, db, "clicks", makeFile(fmt.Sprintf("n%d.csv", i), uint64(10+i), clickSchema, 10))
+	}
+	store(t, db, "later", makeFile("l.csv", 20, clickSchema, 10))
+	checkTable(t, s, "clicks", a)
+	if again, _ := s.Blocks(ti); len(again) != len(blocks) {
+		t.Errorf("snapshot sees %d blocks, had %d", len(again), len(blocks))
+	}
+	if len(s.Tables()) != 1 {
+		t.Errorf("snapshot sees a later table")
+	}
+	// A BlockMeta past the snapshot's commit point is refused.
+	late := BlockMeta{ID: blocks[len(blocks)-1].ID + 1, Rows: 10, Stats: map[uint32]ColStats{0: {}}}
+	if _, err := s.ReadColumn(ti, &late, ti.Columns[0]); err == nil {
+		t.Errorf("ReadColumn of an uncommitted block succeeded")
+	}
+}
+
+// TestConcurrentReads reads one snapshot from several goroutines (run
+// with -race).
+func TestConcurrentReads(t *testing.T) {
+	db := openTestDB(t, "")
+	a := makeFile("a.csv", 1, clickSchema, 300, 300, 300)
+	store(t, db, "clicks", a)
+	s := snapshot(t, db)
+	ti, _ := s.Table("clicks")
+	blocks, err := s.Blocks(ti)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			for i := range 50 {
+				bm := blocks[(g+i)%len(blocks)]
+				c := ti.Columns[(g*7+i)%len(ti.Columns)]
+				v, err := s.ReadColumn(ti, &bm, c)
+				if err == nil && v.Len != bm.Rows {
+					err = fmt.Errorf("%d rows, want %d", v.Len, bm.Rows)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -1,0 +1,288 @@
+package storage
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	badger "github.com/dgraph-io/badger/v4"
+
+	"clickhunt/column"
+)
+
+// tableState is a table as a catalog read found it.
+type tableState struct {
+	id   uint32
+	rec  tableRecord
+	cols []ColumnInfo // in ID (creation) order
+	byID map[uint32]ColumnInfo
+}
+
+func (t *tableState) info() TableInfo {
+	return TableInfo{
+		Name:    t.rec.name,
+		Columns: t.cols,
+		Rows:    t.rec.rows,
+		Blocks:  int(t.rec.blocks),
+	}
+}
+
+// loadCatalog reads every table and column record in txn. The catalog is a
+// few records per table and column, so it is read whole.
+func loadCatalog(txn *badger.Txn) (map[uint32]*tableState, error) {
+	cat := make(map[uint32]*tableState)
+	err := scanPrefix(txn, tablePrefix(), func(k, v []byte) error {
+		tid, err := parseTableKey(k)
+		if err != nil {
+			return err
+		}
+		rec, err := decodeTableRecord(v)
+		if err != nil {
+			return fmt.Errorf("table %d: %w", tid, err)
+		}
+		cat[tid] = &tableState{id: tid, rec: rec, byID: make(map[uint32]ColumnInfo)}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the catalog: %w", err)
+	}
+	err = scanPrefix(txn, []byte{kindColumn}, func(k, v []byte) error {
+		tid, cid, err := parseColumnKey(k)
+		if err != nil {
+			return err
+		}
+		c, err := decodeColumnRecord(v, cid)
+		if err != nil {
+			return fmt.Errorf("column %d of table %d: %w", cid, tid, err)
+		}
+		t, ok := cat[tid]
+		if !ok {
+			return fmt.Errorf("%w: column %q of missing table %d", errCorruptRecord, c.Name, tid)
+		}
+		t.cols = append(t.cols, c) // keys come in column ID order
+		t.byID[cid] = c
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the catalog: %w", err)
+	}
+	return cat, nil
+}
+
+// scanPrefix calls fn with every key and value under prefix, in key order.
+// Both slices are valid only during the call.
+func scanPrefix(txn *badger.Txn, prefix []byte, fn func(k, v []byte) error) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		k := item.Key()
+		if err := item.Value(func(v []byte) error { return fn(k, v) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Snapshot is a consistent read view of the database: one Badger read
+// transaction serves the catalog, block metas and column data, so
+// everything read through it reflects the same set of committed files.
+//
+// Its methods are safe for concurrent use; Close must not race with them.
+// TableInfo and BlockMeta values it returns share slices and maps with
+// the snapshot and must not be modified.
+type Snapshot struct {
+	db     *DB
+	txn    *badger.Txn
+	tables []TableInfo // sorted by name
+	byName map[string]*tableState
+}
+
+// Snapshot returns a consistent read view; Close it when done. Everything
+// read through one snapshot reflects the same set of committed files.
+func (db *DB) Snapshot() (*Snapshot, error) {
+	if err := db.enter(); err != nil {
+		return nil, err
+	}
+	defer db.leave()
+	txn := db.bdb.NewTransaction(false)
+	cat, err := loadCatalog(txn)
+	if err != nil {
+		txn.Discard()
+		return nil, err
+	}
+	s := &Snapshot{db: db, txn: txn, byName: make(map[string]*tableState, len(cat))}
+	for _, t := range cat {
+		s.byName[t.rec.name] = t
+		s.tables = append(s.tables, t.info())
+	}
+	slices.SortFunc(s.tables, func(a, b TableInfo) int { return strings.Compare(a.Name, b.Name) })
+	return s, nil
+}
+
+// Close releases the snapshot. It is idempotent.
+func (s *Snapshot) Close() {
+	if s.txn != nil {
+		s.txn.Discard()
+		s.txn = nil
+	}
+}
+
+// Tables lists the tables, sorted by name.
+func (s *Snapshot) Tables() []TableInfo { return slices.Clone(s.tables) }
+
+// Table returns the named table (case-sensitive) or ErrNoTable.
+func (s *Snapshot) Table(name string) (*TableInfo, error) {
+	t, ok := s.byName[name]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrNoTable, name)
+	}
+	info := t.info()
+	return &info, nil
+}
+
+// table resolves a TableInfo (possibly from another snapshot) by name
+// against this snapshot's catalog.
+func (s *Snapshot) table(table *TableInfo) (*tableState, error) {
+	if s.txn == nil {
+		return nil, errors.New("snapshot is closed")
+	}
+	if table == nil {
+		return nil, fmt.Errorf("%w: nil table", ErrNoTable)
+	}
+	t, ok := s.byName[table.Name]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrNoTable, table.Name)
+	}
+	return t, nil
+}
+
+// Blocks returns the committed blocks of table in ID order (which is
+// ingest order).
+func (s *Snapshot) Blocks(table *TableInfo) ([]BlockMeta, error) {
+	t, err := s.table(table)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.enter(); err != nil {
+		return nil, err
+	}
+	defer s.db.leave()
+	blocks := make([]BlockMeta, 0, t.rec.blocks)
+	prefix := metaPrefix(t.id)
+	it := s.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		_, bid, err := parseMetaKey(item.Key())
+		if err != nil {
+			return nil, err
+		}
+		if bid >= t.rec.nextBlock {
+			break // written by a file not committed in this snapshot
+		}
+		var m BlockMeta
+		err = item.Value(func(v []byte) error {
+			m, err = decodeBlockMeta(v, bid)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("cannot read block %d of table %q: %w", bid, t.rec.name, err)
+		}
+		blocks = append(blocks, m)
+	}
+	return blocks, nil
+}
+
+// ReadColumn decodes one column of one block. A column with no data in the
+// block yields a vector of nulls ("" for strings) of block.Rows rows.
+//
+// Strings come back dictionary-encoded (Dict and Codes, never Strs),
+// integer-backed types in Ints, reals in Floats, bools in Bools; Nulls is
+// nil when no row is null. The vector is the caller's: it shares no memory
+// with Badger or the snapshot.
+func (s *Snapshot) ReadColumn(table *TableInfo, block *BlockMeta, col ColumnInfo) (*column.Vector, error) {
+	t, err := s.table(table)
+	if err != nil {
+		return nil, err
+	}
+	c, ok := t.byID[col.ID]
+	if !ok || c.Name != col.Name {
+		return nil, fmt.Errorf("table %q has no column %q with ID %d", t.rec.name, col.Name, col.ID)
+	}
+	if block.ID >= t.rec.nextBlock {
+		return nil, fmt.Errorf("block %d of table %q is not committed in this snapshot", block.ID, t.rec.name)
+	}
+	if _, ok := block.Stats[c.ID]; !ok {
+		return column.NewNulls(c.Type, block.Rows), nil
+	}
+	if err := s.db.enter(); err != nil {
+		return nil, err
+	}
+	defer s.db.leave()
+	item, err := s.txn.Get(dataKey(t.id, block.ID, c.ID))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read column %q of block %d of table %q: %w", c.Name, block.ID, t.rec.name, err)
+	}
+	var v *column.Vector
+	err = item.Value(func(val []byte) error {
+		v, err = decodeColumnValue(val, c.Type)
+		return err
+	})
+	if err == nil && v.Len != block.Rows {
+		err = fmt.Errorf("%w: %d rows, block has %d", errCorrupt, v.Len, block.Rows)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot read column %q of block %d of table %q: %w", c.Name, block.ID, t.rec.name, err)
+	}
+	return v, nil
+}
+
+// Files lists the ingested files, oldest first.
+func (s *Snapshot) Files() ([]FileRecord, error) {
+	if s.txn == nil {
+		return nil, errors.New("snapshot is closed")
+	}
+	if err := s.db.enter(); err != nil {
+		return nil, err
+	}
+	defer s.db.leave()
+	type versioned struct {
+		f       FileRecord
+		version uint64
+	}
+	var files []versioned
+	prefix := filePrefix()
+	it := s.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		sha, err := parseFileKey(item.Key())
+		if err != nil {
+			return nil, err
+		}
+		var f FileRecord
+		err = item.Value(func(v []byte) error {
+			f, err = decodeFileRecord(v, sha)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("cannot read file record %x: %w", sha, err)
+		}
+		// The commit timestamp orders files committed in the same instant.
+		files = append(files, versioned{f, item.Version()})
+	}
+	slices.SortFunc(files, func(a, b versioned) int {
+		if c := a.f.Ingested.Compare(b.f.Ingested); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.version, b.version)
+	})
+	out := make([]FileRecord, len(files))
+	for i, f := range files {
+		out[i] = f.f
+	}
+	return out, nil
+}

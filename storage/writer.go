@@ -1,0 +1,400 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+
+	"clickhunt/column"
+)
+
+// FileWriter stores one file's rows as blocks.
+//
+// Commit protocol: WriteBlock writes each block (its column values and its
+// meta) under block IDs at or past the table's committed next block ID,
+// which no reader looks at. Commit then writes, in one Badger transaction,
+// the new columns, the table record with the advanced next block ID and row
+// count, and the file record: that transaction is the commit point. Abort
+// deletes the blocks; after a crash, Open does.
+//
+// A FileWriter is not safe for concurrent use. It holds its table's writer
+// lock from BeginFile until Commit or Abort, so always finish it: a second
+// BeginFile of the same table in the same goroutine would wait forever.
+type FileWriter struct {
+	db    *DB
+	lock  chan struct{} // the table's writer lock, held until done
+	table string
+	info  FileInfo
+	tid   uint32
+	isNew bool
+	base  tableRecord // the table record at BeginFile
+
+	cols    []ColumnInfo   // catalog columns, then the ones this file adds
+	byName  map[string]int // index into cols
+	nOld    int            // cols[:nOld] were in the catalog
+	nextCol uint32
+
+	next    uint64 // ID of the next block to write
+	rows    int64
+	written []writtenBlock
+	err     error // sticky write error
+	done    bool
+}
+
+// writtenBlock remembers the keys of one block for Abort.
+type writtenBlock struct {
+	id   uint64
+	cols []uint32
+}
+
+// BeginFile starts storing one file into table (created on first use). The
+// file's rows become visible only when Commit returns nil; Abort (or a crash)
+// leaves the database as it was.
+//
+// BeginFile waits while another FileWriter of the same table is open. It
+// fails with ErrReadOnly on a read-only database and ErrDuplicateFile when
+// a file with info.SHA256 was already committed.
+func (db *DB) BeginFile(table string, info FileInfo) (*FileWriter, error) {
+	if db.opts.ReadOnly {
+		return nil, fmt.Errorf("cannot store %s: %w", info.Path, ErrReadOnly)
+	}
+	if table == "" {
+		return nil, fmt.Errorf("cannot store %s: empty table name", info.Path)
+	}
+	lock := db.tableLock(table)
+	select {
+	case lock <- struct{}{}:
+	case <-db.closing:
+		return nil, fmt.Errorf("cannot store %s: %w", info.Path, ErrClosed)
+	}
+	w, err := db.beginFile(table, info, lock)
+	if err != nil {
+		<-lock
+		return nil, fmt.Errorf("cannot store %s into table %q: %w", info.Path, table, err)
+	}
+	return w, nil
+}
+
+func (db *DB) beginFile(table string, info FileInfo, lock chan struct{}) (*FileWriter, error) {
+	if err := db.enter(); err != nil {
+		return nil, err
+	}
+	defer db.leave()
+	txn := db.bdb.NewTransaction(false)
+	defer txn.Discard()
+	if f, ok, err := getFileRecord(txn, info.SHA256); err != nil {
+		return nil, err
+	} else if ok {
+		return nil, fmt.Errorf("%w: same SHA-256 as %s, stored in table %q on %s",
+			ErrDuplicateFile, f.Path, f.Table, f.Ingested.Format(time.RFC3339))
+	}
+	cat, err := loadCatalog(txn)
+	if err != nil {
+		return nil, err
+	}
+	w := &FileWriter{db: db, lock: lock, table: table, info: info, byName: make(map[string]int)}
+	for _, t := range cat {
+		if t.rec.name == table {
+			w.tid, w.base = t.id, t.rec
+			w.cols = append(w.cols, t.cols...)
+			break
+		}
+	}
+	if w.tid == 0 {
+		w.tid, w.isNew = db.allocTableID(), true
+		w.base = tableRecord{name: table}
+	}
+	for i, c := range w.cols {
+		w.byName[c.Name] = i
+	}
+	w.nOld = len(w.cols)
+	w.nextCol = w.base.nextCol
+	w.next = w.base.nextBlock
+	return w, nil
+}
+
+// WriteBlock stores one block of at most BlockRows rows. schema names and
+// types b's columns; unknown names become new columns of the table; a known
+// name with another type fails with ErrTypeConflict.
+//
+// A block of zero rows stores nothing but still adds its columns. Vectors
+// may be in any representation (dictionary or plain strings, constants);
+// WriteBlock does not keep them.
+func (w *FileWriter) WriteBlock(schema column.Schema, b *column.Batch) error {
+	if w.done {
+		return errors.New("storage: WriteBlock after Commit or Abort")
+	}
+	if w.err != nil {
+		return w.err
+	}
+	ids, added, err := w.resolve(schema, b)
+	if err != nil {
+		return fmt.Errorf("cannot store %s into table %q: %w", w.info.Path, w.table, err)
+	}
+	for _, c := range added {
+		w.byName[c.Name] = len(w.cols)
+		w.cols = append(w.cols, c)
+	}
+	w.nextCol += uint32(len(added))
+	if b.Len == 0 {
+		return nil
+	}
+	if err := w.writeBlock(ids, schema, b); err != nil {
+		w.err = fmt.Errorf("cannot store %s into table %q: %w", w.info.Path, w.table, err)
+		return w.err
+	}
+	return nil
+}
+
+// resolve maps schema onto column IDs, checking it against b and the
+// table, and returns the columns it would add. It changes nothing, so a
+// failed WriteBlock leaves the writer as it was.
+func (w *FileWriter) resolve(schema column.Schema, b *column.Batch) (ids []uint32, added []ColumnInfo, err error) {
+	if b == nil {
+		return nil, nil, errors.New("nil batch")
+	}
+	if len(schema) != len(b.Cols) {
+		return nil, nil, fmt.Errorf("schema has %d columns, batch %d", len(schema), len(b.Cols))
+	}
+	if b.Len < 0 || b.Len > BlockRows {
+		return nil, nil, fmt.Errorf("block of %d rows (at most %d)", b.Len, BlockRows)
+	}
+	ids = make([]uint32, len(schema))
+	seen := make(map[string]bool, len(schema))
+	for i, f := range schema {
+		if seen[f.Name] {
+			return nil, nil, fmt.Errorf("column %q appears twice", f.Name)
+		}
+		seen[f.Name] = true
+		if !validType(f.Type) {
+			return nil, nil, fmt.Errorf("column %q has unstorable type %s", f.Name, f.Type)
+		}
+		v := b.Cols[i]
+		switch {
+		case v == nil:
+			return nil, nil, fmt.Errorf("column %q has no vector", f.Name)
+		case v.Type != f.Type:
+			return nil, nil, fmt.Errorf("column %q is %s in the schema but its vector is %s", f.Name, f.Type, v.Type)
+		case v.Len != b.Len:
+			return nil, nil, fmt.Errorf("column %q has %d rows, batch %d", f.Name, v.Len, b.Len)
+		}
+		if j, ok := w.byName[f.Name]; ok {
+			c := w.cols[j]
+			if c.Type != f.Type {
+				return nil, nil, fmt.Errorf("%w: column %q is %s in table %q but %s in %s",
+					ErrTypeConflict, f.Name, c.Type, w.table, f.Type, w.info.Path)
+			}
+			ids[i] = c.ID
+			continue
+		}
+		c := ColumnInfo{ID: w.nextCol + uint32(len(added)), Name: f.Name, Type: f.Type}
+		added = append(added, c)
+		ids[i] = c.ID
+	}
+	return ids, added, nil
+}
+
+// writeBlock encodes b's columns (in parallel: a block's columns are
+// independent) and writes them with the block meta.
+func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Batch) error {
+	n := len(schema)
+	vals := make([][]byte, n)
+	cols := make([]blockCol, n)
+	parallelFor(n, func(i int) {
+		var st ColStats
+		vals[i], st = appendColumnValue(nil, b.Cols[i])
+		st.Bytes = len(vals[i])
+		cols[i] = blockCol{id: ids[i], typ: schema[i].Type, stats: st}
+	})
+	bid := w.next
+	meta := appendBlockMeta(nil, b.Len, cols)
+
+	if err := w.db.enter(); err != nil {
+		return err
+	}
+	defer w.db.leave()
+	// Remember the block before writing: if the write fails half way,
+	// Abort still knows what to delete.
+	w.next++
+	w.written = append(w.written, writtenBlock{id: bid, cols: ids})
+	// A WriteBatch splits the block into as many transactions as Badger's
+	// size limit needs; atomicity comes from Commit, not from here.
+	wb := w.db.bdb.NewWriteBatch()
+	for i := range vals {
+		if err := wb.Set(dataKey(w.tid, bid, ids[i]), vals[i]); err != nil {
+			wb.Cancel()
+			return err
+		}
+	}
+	if err := wb.Set(metaKey(w.tid, bid), meta); err != nil {
+		wb.Cancel()
+		return err
+	}
+	if err := wb.Flush(); err != nil {
+		return err
+	}
+	w.rows += int64(b.Len)
+	return nil
+}
+
+// parallelFor runs fn(0..n-1) on up to GOMAXPROCS goroutines.
+func parallelFor(n int, fn func(i int)) {
+	workers := min(n, runtime.GOMAXPROCS(0))
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// Commit makes every block written so far visible at once, with the file's
+// record, in one transaction. It returns the rows stored. If Commit fails,
+// the file's blocks are discarded as by Abort.
+func (w *FileWriter) Commit() (int64, error) {
+	if w.done {
+		return 0, errors.New("storage: Commit after Commit or Abort")
+	}
+	if w.err != nil {
+		err := w.err
+		w.abort()
+		return 0, err
+	}
+	committed, err := w.commit()
+	if err != nil && !committed {
+		w.abort()
+		return 0, fmt.Errorf("cannot commit %s into table %q: %w", w.info.Path, w.table, err)
+	}
+	w.finish()
+	if err != nil {
+		return w.rows, fmt.Errorf("committed %s into table %q but cannot sync it to disk: %w", w.info.Path, w.table, err)
+	}
+	return w.rows, nil
+}
+
+// commit runs the commit transaction; committed reports whether it landed.
+func (w *FileWriter) commit() (committed bool, err error) {
+	if err := w.db.enter(); err != nil {
+		return false, err
+	}
+	defer w.db.leave()
+	bdb := w.db.bdb
+	// Make the blocks durable before the record that names them.
+	if err := bdb.Sync(); err != nil {
+		return false, err
+	}
+	rec := w.base
+	rec.nextCol = w.nextCol
+	rec.nextBlock = w.next
+	rec.blocks += uint64(len(w.written))
+	rec.rows += w.rows
+	file := FileRecord{SHA256: w.info.SHA256, Path: w.info.Path, Table: w.table, Rows: w.rows, Ingested: time.Now().UTC()}
+	err = bdb.Update(func(txn *badger.Txn) error {
+		if f, ok, err := getFileRecord(txn, w.info.SHA256); err != nil {
+			return err
+		} else if ok {
+			return fmt.Errorf("%w: same SHA-256 as %s, stored in table %q", ErrDuplicateFile, f.Path, f.Table)
+		}
+		// The table lock makes us the only writer of this table; check
+		// the catalog anyway, since a mismatch would lose data.
+		item, err := txn.Get(tableKey(w.tid))
+		switch {
+		case errors.Is(err, badger.ErrKeyNotFound):
+			if !w.isNew {
+				return fmt.Errorf("BUG: table %q (ID %d) vanished during the write", w.table, w.tid)
+			}
+		case err != nil:
+			return err
+		default:
+			var cur tableRecord
+			if err := item.Value(func(v []byte) error {
+				cur, err = decodeTableRecord(v)
+				return err
+			}); err != nil {
+				return err
+			}
+			if w.isNew || cur != w.base {
+				return fmt.Errorf("BUG: table %q (ID %d) changed during the write", w.table, w.tid)
+			}
+		}
+		for _, c := range w.cols[w.nOld:] {
+			if err := txn.Set(columnKey(w.tid, c.ID), appendColumnRecord(nil, c)); err != nil {
+				return err
+			}
+		}
+		if err := txn.Set(tableKey(w.tid), appendTableRecord(nil, rec)); err != nil {
+			return err
+		}
+		return txn.Set(fileKey(w.info.SHA256), appendFileRecord(nil, file))
+	})
+	if err != nil {
+		return false, err
+	}
+	return true, bdb.Sync()
+}
+
+// Abort discards what was written; the database is as before BeginFile.
+// It is a no-op after Commit or Abort, so it can be deferred.
+func (w *FileWriter) Abort() error {
+	if w.done {
+		return nil
+	}
+	return w.abort()
+}
+
+// abort deletes the written blocks and releases the table. If the
+// deletion fails the blocks stay invisible, and the next Open removes them.
+func (w *FileWriter) abort() error {
+	defer w.finish()
+	if len(w.written) == 0 {
+		return nil
+	}
+	if err := w.db.enter(); err != nil {
+		return err
+	}
+	defer w.db.leave()
+	wb := w.db.bdb.NewWriteBatch()
+	for _, b := range w.written {
+		for _, cid := range b.cols {
+			if err := wb.Delete(dataKey(w.tid, b.id, cid)); err != nil {
+				wb.Cancel()
+				return fmt.Errorf("cannot discard %s: %w", w.info.Path, err)
+			}
+		}
+		if err := wb.Delete(metaKey(w.tid, b.id)); err != nil {
+			wb.Cancel()
+			return fmt.Errorf("cannot discard %s: %w", w.info.Path, err)
+		}
+	}
+	if err := wb.Flush(); err != nil {
+		return fmt.Errorf("cannot discard %s: %w", w.info.Path, err)
+	}
+	return nil
+}
+
+// finish releases the table's writer lock.
+func (w *FileWriter) finish() {
+	if !w.done {
+		w.done = true
+		<-w.lock
+	}
+}
