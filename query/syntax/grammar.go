@@ -73,29 +73,29 @@ type Position = lexer.Position
 // Script is a whole query text: let statements and tabular expressions.
 type Script struct {
 	Pos        Position
-	Statements []*Statement `( @@ ";"* )*`
+	Statements []*Statement `parser:"( @@ \";\"* )*"`
 }
 
 // Statement is a let statement or a tabular expression.
 type Statement struct {
 	Pos   Position
-	Let   *LetStmt  `  @@`
-	Query *Pipeline `| @@`
+	Let   *LetStmt  `parser:"  @@"`
+	Query *Pipeline `parser:"| @@"`
 }
 
 // LetStmt binds a name to a scalar or tabular expression.
 type LetStmt struct {
 	Pos   Position
-	Name  string    `"let" @Ident "="`
-	Value *Pipeline `@@`
+	Name  string    `parser:"\"let\" @Ident \"=\""`
+	Value *Pipeline `parser:"@@"`
 }
 
 // Pipeline is a source expression followed by piped operators. A pipeline
 // with no operators may be a plain scalar expression.
 type Pipeline struct {
 	Pos    Position
-	Source *Expr      `@@`
-	Ops    []Operator `( "|" @@ )*`
+	Source *Expr      `parser:"@@"`
+	Ops    []Operator `parser:"( \"|\" @@ )*"`
 }
 
 // Operator is one tabular operator after a pipe.
@@ -104,74 +104,74 @@ type Operator interface{ operator() }
 // WhereOp filters rows: where Predicate.
 type WhereOp struct {
 	Pos       Position
-	Keyword   string `@( "where" | "filter" )`
-	Predicate *Expr  `@@`
+	Keyword   string `parser:"@( \"where\" | \"filter\" )"`
+	Predicate *Expr  `parser:"@@"`
 }
 
 // SummarizeOp groups and aggregates.
 type SummarizeOp struct {
 	Pos     Position
-	Keyword string       `@"summarize"`
-	Aggs    []*NamedExpr `( @@ ( "," @@ )* )?`
-	By      []*NamedExpr `( "by" @@ ( "," @@ )* )?`
+	Keyword string       `parser:"@\"summarize\""`
+	Aggs    []*NamedExpr `parser:"( @@ ( \",\" @@ )* )?"`
+	By      []*NamedExpr `parser:"( \"by\" @@ ( \",\" @@ )* )?"`
 }
 
 // ProjectOp selects, renames and computes columns.
 type ProjectOp struct {
 	Pos     Position
-	Keyword string       `@"project"`
-	Columns []*NamedExpr `@@ ( "," @@ )*`
+	Keyword string       `parser:"@\"project\""`
+	Columns []*NamedExpr `parser:"@@ ( \",\" @@ )*"`
 }
 
 // ExtendOp adds or replaces computed columns.
 type ExtendOp struct {
 	Pos     Position
-	Keyword string       `@"extend"`
-	Columns []*NamedExpr `@@ ( "," @@ )*`
+	Keyword string       `parser:"@\"extend\""`
+	Columns []*NamedExpr `parser:"@@ ( \",\" @@ )*"`
 }
 
 // SortOp orders rows.
 type SortOp struct {
 	Pos     Position
-	Keyword string     `@( "sort" | "order" ) "by"`
-	Keys    []*SortKey `@@ ( "," @@ )*`
+	Keyword string     `parser:"@( \"sort\" | \"order\" ) \"by\""`
+	Keys    []*SortKey `parser:"@@ ( \",\" @@ )*"`
 }
 
 // SortKey is one ordering term.
 type SortKey struct {
 	Pos   Position
-	Expr  *Expr  `@@`
-	Dir   string `@( "asc" | "desc" )?`
-	Nulls string `( "nulls" @( "first" | "last" ) )?`
+	Expr  *Expr  `parser:"@@"`
+	Dir   string `parser:"@( \"asc\" | \"desc\" )?"`
+	Nulls string `parser:"( \"nulls\" @( \"first\" | \"last\" ) )?"`
 }
 
 // TopOp returns the first N rows by a key.
 type TopOp struct {
 	Pos     Position
-	Keyword string   `@"top"`
-	N       *Expr    `@@`
-	By      *SortKey `"by" @@`
+	Keyword string   `parser:"@\"top\""`
+	N       *Expr    `parser:"@@"`
+	By      *SortKey `parser:"\"by\" @@"`
 }
 
 // TakeOp returns up to N rows.
 type TakeOp struct {
 	Pos     Position
-	Keyword string `@( "take" | "limit" )`
-	N       *Expr  `@@`
+	Keyword string `parser:"@( \"take\" | \"limit\" )"`
+	N       *Expr  `parser:"@@"`
 }
 
 // DistinctOp returns the distinct combinations of columns.
 type DistinctOp struct {
 	Pos     Position
-	Keyword string  `@"distinct"`
-	Star    bool    `(   @"*"`
-	Columns []*Expr `  | @@ ( "," @@ )* )`
+	Keyword string  `parser:"@\"distinct\""`
+	Star    bool    `parser:"(   @\"*\""`
+	Columns []*Expr `parser:"  | @@ ( \",\" @@ )* )"`
 }
 
 // CountOp returns the number of rows.
 type CountOp struct {
 	Pos     Position
-	Keyword string `@"count"`
+	Keyword string `parser:"@\"count\""`
 }
 
 func (*WhereOp) operator()     {}
@@ -187,130 +187,130 @@ func (*CountOp) operator()     {}
 // NamedExpr is an expression with an optional output column name.
 type NamedExpr struct {
 	Pos  Position
-	Name string `( @Ident "=" )?`
-	Expr *Expr  `@@`
+	Name string `parser:"( @Ident \"=\" )?"`
+	Expr *Expr  `parser:"@@"`
 }
 
 // Expr is a disjunction: And { "or" And }.
 type Expr struct {
 	Pos   Position
-	Left  *AndExpr   `@@`
-	Right []*AndExpr `( "or" @@ )*`
+	Left  *AndExpr   `parser:"@@"`
+	Right []*AndExpr `parser:"( \"or\" @@ )*"`
 }
 
 // AndExpr is a conjunction: Cmp { "and" Cmp }.
 type AndExpr struct {
 	Pos   Position
-	Left  *CmpExpr   `@@`
-	Right []*CmpExpr `( "and" @@ )*`
+	Left  *CmpExpr   `parser:"@@"`
+	Right []*CmpExpr `parser:"( \"and\" @@ )*"`
 }
 
 // CmpExpr is an optional comparison or string predicate.
 type CmpExpr struct {
 	Pos     Position
-	Left    *AddExpr     `@@`
-	In      *InTail      `(   @@`
-	Between *BetweenTail `  | @@`
-	Binary  *BinTail     `  | @@ )?`
+	Left    *AddExpr     `parser:"@@"`
+	In      *InTail      `parser:"(   @@"`
+	Between *BetweenTail `parser:"  | @@"`
+	Binary  *BinTail     `parser:"  | @@ )?"`
 }
 
 // InTail is the right side of in, in~, !in, !in~.
 type InTail struct {
 	Pos   Position
-	Op    string  `@( "in" | "in~" | "!in" | "!in~" | "has_any" | "has_all" ) "("`
-	Items []*Expr `( @@ ( "," @@ )* )? ")"`
+	Op    string  `parser:"@( \"in\" | \"in~\" | \"!in\" | \"!in~\" | \"has_any\" | \"has_all\" ) \"(\""`
+	Items []*Expr `parser:"( @@ ( \",\" @@ )* )? \")\""`
 }
 
 // BetweenTail is the right side of between / !between.
 type BetweenTail struct {
 	Pos Position
-	Op  string   `@( "between" | "!between" ) "("`
-	Lo  *AddExpr `@@ ".."`
-	Hi  *AddExpr `@@ ")"`
+	Op  string   `parser:"@( \"between\" | \"!between\" ) \"(\""`
+	Lo  *AddExpr `parser:"@@ \"..\""`
+	Hi  *AddExpr `parser:"@@ \")\""`
 }
 
 // BinTail is a binary comparison operator and its right operand.
 type BinTail struct {
 	Pos   Position
-	Op    string   `@( "==" | "!=" | "<>" | "=~" | "!~" | "<=" | ">=" | "<" | ">" | NotOp | "matches" | "has" | "has_cs" | "hasprefix" | "hasprefix_cs" | "hassuffix" | "hassuffix_cs" | "contains" | "contains_cs" | "startswith" | "startswith_cs" | "endswith" | "endswith_cs" | "like" | "notlike" )`
-	Regex bool     `@"regex"?`
-	Right *AddExpr `@@`
+	Op    string   `parser:"@( \"==\" | \"!=\" | \"<>\" | \"=~\" | \"!~\" | \"<=\" | \">=\" | \"<\" | \">\" | NotOp | \"matches\" | \"has\" | \"has_cs\" | \"hasprefix\" | \"hasprefix_cs\" | \"hassuffix\" | \"hassuffix_cs\" | \"contains\" | \"contains_cs\" | \"startswith\" | \"startswith_cs\" | \"endswith\" | \"endswith_cs\" | \"like\" | \"notlike\" )"`
+	Regex bool     `parser:"@\"regex\"?"`
+	Right *AddExpr `parser:"@@"`
 }
 
 // AddExpr is Mul { ("+" | "-") Mul }.
 type AddExpr struct {
 	Pos   Position
-	Left  *MulExpr `@@`
-	Right []*AddOp `@@*`
+	Left  *MulExpr `parser:"@@"`
+	Right []*AddOp `parser:"@@*"`
 }
 
 // AddOp is one additive step.
 type AddOp struct {
 	Pos   Position
-	Op    string   `@( "+" | "-" )`
-	Right *MulExpr `@@`
+	Op    string   `parser:"@( \"+\" | \"-\" )"`
+	Right *MulExpr `parser:"@@"`
 }
 
 // MulExpr is Unary { ("*" | "/" | "%") Unary }.
 type MulExpr struct {
 	Pos   Position
-	Left  *Unary   `@@`
-	Right []*MulOp `@@*`
+	Left  *Unary   `parser:"@@"`
+	Right []*MulOp `parser:"@@*"`
 }
 
 // MulOp is one multiplicative step.
 type MulOp struct {
 	Pos   Position
-	Op    string `@( "*" | "/" | "%" )`
-	Right *Unary `@@`
+	Op    string `parser:"@( \"*\" | \"/\" | \"%\" )"`
+	Right *Unary `parser:"@@"`
 }
 
 // Unary is an optionally negated postfix expression.
 type Unary struct {
 	Pos     Position
-	Sign    string   `@( "-" | "+" )?`
-	Operand *Postfix `@@`
+	Sign    string   `parser:"@( \"-\" | \"+\" )?"`
+	Operand *Postfix `parser:"@@"`
 }
 
 // Postfix is a primary expression with member and index accessors.
 type Postfix struct {
 	Pos     Position
-	Primary *Primary  `@@`
-	Suffix  []*Suffix `@@*`
+	Primary *Primary  `parser:"@@"`
+	Suffix  []*Suffix `parser:"@@*"`
 }
 
 // Suffix is .name or [index].
 type Suffix struct {
 	Pos    Position
-	Member string `(   "." @Ident`
-	Index  *Expr  `  | "[" @@ "]" )`
+	Member string `parser:"(   \".\" @Ident"`
+	Index  *Expr  `parser:"  | \"[\" @@ \"]\" )"`
 }
 
 // Primary is a literal, a name, a call or a parenthesised expression.
 type Primary struct {
 	Pos      Position
-	Datetime *string   `(   @DatetimeLit`
-	Timespan *string   `  | @( TimespanLit | Timespan )`
-	Number   *string   `  | @Number`
-	Strings  []string  `  | @String+`
-	Bool     *string   `  | @( "true" | "false" | "True" | "False" | "TRUE" | "FALSE" )`
-	Call     *Call     `  | @@`
-	Ident    *string   `  | @Ident`
-	Paren    *Pipeline `  | "(" @@ ")" )`
+	Datetime *string   `parser:"(   @DatetimeLit"`
+	Timespan *string   `parser:"  | @( TimespanLit | Timespan )"`
+	Number   *string   `parser:"  | @Number"`
+	Strings  []string  `parser:"  | @String+"`
+	Bool     *string   `parser:"  | @( \"true\" | \"false\" | \"True\" | \"False\" | \"TRUE\" | \"FALSE\" )"`
+	Call     *Call     `parser:"  | @@"`
+	Ident    *string   `parser:"  | @Ident"`
+	Paren    *Pipeline `parser:"  | \"(\" @@ \")\" )"`
 }
 
 // Call is a function call.
 type Call struct {
 	Pos  Position
-	Name string `@Ident "("`
-	Args []*Arg `( @@ ( "," @@ )* )? ")"`
+	Name string `parser:"@Ident \"(\""`
+	Args []*Arg `parser:"( @@ ( \",\" @@ )* )? \")\""`
 }
 
 // Arg is a call argument: an expression, or * (as in arg_max(T, *)).
 type Arg struct {
 	Pos  Position
-	Star bool  `(   @"*"`
-	Expr *Expr `  | @@ )`
+	Star bool  `parser:"(   @\"*\""`
+	Expr *Expr `parser:"  | @@ )"`
 }
 
 var parser = participle.MustBuild[Script](
