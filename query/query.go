@@ -36,6 +36,18 @@ type Result struct {
 	Schema column.Schema
 	Batch  *column.Batch
 	Stats  Stats
+	// Render is set when the query ends with a render operator.
+	Render *Render
+}
+
+// Render says how a query asked its result to be drawn.
+type Render struct {
+	// Kind is the chart kind: timechart, barchart, columnchart, piechart...
+	Kind string
+	// Properties are the with(...) properties by name (title, xtitle,
+	// ytitle, legend, xcolumn, ycolumns, series...); values are string,
+	// int64, float64 or bool.
+	Properties map[string]any
 }
 
 // catalog adapts a snapshot to the planner.
@@ -89,10 +101,14 @@ func Run(ctx context.Context, snap *storage.Snapshot, text string, opts Options)
 		}
 		return nil, err
 	}
-	return &Result{Schema: p.Out(), Batch: b, Stats: Stats{
+	res := &Result{Schema: p.Out(), Batch: b, Stats: Stats{
 		BlocksTotal: st.BlocksTotal, BlocksRead: st.BlocksRead, RowsRead: st.RowsRead,
 		Elapsed: time.Since(start),
-	}}, nil
+	}}
+	if r, ok := p.(*plan.Render); ok {
+		res.Render = &Render{Kind: r.Kind, Properties: r.Properties}
+	}
+	return res, nil
 }
 
 // Check parses and plans text without running it.

@@ -221,3 +221,14 @@ func TestBlockPruning(t *testing.T) {
 		t.Fatalf("blocks total/read = %d/%d, want 7/2", st.BlocksTotal, st.BlocksRead)
 	}
 }
+
+// https://learn.microsoft.com/kusto/query/render-operator: render passes the
+// rows through; drawing is the client's job.
+func TestRender(t *testing.T) {
+	check(t, `UrlClickEvents | summarize n = count() by ActionType | render piechart with (title = "Actions", legend = hidden)`,
+		"ActionType:string | n:long\nClickAllowed | 4\nClickBlocked | 2\nUrlScanInProgress | 1\n", true)
+	check(t, `UrlClickEvents | summarize count() by bin(Timestamp, 1d) | render timechart`,
+		"Timestamp:datetime | count_:long\n2024-01-08T00:00:00Z | 3\n2024-01-09T00:00:00Z | 2\n2024-01-10T00:00:00Z | 1\nnull | 1\n", true)
+	checkErr(t, `UrlClickEvents | render piechat`, "1:18: unknown chart kind 'piechat' (did you mean 'piechart'?)")
+	checkErr(t, `UrlClickEvents | render table | count`, "1:18: render must be the last operator of the query")
+}

@@ -44,6 +44,8 @@ func (b *builder) operator(in Node, op syntax.Operator) (Node, error) {
 		return b.distinct(in, op)
 	case *syntax.CountOp:
 		return &Count{Input: in}, nil
+	case *syntax.RenderOp:
+		return b.render(in, op)
 	}
 	panic(fmt.Sprintf("BUG: unhandled operator %T", op))
 }
@@ -285,4 +287,42 @@ func (b *builder) aggregate(se *syntax.Expr, sc *scope) (*AggCall, string, error
 		}
 	}
 	return call, name, nil
+}
+
+// render checks a render operator: a known chart kind and constant
+// properties. https://learn.microsoft.com/kusto/query/render-operator
+func (b *builder) render(in Node, op *syntax.RenderOp) (Node, error) {
+	if !RenderKinds[op.Kind] {
+		kinds := make([]string, 0, len(RenderKinds))
+		for k := range RenderKinds {
+			kinds = append(kinds, k)
+		}
+		msg := fmt.Sprintf("unknown chart kind '%s'", op.Kind)
+		if s := suggest(op.Kind, kinds); s != "" {
+			msg += fmt.Sprintf(" (did you mean '%s'?)", s)
+		}
+		return nil, errAt(op.Pos, "%s", msg)
+	}
+	r := &Render{Input: in, Kind: op.Kind, Properties: map[string]any{}}
+	for _, p := range op.Properties {
+		if p.Name == "" {
+			return nil, errAt(p.Pos, "render properties are written name = value, e.g. title = \"Clicks per day\"")
+		}
+		// Property values are constants; names like xcolumn refer to
+		// columns and are kept as their text.
+		if name, _, ok := identOf(p.Expr); ok {
+			r.Properties[p.Name] = name
+			continue
+		}
+		e, err := b.expr(p.Expr, &scope{})
+		if err != nil {
+			return nil, err
+		}
+		c, ok := e.(*Const)
+		if !ok {
+			return nil, errAt(p.Pos, "render property %s needs a constant value", p.Name)
+		}
+		r.Properties[p.Name] = c.Val
+	}
+	return r, nil
 }

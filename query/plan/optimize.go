@@ -35,6 +35,8 @@ func pushFilters(n Node) Node {
 		n.Input = pushFilters(n.Input)
 	case *Count:
 		n.Input = pushFilters(n.Input)
+	case *Render:
+		n.Input = pushFilters(n.Input)
 	}
 	return n
 }
@@ -92,8 +94,8 @@ func pruneColumns(n Node, needed []bool) {
 			markCols(k.Expr, use)
 		}
 		pruneColumns(n.Input, use)
-	case *Limit:
-		pruneColumns(n.Input, needed)
+	case *Limit, *Render:
+		pruneColumns(n.Inputs()[0], needed)
 	case *Count:
 		pruneColumns(n.Input, make([]bool, len(n.Input.Out())))
 	}
@@ -131,6 +133,8 @@ func limitSorts(n Node) Node {
 	case *Sort:
 		x.Input = limitSorts(x.Input)
 	case *Count:
+		x.Input = limitSorts(x.Input)
+	case *Render:
 		x.Input = limitSorts(x.Input)
 	}
 	return n

@@ -120,6 +120,28 @@ func (*Sort) node()      {}
 func (*Limit) node()     {}
 func (*Count) node()     {}
 
+// Render is a render operator: it passes rows through unchanged and tells
+// the client how to draw them. It may only end a query.
+type Render struct {
+	Input Node
+	Kind  string
+	// Properties are the with(...) properties, constants only (title,
+	// xtitle, ytitle, legend, ...), by name.
+	Properties map[string]any
+}
+
+func (n *Render) Out() column.Schema { return n.Input.Out() }
+func (n *Render) Inputs() []Node     { return []Node{n.Input} }
+func (*Render) node()                {}
+
+// RenderKinds are the chart kinds render accepts.
+var RenderKinds = map[string]bool{
+	"table": true, "barchart": true, "columnchart": true, "piechart": true, "timechart": true,
+	"linechart": true, "areachart": true, "stackedareachart": true, "scatterchart": true,
+	"anomalychart": true, "pivotchart": true, "timepivot": true, "card": true, "treemap": true,
+	"ladderchart": true, "3Dchart": true, "list": true,
+}
+
 // Options configure planning.
 type Options struct {
 	// Now is what now() and ago() mean, in datetime ticks.
@@ -264,7 +286,10 @@ func (b *builder) tabular(p *syntax.Pipeline) (Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, op := range p.Ops {
+	for i, op := range p.Ops {
+		if r, ok := op.(*syntax.RenderOp); ok && (i != len(p.Ops)-1 || b.depth > 1) {
+			return nil, errAt(r.Pos, "render must be the last operator of the query")
+		}
 		if n, err = b.operator(n, op); err != nil {
 			return nil, err
 		}

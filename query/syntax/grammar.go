@@ -9,7 +9,7 @@
 //	LetStmt    = "let" IDENT "=" Pipeline .
 //	Pipeline   = Expr { "|" Operator } .
 //	Operator   = Where | Summarize | Project | Extend | Sort | Top | Take
-//	           | Distinct | Count .
+//	           | Distinct | Count | Render .
 //	Where      = ( "where" | "filter" ) Expr .
 //	Summarize  = "summarize" [ NamedExpr { "," NamedExpr } ] [ "by" NamedExpr { "," NamedExpr } ] .
 //	Project    = "project" NamedExpr { "," NamedExpr } .
@@ -20,6 +20,7 @@
 //	Take       = ( "take" | "limit" ) Expr .
 //	Distinct   = "distinct" ( "*" | Expr { "," Expr } ) .
 //	Count      = "count" .
+//	Render     = "render" IDENT [ "with" "(" [ NamedExpr { "," NamedExpr } ] ")" ] .
 //	NamedExpr  = [ IDENT "=" ] Expr .
 //	Expr       = And { "or" And } .
 //	And        = Cmp { "and" Cmp } .
@@ -168,6 +169,15 @@ type DistinctOp struct {
 	Columns []*Expr `parser:"  | @@ ( \",\" @@ )* )"`
 }
 
+// RenderOp asks the client to draw the result as a chart:
+// render Kind [with ( Name = Value, ... )].
+type RenderOp struct {
+	Pos        Position
+	Keyword    string       `parser:"@\"render\""`
+	Kind       string       `parser:"@Ident"`
+	Properties []*NamedExpr `parser:"( \"with\" \"(\" ( @@ ( \",\" @@ )* )? \")\" )?"`
+}
+
 // CountOp returns the number of rows.
 type CountOp struct {
 	Pos     Position
@@ -183,6 +193,7 @@ func (*TopOp) operator()       {}
 func (*TakeOp) operator()      {}
 func (*DistinctOp) operator()  {}
 func (*CountOp) operator()     {}
+func (*RenderOp) operator()    {}
 
 // NamedExpr is an expression with an optional output column name.
 type NamedExpr struct {
@@ -317,6 +328,6 @@ var parser = participle.MustBuild[Script](
 	participle.Lexer(kqlLexer),
 	participle.Elide("Comment", "Whitespace"),
 	participle.Union[Operator](&WhereOp{}, &SummarizeOp{}, &ProjectOp{}, &ExtendOp{},
-		&SortOp{}, &TopOp{}, &TakeOp{}, &DistinctOp{}, &CountOp{}),
+		&SortOp{}, &TopOp{}, &TakeOp{}, &DistinctOp{}, &CountOp{}, &RenderOp{}),
 	participle.UseLookahead(3),
 )

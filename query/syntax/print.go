@@ -1,0 +1,435 @@
+package syntax
+
+import (
+	"fmt"
+	"strings"
+)
+
+// String methods print a tree back as KQL that Parse turns into the same tree
+// (positions aside), with canonical spacing:
+//
+//	T | where A == 1 | summarize count() by B
+//
+// Literals print as the lexer saw them (quotes, escapes, verbatim @"..."
+// strings, datetime(...) and timespan text), so no value is reinterpreted.
+// Comments are not part of the tree and do not print.
+
+// kqlWriter is a node that appends its KQL text to b.
+type kqlWriter interface {
+	writeKQL(b *strings.Builder)
+}
+
+func kqlString(n kqlWriter) string {
+	var b strings.Builder
+	n.writeKQL(&b)
+	return b.String()
+}
+
+// writeList writes the nodes separated by ", ".
+func writeList[N kqlWriter](b *strings.Builder, nodes []N) {
+	for i, n := range nodes {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		n.writeKQL(b)
+	}
+}
+
+// kqlList returns the nodes separated by ", ".
+func kqlList[N kqlWriter](nodes []N) string {
+	var b strings.Builder
+	writeList(&b, nodes)
+	return b.String()
+}
+
+// String prints the script, one statement a line, each but the last ending
+// in ";". The semicolons matter: without them two statements could read as
+// one.
+func (s *Script) String() string { return kqlString(s) }
+
+func (s *Script) writeKQL(b *strings.Builder) {
+	for i, st := range s.Statements {
+		if i > 0 {
+			b.WriteString(";\n")
+		}
+		st.writeKQL(b)
+	}
+}
+
+// String prints the statement as KQL.
+func (s *Statement) String() string { return kqlString(s) }
+
+func (s *Statement) writeKQL(b *strings.Builder) {
+	switch {
+	case s.Let != nil:
+		s.Let.writeKQL(b)
+	case s.Query != nil:
+		s.Query.writeKQL(b)
+	default:
+		panic("BUG: syntax: Statement with neither let nor query")
+	}
+}
+
+// String prints the let statement as KQL.
+func (l *LetStmt) String() string { return kqlString(l) }
+
+func (l *LetStmt) writeKQL(b *strings.Builder) {
+	b.WriteString("let ")
+	b.WriteString(l.Name)
+	b.WriteString(" = ")
+	l.Value.writeKQL(b)
+}
+
+// String prints the pipeline as KQL.
+func (p *Pipeline) String() string { return kqlString(p) }
+
+func (p *Pipeline) writeKQL(b *strings.Builder) {
+	p.Source.writeKQL(b)
+	for _, op := range p.Ops {
+		b.WriteString(" | ")
+		w, ok := op.(kqlWriter)
+		if !ok {
+			panic(fmt.Sprintf("BUG: syntax: operator %T cannot print itself", op))
+		}
+		w.writeKQL(b)
+	}
+}
+
+// String prints the operator as KQL.
+func (o *WhereOp) String() string { return kqlString(o) }
+
+func (o *WhereOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	b.WriteByte(' ')
+	o.Predicate.writeKQL(b)
+}
+
+// String prints the operator as KQL.
+func (o *SummarizeOp) String() string { return kqlString(o) }
+
+func (o *SummarizeOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	if len(o.Aggs) > 0 {
+		b.WriteByte(' ')
+		writeList(b, o.Aggs)
+	}
+	if len(o.By) > 0 {
+		b.WriteString(" by ")
+		writeList(b, o.By)
+	}
+}
+
+// String prints the operator as KQL.
+func (o *ProjectOp) String() string { return kqlString(o) }
+
+func (o *ProjectOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	b.WriteByte(' ')
+	writeList(b, o.Columns)
+}
+
+// String prints the operator as KQL.
+func (o *ExtendOp) String() string { return kqlString(o) }
+
+func (o *ExtendOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	b.WriteByte(' ')
+	writeList(b, o.Columns)
+}
+
+// String prints the operator as KQL.
+func (o *SortOp) String() string { return kqlString(o) }
+
+func (o *SortOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	b.WriteString(" by ")
+	writeList(b, o.Keys)
+}
+
+// String prints the sort key as KQL.
+func (k *SortKey) String() string { return kqlString(k) }
+
+func (k *SortKey) writeKQL(b *strings.Builder) {
+	k.Expr.writeKQL(b)
+	if k.Dir != "" {
+		b.WriteByte(' ')
+		b.WriteString(k.Dir)
+	}
+	if k.Nulls != "" {
+		b.WriteString(" nulls ")
+		b.WriteString(k.Nulls)
+	}
+}
+
+// String prints the operator as KQL.
+func (o *TopOp) String() string { return kqlString(o) }
+
+func (o *TopOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	b.WriteByte(' ')
+	o.N.writeKQL(b)
+	b.WriteString(" by ")
+	o.By.writeKQL(b)
+}
+
+// String prints the operator as KQL.
+func (o *TakeOp) String() string { return kqlString(o) }
+
+func (o *TakeOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	b.WriteByte(' ')
+	o.N.writeKQL(b)
+}
+
+// String prints the operator as KQL.
+func (o *DistinctOp) String() string { return kqlString(o) }
+
+func (o *DistinctOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	if o.Star {
+		b.WriteString(" *")
+		return
+	}
+	b.WriteByte(' ')
+	writeList(b, o.Columns)
+}
+
+// String prints the operator as KQL.
+func (o *CountOp) String() string { return kqlString(o) }
+
+func (o *CountOp) writeKQL(b *strings.Builder) { b.WriteString(o.Keyword) }
+
+// String prints the expression as KQL, with its name if it has one.
+func (n *NamedExpr) String() string { return kqlString(n) }
+
+func (n *NamedExpr) writeKQL(b *strings.Builder) {
+	if n.Name != "" {
+		b.WriteString(n.Name)
+		b.WriteString(" = ")
+	}
+	n.Expr.writeKQL(b)
+}
+
+// String prints the expression as KQL.
+func (e *Expr) String() string { return kqlString(e) }
+
+func (e *Expr) writeKQL(b *strings.Builder) {
+	e.Left.writeKQL(b)
+	for _, r := range e.Right {
+		b.WriteString(" or ")
+		r.writeKQL(b)
+	}
+}
+
+// String prints the expression as KQL.
+func (e *AndExpr) String() string { return kqlString(e) }
+
+func (e *AndExpr) writeKQL(b *strings.Builder) {
+	e.Left.writeKQL(b)
+	for _, r := range e.Right {
+		b.WriteString(" and ")
+		r.writeKQL(b)
+	}
+}
+
+// String prints the expression as KQL.
+func (e *CmpExpr) String() string { return kqlString(e) }
+
+func (e *CmpExpr) writeKQL(b *strings.Builder) {
+	e.Left.writeKQL(b)
+	switch {
+	case e.In != nil:
+		b.WriteByte(' ')
+		e.In.writeKQL(b)
+	case e.Between != nil:
+		b.WriteByte(' ')
+		e.Between.writeKQL(b)
+	case e.Binary != nil:
+		b.WriteByte(' ')
+		e.Binary.writeKQL(b)
+	}
+}
+
+// String prints the operator and its list, as in: in ("a", "b").
+func (t *InTail) String() string { return kqlString(t) }
+
+func (t *InTail) writeKQL(b *strings.Builder) {
+	b.WriteString(t.Op)
+	b.WriteString(" (")
+	writeList(b, t.Items)
+	b.WriteByte(')')
+}
+
+// String prints the operator and its range, as in: between (1 .. 5).
+func (t *BetweenTail) String() string { return kqlString(t) }
+
+func (t *BetweenTail) writeKQL(b *strings.Builder) {
+	b.WriteString(t.Op)
+	b.WriteString(" (")
+	t.Lo.writeKQL(b)
+	b.WriteString(" .. ")
+	t.Hi.writeKQL(b)
+	b.WriteByte(')')
+}
+
+// String prints the operator and its right operand, as in: == 1.
+func (t *BinTail) String() string { return kqlString(t) }
+
+func (t *BinTail) writeKQL(b *strings.Builder) {
+	b.WriteString(t.Op)
+	if t.Regex {
+		b.WriteString(" regex")
+	}
+	b.WriteByte(' ')
+	t.Right.writeKQL(b)
+}
+
+// String prints the expression as KQL.
+func (e *AddExpr) String() string { return kqlString(e) }
+
+func (e *AddExpr) writeKQL(b *strings.Builder) {
+	e.Left.writeKQL(b)
+	for _, r := range e.Right {
+		b.WriteByte(' ')
+		r.writeKQL(b)
+	}
+}
+
+// String prints the step as KQL, as in: + 1.
+func (o *AddOp) String() string { return kqlString(o) }
+
+func (o *AddOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Op)
+	b.WriteByte(' ')
+	o.Right.writeKQL(b)
+}
+
+// String prints the expression as KQL.
+func (e *MulExpr) String() string { return kqlString(e) }
+
+func (e *MulExpr) writeKQL(b *strings.Builder) {
+	e.Left.writeKQL(b)
+	for _, r := range e.Right {
+		b.WriteByte(' ')
+		r.writeKQL(b)
+	}
+}
+
+// String prints the step as KQL, as in: * 2.
+func (o *MulOp) String() string { return kqlString(o) }
+
+func (o *MulOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Op)
+	b.WriteByte(' ')
+	o.Right.writeKQL(b)
+}
+
+// String prints the expression as KQL.
+func (u *Unary) String() string { return kqlString(u) }
+
+func (u *Unary) writeKQL(b *strings.Builder) {
+	b.WriteString(u.Sign)
+	u.Operand.writeKQL(b)
+}
+
+// String prints the expression as KQL.
+func (p *Postfix) String() string { return kqlString(p) }
+
+func (p *Postfix) writeKQL(b *strings.Builder) {
+	p.Primary.writeKQL(b)
+	for _, s := range p.Suffix {
+		s.writeKQL(b)
+	}
+}
+
+// String prints the accessor as KQL: .name or [index].
+func (s *Suffix) String() string { return kqlString(s) }
+
+func (s *Suffix) writeKQL(b *strings.Builder) {
+	if s.Index != nil {
+		b.WriteByte('[')
+		s.Index.writeKQL(b)
+		b.WriteByte(']')
+		return
+	}
+	b.WriteByte('.')
+	b.WriteString(s.Member)
+}
+
+// String prints the expression as KQL. Literals print their source text.
+func (p *Primary) String() string { return kqlString(p) }
+
+func (p *Primary) writeKQL(b *strings.Builder) {
+	switch {
+	case p.Datetime != nil:
+		b.WriteString(*p.Datetime)
+	case p.Timespan != nil:
+		b.WriteString(*p.Timespan)
+	case p.Number != nil:
+		b.WriteString(*p.Number)
+	case len(p.Strings) > 0:
+		for i, s := range p.Strings {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(s)
+		}
+	case p.Bool != nil:
+		b.WriteString(*p.Bool)
+	case p.Call != nil:
+		p.Call.writeKQL(b)
+	case p.Ident != nil:
+		b.WriteString(*p.Ident)
+	case p.Paren != nil:
+		b.WriteByte('(')
+		p.Paren.writeKQL(b)
+		b.WriteByte(')')
+	default:
+		panic("BUG: syntax: empty Primary")
+	}
+}
+
+// String prints the call as KQL.
+func (c *Call) String() string { return kqlString(c) }
+
+func (c *Call) writeKQL(b *strings.Builder) {
+	b.WriteString(c.Name)
+	if isLiteralCall(c.Name) {
+		// The lexer reads datetime(x) with no space as one DatetimeLit token,
+		// and likewise time(...) and timespan(...), while datetime (x) is a
+		// call: keep a space where the call would otherwise become a literal.
+		text := c.Name + "(" + kqlList(c.Args) + ")"
+		if !lexesAsIdent(text, c.Name) {
+			b.WriteByte(' ')
+		}
+	}
+	b.WriteByte('(')
+	writeList(b, c.Args)
+	b.WriteByte(')')
+}
+
+// isLiteralCall reports whether name( may start a literal token.
+func isLiteralCall(name string) bool {
+	return name == "datetime" || name == "time" || name == "timespan"
+}
+
+// lexesAsIdent reports whether text starts with the identifier token name.
+func lexesAsIdent(text, name string) bool {
+	lex, err := kqlLexer.LexString("", text)
+	if err != nil {
+		return false
+	}
+	tok, err := lex.Next()
+	return err == nil && tok.Value == name
+}
+
+// String prints the argument as KQL.
+func (a *Arg) String() string { return kqlString(a) }
+
+func (a *Arg) writeKQL(b *strings.Builder) {
+	if a.Star {
+		b.WriteByte('*')
+		return
+	}
+	a.Expr.writeKQL(b)
+}
