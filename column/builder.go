@@ -12,7 +12,9 @@ type Builder struct {
 func NewBuilder(t Type, capacity int) *Builder {
 	b := &Builder{v: Vector{Type: t}}
 	switch t {
-	case String, Dynamic, Guid:
+	case Dynamic:
+		b.v.Anys = make([]any, 0, capacity)
+	case String, Guid:
 		b.v.Codes = make([]uint32, 0, capacity)
 		b.v.Dict = []string{}
 		b.index = make(map[string]uint32)
@@ -33,8 +35,13 @@ func (b *Builder) Len() int { return b.v.Len }
 // Type returns the builder's type.
 func (b *Builder) Type() Type { return b.v.Type }
 
-// AppendString appends a string value.
+// AppendString appends a string value (to a dynamic builder: a dynamic
+// string).
 func (b *Builder) AppendString(s string) {
+	if b.v.Anys != nil {
+		b.AppendDynamic(s)
+		return
+	}
 	c, ok := b.index[s]
 	if !ok {
 		c = uint32(len(b.v.Dict))
@@ -70,7 +77,9 @@ func (b *Builder) AppendBool(x bool) {
 // AppendNull appends a null ("" for strings, which KQL never makes null).
 func (b *Builder) AppendNull() {
 	switch b.v.Type {
-	case String, Dynamic, Guid:
+	case Dynamic:
+		b.v.Anys = append(b.v.Anys, nil)
+	case String, Guid:
 		b.AppendString("")
 		return
 	case Real:
@@ -85,8 +94,23 @@ func (b *Builder) AppendNull() {
 	b.v.Len++
 }
 
+// AppendDynamic appends a dynamic value (nil is null).
+func (b *Builder) AppendDynamic(x any) {
+	if x == nil {
+		b.AppendNull()
+		return
+	}
+	b.v.Anys = append(b.v.Anys, x)
+	b.v.Nulls = append(b.v.Nulls, false)
+	b.v.Len++
+}
+
 // AppendValue appends a Go value as returned by Vector.Value (nil = null).
 func (b *Builder) AppendValue(x any) {
+	if b.v.Type == Dynamic {
+		b.AppendDynamic(x)
+		return
+	}
 	switch x := x.(type) {
 	case nil:
 		b.AppendNull()

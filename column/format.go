@@ -14,7 +14,7 @@ func FormatValue(v *Vector, i int) string {
 	}
 	switch v.Type {
 	case String, Dynamic, Guid:
-		return v.Str(i)
+		return v.Str(i) // dynamic: strings as themselves, the rest as JSON
 	case Long, Int:
 		return strconv.FormatInt(v.Int(i), 10)
 	case Real:

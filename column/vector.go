@@ -9,6 +9,9 @@ package column
 //   - Long, Int, Datetime, Timespan: Ints (datetime and timespan in 100 ns
 //     ticks, datetime counted from the Unix epoch, UTC).
 //   - Real: Floats. Bool: Bools.
+//   - Dynamic: Anys (nil, bool, int64, float64, string, []any,
+//     map[string]any); a dynamic column read from storage may instead be
+//     JSON text in Dict+Codes or Strs.
 //
 // Nulls is nil when no value is null; otherwise Nulls[i] marks row i null
 // (its slot in Ints/Floats/Bools holds zero). A Const vector holds one value
@@ -28,7 +31,9 @@ type Vector struct {
 	Ints   []int64
 	Floats []float64
 	Bools  []bool
-	Nulls  []bool
+	// Anys holds dynamic values (see ParseDynamic).
+	Anys  []any
+	Nulls []bool
 }
 
 // Batch is a set of equally long column vectors, in schema order.
@@ -53,9 +58,12 @@ func (v *Vector) IsNull(i int) bool {
 // HasNulls reports whether any row may be null.
 func (v *Vector) HasNulls() bool { return v.Nulls != nil }
 
-// Str returns row i of a string vector.
+// Str returns row i of a string vector (for dynamic values, their text).
 func (v *Vector) Str(i int) string {
 	i = v.idx(i)
+	if v.Anys != nil {
+		return DynamicText(v.Anys[i])
+	}
 	if v.Codes != nil {
 		return v.Dict[v.Codes[i]]
 	}
@@ -81,7 +89,12 @@ func (v *Vector) Value(i int) any {
 		return nil
 	}
 	switch v.Type {
-	case String, Dynamic, Guid:
+	case Dynamic:
+		if v.Anys != nil {
+			return v.Anys[v.idx(i)]
+		}
+		return v.Str(i)
+	case String, Guid:
 		return v.Str(i)
 	case Real:
 		return v.Float(i)
@@ -97,7 +110,12 @@ func (v *Vector) Value(i int) any {
 func NewConst(t Type, val any, n int) *Vector {
 	v := &Vector{Type: t, Len: n, Const: true}
 	switch t {
-	case String, Dynamic, Guid:
+	case Dynamic:
+		v.Anys = []any{val}
+		if val == nil {
+			v.Nulls = []bool{true}
+		}
+	case String, Guid:
 		s, _ := val.(string)
 		v.Strs = []string{s}
 	case Real:
@@ -147,6 +165,11 @@ func (v *Vector) Gather(idx []uint32) *Vector {
 		return &c
 	}
 	switch {
+	case v.Anys != nil:
+		out.Anys = make([]any, len(idx))
+		for j, i := range idx {
+			out.Anys[j] = v.Anys[i]
+		}
 	case v.Codes != nil:
 		out.Dict = v.Dict
 		out.Codes = make([]uint32, len(idx))
@@ -246,13 +269,19 @@ func concatVectors(t Type, parts []*Vector, n int) *Vector {
 		v.Nulls = make([]bool, 0, n)
 	}
 	allDict := true
+	anyAnys := false
 	for _, p := range parts {
 		if p.Codes == nil && !(p.Const && p.Strs != nil) {
 			allDict = false
 		}
+		if p.Anys != nil {
+			anyAnys = true
+		}
 	}
 	var index map[string]uint32
 	switch {
+	case t == Dynamic && anyAnys:
+		v.Anys = make([]any, 0, n)
 	case t == String || t == Dynamic || t == Guid:
 		if allDict {
 			index = map[string]uint32{}
@@ -283,6 +312,10 @@ func concatVectors(t Type, parts []*Vector, n int) *Vector {
 			}
 		}
 		switch {
+		case v.Anys != nil:
+			for i := 0; i < p.Len; i++ {
+				v.Anys = append(v.Anys, p.Value(i))
+			}
 		case v.Codes != nil:
 			if p.Const {
 				c := intern(p.Strs[0])

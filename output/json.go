@@ -99,6 +99,9 @@ func appendJSONValue(dst []byte, v *column.Vector, r int) []byte {
 	case column.Bool:
 		return strconv.AppendBool(dst, v.Bool(r))
 	case column.Dynamic:
+		if v.Anys != nil {
+			return column.AppendDynamicJSON(dst, v.Value(r))
+		}
 		if s := v.Str(r); s != "" && json.Valid([]byte(s)) {
 			return append(dst, s...)
 		}

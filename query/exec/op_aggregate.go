@@ -23,6 +23,7 @@ type aggregateOp struct {
 	aggs    []aggregator
 	args    []expr // per agg: Arg (or nil)
 	preds   []expr // per agg: Pred (or nil)
+	extras  [][]expr
 	groups  map[string]uint32
 	gkeys   []uint32 // len(keys) ids per group
 	ngroups int
@@ -52,8 +53,17 @@ func newAggregate(n *plan.Aggregate, in Operator) (*aggregateOp, error) {
 				return nil, err
 			}
 		}
+		var extra []expr
+		for _, x := range ag.Extra {
+			e, err := compile(x)
+			if err != nil {
+				return nil, err
+			}
+			extra = append(extra, e)
+		}
 		a.args = append(a.args, arg)
 		a.preds = append(a.preds, pred)
+		a.extras = append(a.extras, extra)
 		a.aggs = append(a.aggs, newAggregator(ag))
 	}
 	if len(n.Keys) == 0 {
@@ -85,6 +95,13 @@ func (a *aggregateOp) Next(ctx context.Context) (*column.Batch, error) {
 			}
 			if a.preds[i] != nil {
 				pred = a.preds[i].eval(b)
+			}
+			if eu, ok := ag.(extraUser); ok {
+				vals := make([]*column.Vector, len(a.extras[i]))
+				for j, x := range a.extras[i] {
+					vals[j] = x.eval(b)
+				}
+				eu.setExtra(vals)
 			}
 			ag.update(groups[:b.Len], a.ngroups, arg, pred)
 		}
@@ -283,29 +300,43 @@ func (in *interner) vector(ids []uint32) *column.Vector {
 	return all.Gather(idx)
 }
 
+// extraUser is an aggregator that needs the AggCall's Extra arguments
+// evaluated on each batch; setExtra is called before each update.
+type extraUser interface {
+	setExtra(extra []*column.Vector)
+}
+
 // aggregator accumulates one aggregation over groups.
 type aggregator interface {
 	// update folds rows into their groups; arg and pred are the evaluated
-	// argument and predicate (nil when the aggregation has none).
+	// argument and predicate (nil when the aggregation has none). An
+	// aggregator with Extra arguments implements extraUser too.
 	update(groups []uint32, ngroups int, arg, pred *column.Vector)
 	// result returns one value per group.
 	result(ngroups int) *column.Vector
 }
 
-func newAggregator(c *plan.AggCall) aggregator {
-	switch c.Fn {
-	case "count", "countif", "countnotnull":
-		return &countAgg{fn: c.Fn}
-	case "sum":
-		return &sumAgg{t: c.Type}
-	case "avg":
-		return &avgAgg{t: c.Type}
-	case "min", "max":
-		return &minMaxAgg{t: c.Type, max: c.Fn == "max"}
-	case "dcount":
+// aggregators builds the aggregator of each AggCall Fn. Files add to it
+// in init functions.
+var aggregators = map[string]func(c *plan.AggCall) aggregator{
+	"count":        func(c *plan.AggCall) aggregator { return &countAgg{fn: c.Fn} },
+	"countif":      func(c *plan.AggCall) aggregator { return &countAgg{fn: c.Fn} },
+	"countnotnull": func(c *plan.AggCall) aggregator { return &countAgg{fn: c.Fn} },
+	"sum":          func(c *plan.AggCall) aggregator { return &sumAgg{t: c.Type} },
+	"avg":          func(c *plan.AggCall) aggregator { return &avgAgg{t: c.Type} },
+	"min":          func(c *plan.AggCall) aggregator { return &minMaxAgg{t: c.Type} },
+	"max":          func(c *plan.AggCall) aggregator { return &minMaxAgg{t: c.Type, max: true} },
+	"dcount": func(c *plan.AggCall) aggregator {
 		return &dcountAgg{seen: map[dkey]struct{}{}, seed: maphash.MakeSeed()}
+	},
+}
+
+func newAggregator(c *plan.AggCall) aggregator {
+	f, ok := aggregators[c.Fn]
+	if !ok {
+		panic("BUG: no aggregator for " + c.Fn)
 	}
-	panic("BUG: no aggregator for " + c.Fn)
+	return f(c)
 }
 
 func grow[T any](s []T, n int) []T {

@@ -27,8 +27,33 @@ type aggSig struct {
 	resolve       func(c *syntax.Call, args []Expr) (*AggCall, error)
 }
 
-var functions map[string]funcSig
-var aggregates map[string]aggSig
+// functions and aggregates are the signature registries. Files add to them
+// in init functions (the maps exist before any init runs).
+var (
+	functions  = map[string]funcSig{}
+	aggregates = map[string]aggSig{}
+)
+
+// addFuncs registers scalar function signatures; a name registered twice is a
+// bug.
+func addFuncs(m map[string]funcSig) {
+	for k, v := range m {
+		if _, dup := functions[k]; dup {
+			panic("BUG: function registered twice: " + k)
+		}
+		functions[k] = v
+	}
+}
+
+// addAggs registers aggregation signatures.
+func addAggs(m map[string]aggSig) {
+	for k, v := range m {
+		if _, dup := aggregates[k]; dup {
+			panic("BUG: aggregation registered twice: " + k)
+		}
+		aggregates[k] = v
+	}
+}
 
 func aggregateNames() []string {
 	names := make([]string, 0, len(aggregates))
@@ -93,7 +118,7 @@ func typeWant(w func(column.Type) bool) string {
 
 func init() {
 	conv := func(ret column.Type, fn string) funcSig { return simple(ret, fn, isAny) }
-	functions = map[string]funcSig{
+	addFuncs(map[string]funcSig{
 		"ago": {1, 1, "one timespan", func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
 			if args[0].Type() != column.Timespan {
 				return nil, argErr(c, 0, "a timespan such as 7d", args[0].Type())
@@ -145,7 +170,7 @@ func init() {
 			}
 			return &Call{Fn: "strcat", Args: args, T: column.String}, nil
 		}},
-	}
+	})
 
 	numeric := func(fn string, ret func(column.Type) column.Type) aggSig {
 		return aggSig{1, 1, "one argument", false, func(c *syntax.Call, args []Expr) (*AggCall, error) {
@@ -156,7 +181,7 @@ func init() {
 			return &AggCall{Fn: fn, Arg: args[0], Type: ret(t)}, nil
 		}}
 	}
-	aggregates = map[string]aggSig{
+	addAggs(map[string]aggSig{
 		"count": {0, 1, "no argument", false, func(c *syntax.Call, args []Expr) (*AggCall, error) {
 			if len(args) == 1 {
 				// count(expr) counts rows where expr is not null.
@@ -190,7 +215,7 @@ func init() {
 		}),
 		"min": minMax("min"),
 		"max": minMax("max"),
-	}
+	})
 }
 
 func minMax(fn string) aggSig {

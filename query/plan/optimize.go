@@ -86,6 +86,9 @@ func pruneColumns(n Node, needed []bool) {
 			if a.Pred != nil {
 				markCols(a.Pred, use)
 			}
+			for _, x := range a.Extra {
+				markCols(x, use)
+			}
 		}
 		pruneColumns(n.Input, use)
 	case *Sort:

@@ -62,12 +62,14 @@ type Aggregate struct {
 }
 
 // AggCall is one aggregation: Fn over Arg (nil for count()); Pred for the
-// *if variants.
+// *if variants; Extra for further arguments (arg_max's returned column,
+// make_list's size limit, percentile's rank, as constants or expressions).
 type AggCall struct {
-	Fn   string
-	Arg  Expr
-	Pred Expr
-	Type column.Type
+	Fn    string
+	Arg   Expr
+	Pred  Expr
+	Extra []Expr
+	Type  column.Type
 }
 
 // Sort orders rows by Keys; Limit >= 0 keeps only the first Limit rows
