@@ -8,13 +8,17 @@ type Builder struct {
 	nulls bool
 }
 
+// NewDynamicBuilder returns a builder of dynamic values held as Go values
+// (Vector.Anys). NewBuilder(Dynamic) instead builds JSON text, as stored.
+func NewDynamicBuilder(capacity int) *Builder {
+	return &Builder{v: Vector{Type: Dynamic, Anys: make([]any, 0, capacity), Nulls: make([]bool, 0, capacity)}}
+}
+
 // NewBuilder returns a builder for type t with room for capacity rows.
 func NewBuilder(t Type, capacity int) *Builder {
 	b := &Builder{v: Vector{Type: t}}
 	switch t {
-	case Dynamic:
-		b.v.Anys = make([]any, 0, capacity)
-	case String, Guid:
+	case String, Dynamic, Guid:
 		b.v.Codes = make([]uint32, 0, capacity)
 		b.v.Dict = []string{}
 		b.index = make(map[string]uint32)
@@ -42,6 +46,10 @@ func (b *Builder) AppendString(s string) {
 		b.AppendDynamic(s)
 		return
 	}
+	b.appendCode(s)
+}
+
+func (b *Builder) appendCode(s string) {
 	c, ok := b.index[s]
 	if !ok {
 		c = uint32(len(b.v.Dict))
@@ -76,15 +84,15 @@ func (b *Builder) AppendBool(x bool) {
 
 // AppendNull appends a null ("" for strings, which KQL never makes null).
 func (b *Builder) AppendNull() {
-	switch b.v.Type {
-	case Dynamic:
+	switch {
+	case b.v.Anys != nil:
 		b.v.Anys = append(b.v.Anys, nil)
-	case String, Guid:
+	case b.v.Type == String || b.v.Type == Dynamic || b.v.Type == Guid:
 		b.AppendString("")
 		return
-	case Real:
+	case b.v.Type == Real:
 		b.v.Floats = append(b.v.Floats, 0)
-	case Bool:
+	case b.v.Type == Bool:
 		b.v.Bools = append(b.v.Bools, false)
 	default:
 		b.v.Ints = append(b.v.Ints, 0)
@@ -94,8 +102,17 @@ func (b *Builder) AppendNull() {
 	b.v.Len++
 }
 
-// AppendDynamic appends a dynamic value (nil is null).
+// AppendDynamic appends a dynamic value (nil is null); to a JSON-text
+// builder it appends the value's text.
 func (b *Builder) AppendDynamic(x any) {
+	if b.v.Anys == nil {
+		if x == nil {
+			b.AppendNull()
+			return
+		}
+		b.appendCode(DynamicText(x))
+		return
+	}
 	if x == nil {
 		b.AppendNull()
 		return
@@ -107,7 +124,7 @@ func (b *Builder) AppendDynamic(x any) {
 
 // AppendValue appends a Go value as returned by Vector.Value (nil = null).
 func (b *Builder) AppendValue(x any) {
-	if b.v.Type == Dynamic {
+	if b.v.Anys != nil {
 		b.AppendDynamic(x)
 		return
 	}
@@ -123,6 +140,10 @@ func (b *Builder) AppendValue(x any) {
 	case bool:
 		b.AppendBool(x)
 	default:
+		if b.v.Type == Dynamic {
+			b.AppendDynamic(x)
+			return
+		}
 		panic("BUG: column.Builder.AppendValue of unsupported Go type")
 	}
 }
@@ -134,6 +155,10 @@ func (b *Builder) Build() *Vector {
 	if !b.nulls {
 		out.Nulls = nil
 	}
-	*b = *NewBuilder(v.Type, cap(v.Nulls))
+	if v.Anys != nil {
+		*b = *NewDynamicBuilder(cap(v.Nulls))
+	} else {
+		*b = *NewBuilder(v.Type, cap(v.Nulls))
+	}
 	return out
 }
