@@ -7,7 +7,7 @@ BIN     := bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test demo bench fmt vet clean
+.PHONY: all build test demo bench fmt vet clean fuzz fuzz-short
 
 all: build
 
@@ -19,8 +19,26 @@ build:
 	fi
 
 # Tests that need the binary build it themselves (TestMain in cmd/clickhunt).
+# Each fuzz target then runs briefly on top of its seed corpus.
 test: vet
 	$(GO) test ./...
+	$(MAKE) fuzz-short
+
+# Fuzz targets as package:Target; each keeps its corpus in the package's
+# testdata/fuzz/Target.
+FUZZ_TARGETS := ./query/syntax:FuzzParse ./ingest:FuzzRead ./ingest:FuzzDetect \
+	./storage:FuzzDecodeColumnValue ./storage:FuzzDecodeRecords
+FUZZTIME ?= 60s
+
+# Every fuzz target for FUZZTIME (default 60s each): make fuzz FUZZTIME=10m
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}"; \
+	done
+
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=3s
 
 # Loads the example export into the default database ($CLICKHUNT_DB, else
 # the per-user data directory) and runs the sample hunts against it.

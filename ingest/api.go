@@ -6,6 +6,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"clickhunt/column"
@@ -21,6 +22,29 @@ type Options struct {
 	// Progress, if set, is called now and then with bytes read so far, the
 	// file's size (0 if unknown) and rows parsed so far.
 	Progress func(bytesRead, size, rows int64)
+
+	// Source forces the kind of export ("" or "auto": detected from the
+	// header or document shape); see SourceNames.
+	Source string
+	// DateFormat is a .NET custom date format for culture-formatted dates
+	// ("dd.MM.yyyy HH:mm:ss"); Culture names one of Cultures instead.
+	DateFormat string
+	Culture    string
+	// TZ is the IANA zone of datetimes written without one (Sentinel's
+	// [Local Time] columns need it); default UTC.
+	TZ string
+	// DryRun reads and checks the file, storing nothing: the Summary holds
+	// the mapping, the first rows and every problem.
+	DryRun bool
+	// Rejects, when set, makes a bad row skipped instead of stopping the
+	// file: each is written to Rejects as a JSON line {"file", "line",
+	// "column", "reason", "raw"} (raw is the row as read, verbatim), after
+	// the file is stored.
+	Rejects io.Writer
+	// NoDedup stores rows equal to stored ones again.
+	NoDedup bool
+
+	problem func(Problem) error
 }
 
 // Summary says what File did.
@@ -33,7 +57,41 @@ type Summary struct {
 	AlreadyIngested bool
 	Previous        storage.FileRecord
 	Elapsed         time.Duration
+
+	// Source is the kind of export detected (or forced), Format the
+	// syntax (csv, json, jsonl), Encoding the text encoding and
+	// Compression "", "gzip" or "zip".
+	Source, Format, Encoding, Compression string
+	// RowsIn counts the rows read: RowsIn = Rows + Rejected + Duplicates.
+	RowsIn     int64
+	Rejected   int64
+	Duplicates int64
+	// Mapping says where each source column went.
+	Mapping []MappingEntry
+	// Notes are things worth knowing that are not errors.
+	Notes []string
+	// DryRun results: the first rows as stored (formatted) and the
+	// problems found (all of them, up to MaxProblems).
+	DryRun   bool
+	Sample   [][]string
+	SampleOf []string // column names of Sample
+	Problems []Problem
+	// Parts are the members of a zip archive, each ingested on its own.
+	Parts []Summary
 }
+
+// SampleColumn is the index of the named column in Sample rows, or -1.
+func (s *Summary) SampleColumn(name string) int {
+	for i, n := range s.SampleOf {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// MaxProblems caps the problems a dry run keeps (the count stays exact).
+const MaxProblems = 1000
 
 // Error is a problem with the input, at File:Line (and Column when known,
 // 1-based; 0 when not).

@@ -3,83 +3,275 @@ package ingest
 import (
 	"context"
 	"crypto/sha256"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
+	"clickhunt/column"
 	"clickhunt/storage"
 )
 
-func ingestFile(ctx context.Context, db *storage.DB, path string, opts Options) (sum Summary, err error) {
+// sampleRows is how many rows a dry run shows.
+const sampleRows = 5
+
+func ingestFile(ctx context.Context, db *storage.DB, path string, opts Options) (Summary, error) {
 	start := time.Now()
-	sum = Summary{Path: path, Table: opts.Table}
-	if sum.Table == "" {
-		sum.Table = DefaultTable
+	units, err := openUnits(path)
+	if err != nil {
+		return Summary{Path: path, Table: opts.Table}, err
 	}
-	opts.Table = sum.Table
+	if len(units) == 1 && units[0].compression != "zip" {
+		sum, err := ingestUnit(ctx, db, units[0], opts)
+		sum.Elapsed = time.Since(start)
+		return sum, err
+	}
+	// A zip archive: each member is a file of its own, whole or not at all.
+	sum := Summary{Path: path, Table: opts.Table, Compression: "zip", DryRun: opts.DryRun}
+	for _, u := range units {
+		part, err := ingestUnit(ctx, db, u, opts)
+		part.Elapsed = time.Since(start)
+		sum.Parts = append(sum.Parts, part)
+		if err != nil {
+			sum.Elapsed = time.Since(start)
+			return sum, err
+		}
+		sum.Rows += part.Rows
+		sum.RowsIn += part.RowsIn
+		sum.Rejected += part.Rejected
+		sum.Duplicates += part.Duplicates
+	}
+	sum.Elapsed = time.Since(start)
+	return sum, nil
+}
+
+// ingestUnit stores one stream whole or not at all.
+func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum Summary, err error) {
+	start := time.Now()
+	sum = Summary{Path: u.name, Table: opts.Table, Compression: u.compression, DryRun: opts.DryRun}
 	defer func() { sum.Elapsed = time.Since(start) }()
 
-	f, err := os.Open(path)
+	// The hash names the (decompressed) content, so it is read in full
+	// before parsing: a file seen before costs one read and no parse.
+	rc, _, err := u.open()
 	if err != nil {
 		return sum, err
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return sum, err
-	}
-	if st.IsDir() {
-		return sum, fmt.Errorf("%s: is a directory", path)
-	}
-	size := st.Size()
-
-	// The hash names the content, so it is read in full before parsing:
-	// a file seen before costs one read and no parse.
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return sum, fmt.Errorf("cannot read %s: %w", path, err)
+	_, err = io.Copy(h, rc)
+	rc.Close()
+	if err != nil {
+		return sum, fmt.Errorf("cannot read %s: %w", u.name, err)
 	}
 	var sha [32]byte
 	h.Sum(sha[:0])
-	prev, found, err := db.LookupFile(sha)
-	if err != nil {
-		return sum, err
-	}
-	if found {
-		sum.AlreadyIngested, sum.Previous, sum.Rows = true, prev, prev.Rows
-		return sum, nil
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return sum, err
+	if !opts.DryRun {
+		prev, found, err := db.LookupFile(sha)
+		if err != nil {
+			return sum, err
+		}
+		if found {
+			sum.AlreadyIngested, sum.Previous, sum.Rows, sum.Table = true, prev, prev.Rows, prev.Table
+			return sum, nil
+		}
 	}
 
-	w, err := db.BeginFile(sum.Table, storage.FileInfo{Path: path, SHA256: sha})
+	rc, raw, err := u.open()
 	if err != nil {
 		return sum, err
 	}
-	if progress := opts.Progress; progress != nil {
-		opts.Progress = func(bytesRead, _, rows int64) { progress(bytesRead, size, rows) }
-	}
-	rows, err := Read(ctx, f, path, w, opts)
-	if err != nil {
-		if aerr := w.Abort(); aerr != nil {
-			err = errors.Join(err, fmt.Errorf("cannot abort ingest of %s: %w", path, aerr))
+	defer rc.Close()
+	text, enc := decodeText(rc)
+	sum.Encoding = enc
+
+	var problems []Problem
+	if opts.DryRun || opts.Rejects != nil {
+		opts.problem = func(p Problem) error {
+			if !opts.DryRun || len(problems) < MaxProblems {
+				problems = append(problems, p)
+			}
+			return nil
 		}
+	}
+	sink := &fileSink{db: db, info: storage.FileInfo{Path: u.name, SHA256: sha}, dryRun: opts.DryRun, dedup: !opts.NoDedup}
+	defer sink.abort()
+	if progress := opts.Progress; progress != nil {
+		opts.Progress = func(_, _, rows int64) { progress(raw.n, u.size, rows) }
+	}
+	info, err := read(ctx, text, u.name, sink, opts)
+	sum.Source, sum.Format, sum.Mapping, sum.Notes = info.source, info.format, info.mapping, info.notes
+	if info.table != "" {
+		sum.Table = info.table
+	}
+	sum.Rejected = info.rejected
+	sum.Duplicates = sink.dups
+	sum.RowsIn = info.rows + info.rejected
+	sum.Sample, sum.SampleOf = sink.sample, sink.sampleOf
+	if err != nil {
 		return sum, err
 	}
-	stored, err := w.Commit()
+	if opts.DryRun {
+		sum.Problems = problems
+		sum.Rows = sink.stored
+		return sum, nil
+	}
+	if sink.w == nil { // no rows: still remember the file
+		if err := sink.setTable(sum.Table); err != nil {
+			return sum, err
+		}
+	}
+	stored, err := sink.w.Commit()
 	if err != nil {
-		w.Abort()
-		return sum, fmt.Errorf("cannot commit %s: %w", path, err)
+		sink.w = nil
+		forgetHashes(db, sink.table)
+		return sum, fmt.Errorf("cannot commit %s: %w", u.name, err)
 	}
-	if stored != rows {
-		panic(fmt.Sprintf("BUG: ingest parsed %d rows of %s but storage committed %d", rows, path, stored))
+	if stored != sink.stored {
+		panic(fmt.Sprintf("BUG: ingest stored %d rows of %s but storage committed %d", sink.stored, u.name, stored))
 	}
+	if sink.hashes != nil {
+		sink.hashes.rows += stored
+		storeHashes(db, sink.table, sink.hashes)
+	}
+	sink.w = nil
 	sum.Rows = stored
+	if opts.Rejects != nil {
+		if err := writeRejects(opts.Rejects, problems); err != nil {
+			return sum, fmt.Errorf("cannot write the rejects of %s: %w", u.name, err)
+		}
+	}
 	if opts.Progress != nil {
-		opts.Progress(size, size, stored)
+		opts.Progress(raw.n, u.size, stored)
 	}
 	return sum, nil
+}
+
+// writeRejects writes each bad row as a JSON line.
+func writeRejects(w io.Writer, problems []Problem) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, p := range problems {
+		rec := struct {
+			File   string `json:"file"`
+			Line   int    `json:"line"`
+			Column int    `json:"column,omitempty"`
+			Reason string `json:"reason"`
+			Raw    string `json:"raw"`
+		}{p.File, p.Line, p.Column, p.Msg, p.Raw}
+		if err := enc.Encode(rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fileSink stores blocks through a FileWriter opened once the table is
+// known, skipping rows equal to stored ones. In a dry run it stores
+// nothing and keeps the first rows.
+type fileSink struct {
+	db     *storage.DB
+	info   storage.FileInfo
+	dryRun bool
+	dedup  bool
+	table  string
+	w      *storage.FileWriter
+	hashes *tableHashes
+	stored int64
+	dups   int64
+
+	sample   [][]string
+	sampleOf []string
+}
+
+func (s *fileSink) setTable(table string) error {
+	if table == "" {
+		table = DefaultTable
+	}
+	s.table = table
+	if s.dryRun {
+		return nil
+	}
+	if s.dedup {
+		th, err := loadHashes(s.db, table)
+		if err != nil {
+			return fmt.Errorf("cannot read the row hashes of %s: %w", table, err)
+		}
+		s.hashes = th
+	}
+	w, err := s.db.BeginFile(table, s.info)
+	if err != nil {
+		return err
+	}
+	s.w = w
+	return nil
+}
+
+func (s *fileSink) WriteBlock(schema column.Schema, b *column.Batch) error {
+	if s.w == nil && !s.dryRun {
+		if err := s.setTable(s.table); err != nil {
+			return err
+		}
+	}
+	if len(s.sample) < sampleRows {
+		if s.sampleOf == nil {
+			for _, f := range schema {
+				s.sampleOf = append(s.sampleOf, f.Name)
+			}
+		}
+		for i := 0; i < b.Len && len(s.sample) < sampleRows; i++ {
+			row := make([]string, len(schema))
+			for ci := range schema {
+				row[ci] = column.FormatValue(b.Cols[ci], i)
+			}
+			s.sample = append(s.sample, row)
+		}
+	}
+	if s.dryRun {
+		s.stored += int64(b.Len)
+		return nil
+	}
+	var hs []uint64
+	if s.hashes != nil {
+		hs = rowHashes(schema, b)
+		keep := make([]uint32, 0, b.Len)
+		for i, h := range hs {
+			if s.hashes.set.add(h) {
+				keep = append(keep, uint32(i))
+			}
+		}
+		if len(keep) < b.Len {
+			s.dups += int64(b.Len - len(keep))
+			b = b.Gather(keep)
+			kept := make([]uint64, len(keep))
+			for j, i := range keep {
+				kept[j] = hs[i]
+			}
+			hs = kept
+		}
+	}
+	if b.Len == 0 {
+		return nil
+	}
+	if err := s.w.WriteBlock(schema, b); err != nil {
+		return err
+	}
+	if hs == nil {
+		hs = rowHashes(schema, b)
+	}
+	if err := s.w.WriteRowHashes(hs); err != nil {
+		return err
+	}
+	s.stored += int64(b.Len)
+	return nil
+}
+
+// abort discards an uncommitted file.
+func (s *fileSink) abort() {
+	if s.w != nil {
+		s.w.Abort()
+		s.w = nil
+		if s.hashes != nil {
+			forgetHashes(s.db, s.table)
+		}
+	}
 }

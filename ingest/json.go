@@ -304,6 +304,14 @@ func (jr *jsonReader) addValue(c *jsonCol, raw []byte) error {
 	jr.open(c)
 	switch c.typ {
 	case column.String:
+		if kind == '"' && key == "NetworkMessageId" {
+			s, err := jr.unquote(raw)
+			if err != nil {
+				return err
+			}
+			c.s.append(NormalizeNetworkMessageID(s))
+			return nil
+		}
 		switch kind {
 		case '"':
 			if bytes.IndexByte(raw, '\\') < 0 {

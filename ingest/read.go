@@ -8,6 +8,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"clickhunt/column"
 	"clickhunt/storage"
@@ -35,27 +36,117 @@ const checkEvery = 4096
 // error from sink or ctx is returned as is. Blocks handed to sink before an
 // error are the caller's to discard.
 func Read(ctx context.Context, r io.Reader, name string, sink Sink, opts Options) (int64, error) {
-	table := opts.Table
-	if table == "" {
-		table = DefaultTable
+	info, err := read(ctx, r, name, sink, opts)
+	return info.rows, err
+}
+
+// readInfo is what read found out about a file.
+type readInfo struct {
+	format   string
+	source   string // the source's description
+	table    string
+	mapping  []MappingEntry
+	notes    []string
+	rows     int64 // rows handed to the sink
+	rejected int64 // rows (records) rejected
+}
+
+// readConfig is Options resolved for one file.
+type readConfig struct {
+	source  *sourceDef // nil: detect
+	table   string
+	dates   *dateParser
+	tzGiven bool
+	// problem, when set, receives each bad row and the row is skipped; an
+	// error it returns stops the file. When nil a bad row stops the file.
+	problem func(Problem) error
+}
+
+// Problem is a bad row: where, what, and the row's text as read (UTF-8).
+type Problem struct {
+	Error
+	Raw string
+}
+
+func newReadConfig(opts Options) (*readConfig, error) {
+	cfg := &readConfig{table: opts.Table, dates: &dateParser{loc: time.UTC}}
+	if s := opts.Source; s != "" && s != "auto" {
+		src, err := sourceByName(s)
+		if err != nil {
+			return nil, err
+		}
+		cfg.source = src
+	}
+	if opts.TZ != "" {
+		loc, err := time.LoadLocation(opts.TZ)
+		if err != nil {
+			return nil, fmt.Errorf("--tz %s: %w", opts.TZ, err)
+		}
+		cfg.dates.loc, cfg.tzGiven = loc, true
+	}
+	switch {
+	case opts.DateFormat != "":
+		l, err := DotNetLayout(opts.DateFormat)
+		if err != nil {
+			return nil, fmt.Errorf("--date-format: %w", err)
+		}
+		cfg.dates.layout = l
+	case opts.Culture != "":
+		l, ok := Cultures[opts.Culture]
+		if !ok {
+			return nil, fmt.Errorf("--culture %s: unknown culture (known: %s; or give --date-format)", opts.Culture, strings.Join(cultureNames(), ", "))
+		}
+		cfg.dates.layout = l
+	}
+	cfg.problem = opts.problem
+	return cfg, nil
+}
+
+func cultureNames() []string {
+	m := map[string]bool{}
+	for k := range Cultures {
+		m[k] = true
+	}
+	return sortedKeys(m)
+}
+
+func read(ctx context.Context, r io.Reader, name string, sink Sink, opts Options) (readInfo, error) {
+	cfg, err := newReadConfig(opts)
+	if err != nil {
+		return readInfo{}, err
 	}
 	lc := &lineCounter{r: r, line: 1}
 	br := bufio.NewReaderSize(lc, 256<<10)
 	bom := skipBOM(br)
 	format, err := detectFormat(br, name, opts.Format)
 	if err != nil {
-		return 0, err
+		return readInfo{}, err
 	}
 	e := &emitter{ctx: ctx, sink: sink, lc: lc, progress: opts.Progress}
+	e.info.format = format
 	switch format {
 	case FormatCSV:
 		// encoding/csv counts lines itself.
 		lc.stopTracking()
-		err = readCSV(br, name, table, e)
+		err = readMappedCSV(br, name, cfg, e)
 	case FormatJSON, FormatJSONL:
-		err = readJSON(br, name, table, format == FormatJSONL, bom, e)
+		if isJSONDocument(br) {
+			e.info.format = "json"
+			err = readJSONDoc(br, name, cfg, bom, e)
+			break
+		}
+		table := opts.Table
+		if table == "" {
+			table = ahTable(firstJSONKeys(br))
+		}
+		e.info.source, e.info.table = "Advanced Hunting JSON", table
+		if err = e.setTable(table); err == nil {
+			err = readJSON(br, name, table, format == FormatJSONL, bom, e)
+		}
 	}
-	return e.rows, err
+	e.info.rows = e.rows
+	e.info.rejected = e.rejected
+	return e.info, err
 }
 
 // detectFormat resolves "auto" by extension (.csv, .json, .jsonl, .ndjson),
@@ -126,6 +217,39 @@ type emitter struct {
 	lc       *lineCounter
 	progress func(bytesRead, size, rows int64)
 	rows     int64
+	rejected int64
+	in       int64 // records read whole
+	info     readInfo
+}
+
+// setTable tells a tableSink where the rows go.
+func (e *emitter) setTable(table string) error {
+	if ts, ok := e.sink.(tableSink); ok {
+		return ts.setTable(table)
+	}
+	return nil
+}
+
+// start records what a plan decided and tells the sink its table.
+func (e *emitter) start(p *plan) error {
+	e.info.source = p.src.Desc
+	if p.src.Name == "ah" {
+		e.info.source = "Advanced Hunting " + strings.ToUpper(e.info.format)
+	}
+	e.info.table = p.table
+	e.info.mapping = p.mapping
+	return e.setTable(p.table)
+}
+
+// finish adds the plan's closing notes.
+func (e *emitter) finish(p *plan) {
+	e.info.mapping = p.mapping
+	if p.dates.assumed && p.dates.layout == "" {
+		e.info.notes = append(e.info.notes, "dates like 6/8/2020 read month first (en-US); give --culture or --date-format if they are day first")
+	}
+	if p.explode >= 0 {
+		e.info.notes = append(e.info.notes, fmt.Sprintf("%d records made %d rows (one per recipient)", e.in, e.rows))
+	}
 }
 
 // emit passes one block on, then checks for cancellation.

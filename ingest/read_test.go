@@ -257,8 +257,8 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%s:\ngot  %s\nwant %s", name, err, want)
 		}
 	}
-	f("bad_timestamp.csv", `bad_timestamp.csv:3: column Timestamp: cannot parse "2023-13-45" as a datetime (expected ISO 8601 such as 2023-12-21T19:04:59.0109752Z)`)
-	f("bad_bool.csv", `bad_bool.csv:3: column IsClickedThrough: cannot parse "yes" as a bool (expected True, False, true, false, 1 or 0)`)
+	f("bad_timestamp.csv", `bad_timestamp.csv:3:1: column Timestamp: cannot parse "2023-13-45" as a datetime (expected ISO 8601 such as 2023-12-21T19:04:59.0109752Z)`)
+	f("bad_bool.csv", `bad_bool.csv:3:3: column IsClickedThrough: cannot parse "yes" as a bool (expected True, False, true, false, 1 or 0)`)
 	f("field_count.csv", `field_count.csv:3: wrong number of fields: got 3, the header has 2`)
 	f("bare_quote.csv", `bare_quote.csv:3:2: broken quoting: a " in an unquoted field (quote the whole field and double the quotes inside: "a ""b"" c")`)
 	f("extra_quote.csv", `extra_quote.csv:3:3: broken quoting: extraneous or missing " in a quoted field`)
@@ -382,7 +382,7 @@ func TestLateError(t *testing.T) {
 		}
 	}
 	f("late.csv", append(bigCSV(n), "2023-12-01T00:00:00Z,u,maybe,r\n"...),
-		`late.csv:65548: column IsClickedThrough: cannot parse "maybe" as a bool (expected True, False, true, false, 1 or 0)`)
+		`late.csv:65548:24: column IsClickedThrough: cannot parse "maybe" as a bool (expected True, False, true, false, 1 or 0)`)
 	f("late.jsonl", append(bigJSONL(n), `{"IsClickedThrough": "maybe"}`+"\n"...),
 		`late.jsonl:65547: column IsClickedThrough: cannot parse "maybe" as a bool (expected True, False, true, false, 1 or 0)`)
 	f("late.jsonl", append(bigJSONL(n), `{"Url": "a" "b"}`+"\n"...),

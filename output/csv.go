@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"io"
+	"strings"
 
 	"clickhunt/column"
 )
@@ -12,12 +13,19 @@ import (
 // Values are column.FormatValue text (datetimes ISO 8601 UTC ending in Z,
 // bools true/false); a null is an empty field. Quoting follows RFC 4180;
 // records end in LF, as encoding/csv writes by default.
+//
+// Spreadsheets run a cell that starts with =, +, -, @, tab or CR as a
+// formula, so an attacker-controlled URL or UPN such as
+// =cmd|' /C calc'!A0 would run when an analyst opens the export. As
+// OWASP recommends, such string cells (and column names) get a leading
+// single quote, which spreadsheets show as text; numbers, datetimes and
+// bools are never quoted this way, since their text cannot be a formula.
 func WriteCSV(w io.Writer, schema column.Schema, b *column.Batch) error {
 	bw := bufio.NewWriter(w)
 	cw := csv.NewWriter(bw)
 	rec := make([]string, len(schema))
 	for i, f := range schema {
-		rec[i] = f.Name
+		rec[i] = defuseFormula(f.Name)
 	}
 	if err := cw.Write(rec); err != nil {
 		return err
@@ -25,6 +33,9 @@ func WriteCSV(w io.Writer, schema column.Schema, b *column.Batch) error {
 	for r := 0; r < b.Len; r++ {
 		for i, v := range b.Cols {
 			rec[i] = column.FormatValue(v, r)
+			if isText(v.Type) {
+				rec[i] = defuseFormula(rec[i])
+			}
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -35,4 +46,18 @@ func WriteCSV(w io.Writer, schema column.Schema, b *column.Batch) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// isText reports whether values of type t are free text in CSV.
+func isText(t column.Type) bool {
+	return t == column.String || t == column.Dynamic || t == column.Guid
+}
+
+// defuseFormula prefixes a single quote to s when a spreadsheet would
+// read it as a formula (OWASP "CSV Injection").
+func defuseFormula(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

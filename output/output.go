@@ -11,7 +11,7 @@ import (
 )
 
 // Formats lists the format names Write accepts, the default first.
-var Formats = []string{"table", "csv", "json", "jsonl"}
+var Formats = []string{"table", "csv", "json", "jsonl", "vertical"}
 
 // Options tune the encoders. The zero value is ready to use.
 type Options struct {
@@ -44,6 +44,7 @@ func Valid(format string) bool {
 //     nulls are empty fields.
 //   - json: one array of objects, one object per line, keys in column order.
 //   - jsonl: one object per line, nothing else.
+//   - vertical: one "Column | value" block per row (see WriteVertical).
 func Write(w io.Writer, format string, schema column.Schema, b *column.Batch, opts Options) error {
 	if b == nil {
 		b = &column.Batch{}
@@ -60,8 +61,10 @@ func Write(w io.Writer, format string, schema column.Schema, b *column.Batch, op
 		return WriteJSON(w, schema, b)
 	case "jsonl":
 		return WriteJSONL(w, schema, b)
+	case "vertical":
+		return WriteVertical(w, schema, b, opts)
 	}
-	return fmt.Errorf("unknown output format %q (want table, csv, json or jsonl)", format)
+	return fmt.Errorf("unknown output format %q (want table, csv, json, jsonl or vertical)", format)
 }
 
 // isRight reports whether a column of type t is right-aligned in a table.

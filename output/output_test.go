@@ -233,7 +233,7 @@ func TestConstVectors(t *testing.T) {
 func TestUnknownFormat(t *testing.T) {
 	var buf bytes.Buffer
 	err := Write(&buf, "xml", mixedSchema, nil, Options{})
-	if err == nil || err.Error() != `unknown output format "xml" (want table, csv, json or jsonl)` {
+	if err == nil || err.Error() != `unknown output format "xml" (want table, csv, json, jsonl or vertical)` {
 		t.Errorf("err = %v", err)
 	}
 	for _, f := range Formats {

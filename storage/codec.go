@@ -2,7 +2,6 @@ package storage
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
 	"math/bits"
@@ -61,7 +60,7 @@ const (
 )
 
 // errCorrupt is wrapped by every decoding error.
-var errCorrupt = errors.New("corrupt column value")
+var errCorrupt error = corruptKind("corrupt column value")
 
 var (
 	// SpeedFastest: on Safe Links columns it compresses as well as
@@ -135,7 +134,9 @@ func decodeColumnValue(val []byte, t column.Type) (*column.Vector, error) {
 		if k <= 0 || n > maxPayload {
 			return nil, fmt.Errorf("%w: bad compressed length", errCorrupt)
 		}
-		out, err := zstdDecoder().DecodeAll(payload[k:], make([]byte, 0, n))
+		// The claimed size only presizes the buffer up to a bound: a
+		// damaged length must not allocate gigabytes up front.
+		out, err := zstdDecoder().DecodeAll(payload[k:], make([]byte, 0, min(n, 1<<20)))
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", errCorrupt, err)
 		}
@@ -363,8 +364,18 @@ func stringCodes(v *column.Vector) (dict []string, codes []uint32) {
 		}
 		return dict, codes
 	}
+	strs := v.Strs
+	if strs == nil && v.Anys != nil {
+		// Dynamic values held as Go values are stored as their JSON text.
+		strs = make([]string, n)
+		for i := range strs {
+			if nulls == nil || !nulls[i] {
+				strs[i] = v.Str(i)
+			}
+		}
+	}
 	index := make(map[string]uint32, n)
-	for i, s := range v.Strs[:n] {
+	for i, s := range strs[:n] {
 		if nulls != nil && nulls[i] {
 			s = ""
 		}

@@ -40,6 +40,10 @@ type DB struct {
 	// tableLocks serialises the writers of each table (by name): a
 	// one-slot channel, so a waiter can also watch closing.
 	tableLocks map[string]chan struct{}
+	// sums is set when the database's format has value checksums
+	// (version 2 on); set once by checkFormat.
+	sums    bool
+	version uint32
 	// nextTableID is the ID the next new table gets. IDs of tables whose
 	// first file was aborted are not reused within a process.
 	nextTableID uint32
@@ -55,13 +59,35 @@ func Open(dir string, opts Options) (*DB, error) {
 	if err := checkDir(dir, opts.ReadOnly); err != nil {
 		return nil, err
 	}
+	if !opts.ReadOnly {
+		if err := checkSpace(dir, opts, 0); err != nil {
+			return nil, fmt.Errorf("cannot open %s for writing: %w", dir, err)
+		}
+	}
 	bdb, err := badger.Open(badgerOptions(dir, opts))
 	if err != nil {
 		if isLockError(err) {
-			return nil, fmt.Errorf("cannot open %s: %w (its directory lock is held; close the other clickhunt first)", dir, ErrLocked)
+			holder := "its directory lock is held"
+			if h := lockHolder(dir); h != "" {
+				holder = "held by " + h
+			}
+			what := "wait for it to finish (or close it), then try again"
+			if opts.ReadOnly {
+				what = "queries can run beside other queries, but not while clickhunt ingests; " + what
+			}
+			return nil, fmt.Errorf("cannot open %s: %w (%s); %s", dir, ErrLocked, holder, what)
 		}
 		if opts.ReadOnly && strings.Contains(err.Error(), "truncate required") {
 			return nil, fmt.Errorf("cannot open %s read-only: %w", dir, ErrNeedsRecovery)
+		}
+		if errors.Is(err, fs.ErrPermission) {
+			return nil, fmt.Errorf("cannot open database %s: %w (check the directory's owner and permissions)", dir, err)
+		}
+		if isCorruptionError(err) {
+			return nil, fmt.Errorf("cannot open database %s: %w: a storage file is damaged: %v", dir, ErrCorrupt, err)
+		}
+		if isNoSpace(err) {
+			return nil, fmt.Errorf("cannot open database %s: %w (the disk is full)", dir, err)
 		}
 		return nil, fmt.Errorf("cannot open database %s: %w", dir, err)
 	}
@@ -81,18 +107,22 @@ func Open(dir string, opts Options) (*DB, error) {
 
 // init checks the format version, recovers from a crashed writer and
 // primes the table ID counter.
-func (db *DB) init() error {
+func (db *DB) init() (err error) {
+	defer recoverBadger(&err)
 	if err := db.checkFormat(); err != nil {
 		return err
 	}
-	if !db.opts.ReadOnly {
-		if err := db.removeOrphans(); err != nil {
-			return fmt.Errorf("cannot open %s: removing blocks of unfinished files: %w", db.dir, err)
-		}
+	if db.opts.ReadOnly {
+		// Readers load the catalog per snapshot; not reading it here
+		// lets Check open a database whose catalog is damaged.
+		return nil
+	}
+	if err := db.removeOrphans(); err != nil {
+		return fmt.Errorf("cannot open %s: removing blocks of unfinished files: %w", db.dir, err)
 	}
 	txn := db.bdb.NewTransaction(false)
 	defer txn.Discard()
-	cat, err := loadCatalog(txn)
+	cat, err := loadCatalog(txn, db.sums)
 	if err != nil {
 		return fmt.Errorf("cannot open %s: %w", db.dir, err)
 	}
@@ -114,6 +144,11 @@ func badgerOptions(dir string, o Options) badger.Options {
 		WithNumCompactors(2).
 		WithMetricsEnabled(false).
 		WithReadOnly(o.ReadOnly).
+		// Every table block Badger reads is checked against its CRC, so
+		// a damaged .sst file fails the read (which our own checks then
+		// report) rather than feeding garbage to Badger's parser. The
+		// cost is a hardware CRC-32C per 4 KB block read.
+		WithChecksumVerificationMode(options.OnBlockRead).
 		// Values up to 1 MB stay in the LSM tree; bigger ones (rare
 		// after zstd) go to the value log.
 		WithValueThreshold(1 << 20)
@@ -176,11 +211,27 @@ func checkDir(dir string, readOnly bool) error {
 		return fmt.Errorf("cannot open database %s: %w", dir, err)
 	}
 	for _, e := range entries {
-		if e.Name() != "LOCK" {
+		if !isBadgerFile(e.Name()) {
 			return fmt.Errorf("cannot open %s: %w (it holds %s but no Badger MANIFEST)", dir, ErrNotDatabase, e.Name())
 		}
 	}
 	return nil
+}
+
+// isBadgerFile recognises the files Badger keeps in its directory. Another
+// process creating the database at this moment has some of them before
+// its MANIFEST; Badger's lock then sorts out who goes first.
+func isBadgerFile(name string) bool {
+	switch name {
+	case "LOCK", "KEYREGISTRY", "KEYREGISTRY-REWRITE", "MANIFEST-REWRITE", "DISCARD":
+		return true
+	}
+	for _, ext := range []string{".mem", ".vlog", ".sst"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkFormat reads the format version, writing it into a new database.
@@ -211,6 +262,8 @@ func (db *DB) checkFormat() error {
 		case ver == 0:
 			return fmt.Errorf("cannot open %s: %w (format version 0)", db.dir, ErrNotDatabase)
 		}
+		db.version = ver
+		db.sums = ver >= firstChecksumFormat
 		return nil
 	}
 	if db.opts.ReadOnly {
@@ -224,6 +277,7 @@ func (db *DB) checkFormat() error {
 		if nonEmpty {
 			return fmt.Errorf("cannot open %s: %w (a Badger database without a format version)", db.dir, ErrNotDatabase)
 		}
+		db.version, db.sums = formatVersion, true
 		return txn.Set(formatKey(), appendFormatVersion(nil, formatVersion))
 	})
 }
@@ -236,7 +290,7 @@ func (db *DB) checkFormat() error {
 func (db *DB) removeOrphans() error {
 	txn := db.bdb.NewTransaction(false)
 	defer txn.Discard()
-	cat, err := loadCatalog(txn)
+	cat, err := loadCatalog(txn, db.sums)
 	if err != nil {
 		return err
 	}
@@ -306,19 +360,21 @@ func (db *DB) Dir() string { return db.dir }
 func (db *DB) ReadOnly() bool { return db.opts.ReadOnly }
 
 // LookupFile reports whether a file with this content hash was ingested.
-func (db *DB) LookupFile(sha [32]byte) (FileRecord, bool, error) {
+func (db *DB) LookupFile(sha [32]byte) (_ FileRecord, _ bool, err error) {
+	defer recoverBadger(&err)
 	if err := db.enter(); err != nil {
 		return FileRecord{}, false, err
 	}
 	defer db.leave()
 	txn := db.bdb.NewTransaction(false)
 	defer txn.Discard()
-	return getFileRecord(txn, sha)
+	return getFileRecord(txn, sha, db.sums)
 }
 
 // getFileRecord reads the record of file sha in txn.
-func getFileRecord(txn *badger.Txn, sha [32]byte) (FileRecord, bool, error) {
-	item, err := txn.Get(fileKey(sha))
+func getFileRecord(txn *badger.Txn, sha [32]byte, sums bool) (FileRecord, bool, error) {
+	key := fileKey(sha)
+	item, err := txn.Get(key)
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return FileRecord{}, false, nil
 	}
@@ -327,6 +383,9 @@ func getFileRecord(txn *badger.Txn, sha [32]byte) (FileRecord, bool, error) {
 	}
 	var f FileRecord
 	err = item.Value(func(v []byte) error {
+		if v, err = unseal(sums, key, v); err != nil {
+			return err
+		}
 		f, err = decodeFileRecord(v, sha)
 		return err
 	})
@@ -394,4 +453,32 @@ func (db *DB) allocTableID() uint32 {
 	id := db.nextTableID
 	db.nextTableID++
 	return id
+}
+
+// isCorruptionError recognises Badger's reports of damaged files (its
+// checksums, a truncated manifest or table), which it flattens into text.
+func isCorruptionError(err error) bool {
+	if errors.Is(err, badger.ErrTruncateNeeded) {
+		return false // a crashed writer: replay, not damage
+	}
+	s := strings.ToLower(err.Error())
+	for _, m := range []string{"checksum", "corrupt", "unexpected eof", "magic"} {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// isNoSpace reports a full disk or quota.
+func isNoSpace(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) ||
+		strings.Contains(err.Error(), "no space left on device")
+}
+
+// isReadOnlyFS reports a write refused by a read-only mount or missing
+// permissions.
+func isReadOnlyFS(err error) bool {
+	return errors.Is(err, syscall.EROFS) || errors.Is(err, fs.ErrPermission) ||
+		strings.Contains(err.Error(), "read-only file system")
 }

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -26,8 +25,9 @@ import (
 const recordVersion byte = 1
 
 // formatVersion is the on-disk format this code writes and reads. Bump it
-// on any incompatible change to keys or values.
-const formatVersion uint32 = 1
+// on any incompatible change to keys or values. Version 2 added the
+// checksum trailer of every value (checksum.go); version 1 is still read.
+const formatVersion uint32 = 2
 
 // Stat kinds say how a ColStats min/max is stored.
 const (
@@ -37,7 +37,7 @@ const (
 	statString byte = 3
 )
 
-var errCorruptRecord = errors.New("corrupt catalog record")
+var errCorruptRecord error = corruptKind("corrupt catalog record")
 
 // tableRecord is the catalog entry of one table. nextBlock is the commit
 // point: blocks with smaller IDs are committed, others are not (yet).

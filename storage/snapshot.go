@@ -31,12 +31,16 @@ func (t *tableState) info() TableInfo {
 
 // loadCatalog reads every table and column record in txn. The catalog is a
 // few records per table and column, so it is read whole.
-func loadCatalog(txn *badger.Txn) (map[uint32]*tableState, error) {
+func loadCatalog(txn *badger.Txn, sums bool) (map[uint32]*tableState, error) {
 	cat := make(map[uint32]*tableState)
 	err := scanPrefix(txn, tablePrefix(), func(k, v []byte) error {
 		tid, err := parseTableKey(k)
 		if err != nil {
 			return err
+		}
+		v, err = unseal(sums, k, v)
+		if err != nil {
+			return fmt.Errorf("table %d: %w", tid, err)
 		}
 		rec, err := decodeTableRecord(v)
 		if err != nil {
@@ -53,6 +57,10 @@ func loadCatalog(txn *badger.Txn) (map[uint32]*tableState, error) {
 		if err != nil {
 			return err
 		}
+		v, err = unseal(sums, k, v)
+		if err != nil {
+			return fmt.Errorf("column %d of table %d: %w", cid, tid, err)
+		}
 		c, err := decodeColumnRecord(v, cid)
 		if err != nil {
 			return fmt.Errorf("column %d of table %d: %w", cid, tid, err)
@@ -67,6 +75,14 @@ func loadCatalog(txn *badger.Txn) (map[uint32]*tableState, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the catalog: %w", err)
+	}
+	// Column IDs are handed out one after another and committed with the
+	// table record that counts them, so a gap means a lost record.
+	for _, t := range cat {
+		if len(t.cols) != int(t.rec.nextCol) {
+			return nil, fmt.Errorf("cannot read the catalog: %w: table %q has %d column records, its record counts %d",
+				errCorruptRecord, t.rec.name, len(t.cols), t.rec.nextCol)
+		}
 	}
 	return cat, nil
 }
@@ -102,13 +118,14 @@ type Snapshot struct {
 
 // Snapshot returns a consistent read view; Close it when done. Everything
 // read through one snapshot reflects the same set of committed files.
-func (db *DB) Snapshot() (*Snapshot, error) {
+func (db *DB) Snapshot() (_ *Snapshot, err error) {
+	defer recoverBadger(&err)
 	if err := db.enter(); err != nil {
 		return nil, err
 	}
 	defer db.leave()
 	txn := db.bdb.NewTransaction(false)
-	cat, err := loadCatalog(txn)
+	cat, err := loadCatalog(txn, db.sums)
 	if err != nil {
 		txn.Discard()
 		return nil, err
@@ -161,7 +178,8 @@ func (s *Snapshot) table(table *TableInfo) (*tableState, error) {
 
 // Blocks returns the committed blocks of table in ID order (which is
 // ingest order).
-func (s *Snapshot) Blocks(table *TableInfo) ([]BlockMeta, error) {
+func (s *Snapshot) Blocks(table *TableInfo) (_ []BlockMeta, err error) {
+	defer recoverBadger(&err)
 	t, err := s.table(table)
 	if err != nil {
 		return nil, err
@@ -170,7 +188,8 @@ func (s *Snapshot) Blocks(table *TableInfo) ([]BlockMeta, error) {
 		return nil, err
 	}
 	defer s.db.leave()
-	blocks := make([]BlockMeta, 0, t.rec.blocks)
+	blocks := make([]BlockMeta, 0, min(t.rec.blocks, 1<<20))
+	var rows int64
 	prefix := metaPrefix(t.id)
 	it := s.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
 	defer it.Close()
@@ -185,13 +204,27 @@ func (s *Snapshot) Blocks(table *TableInfo) ([]BlockMeta, error) {
 		}
 		var m BlockMeta
 		err = item.Value(func(v []byte) error {
+			if v, err = unseal(s.db.sums, item.Key(), v); err != nil {
+				return err
+			}
 			m, err = decodeBlockMeta(v, bid)
 			return err
 		})
 		if err != nil {
 			return nil, fmt.Errorf("cannot read block %d of table %q: %w", bid, t.rec.name, err)
 		}
+		if len(blocks) > 0 && blocks[len(blocks)-1].ID == bid {
+			return nil, fmt.Errorf("BUG: block %d of table %q listed twice", bid, t.rec.name)
+		}
 		blocks = append(blocks, m)
+		rows += int64(m.Rows)
+	}
+	// A meta that Badger cannot read (a damaged table file it skips)
+	// must not pass for a smaller table: the counts in the table record
+	// say what a whole table holds.
+	if uint64(len(blocks)) != t.rec.blocks || rows != t.rec.rows {
+		return nil, fmt.Errorf("cannot read the blocks of table %q: %w: found %d blocks of %d rows, the catalog records %d blocks of %d rows",
+			t.rec.name, ErrCorrupt, len(blocks), rows, t.rec.blocks, t.rec.rows)
 	}
 	return blocks, nil
 }
@@ -203,7 +236,8 @@ func (s *Snapshot) Blocks(table *TableInfo) ([]BlockMeta, error) {
 // integer-backed types in Ints, reals in Floats, bools in Bools; Nulls is
 // nil when no row is null. The vector is the caller's: it shares no memory
 // with Badger or the snapshot.
-func (s *Snapshot) ReadColumn(table *TableInfo, block *BlockMeta, col ColumnInfo) (*column.Vector, error) {
+func (s *Snapshot) ReadColumn(table *TableInfo, block *BlockMeta, col ColumnInfo) (_ *column.Vector, err error) {
+	defer recoverBadger(&err)
 	t, err := s.table(table)
 	if err != nil {
 		return nil, err
@@ -222,12 +256,20 @@ func (s *Snapshot) ReadColumn(table *TableInfo, block *BlockMeta, col ColumnInfo
 		return nil, err
 	}
 	defer s.db.leave()
-	item, err := s.txn.Get(dataKey(t.id, block.ID, c.ID))
+	key := dataKey(t.id, block.ID, c.ID)
+	item, err := s.txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		// The block meta says the column was written: its value is lost.
+		err = fmt.Errorf("%w: column value missing or unreadable (a damaged storage file?)", ErrCorrupt)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot read column %q of block %d of table %q: %w", c.Name, block.ID, t.rec.name, err)
 	}
 	var v *column.Vector
 	err = item.Value(func(val []byte) error {
+		if val, err = unseal(s.db.sums, key, val); err != nil {
+			return err
+		}
 		v, err = decodeColumnValue(val, c.Type)
 		return err
 	})
@@ -241,7 +283,8 @@ func (s *Snapshot) ReadColumn(table *TableInfo, block *BlockMeta, col ColumnInfo
 }
 
 // Files lists the ingested files, oldest first.
-func (s *Snapshot) Files() ([]FileRecord, error) {
+func (s *Snapshot) Files() (_ []FileRecord, err error) {
+	defer recoverBadger(&err)
 	if s.txn == nil {
 		return nil, errors.New("snapshot is closed")
 	}
@@ -265,6 +308,9 @@ func (s *Snapshot) Files() ([]FileRecord, error) {
 		}
 		var f FileRecord
 		err = item.Value(func(v []byte) error {
+			if v, err = unseal(s.db.sums, item.Key(), v); err != nil {
+				return err
+			}
 			f, err = decodeFileRecord(v, sha)
 			return err
 		})

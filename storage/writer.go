@@ -80,20 +80,21 @@ func (db *DB) BeginFile(table string, info FileInfo) (*FileWriter, error) {
 	return w, nil
 }
 
-func (db *DB) beginFile(table string, info FileInfo, lock chan struct{}) (*FileWriter, error) {
+func (db *DB) beginFile(table string, info FileInfo, lock chan struct{}) (_ *FileWriter, err error) {
+	defer recoverBadger(&err)
 	if err := db.enter(); err != nil {
 		return nil, err
 	}
 	defer db.leave()
 	txn := db.bdb.NewTransaction(false)
 	defer txn.Discard()
-	if f, ok, err := getFileRecord(txn, info.SHA256); err != nil {
+	if f, ok, err := getFileRecord(txn, info.SHA256, db.sums); err != nil {
 		return nil, err
 	} else if ok {
 		return nil, fmt.Errorf("%w: same SHA-256 as %s, stored in table %q on %s",
 			ErrDuplicateFile, f.Path, f.Table, f.Ingested.Format(time.RFC3339))
 	}
-	cat, err := loadCatalog(txn)
+	cat, err := loadCatalog(txn, db.sums)
 	if err != nil {
 		return nil, err
 	}
@@ -213,6 +214,14 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 	})
 	bid := w.next
 	meta := appendBlockMeta(nil, b.Len, cols)
+	size := int64(len(meta))
+	for _, v := range vals {
+		size += int64(len(v))
+	}
+	// Each value is written twice: into the log, then into a table.
+	if err := checkSpace(w.db.dir, w.db.opts, 2*size); err != nil {
+		return err
+	}
 
 	if err := w.db.enter(); err != nil {
 		return err
@@ -226,17 +235,23 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 	// size limit needs; atomicity comes from Commit, not from here.
 	wb := w.db.bdb.NewWriteBatch()
 	for i := range vals {
-		if err := wb.Set(dataKey(w.tid, bid, ids[i]), vals[i]); err != nil {
+		key := dataKey(w.tid, bid, ids[i])
+		if err := wb.Set(key, seal(w.db.sums, key, vals[i])); err != nil {
 			wb.Cancel()
 			return err
 		}
 	}
-	if err := wb.Set(metaKey(w.tid, bid), meta); err != nil {
+	mkey := metaKey(w.tid, bid)
+	if err := wb.Set(mkey, seal(w.db.sums, mkey, meta)); err != nil {
+		wb.Cancel()
+		return err
+	}
+	if err := injected("block"); err != nil {
 		wb.Cancel()
 		return err
 	}
 	if err := wb.Flush(); err != nil {
-		return err
+		return ioError(err)
 	}
 	w.rows += int64(b.Len)
 	return nil
@@ -299,8 +314,11 @@ func (w *FileWriter) commit() (committed bool, err error) {
 	defer w.db.leave()
 	bdb := w.db.bdb
 	// Make the blocks durable before the record that names them.
-	if err := bdb.Sync(); err != nil {
+	if err := injected("sync"); err != nil {
 		return false, err
+	}
+	if err := bdb.Sync(); err != nil {
+		return false, ioError(err)
 	}
 	rec := w.base
 	rec.nextCol = w.nextCol
@@ -309,7 +327,7 @@ func (w *FileWriter) commit() (committed bool, err error) {
 	rec.rows += w.rows
 	file := FileRecord{SHA256: w.info.SHA256, Path: w.info.Path, Table: w.table, Rows: w.rows, Ingested: time.Now().UTC()}
 	err = bdb.Update(func(txn *badger.Txn) error {
-		if f, ok, err := getFileRecord(txn, w.info.SHA256); err != nil {
+		if f, ok, err := getFileRecord(txn, w.info.SHA256, w.db.sums); err != nil {
 			return err
 		} else if ok {
 			return fmt.Errorf("%w: same SHA-256 as %s, stored in table %q", ErrDuplicateFile, f.Path, f.Table)
@@ -327,6 +345,9 @@ func (w *FileWriter) commit() (committed bool, err error) {
 		default:
 			var cur tableRecord
 			if err := item.Value(func(v []byte) error {
+				if v, err = unseal(w.db.sums, item.Key(), v); err != nil {
+					return err
+				}
 				cur, err = decodeTableRecord(v)
 				return err
 			}); err != nil {
@@ -337,19 +358,24 @@ func (w *FileWriter) commit() (committed bool, err error) {
 			}
 		}
 		for _, c := range w.cols[w.nOld:] {
-			if err := txn.Set(columnKey(w.tid, c.ID), appendColumnRecord(nil, c)); err != nil {
+			key := columnKey(w.tid, c.ID)
+			if err := txn.Set(key, seal(w.db.sums, key, appendColumnRecord(nil, c))); err != nil {
 				return err
 			}
 		}
-		if err := txn.Set(tableKey(w.tid), appendTableRecord(nil, rec)); err != nil {
+		tkey, fkey := tableKey(w.tid), fileKey(w.info.SHA256)
+		if err := txn.Set(tkey, seal(w.db.sums, tkey, appendTableRecord(nil, rec))); err != nil {
 			return err
 		}
-		return txn.Set(fileKey(w.info.SHA256), appendFileRecord(nil, file))
+		if err := txn.Set(fkey, seal(w.db.sums, fkey, appendFileRecord(nil, file))); err != nil {
+			return err
+		}
+		return injected("commit")
 	})
 	if err != nil {
-		return false, err
+		return false, ioError(err)
 	}
-	return true, bdb.Sync()
+	return true, ioError(bdb.Sync())
 }
 
 // Abort discards what was written; the database is as before BeginFile.
@@ -385,8 +411,12 @@ func (w *FileWriter) abort() error {
 			return fmt.Errorf("cannot discard %s: %w", w.info.Path, err)
 		}
 	}
-	if err := wb.Flush(); err != nil {
+	if err := injected("abort"); err != nil {
+		wb.Cancel()
 		return fmt.Errorf("cannot discard %s: %w", w.info.Path, err)
+	}
+	if err := wb.Flush(); err != nil {
+		return fmt.Errorf("cannot discard %s: %w", w.info.Path, ioError(err))
 	}
 	return nil
 }

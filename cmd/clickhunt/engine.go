@@ -24,12 +24,30 @@ type engine interface {
 }
 
 // dbEngine runs everything against a fresh snapshot of an open database.
+// In the REPL db may be nil (no database yet: .ingest creates it) and is
+// swapped when .ingest reopens the directory read-write.
 type dbEngine struct {
-	db *storage.DB
+	db  *storage.DB
+	dir string
+}
+
+// snapshot returns a fresh snapshot, or errNoDB when there is no database.
+func (e *dbEngine) snapshot() (*storage.Snapshot, error) {
+	if e.db == nil {
+		return nil, errNoDB{e.dir}
+	}
+	return e.db.Snapshot()
+}
+
+func (e *dbEngine) close() {
+	if e.db != nil {
+		e.db.Close()
+		e.db = nil
+	}
 }
 
 func (e *dbEngine) Tables() ([]storage.TableInfo, error) {
-	snap, err := e.db.Snapshot()
+	snap, err := e.snapshot()
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +56,7 @@ func (e *dbEngine) Tables() ([]storage.TableInfo, error) {
 }
 
 func (e *dbEngine) Table(name string) (*storage.TableInfo, error) {
-	snap, err := e.db.Snapshot()
+	snap, err := e.snapshot()
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +65,7 @@ func (e *dbEngine) Table(name string) (*storage.TableInfo, error) {
 }
 
 func (e *dbEngine) Run(ctx context.Context, text string, now time.Time) (*query.Result, error) {
-	snap, err := e.db.Snapshot()
+	snap, err := e.snapshot()
 	if err != nil {
 		return nil, err
 	}

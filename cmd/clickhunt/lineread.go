@@ -69,8 +69,9 @@ type termReader struct {
 }
 
 // newTermReader opens a line editor on stdin/stdout. historyFile may be ""
-// for no history; its directory is created if needed.
-func newTermReader(stdin io.Reader, stdout, stderr io.Writer, prompt, historyFile string) (*termReader, error) {
+// for no history; its directory is created if needed. complete, if not
+// nil, serves Tab: it gets the line up to the cursor.
+func newTermReader(stdin io.Reader, stdout, stderr io.Writer, prompt, historyFile string, complete func(line string) completion) (*termReader, error) {
 	if historyFile != "" {
 		if err := os.MkdirAll(filepath.Dir(historyFile), 0o700); err != nil {
 			historyFile = ""
@@ -80,7 +81,13 @@ func newTermReader(stdin io.Reader, stdout, stderr io.Writer, prompt, historyFil
 	if !ok {
 		rc = io.NopCloser(stdin)
 	}
+	t := &termReader{}
+	var ac readline.AutoCompleter
+	if complete != nil {
+		ac = &tabCompleter{t: t, complete: complete}
+	}
 	rl, err := readline.NewEx(&readline.Config{
+		AutoComplete:           ac,
 		Prompt:                 prompt,
 		HistoryFile:            historyFile,
 		HistoryLimit:           2000,
@@ -94,7 +101,32 @@ func newTermReader(stdin io.Reader, stdout, stderr io.Writer, prompt, historyFil
 	if err != nil {
 		return nil, err
 	}
-	return &termReader{rl: rl}, nil
+	t.rl = rl
+	return t, nil
+}
+
+// tabCompleter adapts complete to readline, which inserts the rest of a
+// single candidate and lists several. An argument hint (the cursor right
+// after "bin(") is printed above the prompt instead.
+type tabCompleter struct {
+	t        *termReader
+	complete func(line string) completion
+}
+
+func (c *tabCompleter) Do(line []rune, pos int) ([][]rune, int) {
+	comp := c.complete(string(line[:pos]))
+	if comp.Hint != "" && comp.Word == "" {
+		hint := comp.Hint
+		// Write redraws the prompt and line after the text; it must run
+		// after Do has returned to readline's loop.
+		go func() { _, _ = c.t.rl.Write([]byte(hint + "\n")) }()
+		return nil, 0
+	}
+	out := make([][]rune, 0, len(comp.Candidates))
+	for _, cand := range comp.Candidates {
+		out = append(out, []rune(cand[len(comp.Word):]))
+	}
+	return out, len([]rune(comp.Word))
 }
 
 func (t *termReader) Readline() (string, error) {

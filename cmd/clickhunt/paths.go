@@ -62,6 +62,14 @@ func resolveDBDir(flag string) string {
 	return defaultDBDir()
 }
 
+// resolveDB applies the --db, $CLICKHUNT_DB, config file, default order.
+func resolveDB(flag string, p prefs) string {
+	if flag == "" && os.Getenv("CLICKHUNT_DB") == "" && p.DB != "" {
+		return p.DB
+	}
+	return resolveDBDir(flag)
+}
+
 // resolveHistoryFile applies the $CLICKHUNT_HISTORY, default order.
 func resolveHistoryFile() string {
 	if env := os.Getenv("CLICKHUNT_HISTORY"); env != "" {

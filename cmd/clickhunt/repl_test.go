@@ -30,9 +30,15 @@ type ptySession struct {
 
 func startPTY(t *testing.T, dir string, args ...string) *ptySession {
 	t.Helper()
+	return startPTYEnv(t, dir, nil, args...)
+}
+
+// startPTYEnv is startPTY with extra environment variables.
+func startPTYEnv(t *testing.T, dir string, env []string, args ...string) *ptySession {
+	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
-	cmd.Env = append(testEnv(dir), "TERM=xterm")
+	cmd.Env = append(append(testEnv(dir), "TERM=xterm"), env...)
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 200})
 	if err != nil {
 		t.Fatal(err)

@@ -21,12 +21,13 @@ var version = "dev"
 // cli is the command line. The database location is global so it may be
 // given before or after the command.
 type cli struct {
-	DB string `name:"db" placeholder:"DIR" help:"Database directory (default: $$CLICKHUNT_DB, else ${default_db})."`
+	DB string `name:"db" placeholder:"DIR" help:"Database directory (default: $$CLICKHUNT_DB, else the config file's db, else ${default_db})."`
 
 	Ingest  ingestCmd  `cmd:"" help:"Load Safe Links click exports (CSV, JSON, JSON Lines) into the database."`
 	Query   queryCmd   `cmd:"" help:"Run KQL queries and print the results."`
 	Repl    replCmd    `cmd:"" help:"Open the interactive KQL shell."`
 	Version versionCmd `cmd:"" help:"Print the version."`
+	Check   checkCmd   `cmd:"" help:"Verify every stored block, meta and catalog record; report damage."`
 	Shell   shellCmd   `cmd:"" default:"1" hidden:"" help:"REPL on a terminal, else run the queries on standard input."`
 }
 
@@ -34,6 +35,8 @@ type ingestCmd struct {
 	Table  string   `placeholder:"NAME" help:"Table to load into (default: the format's table, UrlClickEvents)."`
 	Format string   `enum:"auto,csv,json,jsonl" default:"auto" help:"Input format: auto, csv, json or jsonl (default: auto, from the content)."`
 	Files  []string `arg:"" name:"FILE" help:"Export files to load, in order."`
+
+	ingestOpts
 }
 
 func (ingestCmd) Help() string {
@@ -45,7 +48,9 @@ FILE:LINE: message on standard error; the files before it stay stored.`
 }
 
 type queryCmd struct {
-	Format    string `enum:"auto,table,csv,json,jsonl" default:"auto" help:"Output format: table, csv, json or jsonl (default: table on a terminal, csv otherwise)."`
+	Format    string `enum:"auto,table,csv,json,jsonl,vertical" default:"auto" help:"Output: table, csv, json, jsonl, vertical (default: table on a terminal, csv otherwise; or the config file's format)."`
+	RenderOut string `placeholder:"FILE" help:"Draw the chart of a query ending in render to FILE (.svg, .html or .png)."`
+	TZ        string `name:"tz" placeholder:"ZONE" help:"Show datetimes in this time zone: UTC (default, or the config file's tz), Local, an IANA name or +HH:MM."`
 	Now       string `placeholder:"TIME" help:"Pin now() and ago() to this ISO 8601 time (e.g. 2024-03-01T12:00:00Z)."`
 	KeepGoing bool   `help:"In a batch, run the remaining queries after one fails (exit status is still 1)."`
 	File      string `short:"f" placeholder:"FILE" help:"Run the queries in FILE (a batch)."`
@@ -98,7 +103,9 @@ func (q *queryCmd) Validate() error {
 	return nil
 }
 
-type replCmd struct{}
+type replCmd struct {
+	TZ string `name:"tz" placeholder:"ZONE" help:"Show datetimes in this time zone: UTC (default, or the config file's tz), Local, an IANA name or +HH:MM."`
+}
 
 func (replCmd) Help() string {
 	return `Type a query over one or more lines (a line may start with '|'); it runs on
@@ -154,8 +161,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "Run 'clickhunt %s--help' for usage.\n", commandPrefix(kctx))
 		return 2
 	}
-	dbDir := resolveDBDir(c.DB)
+	p, err := loadPrefs(configFile())
+	if err != nil {
+		fmt.Fprintf(stderr, "clickhunt: error: %v\n", err)
+		return 2
+	}
+	dbDir := resolveDB(c.DB, p)
+	if tz := c.Query.TZ + c.Repl.TZ; tz != "" {
+		p.TZ = tz
+	}
 	switch cmd := strings.Fields(kctx.Command())[0]; cmd {
+	case "check":
+		return runCheck(ctx, dbDir, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "clickhunt %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return 0
@@ -166,16 +183,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "query":
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 		defer stop()
-		return runQueryCmd(ctx, dbDir, &c.Query, stdin, stdout, stderr)
+		return runQueryCmd(ctx, dbDir, &c.Query, p, stdin, stdout, stderr)
 	case "repl":
-		return runRepl(ctx, dbDir, stdin, stdout, stderr)
+		return runRepl(ctx, dbDir, p, stdin, stdout, stderr)
 	case "shell":
 		if isTerminal(stdin) {
-			return runRepl(ctx, dbDir, stdin, stdout, stderr)
+			return runRepl(ctx, dbDir, p, stdin, stdout, stderr)
 		}
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 		defer stop()
-		return runQueryCmd(ctx, dbDir, &queryCmd{Format: "auto"}, stdin, stdout, stderr)
+		return runQueryCmd(ctx, dbDir, &queryCmd{Format: "auto"}, p, stdin, stdout, stderr)
 	default:
 		panic("BUG: unhandled command " + cmd)
 	}
@@ -199,8 +216,11 @@ func isTerminal(f any) bool {
 }
 
 // runQueryCmd runs one QUERY argument, a -f FILE batch or the stdin batch.
-func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, stdin io.Reader, stdout, stderr io.Writer) int {
+func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin io.Reader, stdout, stderr io.Writer) int {
 	format := q.Format
+	if (format == "auto" || format == "") && p.Format != "" {
+		format = p.Format
+	}
 	if format == "auto" || format == "" {
 		format = "csv"
 		if isTerminal(stdout) {
@@ -241,6 +261,15 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, stdin io.Reader
 		source:    source,
 		batch:     in != nil,
 		keepGoing: q.KeepGoing,
+		renderOut: q.RenderOut,
+	}
+	np := prefs{TZ: p.TZ} // the config file's now pin unless --now
+	if q.now.IsZero() {
+		np.Now = p.Now
+	}
+	if err := s.applyPrefs(np); err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 2
 	}
 	if in == nil {
 		if !s.runQuery(ctx, statement{Text: q.Text, Line: 1}) {
@@ -249,28 +278,4 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, stdin io.Reader
 		return 0
 	}
 	return s.runBatch(ctx, newTextReader(in))
-}
-
-// runRepl opens the interactive shell on the database.
-func runRepl(ctx context.Context, dbDir string, stdin io.Reader, stdout, stderr io.Writer) int {
-	db, err := openForQuery(dbDir)
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	defer db.Close()
-	lr, err := newTermReader(stdin, stdout, stderr, mainPrompt, resolveHistoryFile())
-	if err != nil {
-		fmt.Fprintf(stderr, "error: cannot open the line editor: %v\n", err)
-		return 1
-	}
-	defer lr.Close()
-	fmt.Fprintf(stdout, "clickhunt %s, database %s\nType .help for help; a query runs on an empty line or a final ';'.\n", version, dbDir)
-	s := &session{
-		eng:    &dbEngine{db: db},
-		stdout: stdout,
-		stderr: stderr,
-		format: "table",
-	}
-	return s.repl(ctx, lr)
 }

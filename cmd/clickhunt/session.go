@@ -33,13 +33,29 @@ type session struct {
 
 	queries int  // queries run so far
 	failed  bool // some query failed
+
+	loc       *time.Location // display zone of datetimes; nil or UTC prints them as stored
+	renderOut string         // --render-out: write each render chart to this file
+
+	// REPL state.
+	interactive bool          // a terminal session: status line, fitted tables, pager, charts
+	timing      bool          // .timing on: print elapsed time and rows read after each query
+	noPager     bool          // .pager off
+	outFile     *os.File      // .output FILE, nil for standard output
+	dbDir       string        // the database directory, for .ingest and .stats
+	prefs       prefs         // the settings in force, for .save
+	lr          lineReader    // for .edit's history entry
+	pending     func() string // the lines typed so far of an open statement
+	lastQuery   string        // the last query run, for .edit
+	last        *query.Result // the last result, for .render FILE
 }
 
 // runQuery runs one query statement and prints its result or its error. It
 // reports whether the query succeeded.
 func (s *session) runQuery(ctx context.Context, st statement) bool {
 	s.queries++
-	res, err := s.eng.Run(ctx, st.Text, s.now)
+	s.lastQuery = st.Text
+	res, err := s.runEngine(ctx, st.Text)
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
@@ -51,7 +67,7 @@ func (s *session) runQuery(ctx context.Context, st statement) bool {
 	if s.batch {
 		s.writeSeparator(st)
 	}
-	if err := output.Write(s.stdout, s.format, res.Schema, res.Batch, output.Options{}); err != nil {
+	if err := s.writeResult(res, st); err != nil {
 		fmt.Fprintf(s.stderr, "error: cannot write result: %v\n", err)
 		s.failed = true
 		return false
@@ -199,6 +215,7 @@ func (s *session) repl(ctx context.Context, lr lineReader) int {
 	defer signal.Stop(swallow)
 
 	a := newAssembler(true)
+	s.pending = func() string { return strings.Join(a.lines, "\n") }
 	loop(lr, a, func(st statement) bool {
 		entry := historyEntry(st.Text)
 		if st.Semi {
@@ -236,11 +253,20 @@ var dotCommands []dotCommand
 
 func init() {
 	dotCommands = []dotCommand{
-		{".help", "", "show this help", (*session).dotHelp},
+		{".help", "[TOPIC]", "show this help, or an operator's or function's syntax and an example", (*session).dotHelp},
 		{".tables", "", "list tables with their row and column counts", (*session).dotTables},
-		{".schema", "TABLE", "show a table's columns and types", (*session).dotSchema},
-		{".format", "table|csv|json|jsonl", "set the output format (no argument: show it)", (*session).dotFormat},
+		{".schema", "TABLE", "show a table's columns and types, with its row count", (*session).dotSchema},
+		{".stats", "", "database size on disk, tables, blocks, files and the last ingest", (*session).dotStats},
+		{".ingest", "FILE...", "load exports into the database, as 'clickhunt ingest' does", (*session).dotIngest},
+		{".format", "table|csv|json|jsonl|vertical", "set the output format (no argument: show it)", (*session).dotFormat},
+		{".output", "[FILE]", "write results to FILE (no argument: back to the terminal)", (*session).dotOutput},
+		{".timing", "on|off", "print elapsed time and rows read after each query", (*session).dotTiming},
+		{".pager", "on|off", "page long results through $PAGER (else less) on a terminal", (*session).dotPager},
+		{".render", "FILE.svg|.html|.png", "draw the last result's chart (render) to a file", (*session).dotRender},
+		{".edit", "", "edit the last query in $EDITOR, then run it", (*session).dotEdit},
+		{".tz", "ZONE", "show datetimes in a time zone (UTC, Local, Europe/Berlin, +02:00)", (*session).dotTZ},
 		{".now", "TIME|off", "pin now() and ago() to an ISO 8601 time, or follow the clock again", (*session).dotNow},
+		{".save", "", "save db, format, tz, now, timing and pager as defaults in the config file", (*session).dotSave},
 		{".quit", "", "leave (so do .exit and Ctrl-D)", (*session).dotQuit},
 		{".exit", "", "leave", (*session).dotQuit},
 	}
@@ -262,7 +288,10 @@ func (s *session) runDot(ctx context.Context, line string) bool {
 	return false
 }
 
-func (s *session) dotHelp(_ context.Context, _ []string) (bool, error) {
+func (s *session) dotHelp(_ context.Context, args []string) (bool, error) {
+	if len(args) > 0 {
+		return false, s.helpTopic(args[0])
+	}
 	var sb strings.Builder
 	sb.WriteString("Type a KQL query; it may span lines (a line may start with '|').\n")
 	sb.WriteString("It runs on an empty line, or at a ';' ending a line once the text holds more\n")
@@ -272,7 +301,11 @@ func (s *session) dotHelp(_ context.Context, _ []string) (bool, error) {
 		if c.args != "" {
 			usage += " " + c.args
 		}
-		fmt.Fprintf(&sb, "  %-28s %s\n", usage, c.help)
+		fmt.Fprintf(&sb, "  %-36s %s\n", usage, c.help)
+	}
+	sb.WriteString("\n.help TOPIC shows the syntax of an operator or function and an example:\n")
+	for _, kind := range []string{"operator", "aggregation", "function", "predicate"} {
+		fmt.Fprintf(&sb, "  %-12s %s\n", kind+"s", strings.Join(topicNames(kind), " "))
 	}
 	_, err := io.WriteString(s.stdout, sb.String())
 	return false, err
@@ -304,6 +337,7 @@ func (s *session) dotSchema(_ context.Context, args []string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("table %s: %w", args[0], err)
 	}
+	fmt.Fprintf(s.stdout, "%s: %d rows in %d blocks, %d columns\n", t.Name, t.Rows, t.Blocks, len(t.Columns))
 	schema := column.Schema{{Name: "Column", Type: column.String}, {Name: "Type", Type: column.String}}
 	names := column.NewBuilder(column.String, len(t.Columns))
 	types := column.NewBuilder(column.String, len(t.Columns))
@@ -321,6 +355,7 @@ func (s *session) dotFormat(_ context.Context, args []string) (bool, error) {
 		fmt.Fprintf(s.stdout, "format: %s\n", s.format)
 	case len(args) == 1 && output.Valid(args[0]):
 		s.format = args[0]
+		s.prefs.Format = args[0]
 	default:
 		return false, fmt.Errorf("usage: .format %s", strings.Join(output.Formats, "|"))
 	}
@@ -337,12 +372,14 @@ func (s *session) dotNow(_ context.Context, args []string) (bool, error) {
 		}
 	case len(args) == 1 && args[0] == "off":
 		s.now = time.Time{}
+		s.prefs.Now = ""
 	default:
 		t, err := parseNow(strings.Join(args, " "))
 		if err != nil {
 			return false, err
 		}
 		s.now = t
+		s.prefs.Now = strings.Join(args, " ")
 	}
 	return false, nil
 }

@@ -32,6 +32,8 @@ type aggSig struct {
 var (
 	functions  = map[string]funcSig{}
 	aggregates = map[string]aggSig{}
+	// typeofFuncs are the functions that take a typeof(T) argument.
+	typeofFuncs = map[string]bool{}
 )
 
 // addFuncs registers scalar function signatures; a name registered twice is a
@@ -146,9 +148,6 @@ func init() {
 		"isnotnull":  simple(column.Bool, "isnotnull", isAny),
 		"isempty":    simple(column.Bool, "isempty", isAny),
 		"isnotempty": simple(column.Bool, "isnotempty", isAny),
-		"tolower":    simple(column.String, "tolower", isString),
-		"toupper":    simple(column.String, "toupper", isString),
-		"strlen":     simple(column.Long, "strlen", isString),
 		"tostring":   conv(column.String, "tostring"),
 		"tolong":     conv(column.Long, "tolong"),
 		"toint":      conv(column.Int, "toint"),
@@ -318,6 +317,16 @@ func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 	for i, a := range c.Args {
 		if a.Star {
 			return nil, errAt(a.Pos, "%s() does not take *", name)
+		}
+		if tl, ok, err := typeofArg(a.Expr); ok {
+			if err != nil {
+				return nil, err
+			}
+			if !typeofFuncs[name] {
+				return nil, errAt(a.Pos, "%s() does not take a typeof() argument", name)
+			}
+			args[i] = tl
+			continue
 		}
 		e, err := b.expr(a.Expr, sc)
 		if err != nil {

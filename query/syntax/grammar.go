@@ -7,9 +7,11 @@
 //	Script     = { Statement { ";" } } .
 //	Statement  = LetStmt | Pipeline .
 //	LetStmt    = "let" IDENT "=" Pipeline .
-//	Pipeline   = Expr { "|" Operator } .
+//	Pipeline   = ( Union | Datatable | Print | Expr ) { "|" Operator } .
 //	Operator   = Where | Summarize | Project | Extend | Sort | Top | Take
-//	           | Distinct | Count | Render .
+//	           | Distinct | Count | Render | Join | Union | MakeSeries | MvExpand
+//	           | ProjectAway | ProjectRename | Parse | Getschema | As | Serialize
+//	           (grammar_ops.go) .
 //	Where      = ( "where" | "filter" ) Expr .
 //	Summarize  = "summarize" [ NamedExpr { "," NamedExpr } ] [ "by" NamedExpr { "," NamedExpr } ] .
 //	Project    = "project" NamedExpr { "," NamedExpr } .
@@ -33,9 +35,9 @@
 //	Add        = Mul { ( "+" | "-" ) Mul } .
 //	Mul        = Unary { ( "*" | "/" | "%" ) Unary } .
 //	Unary      = [ "-" | "+" ] Postfix .
-//	Postfix    = Primary { "." IDENT | "[" Expr "]" } .
+//	Postfix    = Primary { "." IDENT | QIDENT | "[" Expr "]" } .
 //	Primary    = DATETIME | TIMESPAN | NUMBER | STRING { STRING } | "true" | "false"
-//	           | Call | IDENT | "(" Pipeline ")" .
+//	           | Dynamic | Call | IDENT | QIDENT | "(" Pipeline ")" .
 //	Call       = IDENT "(" [ Arg { "," Arg } ] ")" .
 //	Arg        = "*" | Expr .
 package syntax
@@ -65,6 +67,8 @@ var kqlLexer = lexer.MustSimple([]lexer.SimpleRule{
 	// Reserved words the grammar needs to tell apart from column names.
 	{Name: "Keyword", Pattern: `(?:by|and|or|asc|desc|nulls|let|in|between|has|has_cs|has_any|has_all|hasprefix|hasprefix_cs|hassuffix|hassuffix_cs|contains|contains_cs|startswith|startswith_cs|endswith|endswith_cs|matches|like|notlike)\b`},
 	{Name: "Ident", Pattern: `[A-Za-z_$][A-Za-z0-9_]*`},
+	// ['Column Name'] and ["Column Name"]: a quoted identifier.
+	{Name: "QIdent", Pattern: `\[\s*'(?:[^'\\\n]|\\.)*'\s*\]|\[\s*"(?:[^"\\\n]|\\.)*"\s*\]`},
 	{Name: "Op", Pattern: `==|!=|<>|=~|!~|<=|>=|\.\.|[-+*/%<>=|(),;.\[\]{}:!~@]`},
 })
 
@@ -94,9 +98,12 @@ type LetStmt struct {
 // Pipeline is a source expression followed by piped operators. A pipeline
 // with no operators may be a plain scalar expression.
 type Pipeline struct {
-	Pos    Position
-	Source *Expr      `parser:"@@"`
-	Ops    []Operator `parser:"( \"|\" @@ )*"`
+	Pos       Position
+	Union     *UnionOp      `parser:"(   @@"`
+	Datatable *DatatableSrc `parser:"  | @@"`
+	Print     *PrintOp      `parser:"  | @@"`
+	Source    *Expr         `parser:"  | @@ )"`
+	Ops       []Operator    `parser:"( \"|\" @@ )*"`
 }
 
 // Operator is one tabular operator after a pipe.
@@ -198,7 +205,7 @@ func (*RenderOp) operator()    {}
 // NamedExpr is an expression with an optional output column name.
 type NamedExpr struct {
 	Pos  Position
-	Name string `parser:"( @Ident \"=\" )?"`
+	Name string `parser:"( @( Ident | QIdent ) \"=\" )?"`
 	Expr *Expr  `parser:"@@"`
 }
 
@@ -293,21 +300,22 @@ type Postfix struct {
 // Suffix is .name or [index].
 type Suffix struct {
 	Pos    Position
-	Member string `parser:"(   \".\" @Ident"`
+	Member string `parser:"(   \".\" @Ident | @QIdent"`
 	Index  *Expr  `parser:"  | \"[\" @@ \"]\" )"`
 }
 
 // Primary is a literal, a name, a call or a parenthesised expression.
 type Primary struct {
 	Pos      Position
-	Datetime *string   `parser:"(   @DatetimeLit"`
-	Timespan *string   `parser:"  | @( TimespanLit | Timespan )"`
-	Number   *string   `parser:"  | @Number"`
-	Strings  []string  `parser:"  | @String+"`
-	Bool     *string   `parser:"  | @( \"true\" | \"false\" | \"True\" | \"False\" | \"TRUE\" | \"FALSE\" )"`
-	Call     *Call     `parser:"  | @@"`
-	Ident    *string   `parser:"  | @Ident"`
-	Paren    *Pipeline `parser:"  | \"(\" @@ \")\" )"`
+	Datetime *string     `parser:"(   @DatetimeLit"`
+	Timespan *string     `parser:"  | @( TimespanLit | Timespan )"`
+	Number   *string     `parser:"  | @Number"`
+	Strings  []string    `parser:"  | @String+"`
+	Bool     *string     `parser:"  | @( \"true\" | \"false\" | \"True\" | \"False\" | \"TRUE\" | \"FALSE\" )"`
+	Dynamic  *DynamicLit `parser:"  | @@"`
+	Call     *Call       `parser:"  | @@"`
+	Ident    *string     `parser:"  | @( Ident | QIdent )"`
+	Paren    *Pipeline   `parser:"  | \"(\" @@ \")\" )"`
 }
 
 // Call is a function call.
@@ -328,6 +336,8 @@ var parser = participle.MustBuild[Script](
 	participle.Lexer(kqlLexer),
 	participle.Elide("Comment", "Whitespace"),
 	participle.Union[Operator](&WhereOp{}, &SummarizeOp{}, &ProjectOp{}, &ExtendOp{},
-		&SortOp{}, &TopOp{}, &TakeOp{}, &DistinctOp{}, &CountOp{}, &RenderOp{}),
+		&SortOp{}, &TopOp{}, &TakeOp{}, &DistinctOp{}, &CountOp{}, &RenderOp{},
+		&JoinOp{}, &UnionOp{}, &MakeSeriesOp{}, &MvExpandOp{}, &ProjectNamesOp{}, &ProjectRenameOp{},
+		&ParseOp{}, &GetschemaOp{}, &AsOp{}, &SerializeOp{}),
 	participle.UseLookahead(3),
 )

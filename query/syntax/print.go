@@ -84,7 +84,18 @@ func (l *LetStmt) writeKQL(b *strings.Builder) {
 func (p *Pipeline) String() string { return kqlString(p) }
 
 func (p *Pipeline) writeKQL(b *strings.Builder) {
-	p.Source.writeKQL(b)
+	switch {
+	case p.Union != nil:
+		p.Union.writeKQL(b)
+	case p.Datatable != nil:
+		p.Datatable.writeKQL(b)
+	case p.Print != nil:
+		p.Print.writeKQL(b)
+	case p.Source != nil:
+		p.Source.writeKQL(b)
+	default:
+		panic("BUG: syntax: Pipeline with no source")
+	}
 	for _, op := range p.Ops {
 		b.WriteString(" | ")
 		w, ok := op.(kqlWriter)
@@ -346,14 +357,29 @@ func (p *Postfix) writeKQL(b *strings.Builder) {
 func (s *Suffix) String() string { return kqlString(s) }
 
 func (s *Suffix) writeKQL(b *strings.Builder) {
-	if s.Index != nil {
-		b.WriteByte('[')
-		s.Index.writeKQL(b)
-		b.WriteByte(']')
-		return
+	switch {
+	case s.Index != nil:
+		writeBracketed(b, kqlString(s.Index), " //\n")
+	case strings.HasPrefix(s.Member, "["):
+		b.WriteString(s.Member) // a quoted name: ["k"] or ['k']
+	default:
+		b.WriteByte('.')
+		b.WriteString(s.Member)
 	}
-	b.WriteByte('.')
-	b.WriteString(s.Member)
+}
+
+// writeBracketed writes [inner]. The lexer reads ["k"] and ['k'] as one
+// QIdent token, a quoted name, so where inner is a lone quoted string that
+// came from a list or index split by a comment, writeBracketed puts tail
+// before the "]" to keep the brackets apart: a trailing comma where the
+// grammar allows one, else an empty comment.
+func writeBracketed(b *strings.Builder, inner, tail string) {
+	b.WriteByte('[')
+	b.WriteString(inner)
+	if lexesAs(b.String()[strings.LastIndexByte(b.String(), '['):]+"]", "QIdent") {
+		b.WriteString(tail)
+	}
+	b.WriteByte(']')
 }
 
 // String prints the expression as KQL. Literals print their source text.
@@ -376,6 +402,8 @@ func (p *Primary) writeKQL(b *strings.Builder) {
 		}
 	case p.Bool != nil:
 		b.WriteString(*p.Bool)
+	case p.Dynamic != nil:
+		p.Dynamic.writeKQL(b)
 	case p.Call != nil:
 		p.Call.writeKQL(b)
 	case p.Ident != nil:
@@ -399,7 +427,7 @@ func (c *Call) writeKQL(b *strings.Builder) {
 		// and likewise time(...) and timespan(...), while datetime (x) is a
 		// call: keep a space where the call would otherwise become a literal.
 		text := c.Name + "(" + kqlList(c.Args) + ")"
-		if !lexesAsIdent(text, c.Name) {
+		if !lexesAs(text, "Ident") {
 			b.WriteByte(' ')
 		}
 	}
@@ -413,14 +441,14 @@ func isLiteralCall(name string) bool {
 	return name == "datetime" || name == "time" || name == "timespan"
 }
 
-// lexesAsIdent reports whether text starts with the identifier token name.
-func lexesAsIdent(text, name string) bool {
+// lexesAs reports whether text starts with a token of the named lexer rule.
+func lexesAs(text, rule string) bool {
 	lex, err := kqlLexer.LexString("", text)
 	if err != nil {
 		return false
 	}
 	tok, err := lex.Next()
-	return err == nil && tok.Value == name
+	return err == nil && tok.Type == kqlLexer.Symbols()[rule]
 }
 
 // String prints the argument as KQL.

@@ -1,0 +1,255 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"strings"
+
+	"clickhunt/column"
+)
+
+// isJSONDocument reports whether br starts with an object whose first key
+// is one of a hunting API response's: Defender's {"Stats", "Schema",
+// "Results"} or Graph runHuntingQuery's {"@odata.context", "schema",
+// "results"}, in any letter case.
+func isJSONDocument(br *bufio.Reader) bool {
+	b, _ := br.Peek(4096)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return false
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return false
+	}
+	k, _ := tok.(string)
+	switch strings.ToLower(k) {
+	case "stats", "schema", "results", "@odata.context":
+		return true
+	}
+	return false
+}
+
+// firstJSONKeys returns the keys of the first row object, from the
+// buffered start of a JSON array or JSON lines file.
+func firstJSONKeys(br *bufio.Reader) []string {
+	b, _ := br.Peek(1 << 20)
+	b = bytes.TrimLeft(b, " \t\r\n")
+	if len(b) > 0 && b[0] == '[' {
+		b = b[1:]
+	}
+	var row map[string]json.RawMessage
+	if json.NewDecoder(bytes.NewReader(b)).Decode(&row) != nil {
+		return nil
+	}
+	var keys []string
+	for k := range row {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// jsonType maps a type name of a hunting API schema onto the stored type.
+// Dynamic values (Object) are kept as their JSON text.
+func jsonType(s string) column.Type {
+	switch strings.ToLower(strings.TrimPrefix(s, "System.")) {
+	case "datetime", "date":
+		return column.Datetime
+	case "boolean", "bool", "sbyte":
+		return column.Bool
+	case "int64", "long", "int32", "int", "int16":
+		return column.Long
+	case "double", "real", "decimal", "single", "float":
+		return column.Real
+	}
+	return column.String
+}
+
+// readJSONDoc reads a Defender API or Graph runHuntingQuery response:
+// the schema gives names and types, results the rows.
+func readJSONDoc(r io.Reader, name string, cfg *readConfig, bom int64, e *emitter) error {
+	jr := &jsonReader{name: name, dec: json.NewDecoder(r), lc: e.lc, bom: bom, e: e}
+	dec := jr.dec
+	if _, err := dec.Token(); err != nil { // '{', checked by isJSONDocument
+		return jr.syntaxError(err)
+	}
+	var p *plan
+	var header []string
+	var idx map[string]int
+	graph := false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return jr.syntaxError(err)
+		}
+		key, _ := tok.(string)
+		switch strings.ToLower(key) {
+		case "@odata.context":
+			graph = true
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return jr.syntaxError(err)
+			}
+		case "schema":
+			graph = graph || key == "schema"
+			var schema []map[string]any
+			if err := dec.Decode(&schema); err != nil {
+				return jr.errorf(jr.lineNow(), "schema: expected an array of {\"Name\", \"Type\"} objects: %v", err)
+			}
+			var types []column.Type
+			for _, f := range schema {
+				var n, t string
+				for k, v := range f {
+					s, _ := v.(string)
+					switch strings.ToLower(k) {
+					case "name":
+						n = s
+					case "type":
+						t = s
+					}
+				}
+				header = append(header, n)
+				types = append(types, jsonType(t))
+			}
+			if p, err = newPlan(header, types, cfg); err != nil {
+				return jr.errorf(jr.lineNow(), "%v", err)
+			}
+			idx = map[string]int{}
+			for i, h := range header {
+				idx[strings.ToLower(h)] = i
+			}
+		case "results":
+			if p == nil {
+				return jr.errorf(jr.lineNow(), "results come before schema: clickhunt needs the schema first (or save the results alone as a JSON array)")
+			}
+			e.info.source = "Defender API JSON"
+			if graph {
+				e.info.source = "Graph runHuntingQuery JSON"
+			}
+			e.info.format = "json"
+			if err := e.start(p); err != nil {
+				return err
+			}
+			e.info.source = map[bool]string{true: "Graph runHuntingQuery JSON", false: "Defender API JSON"}[graph]
+			if err := jr.readResults(p, header, idx, cfg); err != nil {
+				return err
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return jr.syntaxError(err)
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // '}'
+		return jr.syntaxError(err)
+	}
+	if p == nil {
+		return jr.errorf(jr.lineNow(), "no schema and results in the document")
+	}
+	if err := p.flush(e); err != nil {
+		return err
+	}
+	e.finish(p)
+	return nil
+}
+
+func (jr *jsonReader) readResults(p *plan, header []string, idx map[string]int, cfg *readConfig) error {
+	dec := jr.dec
+	tok, err := dec.Token()
+	if err != nil {
+		return jr.syntaxError(err)
+	}
+	if tok != json.Delim('[') {
+		return jr.errorf(jr.lineNow(), "results: expected an array of row objects, found %s", describeToken(tok))
+	}
+	rec := make([]string, len(header))
+	nulls := make([]bool, len(header))
+	var buf bytes.Buffer
+	for dec.More() {
+		jr.raw = jr.raw[:0]
+		if err := dec.Decode(&jr.raw); err != nil {
+			return jr.syntaxError(err)
+		}
+		jr.line = jr.lc.lineAt(dec.InputOffset() - int64(len(jr.raw)) + jr.bom)
+		bad := func(msg string) error {
+			perr := &Error{File: jr.name, Line: jr.line, Msg: msg}
+			if cfg.problem == nil {
+				return perr
+			}
+			jr.e.rejected++
+			return cfg.problem(Problem{Error: *perr, Raw: string(jr.raw)})
+		}
+		if jr.raw[0] != '{' {
+			if err := bad("expected a JSON object for each row, found " + jsonKind(jr.raw[0])); err != nil {
+				return err
+			}
+			continue
+		}
+		for i := range rec {
+			rec[i], nulls[i] = "", true
+		}
+		var rowErr string
+		obj := jr.raw
+		i := skipSpace(obj, 1)
+		for obj[i] != '}' {
+			end, _ := scanString(obj, i)
+			var key string
+			json.Unmarshal(obj[i:end], &key)
+			i = skipSpace(obj, skipSpace(obj, end)+1)
+			vend := scanValue(obj, i)
+			raw := obj[i:vend]
+			fi, ok := idx[strings.ToLower(key)]
+			if !ok {
+				p.addColumn(key)
+				header = append(header, key)
+				idx[strings.ToLower(key)] = len(header) - 1
+				p.fields = append(p.fields, fieldPlan{name: key, out: len(p.schema) - 1, typ: column.String})
+				rec = append(rec, "")
+				nulls = append(nulls, true)
+				fi = len(header) - 1
+			}
+			switch raw[0] {
+			case 'n':
+			case '"':
+				var s string
+				if err := json.Unmarshal(raw, &s); err != nil {
+					rowErr = "bad JSON string: " + err.Error()
+				}
+				rec[fi], nulls[fi] = s, false
+			case '{', '[':
+				buf.Reset()
+				json.Compact(&buf, raw)
+				rec[fi], nulls[fi] = buf.String(), false
+			default:
+				rec[fi], nulls[fi] = string(raw), false
+			}
+			i = skipSpace(obj, vend)
+			if obj[i] == ',' {
+				i = skipSpace(obj, i+1)
+			}
+		}
+		if rowErr != "" {
+			if err := bad(rowErr); err != nil {
+				return err
+			}
+			continue
+		}
+		if fi, err := p.convert(rec, nulls); err != nil {
+			if err := bad("column " + header[fi] + ": " + err.Error()); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := p.appendRow(rec, jr.e); err != nil {
+			return err
+		}
+		jr.e.in++
+	}
+	if _, err := dec.Token(); err != nil { // ']'
+		return jr.syntaxError(err)
+	}
+	return nil
+}

@@ -1,0 +1,569 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"clickhunt/column"
+	"clickhunt/storage"
+)
+
+// cell is one value of the row being converted, before it is appended.
+// Converting a whole row into cells first makes a bad row leave no trace in
+// the block, so --rejects can skip it.
+type cell struct {
+	s    string
+	i    int64
+	f    float64
+	b    bool
+	null bool
+}
+
+// fieldPlan says where field i of a record goes.
+type fieldPlan struct {
+	name string // source column as written
+	out  int    // stored column, -1 to drop (an empty trailing header)
+	typ  column.Type
+	kind convKind
+}
+
+// outCol builds one stored column of the current block.
+type outCol struct {
+	s *strCol
+	b *column.Builder
+}
+
+// plan maps the records of one file onto a table.
+type plan struct {
+	src     *sourceDef
+	table   string
+	schema  column.Schema
+	byName  map[string]int
+	fields  []fieldPlan
+	outs    []outCol
+	cells   []cell
+	explode int // field holding recipient_status, or -1
+	dates   *dateParser
+	n       int // rows in the current block
+	mapping []MappingEntry
+	notes   []string
+}
+
+// tableSink is a Sink that learns the table before the first block.
+type tableSink interface {
+	setTable(table string) error
+}
+
+// newPlan maps header (and, from a JSON document's schema, declared types;
+// nil for CSV) onto a table.
+func newPlan(header []string, declared []column.Type, cfg *readConfig) (*plan, error) {
+	p := &plan{byName: map[string]int{}, explode: -1, dates: cfg.dates}
+	// Sentinel writes a trailing comma on every line, header included.
+	for len(header) > 0 && strings.TrimSpace(header[len(header)-1]) == "" {
+		header = header[:len(header)-1]
+	}
+	seen := map[string]bool{}
+	for i, h := range header {
+		if h == "" {
+			return nil, fmt.Errorf("header: column %d has no name", i+1)
+		}
+		if seen[h] {
+			return nil, fmt.Errorf("header: column %s appears twice", h)
+		}
+		seen[h] = true
+	}
+	p.src = cfg.source
+	if p.src == nil {
+		p.src = detectSource(header)
+	}
+	names := make([]string, len(header))
+	local := make([]bool, len(header))
+	utc := make([]bool, len(header))
+	for i, h := range header {
+		names[i] = baseName(h)
+		l := strings.ToLower(h)
+		local[i] = strings.HasSuffix(l, " [local time]")
+		utc[i] = strings.HasSuffix(l, " [utc]")
+		if local[i] && !cfg.tzGiven {
+			return nil, fmt.Errorf("header: column %q holds local times: give their zone with --tz (e.g. --tz Europe/Berlin); clickhunt does not guess", h)
+		}
+	}
+	p.table = cfg.table
+	if p.table == "" {
+		p.table = p.src.Table
+	}
+	if p.table == "" {
+		p.table = ahTable(names)
+	}
+	canon := Schemas[p.table]
+	if canon == nil && p.src.Table != "" {
+		canon = Schemas[p.src.Table]
+	}
+	present := map[string]bool{}
+	for _, n := range names {
+		present[n] = true
+	}
+	suffixCount := map[string]int{}
+	for _, n := range names {
+		if b := splitTypeSuffix(n); b != "" {
+			suffixCount[b]++
+		}
+	}
+
+	type target struct {
+		name string
+		typ  column.Type
+	}
+	var targets []target
+	claimed := map[string]int{} // target name -> first field
+	addTarget := func(name string, typ column.Type) {
+		for _, t := range targets {
+			if t.name == name {
+				return
+			}
+		}
+		if ci := canon.Index(name); ci >= 0 {
+			typ = canon[ci].Type
+		}
+		if typ == column.Invalid {
+			typ = column.String
+		}
+		targets = append(targets, target{name, typ})
+	}
+	fieldTarget := make([]string, len(names))
+	fieldTyp := make([]column.Type, len(names))
+	fieldKind := make([]convKind, len(names))
+	var adds []string
+	for i, n := range names {
+		tgt, typ, kind := n, column.Invalid, convPlain
+		if declared != nil {
+			typ = declared[i]
+		}
+		if utc[i] || local[i] {
+			typ = column.Datetime
+		}
+		mapped := false
+		for _, sc := range p.src.cols {
+			if strings.EqualFold(sc.name, n) {
+				mapped = true
+				if sc.target != "" {
+					tgt = sc.target
+				}
+				if sc.typ != column.Invalid {
+					typ = sc.typ
+				}
+				kind = sc.kind
+				adds = append(adds, sc.adds...)
+				if kind == convRecipients {
+					p.explode = i
+				}
+				break
+			}
+		}
+		if !mapped {
+			if b := splitTypeSuffix(n); b != "" && !present[b] && (canon.Index(b) >= 0 || suffixCount[b] >= 2) {
+				tgt = b
+				typ = column.Invalid // the group's type: canonical, else string
+			}
+			if tgt == "TimeGenerated" && !present["Timestamp"] && canon.Index("Timestamp") >= 0 {
+				tgt = "Timestamp"
+			}
+		}
+		if tgt == "NetworkMessageId" {
+			kind = max(kind, convNMID)
+		}
+		if j, ok := claimed[tgt]; ok && tgt != n && splitTypeSuffix(n) == "" {
+			// Another column already fills this one: keep this one whole.
+			_ = j
+			tgt = n
+		}
+		if _, ok := claimed[tgt]; !ok {
+			claimed[tgt] = i
+		}
+		fieldTarget[i], fieldTyp[i], fieldKind[i] = tgt, typ, kind
+	}
+	// Identity columns first, so a rename never takes a column's own name.
+	for i := range names {
+		addTarget(fieldTarget[i], fieldTyp[i])
+	}
+	for _, a := range adds {
+		if !present[a] {
+			addTarget(a, column.Invalid)
+		}
+	}
+	// Canonical columns in canonical order, then the rest in file order.
+	for _, f := range canon {
+		for _, t := range targets {
+			if t.name == f.Name {
+				p.schema = append(p.schema, column.Field{Name: t.name, Type: t.typ})
+			}
+		}
+	}
+	for _, t := range targets {
+		if canon.Index(t.name) < 0 {
+			p.schema = append(p.schema, column.Field{Name: t.name, Type: t.typ})
+		}
+	}
+	for i, f := range p.schema {
+		p.byName[f.Name] = i
+	}
+	p.fields = make([]fieldPlan, len(header))
+	for i := range header {
+		out := p.byName[fieldTarget[i]]
+		p.fields[i] = fieldPlan{name: header[i], out: out, typ: p.schema[out].Type, kind: fieldKind[i]}
+		note := ""
+		switch {
+		case fieldKind[i] == convNMID:
+			note = "normalised to a lower-case GUID with dashes"
+		case fieldKind[i] == convAction:
+			note = "kept; ActionType and IsClickedThrough derived from it"
+		case fieldKind[i] == convRecipients:
+			note = "kept; one row per recipient (RecipientAddress, RecipientStatus, Status)"
+		case local[i]:
+			note = "local time, zone from --tz"
+		case p.schema[out].Name != names[i] && splitTypeSuffix(names[i]) != "":
+			note = "type-suffixed duplicate: first non-empty wins"
+		}
+		p.mapping = append(p.mapping, MappingEntry{Source: header[i], Column: p.schema[out].Name, Type: p.schema[out].Type, Note: note})
+	}
+	for _, a := range adds {
+		if !present[a] {
+			if i, ok := p.byName[a]; ok && !slices.ContainsFunc(p.mapping, func(m MappingEntry) bool { return m.Column == a }) {
+				p.mapping = append(p.mapping, MappingEntry{Column: a, Type: p.schema[i].Type, Note: "derived"})
+			}
+		}
+	}
+	p.outs = make([]outCol, len(p.schema))
+	for i, f := range p.schema {
+		p.outs[i] = newOutCol(f.Type)
+	}
+	p.cells = make([]cell, len(p.schema))
+	return p, nil
+}
+
+func newOutCol(t column.Type) outCol {
+	if t == column.String {
+		return outCol{s: newStrCol()}
+	}
+	return outCol{b: column.NewBuilder(t, storage.BlockRows)}
+}
+
+// addColumn adds a string column met late (a JSON key outside the
+// document's schema), padded with nulls for the rows of the block so far.
+func (p *plan) addColumn(name string) int {
+	i := len(p.schema)
+	p.schema = append(p.schema, column.Field{Name: name, Type: column.String})
+	p.byName[name] = i
+	oc := newOutCol(column.String)
+	for range p.n {
+		oc.s.append("")
+	}
+	p.outs = append(p.outs, oc)
+	p.cells = append(p.cells, cell{null: true})
+	p.mapping = append(p.mapping, MappingEntry{Source: name, Column: name, Type: column.String, Note: "not in the document's schema"})
+	return i
+}
+
+// convert turns one record into cells. nulls, when not nil, marks JSON
+// nulls. On a bad value it returns the field's index and the problem.
+func (p *plan) convert(rec []string, nulls []bool) (int, error) {
+	for i := range p.cells {
+		p.cells[i] = cell{null: true}
+	}
+	for i, f := range p.fields {
+		if i >= len(rec) {
+			break
+		}
+		if f.out < 0 || nulls != nil && nulls[i] {
+			continue
+		}
+		v := rec[i]
+		c := &p.cells[f.out]
+		if !c.null || v == "" {
+			continue // first non-empty value wins
+		}
+		switch f.typ {
+		case column.String:
+			if f.kind == convNMID {
+				v = NormalizeNetworkMessageID(v)
+			}
+			*c = cell{s: v}
+		case column.Datetime:
+			t, err := p.dates.parse(v)
+			if err != nil {
+				return i, err
+			}
+			*c = cell{i: t}
+		case column.Bool:
+			b, null, ok := parseBool(strings.TrimSpace(v))
+			if !ok {
+				return i, errors.New(boolError(v))
+			}
+			if !null {
+				*c = cell{b: b}
+			}
+		case column.Long, column.Int, column.Timespan:
+			x, err := parseLong(v)
+			if err != nil {
+				return i, err
+			}
+			*c = cell{i: x}
+		case column.Real:
+			x, err := parseReal(v)
+			if err != nil {
+				return i, err
+			}
+			*c = cell{f: x}
+		default:
+			panic("BUG: mapped column of type " + f.typ.String())
+		}
+	}
+	if p.src.derive != nil {
+		p.src.derive(&rowView{p: p, cells: p.cells})
+	}
+	return -1, nil
+}
+
+// appendRow appends the converted cells, one row per recipient when the
+// source packs recipients, and flushes full blocks.
+func (p *plan) appendRow(rec []string, e *emitter) error {
+	if p.explode < 0 || p.explode >= len(rec) {
+		return p.appendCells(e)
+	}
+	var parts []string
+	for _, s := range strings.Split(rec[p.explode], ";") {
+		if strings.TrimSpace(s) != "" {
+			parts = append(parts, s)
+		}
+	}
+	if len(parts) == 0 {
+		return p.appendCells(e)
+	}
+	ra, rs, st := p.byName["RecipientAddress"], p.byName["RecipientStatus"], p.byName["Status"]
+	for _, part := range parts {
+		addr, events, _ := strings.Cut(part, "##")
+		p.cells[ra] = cell{s: strings.TrimSpace(addr)}
+		p.cells[rs] = cell{s: strings.TrimSpace(events)}
+		last := events
+		if k := strings.LastIndex(events, ","); k >= 0 {
+			last = events[k+1:]
+		}
+		p.cells[st] = cell{s: strings.TrimSpace(last)}
+		if err := p.appendCells(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *plan) appendCells(e *emitter) error {
+	for i, c := range p.cells {
+		o := p.outs[i]
+		if o.s != nil {
+			o.s.append(c.s)
+			continue
+		}
+		if c.null {
+			o.b.AppendNull()
+			continue
+		}
+		switch p.schema[i].Type {
+		case column.Bool:
+			o.b.AppendBool(c.b)
+		case column.Real:
+			o.b.AppendFloat(c.f)
+		default:
+			o.b.AppendInt(c.i)
+		}
+	}
+	p.n++
+	if p.n == storage.BlockRows {
+		return p.flush(e)
+	}
+	if p.n%checkEvery == 0 {
+		return e.ctx.Err()
+	}
+	return nil
+}
+
+func (p *plan) flush(e *emitter) error {
+	if p.n == 0 {
+		return nil
+	}
+	b := &column.Batch{Len: p.n, Cols: make([]*column.Vector, len(p.schema))}
+	for i, o := range p.outs {
+		if o.s != nil {
+			b.Cols[i] = o.s.build()
+		} else {
+			b.Cols[i] = o.b.Build()
+			p.outs[i].b = column.NewBuilder(p.schema[i].Type, storage.BlockRows)
+		}
+	}
+	p.n = 0
+	return e.emit(slices.Clone(p.schema), b)
+}
+
+// tapReader keeps the bytes read through it from a mark on, so a rejected
+// CSV record can be written out verbatim (line ends as \n).
+type tapReader struct {
+	r    io.Reader
+	buf  []byte
+	base int64 // stream offset of buf[0]
+	cr   bool  // a \r held back
+}
+
+func (t *tapReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	// encoding/csv counts offsets with each \r\n read as \n, so the kept
+	// copy does the same (a \r ending a read waits for the next byte).
+	for _, c := range p[:n] {
+		if t.cr {
+			t.cr = false
+			if c != '\n' {
+				t.buf = append(t.buf, '\r')
+			}
+		}
+		if c == '\r' {
+			t.cr = true
+			continue
+		}
+		t.buf = append(t.buf, c)
+	}
+	if err != nil && t.cr {
+		t.buf = append(t.buf, '\r')
+		t.cr = false
+	}
+	return n, err
+}
+
+// span returns the bytes from start to end and forgets those before end.
+func (t *tapReader) span(start, end int64) string {
+	s := string(t.buf[start-t.base : end-t.base])
+	t.forget(end)
+	return s
+}
+
+func (t *tapReader) forget(off int64) {
+	if d := off - t.base; d > 1<<20 {
+		t.buf = append(t.buf[:0], t.buf[d:]...)
+		t.base = off
+	}
+}
+
+// readMappedCSV reads a CSV export of any recognised source.
+func readMappedCSV(r io.Reader, name string, cfg *readConfig, e *emitter) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	lineBase := 0
+	// PowerShell's Export-Csv starts with "#TYPE Full.Type.Name".
+	if b, _ := br.Peek(5); bytes.Equal(b, []byte("#TYPE")) {
+		if _, err := br.ReadString('\n'); err != nil && err != io.EOF {
+			return err
+		}
+		lineBase = 1
+		e.info.notes = append(e.info.notes, "skipped PowerShell's #TYPE line")
+	}
+	var src io.Reader = br
+	var tap *tapReader
+	if cfg.problem != nil {
+		tap = &tapReader{r: br}
+		src = tap
+	}
+	cr := csv.NewReader(src)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err == io.EOF {
+		return &Error{File: name, Line: 1 + lineBase, Msg: "empty file: expected a header row of column names"}
+	}
+	if err != nil {
+		return shiftLine(csvError(name, err, header, 0), lineBase)
+	}
+	header = slices.Clone(header)
+	p, err := newPlan(header, nil, cfg)
+	if err != nil {
+		line, _ := cr.FieldPos(0)
+		return &Error{File: name, Line: line + lineBase, Msg: err.Error()}
+	}
+	if err := e.start(p); err != nil {
+		return err
+	}
+	nf := len(p.fields)
+	prev := cr.InputOffset()
+	reject := func(perr *Error) error {
+		if cfg.problem == nil {
+			return perr
+		}
+		end := cr.InputOffset()
+		raw := ""
+		if tap != nil {
+			raw = tap.span(prev, end)
+		}
+		prev = end
+		e.rejected++
+		return cfg.problem(Problem{Error: *perr, Raw: raw})
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			perr, ok := shiftLine(csvError(name, err, rec, nf), lineBase).(*Error)
+			if !ok {
+				return err
+			}
+			if err := reject(perr); err != nil {
+				return err
+			}
+			continue
+		}
+		if len(rec) != nf {
+			extraEmpty := len(rec) > nf
+			for _, f := range rec[min(nf, len(rec)):] {
+				extraEmpty = extraEmpty && f == ""
+			}
+			if !extraEmpty {
+				line, _ := cr.FieldPos(0)
+				if err := reject(&Error{File: name, Line: line + lineBase, Msg: fmt.Sprintf("wrong number of fields: got %d, the header has %d", len(rec), nf)}); err != nil {
+					return err
+				}
+				continue
+			}
+			rec = rec[:nf]
+		}
+		if i, err := p.convert(rec, nil); err != nil {
+			line, col := cr.FieldPos(i)
+			if err := reject(&Error{File: name, Line: line + lineBase, Column: col, Msg: "column " + p.fields[i].name + ": " + err.Error()}); err != nil {
+				return err
+			}
+			continue
+		}
+		if tap != nil {
+			prev = cr.InputOffset()
+			tap.forget(prev)
+		}
+		if err := p.appendRow(rec, e); err != nil {
+			return err
+		}
+		e.in++
+	}
+	if err := p.flush(e); err != nil {
+		return err
+	}
+	e.finish(p)
+	return nil
+}
+
+func shiftLine(err error, by int) error {
+	var ie *Error
+	if errors.As(err, &ie) {
+		ie.Line += by
+	}
+	return err
+}

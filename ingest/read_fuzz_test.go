@@ -1,0 +1,140 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"clickhunt/column"
+)
+
+// checkSink is a Sink that checks every block is well formed and counts
+// rows.
+type checkSink struct {
+	t    *testing.T
+	rows int64
+}
+
+func (s *checkSink) WriteBlock(schema column.Schema, b *column.Batch) error {
+	if len(schema) != len(b.Cols) {
+		s.t.Fatalf("schema of %d columns, batch of %d", len(schema), len(b.Cols))
+	}
+	if b.Len < 0 || b.Len > 64*1024 {
+		s.t.Fatalf("block of %d rows", b.Len)
+	}
+	for i, v := range b.Cols {
+		if v == nil || v.Len != b.Len || v.Type != schema[i].Type {
+			s.t.Fatalf("column %q: %+v in a block of %d rows", schema[i].Name, v, b.Len)
+		}
+	}
+	s.rows += int64(b.Len)
+	return nil
+}
+
+var fuzzFormats = []string{"auto", "csv", "json", "jsonl"}
+
+// FuzzRead feeds arbitrary bytes to every reader: it must never panic,
+// blocks must be well formed, the row count it returns must be what it
+// wrote, and a failure must be an *Error naming the file.
+//
+//	go test -run '^$' -fuzz FuzzRead -fuzztime 60s ./ingest/
+func FuzzRead(f *testing.F) {
+	seeds := []string{
+		"Timestamp,Url,ActionType,AccountUpn,Workload,NetworkMessageId,IPAddress,ThreatTypes,DetectionMethods,IsClickedThrough,UrlChain,ReportId\n" +
+			"2023-12-21T19:04:59.0109752Z,https://a.example/,ClickAllowed,a@b.c,Email,m1,10.0.0.1,Phish,URL detonation,True,\"[\"\"https://a.example/\"\"]\",r1\n",
+		"\ufeffTimestamp,Url\n2023-12-21T19:04:59Z,x\n",
+		"a,b\n1,\"unterminated\n",
+		`[{"Timestamp":"2023-12-21T19:04:59Z","Url":"https://x","IsClickedThrough":true,"Extra":{"a":[1,2]}}]`,
+		`{"Timestamp":"2023-12-21T19:04:59Z","Url":"u"}` + "\n" + `{"Url":null}` + "\n",
+		`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]`,
+		"Url\n\x00\xff\xfe=cmd|' /C calc'!A0\n",
+		`{"Url":"\ud800"}`,
+	}
+	if b, err := os.ReadFile("../examples/clicks.csv"); err == nil {
+		seeds = append(seeds, string(b[:min(len(b), 4000)]))
+	}
+	for _, s := range seeds {
+		for i := range fuzzFormats {
+			f.Add([]byte(s), uint8(i))
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, format uint8) {
+		opts := Options{Format: fuzzFormats[int(format)%len(fuzzFormats)]}
+		s := &checkSink{t: t}
+		n, err := Read(context.Background(), bytes.NewReader(data), "fuzz.csv", s, opts)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.csv") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if n != s.rows {
+			t.Fatalf("Read returned %d rows, wrote %d", n, s.rows)
+		}
+	})
+}
+
+// FuzzDetect checks format detection (by name and by content) and source
+// detection (by header) never panic and give known answers.
+func FuzzDetect(f *testing.F) {
+	f.Add([]byte("Timestamp,Url\n"), "x.csv")
+	f.Add([]byte("  \n[{}]"), "x")
+	f.Add([]byte("{}"), "x.json")
+	f.Add([]byte("\xef\xbb\xbf{"), "x.ndjson")
+	f.Add([]byte{}, "")
+	f.Fuzz(func(t *testing.T, data []byte, name string) {
+		got, err := detectFormat(bufio.NewReader(bytes.NewReader(data)), name, "auto")
+		if err == nil && got != FormatCSV && got != FormatJSON && got != FormatJSONL {
+			t.Fatalf("detectFormat = %q", got)
+		}
+		header := strings.Split(string(data), ",")
+		_ = detectSource(header)
+	})
+}
+
+// TestHostileInput tries on purpose what an attacker (or a broken
+// export) may send: a 100 MB cell, 10,000 columns, deeply nested JSON,
+// invalid UTF-8 and NUL bytes. Each must be read or refused with an
+// error; none may panic.
+func TestHostileInput(t *testing.T) {
+	header := "Timestamp,Url,AccountUpn\n"
+	try := func(name, format string, data []byte) (int64, error) {
+		t.Helper()
+		s := &checkSink{t: t}
+		n, err := Read(context.Background(), bytes.NewReader(data), name, s, Options{Format: format})
+		t.Logf("%s (%d bytes): %d rows, error %.200v", name, len(data), n, err)
+		return n, err
+	}
+	huge := make([]byte, 0, 100<<20+200)
+	huge = append(huge, header...)
+	huge = append(huge, "2023-12-21T19:04:59Z,"...)
+	huge = append(huge, bytes.Repeat([]byte("A"), 100<<20)...)
+	huge = append(huge, ",u@x\n"...)
+	if n, err := try("100MB-cell.csv", "csv", huge); err == nil && n != 1 {
+		t.Errorf("100 MB cell: %d rows", n)
+	}
+	huge = nil
+
+	var wide strings.Builder
+	for i := range 10_000 {
+		fmt.Fprintf(&wide, "c%d,", i)
+	}
+	wide.WriteString("Timestamp\n")
+	for range 3 {
+		wide.WriteString(strings.Repeat("v,", 10_000) + "2023-12-21T19:04:59Z\n")
+	}
+	try("10000-columns.csv", "csv", []byte(wide.String()))
+
+	deep := `[{"Url":` + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + `}]`
+	try("deep.json", "json", []byte(deep))
+	try("deep.jsonl", "jsonl", []byte(`{"Url":`+strings.Repeat(`{"a":`, 50_000)+"1"+strings.Repeat("}", 50_000)+"}\n"))
+
+	if _, err := try("utf8.csv", "csv", []byte(header+"2023-12-21T19:04:59Z,\xff\xfe\x00bad\x00,\xc3\x28\n")); err != nil {
+		t.Logf("invalid UTF-8 / NUL refused: %v", err)
+	}
+	try("nul.jsonl", "jsonl", []byte("{\"Url\":\"a\\u0000b\"}\n\x00\x00\n"))
+}

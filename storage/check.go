@@ -1,0 +1,341 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	badger "github.com/dgraph-io/badger/v4"
+
+	"clickhunt/column"
+)
+
+// maxProblems bounds the problems a CheckReport lists; the rest are only
+// counted.
+const maxProblems = 200
+
+// CheckReport is what DB.Check found.
+type CheckReport struct {
+	// Format is the database's format version; Checksums is set when its
+	// values carry checksums (version 2 on).
+	Format    uint32
+	Checksums bool
+	// What was read and verified.
+	Tables, Columns, Blocks, Values, Files int
+	Rows                                   int64
+	// Orphans counts keys of blocks no commit covers (an interrupted
+	// ingest's); they are invisible and a read-write open removes them.
+	Orphans int
+	// Problems describe damage, each naming the table, block and column
+	// or the record affected. A healthy database has none.
+	Problems []string
+	// More counts problems left out of Problems.
+	More int
+}
+
+// OK reports whether the check found no damage.
+func (r *CheckReport) OK() bool { return len(r.Problems) == 0 }
+
+func (r *CheckReport) problem(format string, args ...any) {
+	if len(r.Problems) >= maxProblems {
+		r.More++
+		return
+	}
+	r.Problems = append(r.Problems, fmt.Sprintf(format, args...))
+}
+
+// Check reads and verifies everything in the database: Badger's own
+// table checksums, then every catalog record, block meta, column value
+// and file record against its checksum and decoder, and the counts that
+// tie them together (columns per table, blocks and rows per table, rows
+// per file). Damage goes into the report; the error is for a check that
+// could not run (cancelled, database closed).
+func (db *DB) Check(ctx context.Context) (*CheckReport, error) {
+	if err := db.enter(); err != nil {
+		return nil, err
+	}
+	defer db.leave()
+	r := &CheckReport{Format: db.version, Checksums: db.sums}
+	if err := db.verifyBadger(); err != nil {
+		r.problem("storage file corrupt: %v", err)
+	}
+	txn := db.bdb.NewTransaction(false)
+	defer txn.Discard()
+
+	cat := db.checkCatalog(txn, r)
+	for _, t := range cat {
+		if err := db.checkTable(ctx, txn, t, r); err != nil {
+			return r, err
+		}
+	}
+	db.checkFiles(txn, cat, r)
+	db.checkStrays(txn, cat, r)
+	return r, ctx.Err()
+}
+
+// verifyBadger checks the CRC of every block of Badger's table files.
+func (db *DB) verifyBadger() (err error) {
+	defer func() {
+		// Badger dereferences the nil block when it reports a bad one.
+		if recover() != nil {
+			err = errors.New("a block of a Badger table file (.sst) fails its checksum")
+		}
+	}()
+	return db.bdb.VerifyChecksum()
+}
+
+// checkCatalog reads the table and column records one by one, reporting
+// each bad one, and returns the tables that can be checked further.
+func (db *DB) checkCatalog(txn *badger.Txn, r *CheckReport) map[uint32]*tableState {
+	cat := make(map[uint32]*tableState)
+	scanItems(txn, tablePrefix(), r, func(k, v []byte) {
+		tid, err := parseTableKey(k)
+		if err == nil {
+			v, err = unseal(db.sums, k, v)
+		}
+		var rec tableRecord
+		if err == nil {
+			rec, err = decodeTableRecord(v)
+		}
+		if err != nil {
+			r.problem("catalog: table record %x: %v", k, err)
+			return
+		}
+		cat[tid] = &tableState{id: tid, rec: rec, byID: make(map[uint32]ColumnInfo)}
+	})
+	scanItems(txn, []byte{kindColumn}, r, func(k, v []byte) {
+		tid, cid, err := parseColumnKey(k)
+		if err == nil {
+			v, err = unseal(db.sums, k, v)
+		}
+		var c ColumnInfo
+		if err == nil {
+			c, err = decodeColumnRecord(v, cid)
+		}
+		if err != nil {
+			r.problem("catalog: column %d of table %d: %v", cid, tid, err)
+			return
+		}
+		t, ok := cat[tid]
+		if !ok {
+			r.problem("catalog: column %q (ID %d) belongs to table %d, which has no record", c.Name, cid, tid)
+			return
+		}
+		t.cols = append(t.cols, c)
+		t.byID[cid] = c
+		r.Columns++
+	})
+	for _, t := range cat {
+		if len(t.cols) != int(t.rec.nextCol) {
+			r.problem("catalog: table %q has %d column records, its record counts %d", t.rec.name, len(t.cols), t.rec.nextCol)
+		}
+	}
+	r.Tables = len(cat)
+	return cat
+}
+
+// checkTable verifies every committed block of t: its meta, then each
+// column value the meta names.
+func (db *DB) checkTable(ctx context.Context, txn *badger.Txn, t *tableState, r *CheckReport) error {
+	name := t.rec.name
+	metas := make(map[uint64]BlockMeta)
+	var rows int64
+	scanItems(txn, metaPrefix(t.id), r, func(k, v []byte) {
+		_, bid, err := parseMetaKey(k)
+		if err != nil {
+			r.problem("table %q: %v", name, err)
+			return
+		}
+		if bid >= t.rec.nextBlock {
+			r.Orphans++
+			return
+		}
+		v, err = unseal(db.sums, k, v)
+		var m BlockMeta
+		if err == nil {
+			m, err = decodeBlockMeta(v, bid)
+		}
+		if err != nil {
+			r.problem("table %q block %d: meta: %v", name, bid, err)
+			return
+		}
+		for cid := range m.Stats {
+			if _, ok := t.byID[cid]; !ok {
+				r.problem("table %q block %d: meta names column ID %d, which the catalog lacks", name, bid, cid)
+			}
+		}
+		metas[bid] = m
+		rows += int64(m.Rows)
+	})
+	r.Blocks += len(metas)
+	r.Rows += rows
+	if uint64(len(metas)) != t.rec.blocks || rows != t.rec.rows {
+		r.problem("table %q: found %d readable blocks of %d rows, the catalog records %d blocks of %d rows",
+			name, len(metas), rows, t.rec.blocks, t.rec.rows)
+	}
+
+	// Walk the table's column values in key order, checking each against
+	// the meta of its block; what a meta names but the walk never meets
+	// is missing.
+	seen := make(map[[2]uint64]bool)
+	var err error
+	scanItems(txn, dataPrefix(t.id), r, func(k, v []byte) {
+		if err != nil {
+			return
+		}
+		if err = ctx.Err(); err != nil {
+			return
+		}
+		_, bid, cid, perr := parseDataKey(k)
+		if perr != nil {
+			r.problem("table %q: %v", name, perr)
+			return
+		}
+		if bid >= t.rec.nextBlock {
+			r.Orphans++
+			return
+		}
+		m, ok := metas[bid]
+		if !ok {
+			return // the meta is reported already (or a stray, see checkStrays)
+		}
+		st, ok := m.Stats[cid]
+		c, known := t.byID[cid]
+		if !ok || !known {
+			return
+		}
+		seen[[2]uint64{bid, uint64(cid)}] = true
+		r.Values++
+		if perr := checkValue(db.sums, k, v, c.Type, m.Rows, st); perr != nil {
+			r.problem("table %q block %d column %q: %v", name, bid, c.Name, perr)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	for bid, m := range metas {
+		for cid := range m.Stats {
+			if c, ok := t.byID[cid]; ok && !seen[[2]uint64{bid, uint64(cid)}] {
+				r.problem("table %q block %d column %q: column value missing", name, bid, c.Name)
+			}
+		}
+	}
+	return nil
+}
+
+// checkValue verifies one stored column value against its checksum, its
+// decoder and its block meta.
+func checkValue(sums bool, key, v []byte, t column.Type, rows int, st ColStats) error {
+	v, err := unseal(sums, key, v)
+	if err != nil {
+		return err
+	}
+	if len(v) != st.Bytes {
+		return fmt.Errorf("%w: %d bytes stored, the block meta says %d", errCorrupt, len(v), st.Bytes)
+	}
+	vec, err := decodeColumnValue(v, t)
+	if err != nil {
+		return err
+	}
+	if vec.Len != rows {
+		return fmt.Errorf("%w: %d rows, the block has %d", errCorrupt, vec.Len, rows)
+	}
+	nulls := 0
+	for _, n := range vec.Nulls {
+		if n {
+			nulls++
+		}
+	}
+	if !isStringType(t) && nulls != st.Nulls {
+		return fmt.Errorf("%w: %d nulls, the block meta says %d", errCorrupt, nulls, st.Nulls)
+	}
+	return nil
+}
+
+// checkFiles verifies the file records and that each table's files add
+// up to its rows.
+func (db *DB) checkFiles(txn *badger.Txn, cat map[uint32]*tableState, r *CheckReport) {
+	byName := make(map[string]int64)
+	scanItems(txn, filePrefix(), r, func(k, v []byte) {
+		sha, err := parseFileKey(k)
+		if err == nil {
+			v, err = unseal(db.sums, k, v)
+		}
+		var f FileRecord
+		if err == nil {
+			f, err = decodeFileRecord(v, sha)
+		}
+		if err != nil {
+			r.problem("file record %x: %v", k, err)
+			return
+		}
+		r.Files++
+		byName[f.Table] += f.Rows
+	})
+	names := make(map[string]bool)
+	for _, t := range cat {
+		names[t.rec.name] = true
+		if got := byName[t.rec.name]; got != t.rec.rows {
+			r.problem("table %q: its file records add up to %d rows, the catalog records %d", t.rec.name, got, t.rec.rows)
+		}
+	}
+	for name, rows := range byName {
+		if !names[name] {
+			r.problem("file records name table %q (%d rows), which the catalog lacks", name, rows)
+		}
+	}
+}
+
+// checkStrays counts block keys of tables that have no record: an
+// interrupted first ingest into a new table leaves those.
+func (db *DB) checkStrays(txn *badger.Txn, cat map[uint32]*tableState, r *CheckReport) {
+	for _, kind := range []byte{kindMeta, kindData} {
+		prefix := []byte{kind}
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		for it.Seek(prefix); it.ValidForPrefix(prefix); {
+			k := it.Item().Key()
+			if len(k) < 5 {
+				r.problem("malformed key %x", k)
+				it.Next()
+				continue
+			}
+			tid := beUint32(k[1:])
+			if _, ok := cat[tid]; ok {
+				// Checked with its table: jump past it.
+				it.Seek(kindTablePrefix(kind, tid+1))
+				if tid == ^uint32(0) {
+					break
+				}
+				continue
+			}
+			r.Orphans++
+			it.Next()
+		}
+		it.Close()
+	}
+}
+
+// scanItems calls fn with each key and value under prefix. A value Badger
+// cannot read is reported and skipped.
+func scanItems(txn *badger.Txn, prefix []byte, r *CheckReport, fn func(k, v []byte)) {
+	var err error
+	defer func() {
+		if err != nil {
+			r.problem("cannot scan keys %x...: %v", prefix, err)
+		}
+	}()
+	defer recoverBadger(&err)
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		k := item.KeyCopy(nil)
+		err := item.Value(func(v []byte) error {
+			fn(k, v)
+			return nil
+		})
+		if err != nil {
+			r.problem("cannot read the value of key %x: %v", k, errors.Join(ErrCorrupt, err))
+		}
+	}
+}

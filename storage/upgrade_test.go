@@ -1,0 +1,107 @@
+package storage_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"clickhunt/output"
+	"clickhunt/query"
+	"clickhunt/storage"
+)
+
+// Databases written by earlier clickhunts, kept to prove they still open
+// and answer queries (the expected answer was computed independently
+// from the CSV). Each holds the same 300 rows (clickgen -rows 300
+// -seed 11, ingested as /tmp/small.csv):
+//
+//	testdata/format1: format version 1 (no checksums)
+//	testdata/format2: format version 2 (value checksums)
+//
+// When the format changes again, add testdata/formatN the same way and
+// keep the old ones.
+var knownDatabases = []struct {
+	dir       string
+	format    uint32
+	checksums bool
+}{
+	{"testdata/format1", 1, false},
+	{"testdata/format2", 2, true},
+}
+
+func TestKnownDatabases(t *testing.T) {
+	const q = `UrlClickEvents
+| summarize n=count(), users=dcount(AccountUpn), first=min(Timestamp), last=max(Timestamp), clicked=countif(IsClickedThrough) by ActionType
+| order by ActionType asc`
+	const want = `ActionType,n,users,first,last,clicked
+ClickAllowed,276,48,2023-12-01T07:11:42.3554509Z,2023-12-30T23:35:56.7881908Z,1
+ClickBlocked,10,8,2023-12-01T12:46:44.1277515Z,2023-12-29T14:16:31.3881695Z,0
+ClickBlockedByTenantPolicy,2,2,2023-12-03T10:38:46.9345852Z,2023-12-17T14:28:31.3984144Z,0
+UrlErrorPage,2,2,2023-12-01T10:38:03.2039042Z,2023-12-29T13:19:16.9426943Z,0
+UrlScanInProgress,10,9,2023-12-07T11:19:07.4997257Z,2023-12-27T16:56:31.3939182Z,0
+`
+	for _, k := range knownDatabases {
+		t.Run(filepath.Base(k.dir), func(t *testing.T) {
+			// Opening read-write may compact or write; never touch the
+			// committed copy.
+			dir := t.TempDir()
+			copyTree(t, k.dir, dir)
+			for _, ro := range []bool{true, false} {
+				db, err := storage.Open(dir, storage.Options{ReadOnly: ro, Small: true})
+				if err != nil {
+					t.Fatalf("Open (read-only %v): %v", ro, err)
+				}
+				r, err := db.Check(context.Background())
+				if err != nil || !r.OK() || r.Format != k.format || r.Checksums != k.checksums || r.Rows != 300 || r.Files != 1 {
+					t.Errorf("Check (read-only %v): %+v, %v", ro, r, err)
+				}
+				snap, err := db.Snapshot()
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := query.Run(context.Background(), snap, q, query.Options{Now: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out strings.Builder
+				if err := output.WriteCSV(&out, res.Schema, res.Batch); err != nil {
+					t.Fatal(err)
+				}
+				if out.String() != want {
+					t.Errorf("query (read-only %v):\n%s\nwant:\n%s", ro, out.String(), want)
+				}
+				snap.Close()
+				db.Close()
+			}
+		})
+	}
+}
+
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		in, err := os.Open(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := os.Create(filepath.Join(dst, e.Name()))
+		if err == nil {
+			_, err = io.Copy(out, in)
+		}
+		if err == nil {
+			err = out.Close()
+		}
+		in.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
