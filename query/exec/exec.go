@@ -34,6 +34,9 @@ type Operator interface {
 // Run executes a plan and returns its whole result as one batch.
 func Run(ctx context.Context, n plan.Node, store Store) (*column.Batch, Stats, error) {
 	var st Stats
+	if err := resolveSubqueries(ctx, n, store, &st); err != nil {
+		return nil, st, err
+	}
 	op, err := build(n, store, &st)
 	if err != nil {
 		return nil, st, err
@@ -81,6 +84,28 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 	switch n := n.(type) {
 	case *plan.Scan:
 		return newScan(n, store, st)
+	case *plan.Values:
+		return &valuesOp{n: n}, nil
+	case *plan.Union:
+		u := &unionOp{n: n}
+		for _, in := range n.Ins {
+			op, err := build(in, store, st)
+			if err != nil {
+				return nil, err
+			}
+			u.ins = append(u.ins, op)
+		}
+		return u, nil
+	case *plan.Join:
+		l, err := build(n.Left, store, st)
+		if err != nil {
+			return nil, err
+		}
+		r, err := build(n.Right, store, st)
+		if err != nil {
+			return nil, err
+		}
+		return newJoin(n, l, r)
 	}
 	ins := n.Inputs()
 	in, err := build(ins[0], store, st)
@@ -102,6 +127,12 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 		return &countOp{in: in}, nil
 	case *plan.Render:
 		return in, nil // drawing is the client's job
+	case *plan.MakeSeries:
+		return &makeSeriesOp{n: n, in: in}, nil
+	case *plan.MvExpand:
+		return newMvExpand(n, in)
+	case *plan.Parse:
+		return newParse(n, in)
 	}
 	panic(fmt.Sprintf("BUG: exec: unhandled plan node %T", n))
 }

@@ -47,6 +47,9 @@ func init() {
 	registerK("bin", binVec)
 	registerK("iff", iffVec)
 	registerK("isnull", func(a []*column.Vector, n int) *column.Vector {
+		if a[0].Type == column.Dynamic {
+			return dynEmptyVec(a[0], n, false, false)
+		}
 		out := newBools(n)
 		for i := 0; i < n; i++ {
 			out.Bools[i] = a[0].IsNull(i)
@@ -54,6 +57,9 @@ func init() {
 		return out
 	})
 	registerK("isnotnull", func(a []*column.Vector, n int) *column.Vector {
+		if a[0].Type == column.Dynamic {
+			return dynEmptyVec(a[0], n, false, true)
+		}
 		out := newBools(n)
 		for i := 0; i < n; i++ {
 			out.Bools[i] = !a[0].IsNull(i)
@@ -91,16 +97,6 @@ func init() {
 	registerK("totimespan", func(a []*column.Vector, n int) *column.Vector {
 		return parseVec(a[0], n, column.Timespan, column.ParseTimespan)
 	})
-	// Date parts, in UTC.
-	// https://learn.microsoft.com/kusto/query/hourofday-function
-	registerK("hourofday", dateVec(column.Int, func(t int64) int64 { return floorMod(t, column.Day) / column.Hour }))
-	registerK("startofday", dateVec(column.Datetime, func(t int64) int64 { return t - floorMod(t, column.Day) }))
-	// dayofweek is the timespan since the preceding Sunday; 1970-01-01 was a
-	// Thursday.
-	registerK("dayofweek", dateVec(column.Timespan, func(t int64) int64 {
-		return floorMod(floorDiv(t, column.Day)+4, 7) * column.Day
-	}))
-	registerK("dayofmonth", dateVec(column.Int, func(t int64) int64 { return int64(column.TimeFromTicks(t).Day()) }))
 }
 
 func floorDiv(a, b int64) int64 {
@@ -303,6 +299,9 @@ func iffVec(a []*column.Vector, n int) *column.Vector {
 }
 
 func emptyVec(x *column.Vector, n int, not bool) *column.Vector {
+	if x.Type == column.Dynamic {
+		return dynEmptyVec(x, n, true, not)
+	}
 	if x.Type == column.String {
 		return strPredVec(x, n, func(s string) bool { return (s == "") != not })
 	}
@@ -314,6 +313,9 @@ func emptyVec(x *column.Vector, n int, not bool) *column.Vector {
 }
 
 func toIntVec(x *column.Vector, n int, t column.Type) *column.Vector {
+	if x.Type == column.Dynamic {
+		return convertDyn(x, n, t)
+	}
 	out := newInts(t, n)
 	for i := 0; i < n; i++ {
 		if x.IsNull(i) {
@@ -358,6 +360,9 @@ func toIntVec(x *column.Vector, n int, t column.Type) *column.Vector {
 
 func toRealVec(a []*column.Vector, n int) *column.Vector {
 	x := a[0]
+	if x.Type == column.Dynamic {
+		return convertDyn(x, n, column.Real)
+	}
 	out := newFloats(n)
 	for i := 0; i < n; i++ {
 		if x.IsNull(i) {
@@ -387,6 +392,9 @@ func toRealVec(a []*column.Vector, n int) *column.Vector {
 
 func toBoolVec(a []*column.Vector, n int) *column.Vector {
 	x := a[0]
+	if x.Type == column.Dynamic {
+		return convertDyn(x, n, column.Bool)
+	}
 	out := newBools(n)
 	for i := 0; i < n; i++ {
 		if x.IsNull(i) {
@@ -417,6 +425,9 @@ func parseVec(x *column.Vector, n int, t column.Type, parse func(string) (int64,
 	if x.Type == t {
 		return x
 	}
+	if x.Type == column.Dynamic {
+		return convertDyn(x, n, t)
+	}
 	out := newInts(t, n)
 	for i := 0; i < n; i++ {
 		if x.IsNull(i) || x.Type != column.String {
@@ -445,4 +456,19 @@ func dateVec(t column.Type, f func(int64) int64) kernel {
 		}
 		return out
 	}
+}
+
+// dynEmptyVec is isnull/isempty over dynamic values: null is null (stored
+// dynamic text "" is null too); isempty is also true for the string "" but
+// not for an empty array or bag.
+// https://learn.microsoft.com/kusto/query/isempty-function
+func dynEmptyVec(x *column.Vector, n int, emptyStr, not bool) *column.Vector {
+	r := newDynReader(x)
+	out := newBools(n)
+	for i := 0; i < n; i++ {
+		v := r.value(i)
+		e := v == nil || (emptyStr && v == "")
+		out.Bools[i] = e != not
+	}
+	return out
 }

@@ -215,6 +215,22 @@ func compare(op string, l, r Expr, pos syntax.Position) (Expr, error) {
 	return &Call{Fn: op, Args: []Expr{l, r}, T: column.Bool}, nil
 }
 
+func asStringIf(e Expr, yes bool) Expr {
+	if yes {
+		return asString(e)
+	}
+	return e
+}
+
+// subquery plans a tabular expression used as a value.
+func (b *builder) subquery(e *syntax.Expr) (Node, error) {
+	n, err := b.source(e)
+	if err != nil {
+		return nil, err
+	}
+	return Optimize(n), nil
+}
+
 // asString converts a non-string operand of a string predicate to its text,
 // as Kusto does.
 func asString(e Expr) Expr {
@@ -306,6 +322,17 @@ func (b *builder) in(left Expr, t *syntax.InTail, sc *scope) (Expr, error) {
 	}
 	args := []Expr{left}
 	ci := strings.HasSuffix(t.Op, "~") || strings.HasPrefix(t.Op, "has_")
+	// x in (T): the values of T's first column, found when the query runs.
+	if len(t.Items) == 1 && b.isTableRef(t.Items[0]) {
+		n, err := b.subquery(t.Items[0])
+		if err != nil {
+			return nil, err
+		}
+		if ci || t.Op == "in" || t.Op == "!in" {
+			left = asStringIf(left, ci || left.Type() == column.String)
+		}
+		return &Call{Fn: t.Op, Args: []Expr{left, &Subquery{Node: n, T: left.Type()}}, T: column.Bool}, nil
+	}
 	for _, it := range t.Items {
 		e, err := b.expr(it, sc)
 		if err != nil {
@@ -447,10 +474,33 @@ func (b *builder) unary(e *syntax.Unary, sc *scope) (Expr, error) {
 }
 
 func (b *builder) postfix(e *syntax.Postfix, sc *scope) (Expr, error) {
-	if len(e.Suffix) > 0 {
-		return nil, errAt(e.Suffix[0].Pos, "member access and indexing of dynamic values are not supported yet")
+	x, err := b.primary(e.Primary, sc)
+	if err != nil || len(e.Suffix) == 0 {
+		return x, err
 	}
-	return b.primary(e.Primary, sc)
+	for _, s := range e.Suffix {
+		var key Expr
+		if s.Member != "" {
+			key = &Const{T: column.String, Val: unquoteIdent(s.Member)}
+		} else {
+			if key, err = b.expr(s.Index, sc); err != nil {
+				return nil, err
+			}
+			if t := key.Type(); t != column.String && t != column.Long && t != column.Int {
+				return nil, errAt(s.Pos, "an index must be a string or a number, got %s", t)
+			}
+		}
+		switch x.Type() {
+		case column.Dynamic:
+		case column.String:
+			// JSON text, as exports store dynamic columns.
+			x = &Call{Fn: "dynamic_of", Args: []Expr{x}, T: column.Dynamic}
+		default:
+			return nil, errAt(s.Pos, "only dynamic values have members or elements, got %s", x.Type())
+		}
+		x = &Call{Fn: "dyn_get", Args: []Expr{x, key}, T: column.Dynamic}
+	}
+	return x, nil
 }
 
 func (b *builder) primary(p *syntax.Primary, sc *scope) (Expr, error) {
@@ -492,6 +542,12 @@ func (b *builder) primary(p *syntax.Primary, sc *scope) (Expr, error) {
 		return &Const{T: column.String, Val: sb.String()}, nil
 	case p.Bool != nil:
 		return &Const{T: column.Bool, Val: strings.EqualFold(*p.Bool, "true")}, nil
+	case p.Dynamic != nil:
+		v, err := jsonValue(p.Dynamic.Value)
+		if err != nil {
+			return nil, errAt(p.Pos, "%v", err)
+		}
+		return &Const{T: column.Dynamic, Val: v}, nil
 	case p.Call != nil:
 		return b.call(p.Call, sc)
 	case p.Ident != nil:
@@ -506,8 +562,16 @@ func (b *builder) primary(p *syntax.Primary, sc *scope) (Expr, error) {
 }
 
 func (b *builder) ident(name string, pos syntax.Position, sc *scope) (Expr, error) {
+	name = unquoteIdent(name)
 	if i := sc.schema.Index(name); i >= 0 {
 		return &ColRef{Index: i, Name: name, T: sc.schema[i].Type}, nil
+	}
+	// Sentinel calls the click time TimeGenerated, Defender Timestamp:
+	// either name reads the other when only one exists.
+	if alias, ok := timeAliases[name]; ok {
+		if i := sc.schema.Index(alias); i >= 0 && sc.schema[i].Type == column.Datetime {
+			return &ColRef{Index: i, Name: name, T: column.Datetime}, nil
+		}
 	}
 	if e, ok := b.scalars[name]; ok {
 		return e, nil
@@ -530,6 +594,22 @@ func (b *builder) ident(name string, pos syntax.Position, sc *scope) (Expr, erro
 		msg += fmt.Sprintf(" (did you mean '%s'?)", s)
 	}
 	return nil, errAt(pos, "%s", msg)
+}
+
+var timeAliases = map[string]string{"TimeGenerated": "Timestamp", "Timestamp": "TimeGenerated"}
+
+// unquoteIdent turns ['Name'] or ["Name"] into Name; other names are
+// returned as they are.
+func unquoteIdent(s string) string {
+	if len(s) < 4 || s[0] != '[' {
+		return s
+	}
+	inner := strings.TrimSpace(s[1 : len(s)-1])
+	u, err := unquote(inner)
+	if err != nil {
+		return inner
+	}
+	return u
 }
 
 func parseNumber(s string, pos syntax.Position) (Expr, error) {

@@ -166,7 +166,7 @@ func convertTo(e Expr, t column.Type) Expr {
 	fn := map[column.Type]string{
 		column.String: "tostring", column.Long: "tolong", column.Int: "toint", column.Real: "toreal",
 		column.Bool: "tobool", column.Datetime: "todatetime", column.Timespan: "totimespan",
-		column.Dynamic: "todynamic", column.Guid: "tostring",
+		column.Dynamic: "parse_json", column.Guid: "tostring",
 	}[t]
 	if fn == "" {
 		return e

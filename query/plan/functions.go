@@ -157,10 +157,6 @@ func init() {
 		"toboolean":  conv(column.Bool, "tobool"),
 		"todatetime": conv(column.Datetime, "todatetime"),
 		"totimespan": conv(column.Timespan, "totimespan"),
-		"hourofday":  simple(column.Int, "hourofday", isDatetime),
-		"dayofmonth": simple(column.Int, "dayofmonth", isDatetime),
-		"dayofweek":  simple(column.Timespan, "dayofweek", isDatetime),
-		"startofday": simple(column.Datetime, "startofday", isDatetime),
 		"iff":        iffSig(),
 		"iif":        iffSig(),
 		"strcat": {1, 64, "1 to 64 arguments", func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
@@ -292,6 +288,27 @@ func iffSig() funcSig {
 
 func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 	name := c.Name
+	switch name {
+	case "typeof":
+		return typeOf(c)
+	case "toscalar":
+		if len(c.Args) != 1 || c.Args[0].Star {
+			return nil, errAt(c.Pos, "toscalar() takes one tabular expression")
+		}
+		a := c.Args[0]
+		n, err := b.tabular(&syntax.Pipeline{Pos: a.Pos, Union: a.Union, Source: a.Expr, Ops: a.Ops})
+		if err != nil {
+			return nil, err
+		}
+		n = Optimize(n)
+		s := n.Out()
+		if len(s) == 0 {
+			return nil, errAt(c.Pos, "toscalar() of a table with no columns")
+		}
+		return &Subquery{Node: n, Scalar: true, T: s[0].Type}, nil
+	case "materialize":
+		return nil, errAt(c.Pos, "materialize() takes a tabular expression and can only be used as one")
+	}
 	sig, ok := functions[name]
 	if !ok {
 		if _, agg := aggregates[name]; agg {
@@ -317,6 +334,9 @@ func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 	for i, a := range c.Args {
 		if a.Star {
 			return nil, errAt(a.Pos, "%s() does not take *", name)
+		}
+		if len(a.Ops) > 0 || a.Union != nil {
+			return nil, errAt(a.Pos, "%s() takes a scalar, not a tabular expression", name)
 		}
 		if tl, ok, err := typeofArg(a.Expr); ok {
 			if err != nil {

@@ -46,6 +46,27 @@ func (b *builder) operator(in Node, op syntax.Operator) (Node, error) {
 		return &Count{Input: in}, nil
 	case *syntax.RenderOp:
 		return b.render(in, op)
+	case *syntax.JoinOp:
+		return b.join(in, op)
+	case *syntax.UnionOp:
+		return b.union(in, op)
+	case *syntax.MakeSeriesOp:
+		return b.makeSeries(in, op)
+	case *syntax.MvExpandOp:
+		return b.mvExpand(in, op)
+	case *syntax.ProjectNamesOp:
+		return b.projectNames(in, op)
+	case *syntax.ProjectRenameOp:
+		return b.projectRename(in, op)
+	case *syntax.ParseOp:
+		return b.parse(in, op)
+	case *syntax.GetschemaOp:
+		return getschema(in), nil
+	case *syntax.AsOp, *syntax.SerializeOp:
+		if s, ok := op.(*syntax.SerializeOp); ok {
+			return b.serialize(in, s)
+		}
+		return in, nil
 	}
 	panic(fmt.Sprintf("BUG: unhandled operator %T", op))
 }
@@ -97,7 +118,7 @@ func (b *builder) project(in Node, cols []*syntax.NamedExpr, extend bool) (Node,
 		if err != nil {
 			return nil, err
 		}
-		name := ne.Name
+		name := unquoteIdent(ne.Name)
 		if name == "" {
 			name = derivedName(ne.Expr, e)
 			if name == "" {
@@ -134,7 +155,8 @@ func derivedName(se *syntax.Expr, e Expr) string {
 		return ""
 	}
 	switch strings.ToLower(p.Call.Name) {
-	case "bin", "floor", "bin_at", "tostring", "tolong", "toint", "todouble", "toreal", "todatetime", "totimespan", "tobool":
+	case "bin", "floor", "bin_at", "tostring", "tolong", "toint", "todouble", "toreal", "todatetime", "totimespan", "tobool",
+		"todynamic", "parse_json":
 		if name, _, ok := identOf(p.Call.Args[0].Expr); ok {
 			return name
 		}
@@ -212,7 +234,7 @@ func (b *builder) summarize(in Node, op *syntax.SummarizeOp) (Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		name := ne.Name
+		name := unquoteIdent(ne.Name)
 		if name == "" {
 			if name = derivedName(ne.Expr, e); name == "" {
 				auto++
@@ -227,21 +249,145 @@ func (b *builder) summarize(in Node, op *syntax.SummarizeOp) (Node, error) {
 	}
 	var aggFields column.Schema
 	for _, ne := range op.Aggs {
-		call, name, err := b.aggregate(ne.Expr, sc)
+		calls, err := b.aggregates(ne, sc)
 		if err != nil {
 			return nil, err
 		}
-		if ne.Name != "" {
-			name = ne.Name
+		for i, c := range calls {
+			if i > 0 && names[c.name] {
+				continue // arg_max(x, *) does not repeat the by columns
+			}
+			if err := addName(ne.Pos, c.name); err != nil {
+				return nil, err
+			}
+			agg.Aggs = append(agg.Aggs, c.call)
+			aggFields = append(aggFields, column.Field{Name: c.name, Type: c.call.Type})
 		}
-		if err := addName(ne.Pos, name); err != nil {
-			return nil, err
-		}
-		agg.Aggs = append(agg.Aggs, call)
-		aggFields = append(aggFields, column.Field{Name: name, Type: call.Type})
 	}
 	agg.Schema = append(keyFields, aggFields...)
 	return agg, nil
+}
+
+// namedAgg is one aggregation output column.
+type namedAgg struct {
+	call *AggCall
+	name string
+}
+
+// aggregates resolves one summarize aggregation into its output columns:
+// one for most functions; arg_max/arg_min give the compared value and the
+// returned columns; percentiles one per rank.
+func (b *builder) aggregates(ne *syntax.NamedExpr, sc *scope) ([]namedAgg, error) {
+	se := ne.Expr
+	p := primaryOf(se)
+	if p == nil || p.Call == nil {
+		return nil, errAt(se.Pos, "expected an aggregation function such as count(), countif(), dcount(), sum(), avg(), min() or max()")
+	}
+	c := p.Call
+	for _, a := range c.Args {
+		if len(a.Ops) > 0 || a.Union != nil {
+			return nil, errAt(a.Pos, "%s() takes a scalar, not a tabular expression", c.Name)
+		}
+	}
+	switch c.Name {
+	case "arg_max", "arg_min":
+		return b.argMinMax(ne, c, sc)
+	case "percentiles":
+		return b.percentiles(ne, c, sc)
+	}
+	call, name, err := b.aggregate(se, sc)
+	if err != nil {
+		return nil, err
+	}
+	if ne.Name != "" {
+		name = unquoteIdent(ne.Name)
+	}
+	return []namedAgg{{call, name}}, nil
+}
+
+// argMinMax plans arg_max(x, cols...) / arg_min(x, cols...): the extreme x,
+// then each column's value on the row where x is extreme (* = every input
+// column). https://learn.microsoft.com/kusto/query/arg-max-aggregation-function
+func (b *builder) argMinMax(ne *syntax.NamedExpr, c *syntax.Call, sc *scope) ([]namedAgg, error) {
+	if len(c.Args) < 2 {
+		return nil, errAt(c.Pos, "%s() takes the expression to compare and the columns to return (or *)", c.Name)
+	}
+	if c.Args[0].Star {
+		return nil, errAt(c.Args[0].Pos, "%s(): the first argument is the expression to compare", c.Name)
+	}
+	x, err := b.expr(c.Args[0].Expr, sc)
+	if err != nil {
+		return nil, err
+	}
+	if !orderable(x.Type()) {
+		return nil, argErr(c, 0, "a number, string, datetime or timespan", x.Type())
+	}
+	fn, prefix := "max", "max_"
+	if c.Name == "arg_min" {
+		fn, prefix = "min", "min_"
+	}
+	first := unquoteIdent(ne.Name)
+	if first == "" {
+		if first = derivedName(c.Args[0].Expr, x); first == "" {
+			first = prefix + "expr"
+		}
+	}
+	out := []namedAgg{{&AggCall{Fn: c.Name + "_value", Arg: x, Extra: []Expr{x}, Type: x.Type()}, first}}
+	taken := map[string]bool{first: true}
+	addCol := func(e Expr, name string) {
+		if taken[name] {
+			return
+		}
+		taken[name] = true
+		out = append(out, namedAgg{&AggCall{Fn: c.Name + "_value", Arg: x, Extra: []Expr{e}, Type: e.Type()}, name})
+	}
+	_ = fn
+	for _, a := range c.Args[1:] {
+		if a.Star {
+			for i, f := range sc.schema {
+				if col, ok := x.(*ColRef); ok && col.Index == i {
+					continue
+				}
+				addCol(&ColRef{Index: i, Name: f.Name, T: f.Type}, f.Name)
+			}
+			continue
+		}
+		e, err := b.expr(a.Expr, sc)
+		if err != nil {
+			return nil, err
+		}
+		name := derivedName(a.Expr, e)
+		if name == "" {
+			name = fmt.Sprintf("%s%d", prefix, len(out))
+		}
+		addCol(e, name)
+	}
+	return out, nil
+}
+
+// percentiles(x, p1, p2, ...) gives one column per rank, named
+// percentile_x_p. https://learn.microsoft.com/kusto/query/percentiles-aggregation-function
+func (b *builder) percentiles(ne *syntax.NamedExpr, c *syntax.Call, sc *scope) ([]namedAgg, error) {
+	if len(c.Args) < 2 {
+		return nil, errAt(c.Pos, "percentiles() takes an expression and one or more percentiles")
+	}
+	var out []namedAgg
+	for _, a := range c.Args[1:] {
+		one := &syntax.Call{Pos: c.Pos, Name: "percentile", Args: []*syntax.Arg{c.Args[0], a}}
+		e := &syntax.Expr{Pos: c.Pos, Left: &syntax.AndExpr{Left: &syntax.CmpExpr{Left: &syntax.AddExpr{Left: &syntax.MulExpr{
+			Left: &syntax.Unary{Operand: &syntax.Postfix{Primary: &syntax.Primary{Pos: c.Pos, Call: one}}}}}}}}
+		call, name, err := b.aggregate(e, sc)
+		if err != nil {
+			return nil, err
+		}
+		if len(call.Extra) > 0 {
+			if k, ok := call.Extra[0].(*Const); ok && k.Val != nil {
+				name = strings.TrimSuffix(name, "_") + "_" + strings.ReplaceAll(fmt.Sprint(k.Val), ".", "_")
+			}
+		}
+		out = append(out, namedAgg{call, name})
+	}
+	return out, nil
 }
 
 // aggregate resolves one aggregation call and the column name Kusto gives it.
@@ -269,6 +415,9 @@ func (b *builder) aggregate(se *syntax.Expr, sc *scope) (*AggCall, string, error
 	for _, a := range c.Args {
 		if a.Star {
 			return nil, "", errAt(a.Pos, "%s() does not take *", fn)
+		}
+		if len(a.Ops) > 0 || a.Union != nil {
+			return nil, "", errAt(a.Pos, "%s() takes a scalar, not a tabular expression", fn)
 		}
 		e, err := b.expr(a.Expr, sc)
 		if err != nil {

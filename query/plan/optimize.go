@@ -37,6 +37,18 @@ func pushFilters(n Node) Node {
 		n.Input = pushFilters(n.Input)
 	case *Render:
 		n.Input = pushFilters(n.Input)
+	case *Join:
+		n.Left, n.Right = pushFilters(n.Left), pushFilters(n.Right)
+	case *Union:
+		for i := range n.Ins {
+			n.Ins[i] = pushFilters(n.Ins[i])
+		}
+	case *MakeSeries:
+		n.Input = pushFilters(n.Input)
+	case *MvExpand:
+		n.Input = pushFilters(n.Input)
+	case *Parse:
+		n.Input = pushFilters(n.Input)
 	}
 	return n
 }
@@ -101,6 +113,36 @@ func pruneColumns(n Node, needed []bool) {
 		pruneColumns(n.Inputs()[0], needed)
 	case *Count:
 		pruneColumns(n.Input, make([]bool, len(n.Input.Out())))
+	case *Join:
+		// Each side: the output columns it feeds, plus its keys.
+		use := [2][]bool{make([]bool, len(n.Left.Out())), make([]bool, len(n.Right.Out()))}
+		for i, c := range n.Cols {
+			if needed[i] {
+				use[c.Side][c.Index] = true
+			}
+		}
+		for _, k := range n.LeftKeys {
+			markCols(k, use[0])
+		}
+		for _, k := range n.RightKeys {
+			markCols(k, use[1])
+		}
+		pruneColumns(n.Left, use[0])
+		pruneColumns(n.Right, use[1])
+	case *Union:
+		for i, in := range n.Ins {
+			use := make([]bool, len(in.Out()))
+			for o, c := range n.Maps[i] {
+				if c >= 0 && needed[o] {
+					use[c] = true
+				}
+			}
+			pruneColumns(in, use)
+		}
+	case *MakeSeries:
+		pruneColumns(n.Input, nil)
+	case *MvExpand, *Parse:
+		pruneColumns(n.Inputs()[0], nil)
 	}
 }
 
@@ -138,6 +180,18 @@ func limitSorts(n Node) Node {
 	case *Count:
 		x.Input = limitSorts(x.Input)
 	case *Render:
+		x.Input = limitSorts(x.Input)
+	case *Join:
+		x.Left, x.Right = limitSorts(x.Left), limitSorts(x.Right)
+	case *Union:
+		for i := range x.Ins {
+			x.Ins[i] = limitSorts(x.Ins[i])
+		}
+	case *MakeSeries:
+		x.Input = limitSorts(x.Input)
+	case *MvExpand:
+		x.Input = limitSorts(x.Input)
+	case *Parse:
 		x.Input = limitSorts(x.Input)
 	}
 	return n

@@ -192,7 +192,7 @@ func errAt(p syntax.Position, format string, args ...any) *syntax.Error {
 func (b *builder) let(l *syntax.LetStmt) error {
 	delete(b.scalars, l.Name)
 	delete(b.tables, l.Name)
-	if len(l.Value.Ops) > 0 || b.isTableRef(l.Value.Source) {
+	if len(l.Value.Ops) > 0 || l.Value.Union != nil || l.Value.Datatable != nil || l.Value.Print != nil || b.isTableRef(l.Value.Source) {
 		b.tables[l.Name] = l.Value
 		return nil
 	}
@@ -240,7 +240,10 @@ func (b *builder) isTableRef(e *syntax.Expr) bool {
 		return ok
 	}
 	if p := parenOf(e); p != nil {
-		return len(p.Ops) > 0 || b.isTableRef(p.Source)
+		return len(p.Ops) > 0 || p.Union != nil || p.Datatable != nil || p.Print != nil || b.isTableRef(p.Source)
+	}
+	if p := primaryOf(e); p != nil && p.Call != nil && p.Call.Name == "materialize" {
+		return true
 	}
 	return false
 }
@@ -251,7 +254,7 @@ func identOf(e *syntax.Expr) (string, syntax.Position, bool) {
 	if p == nil || p.Ident == nil {
 		return "", syntax.Position{}, false
 	}
-	return *p.Ident, p.Pos, true
+	return unquoteIdent(*p.Ident), p.Pos, true
 }
 
 // parenOf returns the parenthesised pipeline an expression consists of.
@@ -284,7 +287,18 @@ func (b *builder) tabular(p *syntax.Pipeline) (Node, error) {
 	if b.depth > 50 {
 		return nil, errAt(p.Pos, "tabular expressions nest too deep (a let refers to itself?)")
 	}
-	n, err := b.source(p.Source)
+	var n Node
+	var err error
+	switch {
+	case p.Union != nil:
+		n, err = b.union(nil, p.Union)
+	case p.Datatable != nil:
+		n, err = b.datatable(p.Datatable)
+	case p.Print != nil:
+		n, err = b.print(p.Print)
+	default:
+		n, err = b.source(p.Source)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -307,22 +321,28 @@ func (b *builder) source(e *syntax.Expr) (Node, error) {
 		if schema, ok := b.cat.TableSchema(name); ok {
 			return &Scan{Table: name, Schema: schema}, nil
 		}
-		names := b.cat.TableNames()
+		tables := b.cat.TableNames()
+		names := append([]string(nil), tables...)
 		for n := range b.tables {
 			names = append(names, n)
 		}
 		msg := fmt.Sprintf("unknown table '%s'", name)
 		if s := suggest(name, names); s != "" {
 			msg += fmt.Sprintf(" (did you mean '%s'?)", s)
-		} else if len(names) == 0 {
+		} else if len(tables) == 0 {
 			msg += ": the database holds no tables yet (run 'clickhunt ingest FILE')"
 		} else {
-			msg += fmt.Sprintf(" (tables: %s)", strings.Join(names, ", "))
+			msg += fmt.Sprintf(" (tables: %s)", strings.Join(tables, ", "))
 		}
 		return nil, errAt(pos, "%s", msg)
 	}
 	if p := parenOf(e); p != nil {
 		return b.tabular(p)
+	}
+	if p := primaryOf(e); p != nil && p.Call != nil && p.Call.Name == "materialize" && len(p.Call.Args) == 1 && !p.Call.Args[0].Star {
+		// materialize(T) caches T in Kusto; here it is T itself.
+		a := p.Call.Args[0]
+		return b.tabular(&syntax.Pipeline{Pos: a.Pos, Union: a.Union, Source: a.Expr, Ops: a.Ops})
 	}
 	return nil, errAt(e.Pos, "expected a table name such as UrlClickEvents")
 }

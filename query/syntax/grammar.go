@@ -39,7 +39,7 @@
 //	Primary    = DATETIME | TIMESPAN | NUMBER | STRING { STRING } | "true" | "false"
 //	           | Dynamic | Call | IDENT | QIDENT | "(" Pipeline ")" .
 //	Call       = IDENT "(" [ Arg { "," Arg } ] ")" .
-//	Arg        = "*" | Expr .
+//	Arg        = "*" | ( Union | Expr ) { "|" Operator } .
 package syntax
 
 import (
@@ -327,9 +327,12 @@ type Call struct {
 
 // Arg is a call argument: an expression, or * (as in arg_max(T, *)).
 type Arg struct {
-	Pos  Position
-	Star bool  `parser:"(   @\"*\""`
-	Expr *Expr `parser:"  | @@ )"`
+	Pos   Position
+	Star  bool     `parser:"(   @\"*\""`
+	Union *UnionOp `parser:"  | ( @@"`
+	Expr  *Expr    `parser:"    | @@ )"`
+	// Ops make the argument a tabular expression: materialize(T | where ...).
+	Ops []Operator `parser:"    ( \"|\" @@ )* )"`
 }
 
 var parser = participle.MustBuild[Script](

@@ -131,6 +131,9 @@ func successCases(f func(q, want string)) {
 	f("let Recent = T | where Timestamp > ago(1h);\nRecent | count", "let Recent = T | where Timestamp > ago(1h);\nRecent | count")
 	f(`let a = 1;;; let b = a * 2; T | where x == b;`, "let a = 1;\nlet b = a * 2;\nT | where x == b")
 	f(`T; U`, "T;\nU")
+	// Without the ";" the two would read as a call, T(U).
+	f("T; (U)", "T;\n(U)")
+	f("T\n(U)", "T(U)")
 
 	// where / filter.
 	f(`T | filter A > 1`, `T | filter A > 1`)
@@ -164,6 +167,51 @@ func successCases(f func(q, want string)) {
 	f(`T | distinct A, B`, `T | distinct A, B`)
 	f(`T | count`, `T | count`)
 	f(`T | where A | count | take 1`, `T | where A | count | take 1`)
+
+	// join, lookup, union.
+	f(`T | join kind=inner (U | where x) on A, $left.B == $right.C`, `T | join kind=inner (U | where x) on A, $left.B == $right.C`)
+	f(`T | lookup kind = leftouter U on A`, `T | lookup kind=leftouter U on A`)
+	f(`T | join hint.strategy=shuffle ['U V'] on A`, `T | join hint.strategy=shuffle ['U V'] on A`)
+	f(`union T, (U | where x), ['W']`, `union T, (U | where x), ['W']`)
+	f(`union withsource=Src isfuzzy=true T, U | count`, `union withsource=Src isfuzzy=true T, U | count`)
+	f(`T | union U`, `T | union U`)
+
+	// make-series, mv-expand.
+	f(`T | make-series n = count() default = 0, avg(X) on Timestamp from ago(7d) to now() step 1h by A`, `T | make-series n = count() default = 0, avg(X) on Timestamp from ago(7d) to now() step 1h by A`)
+	f(`T | make-series count() on Timestamp step 1d`, `T | make-series count() on Timestamp step 1d`)
+	f(`T | mv-expand kind=array A, B = C to typeof(string) limit 10`, `T | mv-expand kind=array A, B = C to typeof(string) limit 10`)
+	f(`T | mv-expand A`, `T | mv-expand A`)
+
+	// project-away and friends, parse.
+	f(`T | project-away A, ['B C'] | project-keep A | project-reorder A`, `T | project-away A, ['B C'] | project-keep A | project-reorder A`)
+	f(`T | project-rename New = Old, ['N 2'] = ['O 2']`, `T | project-rename New = Old, ['N 2'] = ['O 2']`)
+	f(`T | parse kind=regex Url with * "://" Host:string "/" Rest`, `T | parse kind=regex Url with * "://" Host:string "/" Rest`)
+	f(`T | parse Url with "a" x "b" *`, `T | parse Url with "a" x "b" *`)
+
+	// datatable, print.
+	f(`datatable(a:string, ['b c']:long) ["x", 1, "y", 2,]`, `datatable(a:string, ['b c']:long) ["x", 1, "y", 2]`)
+	f(`datatable(a:string) ["x"]`, `datatable(a:string) ["x"]`)
+	f(`datatable(a:string) ["x",]`, `datatable(a:string) ["x",]`)
+	f(`datatable(a:long) []`, `datatable(a:long) []`)
+	f(`print x = 1, 2`, `print x = 1, 2`)
+
+	// getschema, as, serialize, render.
+	f(`T | getschema`, `T | getschema`)
+	f(`T | as hint.materialized=true X`, `T | as hint.materialized=true X`)
+	f(`T | serialize | serialize n = row_number()`, `T | serialize | serialize n = row_number()`)
+	f(`T | render timechart with (title="x", ymin=0)`, `T | render timechart with (title = "x", ymin = 0)`)
+	f(`T | render piechart with ()`, `T | render piechart`)
+	f(`T | render table`, `T | render table`)
+
+	// dynamic literals and quoted names.
+	f(`T | extend d = dynamic([1, -2.5, "a", null, true, {"k": ["v"]}, {}])`, `T | extend d = dynamic([1, -2.5, "a", null, true, {"k": ["v"]}, {}])`)
+	f(`T | extend d = dynamic(["a"]), e = dynamic({"a": ['b']})`, `T | extend d = dynamic(["a"]), e = dynamic({"a": ['b']})`)
+	f(`T | extend d = dynamic(x)`, `T | extend d = dynamic(x)`)
+	f(`T | extend d = x[ 'k' ], e = ['col name'], ['f g'] = 1`, `T | extend d = x[ 'k' ], e = ['col name'], ['f g'] = 1`)
+	// ["k"] is one quoted-name token; split by a comment it is an index or a
+	// one-item array, and an empty comment keeps it so.
+	f("T | extend d = x[\"k\" // c\n], e = x[(\"k\")]", "T | extend d = x[\"k\" //\n], e = x[(\"k\")]")
+	f("T | extend d = dynamic([ // c\n \"a\"])", "T | extend d = dynamic([\"a\" //\n])")
 
 	// Sub-pipelines.
 	f(`(T | where x) | count`, `(T | where x) | count`)
@@ -270,7 +318,8 @@ func failureCases(f func(q, want string)) {
 	f(`T |`, `1:4: unexpected end of query, expected operator`)
 	f(`| T`, `1:1: unexpected "|"`)
 	f(`T | foo`, `1:5: unexpected "foo", expected operator`)
-	f(`T | project-away A`, `1:5: unexpected "project-away", expected operator`)
+	f(`T | project-away`, `1:17: unexpected end of query, expected (a name | <qident>) ("," (a name | <qident>))*`)
+	f(`T | mv-apply A on (take 1)`, `1:5: unexpected "mv-apply", expected operator`)
 	f(`T | where`, `1:10: unexpected end of query, expected expression`)
 	f(`T | where | count`, `1:11: unexpected "|", expected expression`)
 	f(`T | summarize count() by`, `1:25: unexpected end of query, expected expression`)

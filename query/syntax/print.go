@@ -376,7 +376,7 @@ func (s *Suffix) writeKQL(b *strings.Builder) {
 func writeBracketed(b *strings.Builder, inner, tail string) {
 	b.WriteByte('[')
 	b.WriteString(inner)
-	if lexesAs(b.String()[strings.LastIndexByte(b.String(), '['):]+"]", "QIdent") {
+	if lexesAs("["+inner+"]", "QIdent") {
 		b.WriteString(tail)
 	}
 	b.WriteByte(']')
@@ -460,4 +460,322 @@ func (a *Arg) writeKQL(b *strings.Builder) {
 		return
 	}
 	a.Expr.writeKQL(b)
+}
+
+// String prints the parameter as KQL: kind=inner, hint.strategy=shuffle.
+func (p *Param) String() string { return kqlString(p) }
+
+func (p *Param) writeKQL(b *strings.Builder) {
+	b.WriteString(strings.Join(p.Name, "."))
+	b.WriteByte('=')
+	b.WriteString(p.Value)
+}
+
+// writeParams writes each parameter after a space.
+func writeParams(b *strings.Builder, params []*Param) {
+	for _, p := range params {
+		b.WriteByte(' ')
+		p.writeKQL(b)
+	}
+}
+
+// String prints the operator as KQL.
+func (o *JoinOp) String() string { return kqlString(o) }
+
+func (o *JoinOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	writeParams(b, o.Params)
+	switch {
+	case o.RightPipe != nil:
+		b.WriteString(" (")
+		o.RightPipe.writeKQL(b)
+		b.WriteByte(')')
+	case o.RightName != nil:
+		b.WriteByte(' ')
+		b.WriteString(*o.RightName)
+	default:
+		panic("BUG: syntax: join with no right side")
+	}
+	b.WriteString(" on ")
+	writeList(b, o.On)
+}
+
+// String prints the operator as KQL.
+func (o *UnionOp) String() string { return kqlString(o) }
+
+func (o *UnionOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	writeParams(b, o.Params)
+	b.WriteByte(' ')
+	writeList(b, o.Items)
+}
+
+// String prints the union input as KQL.
+func (u *UnionItem) String() string { return kqlString(u) }
+
+func (u *UnionItem) writeKQL(b *strings.Builder) {
+	switch {
+	case u.Pipe != nil:
+		b.WriteByte('(')
+		u.Pipe.writeKQL(b)
+		b.WriteByte(')')
+	case u.Name != nil:
+		b.WriteString(*u.Name)
+	default:
+		panic("BUG: syntax: empty union item")
+	}
+}
+
+// String prints the operator as KQL.
+func (o *MakeSeriesOp) String() string { return kqlString(o) }
+
+func (o *MakeSeriesOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	b.WriteByte(' ')
+	writeList(b, o.Aggs)
+	b.WriteString(" on ")
+	o.On.writeKQL(b)
+	if o.From != nil {
+		b.WriteString(" from ")
+		o.From.writeKQL(b)
+	}
+	if o.To != nil {
+		b.WriteString(" to ")
+		o.To.writeKQL(b)
+	}
+	b.WriteString(" step ")
+	o.Step.writeKQL(b)
+	if len(o.By) > 0 {
+		b.WriteString(" by ")
+		writeList(b, o.By)
+	}
+}
+
+// String prints the aggregation as KQL.
+func (a *SeriesAgg) String() string { return kqlString(a) }
+
+func (a *SeriesAgg) writeKQL(b *strings.Builder) {
+	a.Agg.writeKQL(b)
+	if a.Default != nil {
+		b.WriteString(" default = ")
+		a.Default.writeKQL(b)
+	}
+}
+
+// String prints the operator as KQL.
+func (o *MvExpandOp) String() string { return kqlString(o) }
+
+func (o *MvExpandOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	writeParams(b, o.Params)
+	b.WriteByte(' ')
+	writeList(b, o.Items)
+	if o.Limit != nil {
+		b.WriteString(" limit ")
+		o.Limit.writeKQL(b)
+	}
+}
+
+// String prints the column as KQL.
+func (e *ExpandItem) String() string { return kqlString(e) }
+
+func (e *ExpandItem) writeKQL(b *strings.Builder) {
+	e.Expr.writeKQL(b)
+	if e.ToType != "" {
+		b.WriteString(" to typeof(")
+		b.WriteString(e.ToType)
+		b.WriteByte(')')
+	}
+}
+
+// String prints the operator as KQL.
+func (o *ProjectNamesOp) String() string { return kqlString(o) }
+
+func (o *ProjectNamesOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	b.WriteByte(' ')
+	b.WriteString(strings.Join(o.Names, ", "))
+}
+
+// String prints the operator as KQL.
+func (o *ProjectRenameOp) String() string { return kqlString(o) }
+
+func (o *ProjectRenameOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	b.WriteByte(' ')
+	writeList(b, o.Renames)
+}
+
+// String prints the operator as KQL.
+func (o *ParseOp) String() string { return kqlString(o) }
+
+func (o *ParseOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	if o.Kind != "" {
+		b.WriteString(" kind=")
+		b.WriteString(o.Kind)
+	}
+	b.WriteByte(' ')
+	o.Expr.writeKQL(b)
+	b.WriteString(" with")
+	for _, p := range o.Parts {
+		b.WriteByte(' ')
+		p.writeKQL(b)
+	}
+}
+
+// String prints the pattern element as KQL.
+func (p *ParsePart) String() string { return kqlString(p) }
+
+func (p *ParsePart) writeKQL(b *strings.Builder) {
+	switch {
+	case p.Star:
+		b.WriteByte('*')
+	case p.Lit != nil:
+		b.WriteString(*p.Lit)
+	default:
+		b.WriteString(p.Column)
+		if p.Type != "" {
+			b.WriteByte(':')
+			b.WriteString(p.Type)
+		}
+	}
+}
+
+// String prints the source as KQL.
+func (d *DatatableSrc) String() string { return kqlString(d) }
+
+func (d *DatatableSrc) writeKQL(b *strings.Builder) {
+	b.WriteString(d.Keyword)
+	b.WriteByte('(')
+	writeList(b, d.Columns)
+	b.WriteString(") ")
+	if d.One != nil {
+		b.WriteString(*d.One)
+		return
+	}
+	// A trailing comma keeps a lone string value from reading as ["x"],
+	// which the lexer takes for one quoted-name token.
+	writeBracketed(b, kqlList(d.Values), ",")
+}
+
+// String prints the column declaration as KQL: Name:type.
+func (c *ColumnDecl) String() string { return kqlString(c) }
+
+func (c *ColumnDecl) writeKQL(b *strings.Builder) {
+	b.WriteString(c.Name)
+	b.WriteByte(':')
+	b.WriteString(c.Type)
+}
+
+// String prints the source as KQL.
+func (o *PrintOp) String() string { return kqlString(o) }
+
+func (o *PrintOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	b.WriteByte(' ')
+	writeList(b, o.Columns)
+}
+
+// String prints the operator as KQL.
+func (o *GetschemaOp) String() string { return kqlString(o) }
+
+func (o *GetschemaOp) writeKQL(b *strings.Builder) { b.WriteString(o.Keyword) }
+
+// String prints the operator as KQL.
+func (o *AsOp) String() string { return kqlString(o) }
+
+func (o *AsOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	writeParams(b, o.Params)
+	b.WriteByte(' ')
+	b.WriteString(o.Name)
+}
+
+// String prints the operator as KQL.
+func (o *SerializeOp) String() string { return kqlString(o) }
+
+func (o *SerializeOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	if len(o.Columns) > 0 {
+		b.WriteByte(' ')
+		writeList(b, o.Columns)
+	}
+}
+
+// String prints the operator as KQL.
+func (o *RenderOp) String() string { return kqlString(o) }
+
+func (o *RenderOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	b.WriteByte(' ')
+	b.WriteString(o.Kind)
+	if len(o.Properties) > 0 {
+		b.WriteString(" with (")
+		writeList(b, o.Properties)
+		b.WriteByte(')')
+	}
+}
+
+// String prints the literal as KQL: dynamic(...).
+func (d *DynamicLit) String() string { return kqlString(d) }
+
+func (d *DynamicLit) writeKQL(b *strings.Builder) {
+	b.WriteString("dynamic(")
+	d.Value.writeKQL(b)
+	b.WriteByte(')')
+}
+
+// String prints the value as it appears inside dynamic(...).
+func (v *JSONValue) String() string { return kqlString(v) }
+
+func (v *JSONValue) writeKQL(b *strings.Builder) {
+	switch {
+	case v.Null:
+		b.WriteString("null")
+	case v.Bool != nil:
+		b.WriteString(*v.Bool)
+	case v.Number != nil:
+		if v.Neg {
+			b.WriteByte('-')
+		}
+		b.WriteString(*v.Number)
+	case v.Str != nil:
+		b.WriteString(*v.Str)
+	case v.One != nil:
+		b.WriteString(*v.One) // ["x"]: one token to the lexer
+	case v.Array != nil:
+		v.Array.writeKQL(b)
+	case v.Object != nil:
+		v.Object.writeKQL(b)
+	default:
+		panic("BUG: syntax: empty JSON value")
+	}
+}
+
+// String prints the array as it appears inside dynamic(...).
+func (a *JSONArray) String() string { return kqlString(a) }
+
+func (a *JSONArray) writeKQL(b *strings.Builder) {
+	// No trailing comma here: a lone string item split from its brackets
+	// by a comment keeps the split as an empty comment.
+	writeBracketed(b, kqlList(a.Items), " //\n")
+}
+
+// String prints the object as it appears inside dynamic(...).
+func (o *JSONObject) String() string { return kqlString(o) }
+
+func (o *JSONObject) writeKQL(b *strings.Builder) {
+	b.WriteByte('{')
+	writeList(b, o.Pairs)
+	b.WriteByte('}')
+}
+
+// String prints the pair as it appears inside dynamic(...).
+func (p *JSONPair) String() string { return kqlString(p) }
+
+func (p *JSONPair) writeKQL(b *strings.Builder) {
+	b.WriteString(p.Key)
+	b.WriteString(": ")
+	p.Value.writeKQL(b)
 }

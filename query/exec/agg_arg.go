@@ -1,0 +1,96 @@
+package exec
+
+import (
+	"clickhunt/column"
+	"clickhunt/query/plan"
+)
+
+// arg_max_value / arg_min_value: per group, the value of Extra[0] on the
+// row where Arg is largest (smallest); the first such row wins ties, so all
+// the columns of one arg_max come from the same row.
+// https://learn.microsoft.com/kusto/query/arg-max-aggregation-function
+func init() {
+	for _, max := range []bool{true, false} {
+		max := max
+		name := "arg_min_value"
+		if max {
+			name = "arg_max_value"
+		}
+		aggregators[name] = func(c *plan.AggCall) aggregator {
+			return &argAgg{max: max, t: c.Type, key: plan.SortKey{Desc: max}}
+		}
+	}
+}
+
+type argAgg struct {
+	max   bool
+	t     column.Type
+	key   plan.SortKey
+	extra *column.Vector
+	best  []*column.Vector // per group: the best arg value (one row)
+	vals  []any
+	seen  []bool
+}
+
+func (a *argAgg) setExtra(extra []*column.Vector) { a.extra = extra[0] }
+
+func (a *argAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
+	a.best, a.vals, a.seen = grow(a.best, ng), grow(a.vals, ng), grow(a.seen, ng)
+	for i, g := range groups {
+		if isNullish(arg, i) {
+			continue
+		}
+		if a.seen[g] {
+			// compareRows orders best-first for this direction.
+			if compareRows2(arg, i, a.best[g], 0, a.key) >= 0 {
+				continue
+			}
+		}
+		a.best[g] = arg.Gather([]uint32{uint32(i)})
+		a.vals[g] = a.extra.Value(i)
+		a.seen[g] = true
+	}
+}
+
+func (a *argAgg) result(ng int) *column.Vector {
+	a.vals, a.seen = grow(a.vals, ng), grow(a.seen, ng)
+	var b *column.Builder
+	if a.t == column.Dynamic && a.extra != nil && a.extra.Anys != nil {
+		b = column.NewDynamicBuilder(ng)
+	} else {
+		b = column.NewBuilder(a.t, ng)
+	}
+	for g := 0; g < ng; g++ {
+		if !a.seen[g] {
+			b.AppendNull()
+			continue
+		}
+		b.AppendValue(a.vals[g])
+	}
+	return b.Build()
+}
+
+// compareRows2 orders row i of v against row j of w under a sort key.
+func compareRows2(v *column.Vector, i int, w *column.Vector, j int, k plan.SortKey) int {
+	var c int
+	switch {
+	case v.Type == column.String:
+		x, y := v.Str(i), w.Str(j)
+		switch {
+		case x < y:
+			c = -1
+		case x > y:
+			c = 1
+		}
+	case v.Floats != nil:
+		c = cmpFloat(v.Float(i), w.Float(j))
+	case v.Bools != nil:
+		c = cmpBool(v.Bool(i), w.Bool(j))
+	default:
+		c = cmpInt(v.Int(i), w.Int(j))
+	}
+	if k.Desc {
+		c = -c
+	}
+	return c
+}

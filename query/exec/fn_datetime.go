@@ -1,0 +1,405 @@
+package exec
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"clickhunt/column"
+)
+
+// Datetime functions, in UTC. Datetimes are ticks since the Unix epoch.
+// https://learn.microsoft.com/kusto/query/datetime-timespan-arithmetic
+func init() {
+	// https://learn.microsoft.com/kusto/query/hourofday-function
+	registerK("hourofday", dateVec(column.Int, func(t int64) int64 { return floorMod(t, column.Day) / column.Hour }))
+	// dayofweek is the timespan since the preceding Sunday; 1970-01-01 was
+	// a Thursday. https://learn.microsoft.com/kusto/query/dayofweek-function
+	registerK("dayofweek", dateVec(column.Timespan, func(t int64) int64 { return weekday(t) * column.Day }))
+	registerK("dayofmonth", dateVec(column.Int, func(t int64) int64 { return int64(column.TimeFromTicks(t).Day()) }))
+	registerK("dayofyear", dateVec(column.Int, func(t int64) int64 { return int64(column.TimeFromTicks(t).YearDay()) }))
+	registerK("getyear", dateVec(column.Int, func(t int64) int64 { return int64(column.TimeFromTicks(t).Year()) }))
+	registerK("monthofyear", dateVec(column.Int, func(t int64) int64 { return int64(column.TimeFromTicks(t).Month()) }))
+	// week_of_year is the ISO 8601 week number.
+	// https://learn.microsoft.com/kusto/query/week-of-year-function
+	registerK("weekofyear", dateVec(column.Int, func(t int64) int64 { _, w := column.TimeFromTicks(t).ISOWeek(); return int64(w) }))
+
+	// startofX/endofX(date, offset): offset in units of X.
+	// https://learn.microsoft.com/kusto/query/startofweek-function
+	starts := map[string]func(t, off int64) int64{
+		"day": func(t, off int64) int64 { return t - floorMod(t, column.Day) + off*column.Day },
+		"week": func(t, off int64) int64 {
+			d := floorDiv(t, column.Day)
+			return (d-weekday(t))*column.Day + off*7*column.Day
+		},
+		"month": func(t, off int64) int64 {
+			tm := column.TimeFromTicks(t)
+			return column.TicksFromTime(time.Date(tm.Year(), tm.Month()+time.Month(off), 1, 0, 0, 0, 0, time.UTC))
+		},
+		"year": func(t, off int64) int64 {
+			tm := column.TimeFromTicks(t)
+			return column.TicksFromTime(time.Date(tm.Year()+int(off), 1, 1, 0, 0, 0, 0, time.UTC))
+		},
+	}
+	for unit, f := range starts {
+		f := f
+		registerK("startof"+unit, dateVec2(func(t, off int64) int64 { return f(t, off) }))
+		registerK("endof"+unit, dateVec2(func(t, off int64) int64 { return f(t, off+1) - 1 }))
+	}
+	// https://learn.microsoft.com/kusto/query/datetime-diff-function
+	registerK("datetime_diff", valueKernel(column.Long, func(a []any) any {
+		p, _ := a[0].(string)
+		t1, ok1 := a[1].(int64)
+		t2, ok2 := a[2].(int64)
+		if !ok1 || !ok2 {
+			return nil
+		}
+		return datetimeDiff(p, t1, t2)
+	}))
+	// https://learn.microsoft.com/kusto/query/datetime-add-function
+	registerK("datetime_add", valueKernel(column.Datetime, func(a []any) any {
+		p, _ := a[0].(string)
+		n, ok1 := a[1].(int64)
+		t, ok2 := a[2].(int64)
+		if !ok1 || !ok2 {
+			return nil
+		}
+		return datetimeAdd(p, n, t)
+	}))
+	// https://learn.microsoft.com/kusto/query/datetime-part-function
+	registerK("datetime_part", valueKernel(column.Int, func(a []any) any {
+		p, _ := a[0].(string)
+		t, ok := a[1].(int64)
+		if !ok {
+			return nil
+		}
+		return datetimePart(p, t)
+	}))
+	// https://learn.microsoft.com/kusto/query/format-datetime-function
+	registerK("format_datetime", valueKernel(column.String, func(a []any) any {
+		t, ok := a[0].(int64)
+		if !ok {
+			return ""
+		}
+		f, _ := a[1].(string)
+		return formatDatetime(t, f)
+	}))
+	// https://learn.microsoft.com/kusto/query/format-timespan-function
+	registerK("format_timespan", valueKernel(column.String, func(a []any) any {
+		t, ok := a[0].(int64)
+		if !ok {
+			return ""
+		}
+		f, _ := a[1].(string)
+		return formatTimespan(t, f)
+	}))
+	// bin_at(v, size, fixed): bins aligned so that fixed starts a bin.
+	// https://learn.microsoft.com/kusto/query/bin-at-function
+	registerK("bin_at", func(a []*column.Vector, n int) *column.Vector {
+		x, size, fixed := a[0], a[1], a[2]
+		nulls := orNulls(n, x, size, fixed)
+		if x.Floats != nil {
+			out := newFloats(n)
+			for i := 0; i < n; i++ {
+				s := size.Float(i)
+				if s <= 0 {
+					nulls = markNull(nulls, n, i)
+					continue
+				}
+				f := fixed.Float(i)
+				out.Floats[i] = f + math.Floor((x.Float(i)-f)/s)*s
+			}
+			out.Nulls = nulls
+			return out
+		}
+		out := newInts(x.Type, n)
+		for i := 0; i < n; i++ {
+			s := size.Int(i)
+			if s <= 0 {
+				nulls = markNull(nulls, n, i)
+				continue
+			}
+			f := fixed.Int(i)
+			out.Ints[i] = f + floorDiv(x.Int(i)-f, s)*s
+		}
+		out.Nulls = nulls
+		return out
+	})
+	for name, unit := range map[string]float64{"seconds": float64(column.Second), "milliseconds": float64(column.Millisecond),
+		"microseconds": float64(column.Microsecond), "nanoseconds": 0.01} {
+		unit := unit
+		// https://learn.microsoft.com/kusto/query/unixtime-seconds-todatetime-function
+		registerK("unixtime_"+name+"_todatetime", valueKernel(column.Datetime, func(a []any) any {
+			f, ok := a[0].(float64)
+			if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
+				return nil
+			}
+			return int64(math.Round(f * unit))
+		}))
+	}
+	// https://learn.microsoft.com/kusto/query/make-datetime-function
+	registerK("make_datetime", valueKernel(column.Datetime, func(a []any) any {
+		var p [5]int
+		for i := 0; i < len(a) && i < 5; i++ {
+			v, ok := a[i].(int64)
+			if !ok {
+				return nil
+			}
+			p[i] = int(v)
+		}
+		var sec float64
+		if len(a) > 5 {
+			f, ok := a[5].(float64)
+			if !ok {
+				return nil
+			}
+			sec = f
+		}
+		if p[1] < 1 || p[1] > 12 || p[2] < 1 || p[2] > 31 || p[3] < 0 || p[3] > 23 || p[4] < 0 || p[4] > 59 || sec < 0 || sec >= 60 {
+			return nil
+		}
+		tm := time.Date(p[0], time.Month(p[1]), p[2], p[3], p[4], 0, 0, time.UTC)
+		if tm.Day() != p[2] {
+			return nil
+		}
+		return column.TicksFromTime(tm) + int64(math.Round(sec*float64(column.Second)))
+	}))
+}
+
+// weekday is 0 for Sunday.
+func weekday(t int64) int64 { return floorMod(floorDiv(t, column.Day)+4, 7) }
+
+// dateVec2 applies f(datetime, offset) per row; nulls propagate.
+func dateVec2(f func(t, off int64) int64) kernel {
+	return func(a []*column.Vector, n int) *column.Vector {
+		x, off := a[0], a[1]
+		out := newInts(column.Datetime, n)
+		out.Nulls = orNulls(n, x, off)
+		for i := 0; i < n; i++ {
+			if out.Nulls == nil || !out.Nulls[i] {
+				out.Ints[i] = f(x.Int(i), off.Int(i))
+			}
+		}
+		return out
+	}
+}
+
+func monthIndex(t int64) int64 {
+	tm := column.TimeFromTicks(t)
+	return int64(tm.Year())*12 + int64(tm.Month()) - 1
+}
+
+// datetimeDiff counts period boundaries crossed from t2 to t1.
+func datetimeDiff(p string, t1, t2 int64) int64 {
+	unit := func(u int64) int64 { return floorDiv(t1, u) - floorDiv(t2, u) }
+	switch p {
+	case "year":
+		return int64(column.TimeFromTicks(t1).Year() - column.TimeFromTicks(t2).Year())
+	case "quarter":
+		return floorDiv(monthIndex(t1), 3) - floorDiv(monthIndex(t2), 3)
+	case "month":
+		return monthIndex(t1) - monthIndex(t2)
+	case "week":
+		return (floorDiv(t1, column.Day) - weekday(t1) - (floorDiv(t2, column.Day) - weekday(t2))) / 7
+	case "day":
+		return unit(column.Day)
+	case "hour":
+		return unit(column.Hour)
+	case "minute":
+		return unit(column.Minute)
+	case "second":
+		return unit(column.Second)
+	case "millisecond":
+		return unit(column.Millisecond)
+	case "microsecond":
+		return unit(column.Microsecond)
+	case "nanosecond":
+		return (t1 - t2) * 100
+	}
+	return 0
+}
+
+// addMonths adds months, clamping the day to the target month's length as
+// .NET's AddMonths does (Jan 31 + 1 month = Feb 28/29).
+func addMonths(t int64, months int64) int64 {
+	tm := column.TimeFromTicks(t)
+	y, m := tm.Year(), int64(tm.Month())-1+months
+	y += int(floorDiv(m, 12))
+	m = floorMod(m, 12)
+	last := time.Date(y, time.Month(m+2), 0, 0, 0, 0, 0, time.UTC).Day()
+	d := min(tm.Day(), last)
+	out := time.Date(y, time.Month(m+1), d, 0, 0, 0, 0, time.UTC)
+	return column.TicksFromTime(out) + floorMod(t, column.Day)
+}
+
+func datetimeAdd(p string, n, t int64) any {
+	switch p {
+	case "year":
+		return addMonths(t, 12*n)
+	case "quarter":
+		return addMonths(t, 3*n)
+	case "month":
+		return addMonths(t, n)
+	case "week":
+		return t + n*7*column.Day
+	case "day":
+		return t + n*column.Day
+	case "hour":
+		return t + n*column.Hour
+	case "minute":
+		return t + n*column.Minute
+	case "second":
+		return t + n*column.Second
+	case "millisecond":
+		return t + n*column.Millisecond
+	case "microsecond":
+		return t + n*column.Microsecond
+	case "nanosecond":
+		return t + n/100
+	}
+	return nil
+}
+
+func datetimePart(p string, t int64) any {
+	tm := column.TimeFromTicks(t)
+	frac := floorMod(t, column.Second)
+	switch p {
+	case "year":
+		return int64(tm.Year())
+	case "quarter":
+		return int64(tm.Month()-1)/3 + 1
+	case "month":
+		return int64(tm.Month())
+	case "week":
+		_, w := tm.ISOWeek()
+		return int64(w)
+	case "day":
+		return int64(tm.Day())
+	case "dayofyear":
+		return int64(tm.YearDay())
+	case "hour":
+		return int64(tm.Hour())
+	case "minute":
+		return int64(tm.Minute())
+	case "second":
+		return int64(tm.Second())
+	case "millisecond":
+		return frac / column.Millisecond
+	case "microsecond":
+		return frac / column.Microsecond
+	case "nanosecond":
+		return frac * 100
+	}
+	return nil
+}
+
+// formatTokens splits a .NET-style format string into runs of one format
+// letter and literal separators.
+func formatTokens(f string, letters string) []string {
+	var out []string
+	for i := 0; i < len(f); {
+		c := f[i]
+		j := i + 1
+		if strings.IndexByte(letters, c) >= 0 {
+			for j < len(f) && f[j] == c {
+				j++
+			}
+		}
+		out = append(out, f[i:j])
+		i = j
+	}
+	return out
+}
+
+// fracDigits renders the first len(tok) digits of a 7-digit tick fraction;
+// F forms drop trailing zeros.
+func fracDigits(frac int64, tok string) string {
+	s := fmt.Sprintf("%07d", frac)
+	if len(tok) > 7 {
+		tok = tok[:7]
+	}
+	s = s[:len(tok)]
+	if tok[0] == 'F' {
+		s = strings.TrimRight(s, "0")
+	}
+	return s
+}
+
+func pad(v int64, width int) string { return fmt.Sprintf("%0*d", width, v) }
+
+// formatDatetime implements format_datetime's specifiers: y yy yyyy, M MM,
+// d dd, H HH, h hh, m mm, s ss, f.. F.., tt; other characters are copied.
+func formatDatetime(t int64, f string) string {
+	tm := column.TimeFromTicks(t)
+	frac := floorMod(t, column.Second)
+	var sb strings.Builder
+	for _, tok := range formatTokens(f, "yMdHhmsfFt") {
+		n := len(tok)
+		switch tok[0] {
+		case 'y':
+			y := int64(tm.Year())
+			if n <= 2 {
+				sb.WriteString(pad(y%100, n))
+			} else {
+				sb.WriteString(pad(y, n))
+			}
+		case 'M':
+			sb.WriteString(pad(int64(tm.Month()), min(n, 2)))
+		case 'd':
+			sb.WriteString(pad(int64(tm.Day()), min(n, 2)))
+		case 'H':
+			sb.WriteString(pad(int64(tm.Hour()), min(n, 2)))
+		case 'h':
+			h := int64(tm.Hour()) % 12
+			if h == 0 {
+				h = 12
+			}
+			sb.WriteString(pad(h, min(n, 2)))
+		case 'm':
+			sb.WriteString(pad(int64(tm.Minute()), min(n, 2)))
+		case 's':
+			sb.WriteString(pad(int64(tm.Second()), min(n, 2)))
+		case 'f', 'F':
+			sb.WriteString(fracDigits(frac, tok))
+		case 't':
+			ampm := "AM"
+			if tm.Hour() >= 12 {
+				ampm = "PM"
+			}
+			sb.WriteString(ampm[:min(n, 2)])
+		default:
+			sb.WriteString(tok)
+		}
+	}
+	return sb.String()
+}
+
+// formatTimespan implements format_timespan's specifiers: d.. (days), h hh
+// / H HH (hours of the day), m mm, s ss, f.. F..; other characters are
+// copied.
+func formatTimespan(t int64, f string) string {
+	var sb strings.Builder
+	if t < 0 {
+		sb.WriteByte('-')
+		t = -t
+	}
+	for _, tok := range formatTokens(f, "dhHmsfF") {
+		n := len(tok)
+		switch tok[0] {
+		case 'd':
+			sb.WriteString(pad(t/column.Day, n))
+		case 'h', 'H':
+			sb.WriteString(pad(t%column.Day/column.Hour, min(n, 2)))
+		case 'm':
+			sb.WriteString(pad(t%column.Hour/column.Minute, min(n, 2)))
+		case 's':
+			sb.WriteString(pad(t%column.Minute/column.Second, min(n, 2)))
+		case 'f', 'F':
+			sb.WriteString(fracDigits(t%column.Second, tok))
+		default:
+			sb.WriteString(tok)
+		}
+	}
+	return sb.String()
+}
