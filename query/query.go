@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"clickhunt/column"
@@ -114,5 +115,33 @@ func Run(ctx context.Context, snap *storage.Snapshot, text string, opts Options)
 // Check parses and plans text without running it.
 func Check(snap *storage.Snapshot, text string) error {
 	_, err := Prepare(snap, text, Options{})
+	return err
+}
+
+// schemaCatalog is a catalog of known table schemas, for checking queries
+// without a database.
+type schemaCatalog map[string]column.Schema
+
+func (c schemaCatalog) TableSchema(name string) (column.Schema, bool) {
+	s, ok := c[name]
+	return s, ok
+}
+
+func (c schemaCatalog) TableNames() []string {
+	names := make([]string, 0, len(c))
+	for n := range c {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// CheckSchemas parses and plans text against the given table schemas.
+func CheckSchemas(schemas map[string]column.Schema, text string) error {
+	script, err := syntax.Parse(text)
+	if err != nil {
+		return err
+	}
+	_, err = plan.Build(script, schemaCatalog(schemas), plan.Options{Now: column.TicksFromTime(time.Now())})
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"clickhunt/ingest"
 	"clickhunt/query"
 	"clickhunt/storage"
 )
@@ -62,6 +63,20 @@ func (e *dbEngine) Table(name string) (*storage.TableInfo, error) {
 	}
 	defer snap.Close()
 	return snap.Table(name)
+}
+
+// Check parses and plans text against the database (or, with no database,
+// the known table schemas) without running it.
+func (e *dbEngine) Check(text string) error {
+	if e.db == nil {
+		return query.CheckSchemas(ingest.Schemas, text)
+	}
+	snap, err := e.snapshot()
+	if err != nil {
+		return err
+	}
+	defer snap.Close()
+	return query.Check(snap, text)
 }
 
 func (e *dbEngine) Run(ctx context.Context, text string, now time.Time) (*query.Result, error) {

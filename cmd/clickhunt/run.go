@@ -53,6 +53,7 @@ type queryCmd struct {
 	TZ        string `name:"tz" placeholder:"ZONE" help:"Show datetimes in this time zone: UTC (default, or the config file's tz), Local, an IANA name or +HH:MM."`
 	Now       string `placeholder:"TIME" help:"Pin now() and ago() to this ISO 8601 time (e.g. 2024-03-01T12:00:00Z)."`
 	KeepGoing bool   `help:"In a batch, run the remaining queries after one fails (exit status is still 1)."`
+	Check     bool   `help:"Parse and resolve the queries without running them (against the database, or the known table schemas when there is none); exit 0 only if all are valid."`
 	File      string `short:"f" placeholder:"FILE" help:"Run the queries in FILE (a batch)."`
 	Text      string `arg:"" name:"QUERY" optional:"" help:"The query to run. Without QUERY or -f, queries are read from standard input as a batch."`
 
@@ -247,11 +248,16 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 	}
 
 	db, err := openForQuery(dbDir)
-	if err != nil {
+	var noDB errNoDB
+	switch {
+	case q.Check && errors.As(err, &noDB):
+		db = nil // check against the known schemas
+	case err != nil:
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
+	default:
+		defer db.Close()
 	}
-	defer db.Close()
 	s := &session{
 		eng:       &dbEngine{db: db},
 		stdout:    stdout,
@@ -260,8 +266,9 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 		now:       q.now,
 		source:    source,
 		batch:     in != nil,
-		keepGoing: q.KeepGoing,
+		keepGoing: q.KeepGoing || q.Check,
 		renderOut: q.RenderOut,
+		checkOnly: q.Check,
 	}
 	np := prefs{TZ: p.TZ} // the config file's now pin unless --now
 	if q.now.IsZero() {
@@ -272,10 +279,14 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 		return 2
 	}
 	if in == nil {
-		if !s.runQuery(ctx, statement{Text: q.Text, Line: 1}) {
+		ok := s.runQuery(ctx, statement{Text: q.Text, Line: 1})
+		s.checkSummary()
+		if !ok {
 			return 1
 		}
 		return 0
 	}
-	return s.runBatch(ctx, newTextReader(in))
+	rc := s.runBatch(ctx, newTextReader(in))
+	s.checkSummary()
+	return rc
 }

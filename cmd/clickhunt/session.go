@@ -19,6 +19,8 @@ import (
 // session serves a single query, a batch (-f FILE or piped stdin) or a REPL.
 type session struct {
 	eng            engine
+	checkOnly      bool // --check: parse and resolve, do not run
+	invalid        int  // --check: queries that failed
 	stdout, stderr io.Writer
 	format         string    // output format: table, csv, json or jsonl
 	now            time.Time // pins now() and ago(); zero means the clock
@@ -55,6 +57,9 @@ type session struct {
 func (s *session) runQuery(ctx context.Context, st statement) bool {
 	s.queries++
 	s.lastQuery = st.Text
+	if s.checkOnly {
+		return s.checkQuery(st)
+	}
 	res, err := s.runEngine(ctx, st.Text)
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
@@ -393,4 +398,33 @@ func parseNow(v string) (time.Time, error) {
 		return time.Time{}, err
 	}
 	return column.TimeFromTicks(ticks), nil
+}
+
+// checkQuery parses and resolves one query without running it (--check).
+func (s *session) checkQuery(st statement) bool {
+	c, ok := s.eng.(interface{ Check(text string) error })
+	if !ok {
+		fmt.Fprintln(s.stderr, "error: this engine cannot check queries")
+		s.failed = true
+		return false
+	}
+	if err := c.Check(st.Text); err != nil {
+		s.failed = true
+		s.invalid++
+		s.printQueryError(st, err)
+		return false
+	}
+	return true
+}
+
+// checkSummary ends a --check run with the count of queries checked.
+func (s *session) checkSummary() {
+	if !s.checkOnly {
+		return
+	}
+	if s.invalid == 0 {
+		fmt.Fprintf(s.stdout, "%d queries checked: all valid\n", s.queries)
+		return
+	}
+	fmt.Fprintf(s.stdout, "%d queries checked: %d invalid\n", s.queries, s.invalid)
 }
