@@ -110,8 +110,10 @@ func paramMap(ps []*syntax.Param) map[string]string {
 	m := map[string]string{}
 	for _, p := range ps {
 		v := p.Value
-		if u, err := unquote(v); err == nil && (strings.HasPrefix(v, "\"") || strings.HasPrefix(v, "'")) {
-			v = u
+		if strings.HasPrefix(v, "\"") || strings.HasPrefix(v, "'") || strings.HasPrefix(v, "@") {
+			if u, err := unquote(v); err == nil {
+				v = u
+			}
 		}
 		m[strings.Join(p.Name, ".")] = v
 	}

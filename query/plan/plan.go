@@ -200,10 +200,8 @@ func (b *builder) let(l *syntax.LetStmt) error {
 	if err != nil {
 		return err
 	}
-	if _, ok := e.(*Const); !ok {
-		if _, ok := e.(*Call); !ok || !isConstant(e) {
-			return errAt(l.Value.Pos, "let %s: expected a constant value or a tabular expression", l.Name)
-		}
+	if !isConstant(e) {
+		return errAt(l.Value.Pos, "let %s: expected a constant value or a tabular expression", l.Name)
 	}
 	b.scalars[l.Name] = e
 	return nil
@@ -212,7 +210,7 @@ func (b *builder) let(l *syntax.LetStmt) error {
 // isConstant reports whether e refers to no column.
 func isConstant(e Expr) bool {
 	switch e := e.(type) {
-	case *Const:
+	case *Const, *Subquery, *TypeLit:
 		return true
 	case *ColRef:
 		return false
