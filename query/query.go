@@ -23,6 +23,9 @@ type Error = syntax.Error
 type Options struct {
 	// Now is what now() and ago() are relative to; zero means the clock.
 	Now time.Time
+	// MaxMemory bounds what a query holds in group tables, sort buffers,
+	// join sides and its result, in bytes (0: no limit).
+	MaxMemory int64
 }
 
 // Stats describe the work a run did.
@@ -95,7 +98,7 @@ func Run(ctx context.Context, snap *storage.Snapshot, text string, opts Options)
 	if err != nil {
 		return nil, err
 	}
-	b, st, err := exec.Run(ctx, p, snap)
+	b, st, err := exec.RunWith(ctx, p, snap, exec.Options{MaxMemory: opts.MaxMemory})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil, fmt.Errorf("query cancelled")

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"clickhunt/ingest"
@@ -30,7 +32,13 @@ type engine interface {
 type dbEngine struct {
 	db  *storage.DB
 	dir string
+	// maxMemory bounds each query's memory (0: the default budget).
+	maxMemory int64
 }
+
+// defaultMaxMemory is the memory budget of a query when --max-memory is
+// not given: generous for hunting, far below what would exhaust a laptop.
+const defaultMaxMemory = 4 << 30
 
 // snapshot returns a fresh snapshot, or errNoDB when there is no database.
 func (e *dbEngine) snapshot() (*storage.Snapshot, error) {
@@ -85,7 +93,11 @@ func (e *dbEngine) Run(ctx context.Context, text string, now time.Time) (*query.
 		return nil, err
 	}
 	defer snap.Close()
-	return query.Run(ctx, snap, text, query.Options{Now: now})
+	limit := e.maxMemory
+	if limit == 0 {
+		limit = defaultMaxMemory
+	}
+	return query.Run(ctx, snap, text, query.Options{Now: now, MaxMemory: limit})
 }
 
 // errNoDB says a query was asked of a database that was never created.
@@ -146,4 +158,26 @@ func openForIngest(dir string) (*storage.DB, error) {
 	}
 	// storage.Open's errors name dir and say what to do.
 	return storage.Open(dir, storage.Options{})
+}
+
+// parseSize reads a byte size: 512MB, 2GiB, 1G, 4096 (KB/MB/GB/TB and
+// KiB/MiB/GiB/TiB are all powers of 1024, as memory is counted).
+func parseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"TIB", 1 << 40}, {"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10}, {"TB", 1 << 40}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10},
+		{"T", 1 << 40}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(t, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("bad size %q (expected e.g. 512MB or 2GiB)", s)
+	}
+	return int64(n * float64(mult)), nil
 }

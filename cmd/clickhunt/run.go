@@ -53,6 +53,7 @@ type queryCmd struct {
 	TZ        string `name:"tz" placeholder:"ZONE" help:"Show datetimes in this time zone: UTC (default, or the config file's tz), Local, an IANA name or +HH:MM."`
 	Now       string `placeholder:"TIME" help:"Pin now() and ago() to this ISO 8601 time (e.g. 2024-03-01T12:00:00Z)."`
 	KeepGoing bool   `help:"In a batch, run the remaining queries after one fails (exit status is still 1)."`
+	MaxMemory string `name:"max-memory" placeholder:"SIZE" help:"Stop a query that would hold more than SIZE in group tables, sort buffers, join sides and its result (default 4GiB; e.g. 512MB)."`
 	Check     bool   `help:"Parse and resolve the queries without running them (against the database, or the known table schemas when there is none); exit 0 only if all are valid."`
 	File      string `short:"f" placeholder:"FILE" help:"Run the queries in FILE (a batch)."`
 	Text      string `arg:"" name:"QUERY" optional:"" help:"The query to run. Without QUERY or -f, queries are read from standard input as a batch."`
@@ -247,6 +248,14 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 		}
 	}
 
+	var maxMem int64
+	if q.MaxMemory != "" {
+		var err error
+		if maxMem, err = parseSize(q.MaxMemory); err != nil {
+			fmt.Fprintf(stderr, "clickhunt: error: --max-memory: %v\n", err)
+			return 2
+		}
+	}
 	db, err := openForQuery(dbDir)
 	var noDB errNoDB
 	switch {
@@ -259,7 +268,7 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 		defer db.Close()
 	}
 	s := &session{
-		eng:       &dbEngine{db: db},
+		eng:       &dbEngine{db: db, maxMemory: maxMem},
 		stdout:    stdout,
 		stderr:    stderr,
 		format:    format,

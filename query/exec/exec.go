@@ -22,6 +22,15 @@ type Store interface {
 type Stats struct {
 	BlocksTotal, BlocksRead int
 	RowsRead                int64
+
+	mem *budget
+}
+
+// Options configure a run.
+type Options struct {
+	// MaxMemory bounds the bytes the query holds in group tables, sort
+	// buffers, join sides and its result (0: no limit).
+	MaxMemory int64
 }
 
 // Operator produces batches. Next returns nil, nil at the end. Batches
@@ -33,7 +42,12 @@ type Operator interface {
 
 // Run executes a plan and returns its whole result as one batch.
 func Run(ctx context.Context, n plan.Node, store Store) (*column.Batch, Stats, error) {
-	var st Stats
+	return RunWith(ctx, n, store, Options{})
+}
+
+// RunWith is Run with options.
+func RunWith(ctx context.Context, n plan.Node, store Store, opts Options) (*column.Batch, Stats, error) {
+	st := Stats{mem: &budget{limit: opts.MaxMemory}}
 	if err := resolveSubqueries(ctx, n, store, &st); err != nil {
 		return nil, st, err
 	}
@@ -54,6 +68,9 @@ func Run(ctx context.Context, n plan.Node, store Store) (*column.Batch, Stats, e
 			break
 		}
 		if b.Len > 0 {
+			if err := st.mem.charge(batchBytes(b), "the result"); err != nil {
+				return nil, st, err
+			}
 			out = append(out, b)
 		}
 	}
@@ -105,7 +122,11 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 		if err != nil {
 			return nil, err
 		}
-		return newJoin(n, l, r)
+		j, err := newJoin(n, l, r)
+		if j != nil {
+			j.mem = st.mem
+		}
+		return j, err
 	}
 	ins := n.Inputs()
 	in, err := build(ins[0], store, st)
@@ -118,9 +139,17 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 	case *plan.Project:
 		return newProject(n, in)
 	case *plan.Aggregate:
-		return newAggregate(n, in)
+		a, err := newAggregate(n, in)
+		if a != nil {
+			a.mem = st.mem
+		}
+		return a, err
 	case *plan.Sort:
-		return newSort(n, in)
+		so, err := newSort(n, in)
+		if so != nil {
+			so.mem = st.mem
+		}
+		return so, err
 	case *plan.Limit:
 		return &limitOp{in: in, left: n.N}, nil
 	case *plan.Count:

@@ -1,6 +1,13 @@
 package exec
 
-import "testing"
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"clickhunt/query/plan"
+	"clickhunt/query/syntax"
+)
 
 // Expected results below are worked out by hand from the semantics in
 // Microsoft's KQL documentation (pages cited per test) over clickRows().
@@ -231,4 +238,35 @@ func TestRender(t *testing.T) {
 		"Timestamp:datetime | count_:long\n2024-01-08T00:00:00Z | 3\n2024-01-09T00:00:00Z | 2\n2024-01-10T00:00:00Z | 1\nnull | 1\n", true)
 	checkErr(t, `UrlClickEvents | render piechat`, "1:18: unknown chart kind 'piechat' (did you mean 'piechart'?)")
 	checkErr(t, `UrlClickEvents | render table | count`, "1:18: render must be the last operator of the query")
+}
+
+// A query over its memory budget stops with a clear error (issue: trustworthy
+// under faults, resource limits).
+func TestMemoryBudget(t *testing.T) {
+	m := newMemStore("UrlClickEvents", clickSchema, clickRows(), []int{2})
+	run := func(q string, limit int64) error {
+		s, err := syntax.Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := plan.Build(s, m, plan.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = RunWith(context.Background(), p, m, Options{MaxMemory: limit})
+		return err
+	}
+	for _, q := range []string{
+		`UrlClickEvents | summarize count() by ReportId, Url`,
+		`UrlClickEvents | sort by Url`,
+		`UrlClickEvents | join kind=inner (UrlClickEvents) on ReportId`,
+		`UrlClickEvents`,
+	} {
+		if err := run(q, 64); !errors.Is(err, ErrMemoryBudget) {
+			t.Errorf("%s with a 64-byte budget: %v, want ErrMemoryBudget", q, err)
+		}
+		if err := run(q, 1<<30); err != nil {
+			t.Errorf("%s with 1 GiB: %v", q, err)
+		}
+	}
 }

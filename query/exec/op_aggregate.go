@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"hash/maphash"
 	"math"
 
@@ -28,7 +29,12 @@ type aggregateOp struct {
 	gkeys   []uint32 // len(keys) ids per group
 	ngroups int
 	done    bool
+	mem     *budget
 }
+
+// groupBytes estimates what one new group costs: its key ids and map entry
+// and its aggregation states.
+func (a *aggregateOp) groupBytes() int64 { return int64(48 + 8*len(a.keys) + 24*len(a.aggs)) }
 
 func newAggregate(n *plan.Aggregate, in Operator) (*aggregateOp, error) {
 	a := &aggregateOp{in: in, node: n, groups: map[string]uint32{}}
@@ -87,7 +93,11 @@ func (a *aggregateOp) Next(ctx context.Context) (*column.Batch, error) {
 		if b == nil {
 			break
 		}
+		before := a.ngroups
 		groups = a.assign(b, groups, &ids)
+		if err := a.mem.charge(int64(a.ngroups-before)*a.groupBytes(), fmt.Sprintf("summarize with %d groups", a.ngroups)); err != nil {
+			return nil, err
+		}
 		for i, ag := range a.aggs {
 			var arg, pred *column.Vector
 			if a.args[i] != nil {

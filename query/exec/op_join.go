@@ -18,6 +18,7 @@ type joinOp struct {
 	lkeys, rkeys   []expr
 	ltypes, rtypes []column.Type
 	done           bool
+	mem            *budget
 }
 
 func newJoin(n *plan.Join, left, right Operator) (*joinOp, error) {
@@ -99,6 +100,9 @@ func (j *joinOp) Next(ctx context.Context) (*column.Batch, error) {
 	}
 	rb, err := drain(ctx, j.right, j.rtypes)
 	if err != nil {
+		return nil, err
+	}
+	if err := j.mem.charge(batchBytes(lb)+batchBytes(rb), "join"); err != nil {
 		return nil, err
 	}
 	ins := make([]*interner, len(j.lkeys))

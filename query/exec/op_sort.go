@@ -19,6 +19,7 @@ type sortOp struct {
 	keys  []expr
 	types []column.Type
 	done  bool
+	mem   *budget
 }
 
 // sortBuffer is how many rows a top-N sort buffers before trimming.
@@ -50,6 +51,9 @@ func (s *sortOp) Next(ctx context.Context) (*column.Batch, error) {
 		}
 		if b == nil {
 			break
+		}
+		if err := s.mem.charge(batchBytes(b), "sort"); err != nil {
+			return nil, err
 		}
 		buf = append(buf, b)
 		rows += b.Len

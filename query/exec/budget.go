@@ -1,0 +1,56 @@
+package exec
+
+import (
+	"errors"
+	"fmt"
+
+	"clickhunt/column"
+)
+
+// ErrMemoryBudget is returned when a query would hold more memory than its
+// budget (--max-memory): too many groups, a sort or join side too large, or
+// too big a result.
+var ErrMemoryBudget = errors.New("query exceeds its memory budget")
+
+// budget counts the bytes a query holds in its blocking operators (group
+// tables, sort buffers, join sides, the result). It is an estimate: it
+// stops runaway queries with a clear message before they exhaust the
+// machine, not an exact allocator.
+type budget struct {
+	limit int64 // 0: unlimited
+	used  int64
+}
+
+// charge adds n bytes for what; it fails once the total passes the limit.
+func (b *budget) charge(n int64, what string) error {
+	if b == nil || b.limit <= 0 {
+		return nil
+	}
+	b.used += n
+	if b.used > b.limit {
+		return fmt.Errorf("%w: %s needs more than the %d MiB allowed (narrow the query with where or fewer by columns, or raise --max-memory)",
+			ErrMemoryBudget, what, b.limit>>20)
+	}
+	return nil
+}
+
+// batchBytes estimates the memory a batch holds.
+func batchBytes(b *column.Batch) int64 {
+	var n int64
+	for _, v := range b.Cols {
+		if v == nil || v.Const {
+			continue
+		}
+		n += int64(len(v.Codes))*4 + int64(len(v.Ints))*8 + int64(len(v.Floats))*8 + int64(len(v.Bools)) + int64(len(v.Nulls))
+		for _, s := range v.Strs {
+			n += int64(len(s)) + 16
+		}
+		if v.Codes != nil && v.Len >= len(v.Dict) {
+			for _, s := range v.Dict {
+				n += int64(len(s)) + 16
+			}
+		}
+		n += int64(len(v.Anys)) * 32
+	}
+	return n
+}
