@@ -43,7 +43,7 @@ fuzz-short:
 # Loads the example export into the default database ($CLICKHUNT_DB, else
 # the per-user data directory) and runs the sample hunts against it.
 demo: build
-	$(BIN)/clickhunt ingest examples/clicks.csv
+	$(BIN)/clickhunt ingest examples/clicks.csv examples/messagetrace.csv
 	$(BIN)/clickhunt query -f examples/sample.kql
 
 bench:
