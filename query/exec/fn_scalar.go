@@ -286,14 +286,17 @@ func markNull(m []bool, n, i int) []bool {
 }
 
 func iffVec(a []*column.Vector, n int) *column.Vector {
-	cond, x, y := a[0], a[1], a[2]
-	b := column.NewBuilder(x.Type, n)
+	cond := a[0]
+	// Dynamic branches are read as values (stored JSON text is parsed) and
+	// the result holds values, so a string stays a string.
+	x, y := newDynReader(a[1]), newDynReader(a[2])
+	b := newValueBuilder(a[1].Type, n)
 	for i := 0; i < n; i++ {
 		src := y
 		if cond.Bool(i) && !cond.IsNull(i) {
 			src = x
 		}
-		b.AppendValue(src.Value(i))
+		b.AppendValue(src.value(i))
 	}
 	return b.Build()
 }

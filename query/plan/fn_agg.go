@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"strings"
+
 	"clickhunt/column"
 	"clickhunt/query/syntax"
 )
@@ -158,4 +160,34 @@ func init() {
 			return &AggCall{Fn: "percentile", Arg: args[0], Extra: []Expr{p}, Type: t}, nil
 		}},
 	})
+}
+
+// aggColumnName is the column Kusto names an unnamed aggregation, when it
+// differs from the generic fn_Column: make_set(X) is set_X, make_list(X)
+// list_X, make_bag(X) bag_X, take_any(X) X itself (the deprecated any(X)
+// any_X), percentile(X, 95) percentile_X_95. ok is false for the generic
+// rule.
+// https://learn.microsoft.com/kusto/query/make-set-aggregation-function
+// https://learn.microsoft.com/kusto/query/take-any-aggregation-function
+func aggColumnName(fn, col string, args []Expr) (name string, ok bool) {
+	if col == "" {
+		return "", false
+	}
+	switch fn {
+	case "make_set", "make_set_if", "makeset":
+		return "set_" + col, true
+	case "make_list", "make_list_if", "makelist", "make_list_with_nulls":
+		return "list_" + col, true
+	case "make_bag", "make_bag_if":
+		return "bag_" + col, true
+	case "take_any", "take_anyif":
+		return col, true
+	case "percentile":
+		if len(args) == 2 {
+			if k, ok := args[1].(*Const); ok && k.Val != nil {
+				return "percentile_" + col + "_" + strings.ReplaceAll(k.String(), ".", "_"), true
+			}
+		}
+	}
+	return "", false
 }
