@@ -110,7 +110,8 @@ func (b *Builder) AppendDynamic(x any) {
 			b.AppendNull()
 			return
 		}
-		b.appendCode(DynamicText(x))
+		// JSON text, so that a string such as "123" reads back as a string.
+		b.appendCode(string(AppendDynamicJSON(nil, x)))
 		return
 	}
 	if x == nil {

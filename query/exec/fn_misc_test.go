@@ -108,3 +108,37 @@ func TestIPv4(t *testing.T) {
 	// https://learn.microsoft.com/kusto/query/parse-ipv4-function
 	f(`parse_ipv4("127.0.0.1")`, "long", "2130706433")
 }
+
+func TestConversionEdges(t *testing.T) {
+	f := scalarCheck(t)
+	// https://learn.microsoft.com/kusto/query/tolong-function: null when the
+	// conversion fails; reals are truncated.
+	f(`tolong("12.7")`, "long", "12")
+	f(`tolong(" 42 ")`, "long", "42")
+	f(`tolong("abc")`, "long", "null")
+	f(`tolong(-2.9)`, "long", "-2")
+	f(`tolong(1e30)`, "long", "null")
+	f(`tolong(true)`, "long", "1")
+	f(`tolong(datetime(0001-01-01))`, "long", "0")
+	// https://learn.microsoft.com/kusto/query/toint-function
+	f(`toint("2147483647")`, "int", "2147483647")
+	f(`toint("2147483648")`, "int", "null")
+	f(`toint(parse_json("4294967296"))`, "int", "null")
+	// https://learn.microsoft.com/kusto/query/todouble-function
+	f(`todouble("1e3")`, "real", "1000")
+	f(`todouble("x")`, "real", "null")
+	// https://learn.microsoft.com/kusto/query/tobool-function
+	f(`tobool("TRUE")`, "bool", "true")
+	f(`tobool("yes")`, "bool", "null")
+	f(`tobool(0)`, "bool", "false")
+	// https://learn.microsoft.com/kusto/query/todatetime-function
+	f(`todatetime("2015-12-24")`, "datetime", "2015-12-24T00:00:00Z")
+	f(`todatetime("not a date")`, "datetime", "null")
+	// https://learn.microsoft.com/kusto/query/totimespan-function
+	f(`totimespan("0.00:01:00")`, "timespan", "00:01:00")
+	f(`totimespan("1d")`, "timespan", "1.00:00:00")
+	// https://learn.microsoft.com/kusto/query/tostring-function: null is "".
+	f(`tostring(toint("x"))`, "string", "")
+	f(`tostring(1.5)`, "string", "1.5")
+	f(`tostring(datetime(2024-01-01))`, "string", "2024-01-01T00:00:00Z")
+}

@@ -331,7 +331,7 @@ func toIntVec(x *column.Vector, n int, t column.Type) *column.Vector {
 			v, err := strconv.ParseInt(s, 10, 64)
 			if err != nil {
 				f, ferr := strconv.ParseFloat(s, 64)
-				if ferr != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+				if ferr != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) >= 9.2e18 {
 					setNull(out, i)
 					continue
 				}
@@ -340,7 +340,7 @@ func toIntVec(x *column.Vector, n int, t column.Type) *column.Vector {
 			out.Ints[i] = v
 		case x.Floats != nil:
 			f := x.Float(i)
-			if math.IsNaN(f) || math.IsInf(f, 0) {
+			if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) >= 9.2e18 {
 				setNull(out, i)
 				continue
 			}
@@ -354,8 +354,10 @@ func toIntVec(x *column.Vector, n int, t column.Type) *column.Vector {
 		default:
 			out.Ints[i] = x.Int(i)
 		}
-		if t == column.Int {
-			out.Ints[i] = int64(int32(out.Ints[i]))
+		if t == column.Int && (out.Ints[i] < math.MinInt32 || out.Ints[i] > math.MaxInt32) {
+			// Out of the int range: the conversion fails.
+			out.Ints[i] = 0
+			setNull(out, i)
 		}
 	}
 	return out

@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"math"
+
 	"clickhunt/column"
 )
 
@@ -48,11 +50,7 @@ func valueKernel(t column.Type, f valueFunc) kernel {
 				return &column.Vector{Type: column.String, Len: n, Dict: dict, Codes: x.Codes[:n]}
 			}
 			b := newValueBuilder(t, n)
-			for i, c := range x.Codes[:n] {
-				if x.IsNull(i) {
-					b.AppendNull()
-					continue
-				}
+			for _, c := range x.Codes[:n] {
 				b.AppendValue(lut[c])
 			}
 			return b.Build()
@@ -76,7 +74,7 @@ func soleDictArg(args []*column.Vector) int {
 		if a.Const {
 			continue
 		}
-		if k >= 0 || a.Codes == nil {
+		if k >= 0 || a.Codes == nil || a.Nulls != nil {
 			return -1
 		}
 		k = j
@@ -242,8 +240,9 @@ func convertDyn(x *column.Vector, n int, t column.Type) *column.Vector {
 				b.AppendNull()
 				continue
 			}
-			if t == column.Int {
-				k = int64(int32(k))
+			if t == column.Int && (k < math.MinInt32 || k > math.MaxInt32) {
+				b.AppendNull()
+				continue
 			}
 			b.AppendInt(k)
 		case column.Real:

@@ -128,3 +128,15 @@ func TestSubqueriesAndAggregates(t *testing.T) {
 	check(t, `UrlClickEvents | where TimeGenerated > datetime(2024-01-09T12:00) | project TimeGenerated`,
 		"TimeGenerated:datetime\n2024-01-09T23:59:59.9999999Z\n2024-01-10T00:00:00Z\n", false)
 }
+
+// has_any and in over a dynamic array or a tabular expression; Kusto's
+// aggregate names; percentiles by nearest rank (50th of 6 values: the 3rd).
+// https://learn.microsoft.com/kusto/query/has-anyoperator
+func TestListOperands(t *testing.T) {
+	check(t, `let terms = dynamic(["america", "login"]); UrlClickEvents | where Url has_any (terms) | project ReportId`, ids("r1", "r3"), false)
+	check(t, `let acts = dynamic(["ClickBlocked"]); UrlClickEvents | where ActionType in (acts) | project ReportId`, ids("r2", "r3"), false)
+	check(t, `let words = datatable(w:string)["fabrikam", "amer"]; UrlClickEvents | where Url has_any (words) | project ReportId`, ids("r3", "r4", "r5"), false)
+	check(t, `UrlClickEvents | summarize make_set(ActionType), take_any(ReportId) | project set_ActionType`,
+		"set_ActionType:dynamic\n[\"ClickAllowed\",\"ClickBlocked\",\"UrlScanInProgress\"]\n", false)
+	check(t, `UrlClickEvents | summarize percentiles(Score, 50, 90)`, "percentile_Score_50:long | percentile_Score_90:long\n1 | 12\n", false)
+}

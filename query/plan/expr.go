@@ -215,6 +215,21 @@ func compare(op string, l, r Expr, pos syntax.Position) (Expr, error) {
 	return &Call{Fn: op, Args: []Expr{l, r}, T: column.Bool}, nil
 }
 
+// dynConst is a scalar element of a dynamic array as a constant.
+func dynConst(x any) *Const {
+	switch v := x.(type) {
+	case string:
+		return &Const{T: column.String, Val: v}
+	case int64:
+		return &Const{T: column.Long, Val: v}
+	case float64:
+		return &Const{T: column.Real, Val: v}
+	case bool:
+		return &Const{T: column.Bool, Val: v}
+	}
+	return nil
+}
+
 func asStringIf(e Expr, yes bool) Expr {
 	if yes {
 		return asString(e)
@@ -333,6 +348,8 @@ func (b *builder) in(left Expr, t *syntax.InTail, sc *scope) (Expr, error) {
 		}
 		return &Call{Fn: t.Op, Args: []Expr{left, &Subquery{Node: n, T: left.Type()}}, T: column.Bool}, nil
 	}
+	var items []*Const
+	var itemPos []syntax.Position
 	for _, it := range t.Items {
 		e, err := b.expr(it, sc)
 		if err != nil {
@@ -342,12 +359,28 @@ func (b *builder) in(left Expr, t *syntax.InTail, sc *scope) (Expr, error) {
 		if !ok {
 			return nil, errAt(it.Pos, "'%s' needs constant values", t.Op)
 		}
+		// A dynamic array (let terms = dynamic(["a", "b"])) stands for its
+		// elements.
+		if arr, ok := c.Val.([]any); ok && c.T == column.Dynamic {
+			for _, x := range arr {
+				k := dynConst(x)
+				if k == nil {
+					return nil, errAt(it.Pos, "'%s': the array holds a value that is not a scalar", t.Op)
+				}
+				items, itemPos = append(items, k), append(itemPos, it.Pos)
+			}
+			continue
+		}
+		items, itemPos = append(items, c), append(itemPos, it.Pos)
+	}
+	for i, c := range items {
+		pos := itemPos[i]
 		if ci || left.Type() == column.String {
 			if c.T != column.String {
-				return nil, errAt(it.Pos, "'%s' on a string needs string values, got %s", t.Op, c.T)
+				return nil, errAt(pos, "'%s' on a string needs string values, got %s", t.Op, c.T)
 			}
 		} else {
-			_, r, err := unify(left, c, it.Pos, t.Op)
+			_, r, err := unify(left, c, pos, t.Op)
 			if err != nil {
 				return nil, err
 			}

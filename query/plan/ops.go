@@ -380,12 +380,7 @@ func (b *builder) percentiles(ne *syntax.NamedExpr, c *syntax.Call, sc *scope) (
 		if err != nil {
 			return nil, err
 		}
-		if len(call.Extra) > 0 {
-			if k, ok := call.Extra[0].(*Const); ok && k.Val != nil {
-				name = strings.TrimSuffix(name, "_") + "_" + strings.ReplaceAll(fmt.Sprint(k.Val), ".", "_")
-			}
-		}
-		out = append(out, namedAgg{call, name})
+		out = append(out, namedAgg{call, name}) // percentile_X_95, by aggregate's naming
 	}
 	return out, nil
 }
@@ -433,6 +428,10 @@ func (b *builder) aggregate(se *syntax.Expr, sc *scope) (*AggCall, string, error
 	if len(c.Args) > 0 && !sig.predicateOnly {
 		if col, ok := args[0].(*ColRef); ok {
 			name = fn + "_" + col.Name
+			// make_set(X) is set_X, make_list(X) list_X, take_any(X) X ...
+			if n, ok := aggColumnName(fn, col.Name, args); ok {
+				name = n
+			}
 		}
 	}
 	return call, name, nil

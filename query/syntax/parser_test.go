@@ -218,6 +218,12 @@ func successCases(f func(q, want string)) {
 	f(`(T) | take 1`, `(T) | take 1`)
 	f(`T | where A in ((U | take 1), 2)`, `T | where A in ((U | take 1), 2)`)
 
+	// Tabular call arguments.
+	f(`let m = toscalar(T | summarize max(X)); T | where X == m`, "let m = toscalar(T | summarize max(X));\nT | where X == m")
+	f(`let t = materialize(T|where x|take 1); t | count`, "let t = materialize(T | where x | take 1);\nt | count")
+	f(`f(union T, U | count)`, `f(union T, U | count)`)
+	f(`A(0|where 0)`, `A(0 | where 0)`)
+
 	// in and friends.
 	f(`T | where A in ("a", "b")`, `T | where A in ("a", "b")`)
 	f(`T | where A in (1)`, `T | where A in (1)`)
@@ -320,6 +326,14 @@ func failureCases(f func(q, want string)) {
 	f(`T | foo`, `1:5: unexpected "foo", expected operator`)
 	f(`T | project-away`, `1:17: unexpected end of query, expected (a name | <qident>) ("," (a name | <qident>))*`)
 	f(`T | mv-apply A on (take 1)`, `1:5: unexpected "mv-apply", expected operator`)
+	f(`T | join U`, `1:11: unexpected end of query, expected "on" expression ("," expression)*`)
+	f(`T | render`, `1:11: unexpected end of query, expected a name ("with" "(" (expression ("," expression)*)? ")")?`)
+	f(`T | parse A`, `1:12: unexpected end of query, expected "with" ParsePart+`)
+	f(`datatable(a:string)`, `1:20: unexpected end of query, expected (<qident> | ("[" (expression ("," expression)* ","?)? "]"))`)
+	f(`T | make-series count() on T`, `1:29: unexpected end of query, expected "step" expression ("by" expression ("," expression)*)?`)
+	// mv-expand Name = Array: the parameter list takes "A = B" for a
+	// parameter like kind=array, then finds no column.
+	f(`T | mv-expand A = B`, `1:20: unexpected end of query, expected expression`)
 	f(`T | where`, `1:10: unexpected end of query, expected expression`)
 	f(`T | where | count`, `1:11: unexpected "|", expected expression`)
 	f(`T | summarize count() by`, `1:25: unexpected end of query, expected expression`)
@@ -354,6 +368,8 @@ func failureCases(f func(q, want string)) {
 	f(`T | where A[1`, `1:14: unexpected end of query, expected "]"`)
 	f(`T | where A == 1 +`, `1:19: unexpected end of query, expected expression`)
 	f(`T | where A == datetime(`, `1:25: unexpected end of query, expected ")"`)
+	f(`T | extend x = dynamic([1,])`, `1:27: unexpected "]", expected a number`)
+	f(`T | extend x = dynamic({"a"})`, `1:28: unexpected "}", expected ":" JSONValue`)
 	// datetime( ends at the first ")": the lexer reads "datetime(now()" as
 	// one literal.
 	f(`T | where A > datetime(now())`, `1:29: unexpected ")"`)
@@ -414,6 +430,7 @@ func TestParse_Lax(t *testing.T) {
 	f(`T | where A B`, 2, "T | where A;\nB")
 	f(`T | take 10 20`, 2, "T | take 10;\n20")
 	f(`T | count 5`, 2, "T | count;\n5")
+	f(`T | mv-expand A = B to typeof(long)`, 2, "T | mv-expand A=B to;\ntypeof(long)")
 	// summarize with neither aggregate nor by.
 	f(`T | summarize`, 1, `T | summarize`)
 	// An empty in list.

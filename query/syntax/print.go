@@ -96,7 +96,12 @@ func (p *Pipeline) writeKQL(b *strings.Builder) {
 	default:
 		panic("BUG: syntax: Pipeline with no source")
 	}
-	for _, op := range p.Ops {
+	writeOps(b, p.Ops)
+}
+
+// writeOps writes each operator after " | ".
+func writeOps(b *strings.Builder, ops []Operator) {
+	for _, op := range ops {
 		b.WriteString(" | ")
 		w, ok := op.(kqlWriter)
 		if !ok {
@@ -455,11 +460,18 @@ func lexesAs(text, rule string) bool {
 func (a *Arg) String() string { return kqlString(a) }
 
 func (a *Arg) writeKQL(b *strings.Builder) {
-	if a.Star {
+	switch {
+	case a.Star:
 		b.WriteByte('*')
 		return
+	case a.Union != nil:
+		a.Union.writeKQL(b)
+	case a.Expr != nil:
+		a.Expr.writeKQL(b)
+	default:
+		panic("BUG: syntax: empty call argument")
 	}
-	a.Expr.writeKQL(b)
+	writeOps(b, a.Ops) // a tabular argument: materialize(T | where ...)
 }
 
 // String prints the parameter as KQL: kind=inner, hint.strategy=shuffle.
