@@ -1,5 +1,7 @@
 package column
 
+import "encoding/json"
+
 // Vector is one column of a batch: Len values of one Type.
 //
 // Representation by type:
@@ -64,10 +66,20 @@ func (v *Vector) Str(i int) string {
 	if v.Anys != nil {
 		return DynamicText(v.Anys[i])
 	}
+	var s string
 	if v.Codes != nil {
-		return v.Dict[v.Codes[i]]
+		s = v.Dict[v.Codes[i]]
+	} else {
+		s = v.Strs[i]
 	}
-	return v.Strs[i]
+	if v.Type == Dynamic && len(s) > 1 && s[0] == '"' {
+		// JSON text of a dynamic string: show the string itself.
+		var u string
+		if json.Unmarshal([]byte(s), &u) == nil {
+			return u
+		}
+	}
+	return s
 }
 
 // Int returns row i of an integer-backed vector (0 when null).
