@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"clickhunt/column"
@@ -26,6 +27,9 @@ type Options struct {
 	// MaxMemory bounds what a query holds in group tables, sort buffers,
 	// join sides and its result, in bytes (0: no limit).
 	MaxMemory int64
+	// Progress, when set, is added the rows scanned as the query reads
+	// them, for a progress display while it runs.
+	Progress *atomic.Int64
 }
 
 // Stats describe the work a run did.
@@ -98,7 +102,7 @@ func Run(ctx context.Context, snap *storage.Snapshot, text string, opts Options)
 	if err != nil {
 		return nil, err
 	}
-	b, st, err := exec.RunWith(ctx, p, snap, exec.Options{MaxMemory: opts.MaxMemory})
+	b, st, err := exec.RunWith(ctx, p, snap, exec.Options{MaxMemory: opts.MaxMemory, Progress: opts.Progress})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil, fmt.Errorf("query cancelled")
@@ -114,6 +118,10 @@ func Run(ctx context.Context, snap *storage.Snapshot, text string, opts Options)
 	}
 	return res, nil
 }
+
+// Suggest returns the name in candidates closest to name (a near miss in
+// spelling or case), or "": the "did you mean" of error messages.
+func Suggest(name string, candidates []string) string { return plan.Suggest(name, candidates) }
 
 // Check parses and plans text without running it.
 func Check(snap *storage.Snapshot, text string) error {

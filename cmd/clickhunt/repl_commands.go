@@ -1,6 +1,7 @@
 package main
 
 import (
+	"clickhunt/query"
 	"context"
 	"errors"
 	"fmt"
@@ -45,36 +46,9 @@ func (s *session) helpTopic(topic string) error {
 	return nil
 }
 
-// nearest returns the name closest to s by edit distance, if close.
-func nearest(s string, names []string) string {
-	best, bestD := "", 3
-	for _, n := range names {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(n)); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+// nearest returns the name closest to s, if close (the engine's "did you
+// mean").
+func nearest(s string, names []string) string { return query.Suggest(s, names) }
 
 // statsEngine is what .stats and .ingest need beyond engine: the real
 // database (test fakes do not have one).

@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"strings"
+
 	"clickhunt/column"
 	"clickhunt/query/plan"
 )
@@ -70,18 +72,13 @@ func (a *argAgg) result(ng int) *column.Vector {
 	return b.Build()
 }
 
-// compareRows2 orders row i of v against row j of w under a sort key.
+// compareRows2 orders row i of v against row j of w (non-null) under a sort
+// key's direction.
 func compareRows2(v *column.Vector, i int, w *column.Vector, j int, k plan.SortKey) int {
 	var c int
 	switch {
 	case v.Type == column.String:
-		x, y := v.Str(i), w.Str(j)
-		switch {
-		case x < y:
-			c = -1
-		case x > y:
-			c = 1
-		}
+		c = strings.Compare(v.Str(i), w.Str(j))
 	case v.Floats != nil:
 		c = cmpFloat(v.Float(i), w.Float(j))
 	case v.Bools != nil:

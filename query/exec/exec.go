@@ -5,6 +5,7 @@ package exec
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"clickhunt/column"
 	"clickhunt/query/plan"
@@ -23,7 +24,8 @@ type Stats struct {
 	BlocksTotal, BlocksRead int
 	RowsRead                int64
 
-	mem *budget
+	mem      *budget
+	progress *atomic.Int64 // Options.Progress
 }
 
 // Options configure a run.
@@ -31,6 +33,9 @@ type Options struct {
 	// MaxMemory bounds the bytes the query holds in group tables, sort
 	// buffers, join sides and its result (0: no limit).
 	MaxMemory int64
+	// Progress, when set, counts the rows scanned so far while the query
+	// runs (it ends equal to Stats.RowsRead if it started at 0).
+	Progress *atomic.Int64
 }
 
 // Operator produces batches. Next returns nil, nil at the end. Batches
@@ -47,7 +52,7 @@ func Run(ctx context.Context, n plan.Node, store Store) (*column.Batch, Stats, e
 
 // RunWith is Run with options.
 func RunWith(ctx context.Context, n plan.Node, store Store, opts Options) (*column.Batch, Stats, error) {
-	st := Stats{mem: &budget{limit: opts.MaxMemory}}
+	st := Stats{mem: &budget{limit: opts.MaxMemory}, progress: opts.Progress}
 	if err := resolveSubqueries(ctx, n, store, &st); err != nil {
 		return nil, st, err
 	}
@@ -79,6 +84,14 @@ func RunWith(ctx context.Context, n plan.Node, store Store, opts Options) (*colu
 		return emptyBatch(schema), st, nil
 	}
 	return column.Concat(types(schema), out), st, nil
+}
+
+// readRows counts a block of rows read, in RowsRead and in Progress.
+func (st *Stats) readRows(n int) {
+	st.RowsRead += int64(n)
+	if st.progress != nil {
+		st.progress.Add(int64(n))
+	}
 }
 
 func types(s column.Schema) []column.Type {

@@ -81,7 +81,7 @@ func (s *scanOp) Next(ctx context.Context) (*column.Batch, error) {
 			continue
 		}
 		s.st.BlocksRead++
-		s.st.RowsRead += int64(bm.Rows)
+		s.st.readRows(bm.Rows)
 		b := &column.Batch{Len: bm.Rows, Cols: make([]*column.Vector, len(s.cols))}
 		if s.filter != nil {
 			for i, use := range s.fcols {

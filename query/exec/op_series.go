@@ -9,34 +9,6 @@ import (
 	"clickhunt/query/plan"
 )
 
-// series_bin puts an axis value in its make-series bin: the start of the
-// step-wide bin counted from the origin (from, or zero).
-func init() {
-	registerK("series_bin", func(a []*column.Vector, n int) *column.Vector {
-		x, step, origin := a[0], a[1], a[2]
-		if x.Floats != nil {
-			out := newFloats(n)
-			out.Nulls = orNulls(n, x, step, origin)
-			for i := 0; i < n; i++ {
-				s, o := step.Float(i), origin.Float(i)
-				if s > 0 {
-					out.Floats[i] = o + math.Floor((x.Float(i)-o)/s)*s
-				}
-			}
-			return out
-		}
-		out := newInts(x.Type, n)
-		out.Nulls = orNulls(n, x, step, origin)
-		for i := 0; i < n; i++ {
-			s, o := step.Int(i), origin.Int(i)
-			if s > 0 {
-				out.Ints[i] = o + floorDiv(x.Int(i)-o, s)*s
-			}
-		}
-		return out
-	})
-}
-
 // makeSeriesOp pivots the per-(group, bin) aggregates into one row per
 // group holding arrays over the whole axis, missing bins set to the default.
 // https://learn.microsoft.com/kusto/query/make-series-operator

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"sort"
-	"strings"
 
 	"clickhunt/column"
 	"clickhunt/query/plan"
@@ -112,21 +111,7 @@ func compareRows(v *column.Vector, i, j int, k plan.SortKey) int {
 		}
 		return -1
 	}
-	var c int
-	switch {
-	case v.Type == column.String:
-		c = strings.Compare(v.Str(i), v.Str(j))
-	case v.Floats != nil:
-		c = cmpFloat(v.Float(i), v.Float(j))
-	case v.Bools != nil:
-		c = cmpBool(v.Bool(i), v.Bool(j))
-	default:
-		c = cmpInt(v.Int(i), v.Int(j))
-	}
-	if k.Desc {
-		c = -c
-	}
-	return c
+	return compareRows2(v, i, v, j, k)
 }
 
 func isNullish(v *column.Vector, i int) bool {

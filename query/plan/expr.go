@@ -623,7 +623,7 @@ func (b *builder) ident(name string, pos syntax.Position, sc *scope) (Expr, erro
 		names = append(names, n)
 	}
 	msg := fmt.Sprintf("unknown column '%s'", name)
-	if s := suggest(name, names); s != "" {
+	if s := Suggest(name, names); s != "" {
 		msg += fmt.Sprintf(" (did you mean '%s'?)", s)
 	}
 	return nil, errAt(pos, "%s", msg)

@@ -318,7 +318,7 @@ func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 			return b.typedLiteral(c, sc)
 		}
 		msg := fmt.Sprintf("unknown function '%s'", name)
-		if s := suggest(name, functionNames()); s != "" {
+		if s := Suggest(name, functionNames()); s != "" {
 			msg += fmt.Sprintf(" (did you mean '%s'?)", s)
 		} else if lower := strings.ToLower(name); lower != name {
 			if _, ok := functions[lower]; ok {

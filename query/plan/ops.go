@@ -398,7 +398,7 @@ func (b *builder) aggregate(se *syntax.Expr, sc *scope) (*AggCall, string, error
 		msg := fmt.Sprintf("unknown aggregation function '%s'", fn)
 		if _, scalar := functions[fn]; scalar {
 			msg = fmt.Sprintf("'%s' is not an aggregation function; summarize needs one such as count(), sum() or max()", fn)
-		} else if s := suggest(fn, aggregateNames()); s != "" {
+		} else if s := Suggest(fn, aggregateNames()); s != "" {
 			msg += fmt.Sprintf(" (did you mean '%s'?)", s)
 		}
 		return nil, "", errAt(c.Pos, "%s", msg)
@@ -446,7 +446,7 @@ func (b *builder) render(in Node, op *syntax.RenderOp) (Node, error) {
 			kinds = append(kinds, k)
 		}
 		msg := fmt.Sprintf("unknown chart kind '%s'", op.Kind)
-		if s := suggest(op.Kind, kinds); s != "" {
+		if s := Suggest(op.Kind, kinds); s != "" {
 			msg += fmt.Sprintf(" (did you mean '%s'?)", s)
 		}
 		return nil, errAt(op.Pos, "%s", msg)

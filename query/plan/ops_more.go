@@ -237,7 +237,7 @@ func didYouMean(name string, s column.Schema) string {
 	for i, f := range s {
 		names[i] = f.Name
 	}
-	if m := suggest(name, names); m != "" {
+	if m := Suggest(name, names); m != "" {
 		return fmt.Sprintf(" (did you mean '%s'?)", m)
 	}
 	return ""
@@ -427,7 +427,7 @@ func (b *builder) makeSeries(in Node, op *syntax.MakeSeriesOp) (Node, error) {
 		keyFields = append(keyFields, column.Field{Name: name, Type: e.Type()})
 	}
 	ms.NKeys = len(agg.Keys)
-	agg.Keys = append(agg.Keys, &Call{Fn: "series_bin", Args: []Expr{axis, step, origin}, T: at})
+	agg.Keys = append(agg.Keys, &Call{Fn: "bin_at", Args: []Expr{axis, step, origin}, T: at})
 	agg.Schema = append(append(column.Schema{}, keyFields...), column.Field{Name: "bin", Type: at})
 	ms.Schema = append(ms.Schema, keyFields...)
 	for _, sa := range op.Aggs {

@@ -1,5 +1,7 @@
 package plan
 
+import "fmt"
+
 // Optimize applies the rewrite passes in order. Each pass is a small named
 // function from plan to plan.
 func Optimize(n Node) Node {
@@ -9,46 +11,70 @@ func Optimize(n Node) Node {
 	return n
 }
 
+// rewriteInputs replaces each input of n by f(input).
+func rewriteInputs(n Node, f func(Node) Node) {
+	switch n := n.(type) {
+	case *Filter:
+		n.Input = f(n.Input)
+	case *Project:
+		n.Input = f(n.Input)
+	case *Aggregate:
+		n.Input = f(n.Input)
+	case *Sort:
+		n.Input = f(n.Input)
+	case *Limit:
+		n.Input = f(n.Input)
+	case *Count:
+		n.Input = f(n.Input)
+	case *Render:
+		n.Input = f(n.Input)
+	case *MakeSeries:
+		n.Input = f(n.Input)
+	case *MvExpand:
+		n.Input = f(n.Input)
+	case *Parse:
+		n.Input = f(n.Input)
+	case *Join:
+		n.Left, n.Right = f(n.Left), f(n.Right)
+	case *Union:
+		for i := range n.Ins {
+			n.Ins[i] = f(n.Ins[i])
+		}
+	case *Scan, *Values:
+	default:
+		panic(fmt.Sprintf("BUG: rewriteInputs: unhandled node %T", n))
+	}
+}
+
 // pushFilters merges where operators that sit directly on a scan into the
 // scan, so the scan can skip blocks by their min/max and read the other
 // columns only for rows that pass.
 func pushFilters(n Node) Node {
-	switch n := n.(type) {
-	case *Filter:
-		in := pushFilters(n.Input)
-		if s, ok := in.(*Scan); ok {
+	rewriteInputs(n, pushFilters)
+	if f, ok := n.(*Filter); ok {
+		if s, ok := f.Input.(*Scan); ok {
 			if s.Filter == nil {
-				s.Filter = n.Pred
+				s.Filter = f.Pred
 			} else {
-				s.Filter = &Call{Fn: "and", Args: []Expr{s.Filter, n.Pred}, T: n.Pred.Type()}
+				s.Filter = &Call{Fn: "and", Args: []Expr{s.Filter, f.Pred}, T: f.Pred.Type()}
 			}
 			return s
 		}
-		n.Input = in
-	case *Project:
-		n.Input = pushFilters(n.Input)
-	case *Aggregate:
-		n.Input = pushFilters(n.Input)
-	case *Sort:
-		n.Input = pushFilters(n.Input)
-	case *Limit:
-		n.Input = pushFilters(n.Input)
-	case *Count:
-		n.Input = pushFilters(n.Input)
-	case *Render:
-		n.Input = pushFilters(n.Input)
-	case *Join:
-		n.Left, n.Right = pushFilters(n.Left), pushFilters(n.Right)
-	case *Union:
-		for i := range n.Ins {
-			n.Ins[i] = pushFilters(n.Ins[i])
+	}
+	return n
+}
+
+// limitSorts turns "sort by K | take N" into a top-N sort, which keeps only
+// N rows in memory instead of the whole input.
+func limitSorts(n Node) Node {
+	rewriteInputs(n, limitSorts)
+	if l, ok := n.(*Limit); ok {
+		if s, ok := l.Input.(*Sort); ok {
+			if s.Limit < 0 || l.N < s.Limit {
+				s.Limit = l.N
+			}
+			return s
 		}
-	case *MakeSeries:
-		n.Input = pushFilters(n.Input)
-	case *MvExpand:
-		n.Input = pushFilters(n.Input)
-	case *Parse:
-		n.Input = pushFilters(n.Input)
 	}
 	return n
 }
@@ -155,44 +181,4 @@ func markCols(e Expr, use []bool) {
 			markCols(a, use)
 		}
 	}
-}
-
-// limitSorts turns "sort by K | take N" into a top-N sort, which keeps only
-// N rows in memory instead of the whole input.
-func limitSorts(n Node) Node {
-	switch x := n.(type) {
-	case *Limit:
-		x.Input = limitSorts(x.Input)
-		if s, ok := x.Input.(*Sort); ok {
-			if s.Limit < 0 || x.N < s.Limit {
-				s.Limit = x.N
-			}
-			return s
-		}
-	case *Filter:
-		x.Input = limitSorts(x.Input)
-	case *Project:
-		x.Input = limitSorts(x.Input)
-	case *Aggregate:
-		x.Input = limitSorts(x.Input)
-	case *Sort:
-		x.Input = limitSorts(x.Input)
-	case *Count:
-		x.Input = limitSorts(x.Input)
-	case *Render:
-		x.Input = limitSorts(x.Input)
-	case *Join:
-		x.Left, x.Right = limitSorts(x.Left), limitSorts(x.Right)
-	case *Union:
-		for i := range x.Ins {
-			x.Ins[i] = limitSorts(x.Ins[i])
-		}
-	case *MakeSeries:
-		x.Input = limitSorts(x.Input)
-	case *MvExpand:
-		x.Input = limitSorts(x.Input)
-	case *Parse:
-		x.Input = limitSorts(x.Input)
-	}
-	return n
 }

@@ -325,7 +325,7 @@ func (b *builder) source(e *syntax.Expr) (Node, error) {
 			names = append(names, n)
 		}
 		msg := fmt.Sprintf("unknown table '%s'", name)
-		if s := suggest(name, names); s != "" {
+		if s := Suggest(name, names); s != "" {
 			msg += fmt.Sprintf(" (did you mean '%s'?)", s)
 		} else if len(tables) == 0 {
 			msg += ": the database holds no tables yet (run 'clickhunt ingest FILE')"
@@ -345,9 +345,9 @@ func (b *builder) source(e *syntax.Expr) (Node, error) {
 	return nil, errAt(e.Pos, "expected a table name such as UrlClickEvents")
 }
 
-// suggest returns the candidate closest to name (case-insensitively, within
-// a small edit distance), or "".
-func suggest(name string, candidates []string) string {
+// Suggest returns the candidate closest to name (case-insensitively, within
+// a small edit distance), or "": the "did you mean" of error messages.
+func Suggest(name string, candidates []string) string {
 	best, bestD := "", 3
 	if len(name) <= 3 {
 		bestD = 2
