@@ -270,3 +270,15 @@ func TestMemoryBudget(t *testing.T) {
 		}
 	}
 }
+
+// take stops reading blocks once it has its rows.
+func TestTakeStopsEarly(t *testing.T) {
+	m := newMemStore("UrlClickEvents", clickSchema, clickRows(), []int{1})
+	_, st, err := runQuery(t, m, `UrlClickEvents | take 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.BlocksRead != 2 {
+		t.Fatalf("take 2 over 7 one-row blocks read %d blocks, want 2", st.BlocksRead)
+	}
+}
