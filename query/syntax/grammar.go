@@ -4,7 +4,7 @@
 //
 // The grammar, top-down (EBNF; keywords in quotes, token classes in caps):
 //
-//	Script     = { Statement { ";" } } .
+//	Script     = [ Statement { ";" [ Statement ] } ] .
 //	Statement  = LetStmt | Pipeline .
 //	LetStmt    = "let" IDENT "=" Pipeline .
 //	Pipeline   = ( Union | Datatable | Print | Expr ) { "|" Operator } .
@@ -78,7 +78,7 @@ type Position = lexer.Position
 // Script is a whole query text: let statements and tabular expressions.
 type Script struct {
 	Pos        Position
-	Statements []*Statement `parser:"( @@ \";\"* )*"`
+	Statements []*Statement `parser:"( @@ ( \";\" @@? )* )?"`
 }
 
 // Statement is a let statement or a tabular expression.

@@ -3,7 +3,8 @@ package syntax
 // Tabular operators and sources beyond the first subset. The grammar in EBNF:
 //
 //	Join        = ( "join" | "lookup" ) { Param } ( "(" Pipeline ")" | IDENT ) "on" Expr { "," Expr } .
-//	Param       = IDENT { "." IDENT } "=" ( IDENT | STRING | NUMBER | "true" | "false" ) .
+//	Param       = ( "kind" | "withsource" | "isfuzzy" | "bagexpansion" | "with_itemindex"
+//	              | "hint" "." IDENT { "." IDENT } ) "=" ( IDENT | STRING | NUMBER | "true" | "false" ) .
 //	Union       = "union" { Param } UnionItem { "," UnionItem } .
 //	UnionItem   = "(" Pipeline ")" | IDENT .
 //	MakeSeries  = "make-series" SeriesAgg { "," SeriesAgg } "on" Expr [ "from" Expr ] [ "to" Expr ]
@@ -28,7 +29,7 @@ package syntax
 // withsource=Source, hint.strategy=shuffle.
 type Param struct {
 	Pos   Position
-	Name  []string `parser:"@Ident ( \".\" @Ident )* \"=\""`
+	Name  []string `parser:"( @( \"kind\" | \"withsource\" | \"isfuzzy\" | \"bagexpansion\" | \"with_itemindex\" ) | @\"hint\" ( \".\" @Ident )+ ) \"=\""`
 	Value string   `parser:"@( Ident | String | Number | \"true\" | \"false\" )"`
 }
 

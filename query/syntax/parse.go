@@ -30,31 +30,32 @@ func Parse(text string) (*Script, error) {
 	return s, nil
 }
 
-// maxNesting returns the deepest bracket nesting outside string literals.
+// maxNesting returns the deepest bracket nesting, counting bracket tokens
+// so that brackets in strings and comments do not count, and quotes in
+// comments cannot hide brackets (participle recurses per level: deep input
+// would overflow the stack). On a lexer error it returns 0 and leaves the
+// error to the parser.
 func maxNesting(text string) int {
+	lex, err := kqlLexer.LexString("", text)
+	if err != nil {
+		return 0
+	}
 	depth, max := 0, 0
-	var quote byte
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		switch {
-		case quote != 0:
-			if c == '\\' {
-				i++
-			} else if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '(' || c == '[' || c == '{':
+	for {
+		tok, err := lex.Next()
+		if err != nil || tok.EOF() {
+			return max
+		}
+		switch tok.Value {
+		case "(", "[", "{":
 			depth++
 			if depth > max {
 				max = depth
 			}
-		case c == ')' || c == ']' || c == '}':
+		case ")", "]", "}":
 			depth--
 		}
 	}
-	return max
 }
 
 var (

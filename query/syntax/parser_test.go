@@ -333,7 +333,10 @@ func failureCases(f func(q, want string)) {
 	f(`T | make-series count() on T`, `1:29: unexpected end of query, expected "step" expression ("by" expression ("," expression)*)?`)
 	// mv-expand Name = Array: the parameter list takes "A = B" for a
 	// parameter like kind=array, then finds no column.
-	f(`T | mv-expand A = B`, `1:20: unexpected end of query, expected expression`)
+	// Statements are separated by ";": trailing junk is an error.
+	f(`T | where A B`, `1:13: unexpected "B"`)
+	f(`T | take 10 20`, `1:13: unexpected "20"`)
+	f(`T | count 5`, `1:11: unexpected "5"`)
 	f(`T | where`, `1:10: unexpected end of query, expected expression`)
 	f(`T | where | count`, `1:11: unexpected "|", expected expression`)
 	f(`T | summarize count() by`, `1:25: unexpected end of query, expected expression`)
@@ -426,11 +429,8 @@ func TestParse_Lax(t *testing.T) {
 		}
 	}
 
-	// Statements need no ";" between them, so trailing junk starts a new one.
-	f(`T | where A B`, 2, "T | where A;\nB")
-	f(`T | take 10 20`, 2, "T | take 10;\n20")
-	f(`T | count 5`, 2, "T | count;\n5")
-	f(`T | mv-expand A = B to typeof(long)`, 2, "T | mv-expand A=B to;\ntypeof(long)")
+	// mv-expand Name = Expr is a named expansion, not a parameter.
+	f(`T | mv-expand A = B to typeof(long)`, 1, "T | mv-expand A = B to typeof(long)")
 	// summarize with neither aggregate nor by.
 	f(`T | summarize`, 1, `T | summarize`)
 	// An empty in list.
