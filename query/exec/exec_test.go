@@ -282,3 +282,9 @@ func TestTakeStopsEarly(t *testing.T) {
 		t.Fatalf("take 2 over 7 one-row blocks read %d blocks, want 2", st.BlocksRead)
 	}
 }
+
+// datetime(expr) is a call, not a literal; 'regex' only follows 'matches'.
+func TestLiteralEdges(t *testing.T) {
+	checkErr(t, `UrlClickEvents | where Timestamp > datetime(now())`, "1:36: datetime() takes a literal value")
+	checkErr(t, `UrlClickEvents | where Url has regex "x"`, "1:28: 'regex' only follows 'matches' (matches regex \"...\")")
+}

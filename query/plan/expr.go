@@ -151,6 +151,9 @@ func (b *builder) cmp(e *syntax.CmpExpr, sc *scope) (Expr, error) {
 			return nil, err
 		}
 		op := e.Binary.Op
+		if e.Binary.Regex && op != "matches" {
+			return nil, errAt(e.Binary.Pos, "'regex' only follows 'matches' (matches regex \"...\")")
+		}
 		if op == "matches" {
 			if !e.Binary.Regex {
 				return nil, errAt(e.Binary.Pos, "expected 'matches regex'")

@@ -54,8 +54,8 @@ var kqlLexer = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "Comment", Pattern: `//[^\n]*`},
 	{Name: "Whitespace", Pattern: `\s+`},
 	// datetime(2023-12-21T19:04:59Z): the argument is raw text, not a string.
-	{Name: "DatetimeLit", Pattern: `datetime\(\s*[^)"'\s][^)"']*\)`},
-	{Name: "TimespanLit", Pattern: `(?:timespan|time)\(\s*[^)"'\s][^)"']*\)`},
+	{Name: "DatetimeLit", Pattern: `datetime\(\s*[^()"'\s][^()"']*\)`},
+	{Name: "TimespanLit", Pattern: `(?:timespan|time)\(\s*[^()"'\s][^()"']*\)`},
 	{Name: "Timespan", Pattern: `[0-9]+(?:\.[0-9]+)?(?:days|day|d|hours|hour|hrs|hr|h|minutes|minute|min|milliseconds|millisecond|millis|milli|ms|microseconds|microsecond|m|seconds|second|sec|s|ticks|tick)\b`},
 	{Name: "Number", Pattern: `0[xX][0-9a-fA-F]+|[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?`},
 	{Name: "String", Pattern: `[hH]?@"(?:[^"]|"")*"|[hH]?@'(?:[^']|'')*'|[hH]?"(?:\\.|[^"\\\n])*"|[hH]?'(?:\\.|[^'\\\n])*'`},
