@@ -140,3 +140,16 @@ func TestListOperands(t *testing.T) {
 		"set_ActionType:dynamic\n[\"ClickAllowed\",\"ClickBlocked\",\"UrlScanInProgress\"]\n", false)
 	check(t, `UrlClickEvents | summarize percentiles(Score, 50, 90)`, "percentile_Score_50:long | percentile_Score_90:long\n1 | 12\n", false)
 }
+
+// User functions: https://learn.microsoft.com/kusto/query/functions/user-defined-functions
+func TestUserFunctions(t *testing.T) {
+	check(t, `let twice = (x:long) { x * 2 }; UrlClickEvents | where twice(Score) > 10 | project ReportId`, ids("r2", "r5"), false)
+	check(t, `let domain = (u:string) { tostring(split(u, "/")[2]) }; UrlClickEvents | summarize n = count() by d = domain(Url) | where d == "fabrikam.net"`,
+		"d:string | n:long\nfabrikam.net | 2\n", false)
+	check(t, `let blocked = (t:(*), n:long = 1) { t | where ActionType == "ClickBlocked" | take n }; blocked(UrlClickEvents, 5) | count`, "Count:long\n2\n", false)
+	check(t, `let blocked = (t:(*), n:long = 1) { t | where ActionType == "ClickBlocked" | take n }; blocked(UrlClickEvents) | count`, "Count:long\n1\n", false)
+	check(t, `let recent = () { let cut = datetime(2024-01-09); UrlClickEvents | where Timestamp > cut }; recent() | count`, "Count:long\n3\n", false)
+	checkErr(t, `let f = (x:long) { x }; UrlClickEvents | extend y = f(Url)`, "1:55: f(): parameter x is long, got string")
+	checkErr(t, `let f = (x:long) { x }; UrlClickEvents | extend y = f()`, "1:52: f() needs argument x")
+	checkErr(t, `let g = () { UrlClickEvents }; UrlClickEvents | extend y = g()`, "1:59: g() returns a table: use it where a table goes")
+}

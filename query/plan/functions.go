@@ -288,6 +288,9 @@ func iffSig() funcSig {
 
 func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 	name := c.Name
+	if f, ok := b.funcs[name]; ok {
+		return b.callUser(name, f, c, sc)
+	}
 	switch name {
 	case "typeof":
 		return typeOf(c)

@@ -153,7 +153,7 @@ type Options struct {
 // Build plans a parsed script: let statements, then exactly one tabular
 // expression.
 func Build(s *syntax.Script, cat Catalog, opts Options) (Node, error) {
-	b := &builder{cat: cat, opts: opts, scalars: map[string]Expr{}, tables: map[string]*syntax.Pipeline{}}
+	b := &builder{cat: cat, opts: opts, scalars: map[string]Expr{}, tables: map[string]*syntax.Pipeline{}, funcs: map[string]*syntax.FuncDef{}}
 	var query *syntax.Pipeline
 	for _, st := range s.Statements {
 		if st.Let != nil {
@@ -182,6 +182,7 @@ type builder struct {
 	opts    Options
 	scalars map[string]Expr
 	tables  map[string]*syntax.Pipeline
+	funcs   map[string]*syntax.FuncDef
 	depth   int
 }
 
@@ -192,6 +193,11 @@ func errAt(p syntax.Position, format string, args ...any) *syntax.Error {
 func (b *builder) let(l *syntax.LetStmt) error {
 	delete(b.scalars, l.Name)
 	delete(b.tables, l.Name)
+	delete(b.funcs, l.Name)
+	if l.Func != nil {
+		b.funcs[l.Name] = l.Func
+		return nil
+	}
 	if len(l.Value.Ops) > 0 || l.Value.Union != nil || l.Value.Datatable != nil || l.Value.Print != nil || b.isTableRef(l.Value.Source) {
 		b.tables[l.Name] = l.Value
 		return nil
@@ -240,8 +246,13 @@ func (b *builder) isTableRef(e *syntax.Expr) bool {
 	if p := parenOf(e); p != nil {
 		return len(p.Ops) > 0 || p.Union != nil || p.Datatable != nil || p.Print != nil || b.isTableRef(p.Source)
 	}
-	if p := primaryOf(e); p != nil && p.Call != nil && p.Call.Name == "materialize" {
-		return true
+	if p := primaryOf(e); p != nil && p.Call != nil {
+		if p.Call.Name == "materialize" {
+			return true
+		}
+		if f, ok := b.funcs[p.Call.Name]; ok {
+			return b.isTabularFunc(f)
+		}
 	}
 	return false
 }
@@ -336,6 +347,11 @@ func (b *builder) source(e *syntax.Expr) (Node, error) {
 	}
 	if p := parenOf(e); p != nil {
 		return b.tabular(p)
+	}
+	if p := primaryOf(e); p != nil && p.Call != nil {
+		if f, ok := b.funcs[p.Call.Name]; ok {
+			return b.sourceUser(p.Call.Name, f, p.Call)
+		}
 	}
 	if p := primaryOf(e); p != nil && p.Call != nil && p.Call.Name == "materialize" && len(p.Call.Args) == 1 && !p.Call.Args[0].Star {
 		// materialize(T) caches T in Kusto; here it is T itself.

@@ -6,7 +6,9 @@
 //
 //	Script     = [ Statement { ";" [ Statement ] } ] .
 //	Statement  = LetStmt | Pipeline .
-//	LetStmt    = "let" IDENT "=" Pipeline .
+//	LetStmt    = "let" IDENT "=" ( FuncDef | Pipeline ) .
+//	FuncDef    = "(" [ FuncParam { "," FuncParam } ] ")" "{" Statement { ";" [ Statement ] } "}" .
+//	FuncParam  = IDENT ":" ( IDENT | "(" "*" ")" ) [ "=" Expr ] .
 //	Pipeline   = ( Union | Datatable | Print | Expr ) { "|" Operator } .
 //	Operator   = Where | Summarize | Project | Extend | Sort | Top | Take
 //	           | Distinct | Count | Render | Join | Union | MakeSeries | MvExpand
@@ -92,7 +94,25 @@ type Statement struct {
 type LetStmt struct {
 	Pos   Position
 	Name  string    `parser:"\"let\" @Ident \"=\""`
-	Value *Pipeline `parser:"@@"`
+	Func  *FuncDef  `parser:"(   @@"`
+	Value *Pipeline `parser:"  | @@ )"`
+}
+
+// FuncDef is a user function: (a:string, b:long = 1) { [let ...;] body }.
+type FuncDef struct {
+	Pos    Position
+	Params []*FuncParam `parser:"\"(\" ( @@ ( \",\" @@ )* )? \")\""`
+	Body   []*Statement `parser:"\"{\" @@ ( \";\" @@? )* \"}\""`
+}
+
+// FuncParam is one parameter: Name:type, Name:(*) for a table, with an
+// optional default.
+type FuncParam struct {
+	Pos     Position
+	Name    string `parser:"@Ident \":\""`
+	Type    string `parser:"( @Ident"`
+	Tabular bool   `parser:"  | @( \"(\" \"*\" \")\" ) )"`
+	Default *Expr  `parser:"( \"=\" @@ )?"`
 }
 
 // Pipeline is a source expression followed by piped operators. A pipeline

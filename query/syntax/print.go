@@ -77,7 +77,42 @@ func (l *LetStmt) writeKQL(b *strings.Builder) {
 	b.WriteString("let ")
 	b.WriteString(l.Name)
 	b.WriteString(" = ")
+	if l.Func != nil {
+		l.Func.writeKQL(b)
+		return
+	}
 	l.Value.writeKQL(b)
+}
+
+// String prints the function definition as KQL.
+func (f *FuncDef) String() string { return kqlString(f) }
+
+func (f *FuncDef) writeKQL(b *strings.Builder) {
+	b.WriteString("(")
+	for i, p := range f.Params {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(p.Name)
+		b.WriteString(":")
+		if p.Tabular {
+			b.WriteString("(*)")
+		} else {
+			b.WriteString(p.Type)
+		}
+		if p.Default != nil {
+			b.WriteString(" = ")
+			p.Default.writeKQL(b)
+		}
+	}
+	b.WriteString(") { ")
+	for i, st := range f.Body {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		st.writeKQL(b)
+	}
+	b.WriteString(" }")
 }
 
 // String prints the pipeline as KQL.
