@@ -66,7 +66,7 @@ var (
 		"CmpExpr", "expression", "AddExpr", "expression", "MulExpr", "expression",
 		"Unary", "expression", "Postfix", "expression", "Primary", "expression",
 		"NamedExpr", "expression", "SortKey", "sort key", "Operator", "operator",
-		"Statement", "statement", "<ident>", "a name", "<string>", "a string",
+		"Statement", "statement", "FuncDef", "function definition", "<ident>", "a name", "<string>", "a string",
 		"<number>", "a number", "<eof>", "end of query",
 	)
 	unexpectedRe = regexp.MustCompile(`^unexpected token "(.*)"(?: \(expected (.*)\))?$`)
