@@ -378,7 +378,7 @@ func failureCases(f func(q, want string)) {
 
 	// let.
 	f(`let = 5`, `1:5: unexpected "=", expected a name "=" (function definition | expression)`)
-	f(`let x 5`, `1:7: unexpected "5", expected "=" expression`)
+	f(`let x 5`, `1:7: unexpected "5", expected "=" (function definition | expression)`)
 	f(`let x =`, `1:8: unexpected end of query, expected expression`)
 	f(`;T`, `1:1: unexpected ";"`)
 
