@@ -150,6 +150,6 @@ func TestUserFunctions(t *testing.T) {
 	check(t, `let blocked = (t:(*), n:long = 1) { t | where ActionType == "ClickBlocked" | take n }; blocked(UrlClickEvents) | count`, "Count:long\n1\n", false)
 	check(t, `let recent = () { let cut = datetime(2024-01-09); UrlClickEvents | where Timestamp > cut }; recent() | count`, "Count:long\n3\n", false)
 	checkErr(t, `let f = (x:long) { x }; UrlClickEvents | extend y = f(Url)`, "1:55: f(): parameter x is long, got string")
-	checkErr(t, `let f = (x:long) { x }; UrlClickEvents | extend y = f()`, "1:52: f() needs argument x")
-	checkErr(t, `let g = () { UrlClickEvents }; UrlClickEvents | extend y = g()`, "1:59: g() returns a table: use it where a table goes")
+	checkErr(t, `let f = (x:long) { x }; UrlClickEvents | extend y = f()`, "1:53: f() needs argument x")
+	checkErr(t, `let g = () { UrlClickEvents }; UrlClickEvents | extend y = g()`, "1:60: g() returns a table: use it where a table goes")
 }
