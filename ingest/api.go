@@ -36,11 +36,16 @@ type Options struct {
 	// DryRun reads and checks the file, storing nothing: the Summary holds
 	// the mapping, the first rows and every problem.
 	DryRun bool
-	// Rejects, when set, makes a bad row skipped instead of stopping the
-	// file: each is written to Rejects as a JSON line {"file", "line",
-	// "column", "reason", "raw"} (raw is the row as read, verbatim), after
-	// the file is stored.
-	Rejects io.Writer
+	// RejectsPath or Rejects, when set, makes a bad row skipped instead of
+	// stopping the file: each is written as a JSON line {"file", "line",
+	// "column", "reason", "raw"} (raw is the row as read, verbatim). They
+	// are streamed to a temporary file (beside RejectsPath, else in the
+	// system's temporary directory) that, once the file is stored, is
+	// renamed to RejectsPath (appended to it when it exists) or copied to
+	// Rejects; a file not stored leaves no rejects. Set one of the two;
+	// RejectsPath wins. A dry run writes neither.
+	RejectsPath string
+	Rejects     io.Writer
 	// NoDedup stores rows equal to stored ones again.
 	NoDedup bool
 

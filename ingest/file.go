@@ -3,7 +3,6 @@ package ingest
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -65,14 +64,19 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 	}
 	var sha [32]byte
 	h.Sum(sha[:0])
-	if !opts.DryRun {
+	var seenBefore string
+	if db != nil {
 		prev, found, err := db.LookupFile(sha)
 		if err != nil {
 			return sum, err
 		}
-		if found {
+		switch {
+		case found && !opts.DryRun:
 			sum.AlreadyIngested, sum.Previous, sum.Rows, sum.Table = true, prev, prev.Rows, prev.Table
 			return sum, nil
+		case found:
+			seenBefore = fmt.Sprintf("identical content was ingested before (%s, %s): a real ingest stores nothing",
+				prev.Path, prev.Ingested.UTC().Format(time.RFC3339))
 		}
 	}
 
@@ -85,13 +89,25 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 	sum.Encoding = enc
 
 	var problems []Problem
-	if opts.DryRun || opts.Rejects != nil {
+	var rejects *rejectsOut
+	switch {
+	case opts.DryRun:
 		opts.problem = func(p Problem) error {
-			if !opts.DryRun || len(problems) < MaxProblems {
+			if len(problems) < MaxProblems {
 				problems = append(problems, p)
 			}
 			return nil
 		}
+	case opts.RejectsPath != "" || opts.Rejects != nil:
+		// Bad rows go to a temporary file as they are found, so their
+		// number costs no memory; it becomes the rejects file (or is
+		// copied to Rejects) once the file is stored.
+		rejects, err = newRejectsOut(opts.RejectsPath, opts.Rejects)
+		if err != nil {
+			return sum, fmt.Errorf("cannot write the rejects of %s: %w", u.name, err)
+		}
+		defer rejects.abort()
+		opts.problem = rejects.write
 	}
 	sink := &fileSink{db: db, info: storage.FileInfo{Path: u.name, SHA256: sha}, dryRun: opts.DryRun, dedup: !opts.NoDedup}
 	defer sink.abort()
@@ -113,6 +129,13 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 	if opts.DryRun {
 		sum.Problems = problems
 		sum.Rows = sink.stored
+		if seenBefore != "" {
+			sum.Notes = append(sum.Notes, seenBefore)
+		}
+		if sink.dups > 0 {
+			sum.Notes = append(sum.Notes, fmt.Sprintf("%d rows would be skipped as duplicates: %d equal to rows already stored, %d repeating an earlier row of the file",
+				sink.dups, sink.dupStored, sink.dups-sink.dupStored))
+		}
 		return sum, nil
 	}
 	if sink.w == nil { // no rows: still remember the file
@@ -135,34 +158,15 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 	}
 	sink.w = nil
 	sum.Rows = stored
-	if opts.Rejects != nil {
-		if err := writeRejects(opts.Rejects, problems); err != nil {
-			return sum, fmt.Errorf("cannot write the rejects of %s: %w", u.name, err)
+	if rejects != nil {
+		if err := rejects.commit(); err != nil {
+			return sum, fmt.Errorf("%s is stored, but its rejects could not be written: %w", u.name, err)
 		}
 	}
 	if opts.Progress != nil {
 		opts.Progress(raw.n, u.size, stored)
 	}
 	return sum, nil
-}
-
-// writeRejects writes each bad row as a JSON line.
-func writeRejects(w io.Writer, problems []Problem) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for _, p := range problems {
-		rec := struct {
-			File   string `json:"file"`
-			Line   int    `json:"line"`
-			Column int    `json:"column,omitempty"`
-			Reason string `json:"reason"`
-			Raw    string `json:"raw"`
-		}{p.File, p.Line, p.Column, p.Msg, p.Raw}
-		if err := enc.Encode(rec); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // fileSink stores blocks through a FileWriter opened once the table is
@@ -179,6 +183,12 @@ type fileSink struct {
 	stored int64
 	dups   int64
 
+	// A dry run checks rows against the stored set without changing it
+	// (stored, nil without a database) and against the file's own rows.
+	dryStored *hashSet
+	dryFile   *hashSet
+	dupStored int64
+
 	sample   [][]string
 	sampleOf []string
 }
@@ -189,6 +199,17 @@ func (s *fileSink) setTable(table string) error {
 	}
 	s.table = table
 	if s.dryRun {
+		if !s.dedup {
+			return nil
+		}
+		s.dryFile = newHashSet(0)
+		if s.db != nil {
+			th, err := loadHashes(s.db, table)
+			if err != nil {
+				return fmt.Errorf("cannot read the row hashes of %s: %w", table, err)
+			}
+			s.dryStored = th.set // read only: it may be the cached set
+		}
 		return nil
 	}
 	if s.dedup {
@@ -227,7 +248,21 @@ func (s *fileSink) WriteBlock(schema column.Schema, b *column.Batch) error {
 		}
 	}
 	if s.dryRun {
-		s.stored += int64(b.Len)
+		if s.dryFile == nil {
+			s.stored += int64(b.Len)
+			return nil
+		}
+		for _, h := range rowHashes(schema, b) {
+			switch {
+			case s.dryStored != nil && s.dryStored.has(h):
+				s.dups++
+				s.dupStored++
+			case !s.dryFile.add(h):
+				s.dups++
+			default:
+				s.stored++
+			}
+		}
 		return nil
 	}
 	var hs []uint64

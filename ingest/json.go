@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -25,17 +26,27 @@ import (
 // takes any scalar as its JSON text. Blocks name only the columns seen in
 // them; a row without a key holds null ("" for strings).
 //
+// A bad row stops the file, or with cfg.problem is handed to it and
+// skipped: each row is checked whole before any of it is stored, so a
+// rejected row leaves no trace (not even a column or a type). In JSON
+// lines a row that is not even JSON is skipped up to the next line that
+// starts with '{'; in a JSON array there is no telling where it ends, so
+// it still stops the file.
+//
 // bom is the number of bytes skipped before r, so decoder offsets can be
 // mapped onto lines of the file.
-func readJSON(r io.Reader, name, table string, lines bool, bom int64, e *emitter) error {
+func readJSON(r *bufio.Reader, name, table string, lines bool, bom int64, cfg *readConfig, e *emitter) error {
+	src := &jsonSource{br: r}
 	jr := &jsonReader{
-		name:  name,
-		dec:   json.NewDecoder(r),
-		lc:    e.lc,
-		bom:   bom,
-		e:     e,
-		canon: Schemas[table],
-		cols:  make(map[string]*jsonCol),
+		name:    name,
+		dec:     json.NewDecoder(src),
+		src:     src,
+		lc:      e.lc,
+		bom:     bom,
+		e:       e,
+		problem: cfg.problem,
+		canon:   Schemas[table],
+		cols:    make(map[string]*jsonCol),
 	}
 	return jr.run(lines)
 }
@@ -73,17 +84,111 @@ func (c *jsonCol) appendNull() {
 type jsonReader struct {
 	name  string
 	dec   *json.Decoder
+	src   *jsonSource // what dec reads (JSON array and lines files)
+	base  int64       // stream offset of dec's first byte (after a resync)
 	lc    *lineCounter
 	bom   int64
 	e     *emitter
 	canon column.Schema
 	cols  map[string]*jsonCol
+	// problem, when set, takes bad rows (see readConfig).
+	problem func(Problem) error
 	// block holds the columns seen in the current block.
-	block []*jsonCol
-	n     int // rows in the current block
-	line  int // line where the current row starts
-	raw   json.RawMessage
-	buf   bytes.Buffer
+	block  []*jsonCol
+	n      int   // rows in the current block
+	line   int   // line where the current row starts
+	rowOff int64 // stream offset of the current row
+	raw    json.RawMessage
+	buf    bytes.Buffer
+
+	// The row being read, checked whole before any of it is stored.
+	stg     []staged
+	scratch []byte     // compacted objects and arrays of the row
+	touched []*jsonCol // columns given a value in the row
+	created []*jsonCol // columns first seen in the row
+}
+
+// staged is one value of the row being read, converted but not stored.
+type staged struct {
+	c       *jsonCol
+	typ     column.Type // the column's type with this value (Invalid: untyped null)
+	promote bool        // the long column turns real
+	kind    stagedKind
+	bs      []byte // stBytes: into the row
+	str     string // stStr
+	lo, hi  int    // stScratch: jr.scratch[lo:hi]
+	i       int64
+	f       float64
+	b       bool
+}
+
+type stagedKind uint8
+
+const (
+	stNull stagedKind = iota
+	stBytes
+	stStr
+	stScratch
+	stInt
+	stFloat
+	stBool
+)
+
+// jsonSource is what the decoder of an array or lines file reads: bytes
+// handed back after a bad line, then the file.
+type jsonSource struct {
+	back []byte
+	br   *bufio.Reader
+}
+
+func (s *jsonSource) Read(p []byte) (int, error) {
+	if len(s.back) > 0 {
+		n := copy(p, s.back)
+		s.back = s.back[n:]
+		return n, nil
+	}
+	return s.br.Read(p)
+}
+
+// peek returns the next byte without reading it.
+func (s *jsonSource) peek() (byte, error) {
+	if len(s.back) > 0 {
+		return s.back[0], nil
+	}
+	b, err := s.br.Peek(1)
+	if err != nil {
+		return 0, err
+	}
+	return b[0], nil
+}
+
+// skip drops the next byte, known to be there.
+func (s *jsonSource) skip() {
+	if len(s.back) > 0 {
+		s.back = s.back[1:]
+	} else {
+		s.br.Discard(1)
+	}
+}
+
+// readLine appends the bytes up to and including the next '\n' to dst.
+func (s *jsonSource) readLine(dst []byte) ([]byte, error) {
+	if len(s.back) > 0 {
+		if i := bytes.IndexByte(s.back, '\n'); i >= 0 {
+			dst = append(dst, s.back[:i+1]...)
+			s.back = s.back[i+1:]
+			return dst, nil
+		}
+		dst = append(dst, s.back...)
+		s.back = nil
+	}
+	for {
+		b, err := s.br.ReadSlice('\n')
+		dst = append(dst, b...)
+		if err != bufio.ErrBufferFull {
+			return dst, err
+		}
+	}
 }
 
 func (jr *jsonReader) run(lines bool) error {
@@ -111,18 +216,31 @@ func (jr *jsonReader) run(lines bool) error {
 			break
 		}
 		if err != nil {
+			if lines && jr.problem != nil && isSyntaxError(err) {
+				if err := jr.skipBadLines(err); err != nil {
+					return err
+				}
+				continue
+			}
 			return jr.syntaxError(err)
 		}
-		jr.line = jr.lc.lineAt(jr.dec.InputOffset() - int64(len(jr.raw)) + jr.bom)
+		jr.rowOff = jr.offset() - int64(len(jr.raw))
+		jr.line = jr.lc.lineAt(jr.rowOff)
 		if jr.raw[0] != '{' {
 			v := string(jr.raw)
 			if len(v) > 40 {
 				v = v[:40] + "..."
 			}
-			return jr.errorf(jr.line, "expected a JSON object for each row, found %s %s", jsonKind(jr.raw[0]), v)
+			if err := jr.bad(jr.errAt(0, "expected a JSON object for each row, found %s %s", jsonKind(jr.raw[0]), v)); err != nil {
+				return err
+			}
+			continue
 		}
 		if err := jr.readObject(jr.raw); err != nil {
-			return err
+			if err := jr.bad(err); err != nil {
+				return err
+			}
+			continue
 		}
 		jr.n++
 		if jr.n == storage.BlockRows {
@@ -153,13 +271,108 @@ func (jr *jsonReader) run(lines bool) error {
 	return jr.flush(true)
 }
 
+// bad stops the file with err, or hands the row (jr.raw) to problem.
+func (jr *jsonReader) bad(err error) error {
+	var perr *Error
+	if jr.problem == nil || !errors.As(err, &perr) {
+		return err
+	}
+	jr.e.rejected++
+	return jr.problem(Problem{Error: *perr, Raw: string(jr.raw)})
+}
+
+func isSyntaxError(err error) bool {
+	var se *json.SyntaxError
+	return errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// skipBadLines rejects a JSON lines row that is not valid JSON: from where
+// it starts up to the next line starting with '{' (or the end of the
+// file), and goes on reading from there.
+func (jr *jsonReader) skipBadLines(decErr error) error {
+	errOff, errKnown := jr.syntaxOffset(decErr)
+	// The decoder stopped where the bad value began; what it has read
+	// beyond goes back in front of the rest of the file.
+	off := jr.offset()
+	buffered, _ := io.ReadAll(jr.dec.Buffered())
+	jr.src.back = append(buffered, jr.src.back...)
+	for {
+		c, err := jr.src.peek()
+		if err != nil || c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			break
+		}
+		jr.src.skip()
+		off++
+	}
+	start := off
+	raw := jr.raw[:0]
+	for {
+		var err error
+		n := len(raw)
+		raw, err = jr.src.readLine(raw)
+		off += int64(len(raw) - n)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if c, err := jr.src.peek(); err != nil || c == '{' {
+			break
+		}
+	}
+	if off == start {
+		return jr.syntaxError(decErr) // nothing to skip: cannot happen
+	}
+	jr.base = off - jr.bom
+	jr.dec = json.NewDecoder(jr.src)
+	jr.raw = bytes.TrimRight(raw, "\r\n")
+	var msg string
+	var se *json.SyntaxError
+	switch _, err := jr.src.peek(); {
+	case errors.As(decErr, &se):
+		msg = "bad JSON: " + se.Error()
+	case err == nil:
+		msg = "bad JSON: incomplete value (the next line starts a new row)"
+	default:
+		msg = "bad JSON: unexpected end of file"
+	}
+	perr := &Error{File: jr.name, Msg: msg}
+	perr.Line = jr.lc.lineAt(start)
+	if errKnown && errOff >= start && errOff < start+int64(len(jr.raw)) {
+		perr.Line, perr.Column = jr.lc.posAt(errOff, jr.bom)
+	}
+	return jr.bad(perr)
+}
+
 // readObject adds the keys and values of one row object, already
-// validated by the decoder.
+// validated by the decoder: all of them, or none and an *Error.
 func (jr *jsonReader) readObject(obj []byte) error {
+	jr.stg, jr.scratch = jr.stg[:0], jr.scratch[:0]
+	jr.touched, jr.created = jr.touched[:0], jr.created[:0]
+	if err := jr.stageObject(obj); err != nil {
+		// Undo what reading the row changed.
+		for _, c := range jr.touched {
+			c.lastRow = -1
+		}
+		for _, c := range jr.created {
+			delete(jr.cols, c.name)
+		}
+		return err
+	}
+	for i := range jr.stg {
+		jr.commit(&jr.stg[i])
+	}
+	return nil
+}
+
+// stageObject converts the values of a row object into jr.stg.
+func (jr *jsonReader) stageObject(obj []byte) error {
 	i := skipSpace(obj, 1)
 	if obj[i] == '}' {
 		return nil
 	}
+	row := jr.e.rows + int64(jr.n)
 	for {
 		end, esc := scanString(obj, i)
 		key := obj[i+1 : end-1]
@@ -167,18 +380,25 @@ func (jr *jsonReader) readObject(obj []byte) error {
 		if esc {
 			var k string
 			if err := json.Unmarshal(obj[i:end], &k); err != nil {
-				return jr.errorf(jr.line, "bad JSON key %s: %v", obj[i:end], err)
+				return jr.errAt(i, "bad JSON key %s: %v", obj[i:end], err)
 			}
 			c = jr.col(k)
 		} else if c = jr.cols[string(key)]; c == nil { // no allocation on a hit
 			c = jr.col(string(key))
 		}
+		if c.lastRow == row {
+			return jr.errAt(i, "key %q appears twice in one row", c.name)
+		}
+		c.lastRow = row
+		jr.touched = append(jr.touched, c)
 		i = skipSpace(obj, end)
 		i = skipSpace(obj, i+1) // past ':'
 		end = scanValue(obj, i)
-		if err := jr.addValue(c, obj[i:end]); err != nil {
-			return err
+		st, err := jr.stage(c, obj[i:end])
+		if err != nil {
+			return jr.errAt(i, "%s", err)
 		}
+		jr.stg = append(jr.stg, st)
 		i = skipSpace(obj, end)
 		if obj[i] != ',' {
 			return nil // '}'
@@ -248,6 +468,7 @@ func (jr *jsonReader) col(key string) *jsonCol {
 			c.typ = jr.canon[c.pos].Type
 		}
 		jr.cols[key] = c
+		jr.created = append(jr.created, c)
 	}
 	return c
 }
@@ -273,134 +494,149 @@ func (jr *jsonReader) open(c *jsonCol) {
 	}
 }
 
-// addValue appends one key's value to the current row.
-func (jr *jsonReader) addValue(c *jsonCol, raw []byte) error {
+// stage converts one key's value, changing nothing. Its errors are
+// messages; the caller adds the position.
+func (jr *jsonReader) stage(c *jsonCol, raw []byte) (staged, error) {
 	key := c.name
-	row := jr.e.rows + int64(jr.n)
-	if c.lastRow == row {
-		return jr.errorf(jr.line, "key %q appears twice in one row", key)
-	}
-	c.lastRow = row
+	st := staged{c: c, typ: c.typ}
 	kind := raw[0]
 	if kind == 'n' { // null
-		jr.open(c)
-		if c.inBlock {
-			c.appendNull()
-		}
-		return nil
+		return st, nil
 	}
-	if c.typ == column.Invalid {
+	if st.typ == column.Invalid {
 		switch {
 		case kind == '"', kind == '{', kind == '[':
-			c.typ = column.String
+			st.typ = column.String
 		case kind == 't', kind == 'f':
-			c.typ = column.Bool
+			st.typ = column.Bool
 		case isIntegral(raw):
-			c.typ = column.Long
+			st.typ = column.Long
 		default:
-			c.typ = column.Real
+			st.typ = column.Real
 		}
 	}
-	jr.open(c)
-	switch c.typ {
+	switch st.typ {
 	case column.String:
-		if kind == '"' && key == "NetworkMessageId" {
-			s, err := jr.unquote(raw)
-			if err != nil {
-				return err
-			}
-			c.s.append(NormalizeNetworkMessageID(s))
-			return nil
-		}
 		switch kind {
 		case '"':
-			if bytes.IndexByte(raw, '\\') < 0 {
-				c.s.appendBytes(raw[1 : len(raw)-1])
-				return nil
+			if bytes.IndexByte(raw, '\\') < 0 && key != "NetworkMessageId" {
+				st.kind, st.bs = stBytes, raw[1:len(raw)-1]
+				return st, nil
 			}
-			s, err := jr.unquote(raw)
+			s, err := unquote(raw)
 			if err != nil {
-				return err
+				return st, err
 			}
-			c.s.append(s)
+			if key == "NetworkMessageId" {
+				s = NormalizeNetworkMessageID(s)
+			}
+			st.kind, st.str = stStr, s
 		case '{', '[':
+			lo := len(jr.scratch)
 			jr.buf.Reset()
 			if err := json.Compact(&jr.buf, raw); err != nil {
-				return jr.errorf(jr.line, "column %s: %v", key, err)
+				return st, fmt.Errorf("column %s: %v", key, err)
 			}
-			c.s.appendBytes(jr.buf.Bytes())
+			jr.scratch = append(jr.scratch, jr.buf.Bytes()...)
+			st.kind, st.lo, st.hi = stScratch, lo, len(jr.scratch)
 		default: // number, true, false: their JSON text
-			c.s.appendBytes(raw)
+			st.kind, st.bs = stBytes, raw
 		}
 	case column.Datetime:
 		if kind != '"' {
-			return jr.typeError(c, raw)
+			return st, typeError(c.name, st.typ, raw)
 		}
-		s, err := jr.unquote(raw)
+		s, err := unquote(raw)
 		if err != nil {
-			return err
+			return st, err
 		}
 		if s == "" {
-			c.b.AppendNull()
-			return nil
+			return st, nil // null
 		}
 		t, err := column.ParseDatetime(s)
 		if err != nil {
-			return jr.errorf(jr.line, "column %s: %v", key, err)
+			return st, fmt.Errorf("column %s: %v", key, err)
 		}
-		c.b.AppendInt(t)
+		st.kind, st.i = stInt, t
 	case column.Bool:
 		switch kind {
-		case 't':
-			c.b.AppendBool(true)
-		case 'f':
-			c.b.AppendBool(false)
+		case 't', 'f':
+			st.kind, st.b = stBool, kind == 't'
 		case '"', '0', '1':
 			s := string(raw)
 			if kind == '"' {
 				var err error
-				if s, err = jr.unquote(raw); err != nil {
-					return err
+				if s, err = unquote(raw); err != nil {
+					return st, err
 				}
 			}
 			v, null, ok := parseBool(s)
 			if !ok {
-				return jr.errorf(jr.line, "column %s: %s", key, boolError(s))
+				return st, fmt.Errorf("column %s: %s", key, boolError(s))
 			}
-			if null {
-				c.b.AppendNull()
-			} else {
-				c.b.AppendBool(v)
+			if !null {
+				st.kind, st.b = stBool, v
 			}
 		default:
-			return jr.typeError(c, raw)
+			return st, typeError(c.name, st.typ, raw)
 		}
 	case column.Long:
 		if !isNumber(kind) {
-			return jr.typeError(c, raw)
+			return st, typeError(c.name, st.typ, raw)
 		}
 		if x, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
-			c.b.AppendInt(x)
-			return nil
+			st.kind, st.i = stInt, x
+			return st, nil
 		}
 		if c.written {
-			return jr.errorf(jr.line, "column %s: %s is not a whole number, but earlier rows stored the column as long", key, raw)
+			return st, fmt.Errorf("column %s: %s is not a whole number, but earlier rows stored the column as long", key, raw)
 		}
-		jr.promoteReal(c)
+		st.promote = c.typ == column.Long
+		st.typ = column.Real
 		fallthrough
 	case column.Real:
 		if !isNumber(kind) {
-			return jr.typeError(c, raw)
+			return st, typeError(c.name, st.typ, raw)
 		}
 		f, err := strconv.ParseFloat(string(raw), 64)
 		if err != nil {
-			return jr.errorf(jr.line, "column %s: cannot parse %s as a real", key, raw)
+			return st, fmt.Errorf("column %s: cannot parse %s as a real", key, raw)
 		}
-		c.b.AppendFloat(f)
+		st.kind, st.f = stFloat, f
 	default:
-		panic("BUG: JSON column of type " + c.typ.String())
+		panic("BUG: JSON column of type " + st.typ.String())
 	}
-	return nil
+	return st, nil
+}
+
+// commit appends a staged value to its column.
+func (jr *jsonReader) commit(st *staged) {
+	c := st.c
+	if c.typ == column.Invalid {
+		c.typ = st.typ
+	}
+	jr.open(c)
+	if st.promote {
+		jr.promoteReal(c)
+	}
+	switch st.kind {
+	case stNull:
+		if c.inBlock {
+			c.appendNull()
+		}
+	case stBytes:
+		c.s.appendBytes(st.bs)
+	case stStr:
+		c.s.append(st.str)
+	case stScratch:
+		c.s.appendBytes(jr.scratch[st.lo:st.hi])
+	case stInt:
+		c.b.AppendInt(st.i)
+	case stFloat:
+		c.b.AppendFloat(st.f)
+	case stBool:
+		c.b.AppendBool(st.b)
+	}
 }
 
 // promoteReal turns a long column of the current block into a real one.
@@ -475,23 +711,23 @@ func sortCols(cs []*jsonCol) {
 }
 
 // unquote decodes a JSON string, without the decoder when it has no escapes.
-func (jr *jsonReader) unquote(raw []byte) (string, error) {
+func unquote(raw []byte) (string, error) {
 	if bytes.IndexByte(raw, '\\') < 0 {
 		return string(raw[1 : len(raw)-1]), nil
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", jr.errorf(jr.line, "bad JSON string %s: %v", raw, err)
+		return "", fmt.Errorf("bad JSON string %s: %v", raw, err)
 	}
 	return s, nil
 }
 
-func (jr *jsonReader) typeError(c *jsonCol, raw []byte) error {
+func typeError(name string, typ column.Type, raw []byte) error {
 	v := string(raw)
 	if len(v) > 40 {
 		v = v[:40] + "..."
 	}
-	return jr.errorf(jr.line, "column %s: expected %s, found %s %s", c.name, typeWant(c.typ), jsonKind(raw[0]), v)
+	return fmt.Errorf("column %s: expected %s, found %s %s", name, typeWant(typ), jsonKind(raw[0]), v)
 }
 
 func typeWant(t column.Type) string {
@@ -557,34 +793,56 @@ func leadingSpace(r io.Reader) int {
 	return n
 }
 
+// offset is the stream offset of the decoder's position.
+func (jr *jsonReader) offset() int64 {
+	return jr.base + jr.dec.InputOffset() + jr.bom
+}
+
 // lineNow is the line of the decoder's position.
 func (jr *jsonReader) lineNow() int {
-	return jr.lc.lineAt(jr.dec.InputOffset() + jr.bom)
+	return jr.lc.lineAt(jr.offset())
 }
 
 func (jr *jsonReader) errorf(line int, format string, args ...any) error {
 	return &Error{File: jr.name, Line: line, Msg: fmt.Sprintf(format, args...)}
 }
 
-// syntaxError reports a decoder error at its line. The decoder's offsets
-// are not all counted from the same place, so the bad byte is found again:
-// the decoder stays where the failed value or token began, and its
-// buffered bytes run at least to the error.
+// errAt is an error at byte i of the current row.
+func (jr *jsonReader) errAt(i int, format string, args ...any) error {
+	line, col := jr.lc.posAt(jr.rowOff+int64(i), jr.bom)
+	return &Error{File: jr.name, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// syntaxError reports a decoder error at its line and column.
 func (jr *jsonReader) syntaxError(err error) error {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		off := jr.dec.InputOffset()
-		var raw json.RawMessage
-		var again *json.SyntaxError
-		if errors.As(json.NewDecoder(jr.dec.Buffered()).Decode(&raw), &again) {
-			off += again.Offset - 1 // Offset counts the bad byte itself
-		} else {
-			off += int64(leadingSpace(jr.dec.Buffered()))
-		}
-		return jr.errorf(jr.lc.lineAt(off+jr.bom), "bad JSON: %s", se.Error())
+		off, _ := jr.syntaxOffset(err)
+		line, col := jr.lc.posAt(off, jr.bom)
+		return &Error{File: jr.name, Line: line, Column: col, Msg: "bad JSON: " + se.Error()}
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return jr.errorf(jr.lc.lastLine(), "bad JSON: unexpected end of file")
 	}
 	return err
+}
+
+// syntaxOffset returns the stream offset of the byte a *json.SyntaxError
+// is about. The decoder's offsets are not all counted from the same place,
+// so the bad byte is found again: the decoder stays where the failed value
+// or token began, and its buffered bytes run at least to the error.
+func (jr *jsonReader) syntaxOffset(err error) (int64, bool) {
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		return 0, false
+	}
+	off := jr.offset()
+	var raw json.RawMessage
+	var again *json.SyntaxError
+	if errors.As(json.NewDecoder(jr.dec.Buffered()).Decode(&raw), &again) {
+		off += again.Offset - 1 // Offset counts the bad byte itself
+	} else {
+		off += int64(leadingSpace(jr.dec.Buffered()))
+	}
+	return off, true
 }

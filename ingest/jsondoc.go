@@ -70,7 +70,7 @@ func jsonType(s string) column.Type {
 // readJSONDoc reads a Defender API or Graph runHuntingQuery response:
 // the schema gives names and types, results the rows.
 func readJSONDoc(r io.Reader, name string, cfg *readConfig, bom int64, e *emitter) error {
-	jr := &jsonReader{name: name, dec: json.NewDecoder(r), lc: e.lc, bom: bom, e: e}
+	jr := &jsonReader{name: name, dec: json.NewDecoder(r), lc: e.lc, bom: bom, e: e, problem: cfg.problem}
 	dec := jr.dec
 	if _, err := dec.Token(); err != nil { // '{', checked by isJSONDocument
 		return jr.syntaxError(err)
@@ -167,31 +167,31 @@ func (jr *jsonReader) readResults(p *plan, header []string, idx map[string]int, 
 	}
 	rec := make([]string, len(header))
 	nulls := make([]bool, len(header))
+	at := make([]int, len(header)) // where each value starts in the row
 	var buf bytes.Buffer
 	for dec.More() {
 		jr.raw = jr.raw[:0]
 		if err := dec.Decode(&jr.raw); err != nil {
 			return jr.syntaxError(err)
 		}
-		jr.line = jr.lc.lineAt(dec.InputOffset() - int64(len(jr.raw)) + jr.bom)
-		bad := func(msg string) error {
-			perr := &Error{File: jr.name, Line: jr.line, Msg: msg}
-			if cfg.problem == nil {
-				return perr
-			}
-			jr.e.rejected++
-			return cfg.problem(Problem{Error: *perr, Raw: string(jr.raw)})
+		jr.rowOff = jr.offset() - int64(len(jr.raw))
+		jr.line = jr.lc.lineAt(jr.rowOff)
+		// bad stops the file, or rejects the row, for a problem at byte
+		// at of the row.
+		bad := func(at int, msg string) error {
+			return jr.bad(jr.errAt(at, "%s", msg))
 		}
 		if jr.raw[0] != '{' {
-			if err := bad("expected a JSON object for each row, found " + jsonKind(jr.raw[0])); err != nil {
+			if err := bad(0, "expected a JSON object for each row, found "+jsonKind(jr.raw[0])); err != nil {
 				return err
 			}
 			continue
 		}
 		for i := range rec {
-			rec[i], nulls[i] = "", true
+			rec[i], nulls[i], at[i] = "", true, 0
 		}
 		var rowErr string
+		rowErrAt := 0
 		obj := jr.raw
 		i := skipSpace(obj, 1)
 		for obj[i] != '}' {
@@ -209,14 +209,16 @@ func (jr *jsonReader) readResults(p *plan, header []string, idx map[string]int, 
 				p.fields = append(p.fields, fieldPlan{name: key, out: len(p.schema) - 1, typ: column.String})
 				rec = append(rec, "")
 				nulls = append(nulls, true)
+				at = append(at, 0)
 				fi = len(header) - 1
 			}
+			at[fi] = i
 			switch raw[0] {
 			case 'n':
 			case '"':
 				var s string
-				if err := json.Unmarshal(raw, &s); err != nil {
-					rowErr = "bad JSON string: " + err.Error()
+				if err := json.Unmarshal(raw, &s); err != nil && rowErr == "" {
+					rowErr, rowErrAt = "bad JSON string: "+err.Error(), i
 				}
 				rec[fi], nulls[fi] = s, false
 			case '{', '[':
@@ -232,13 +234,13 @@ func (jr *jsonReader) readResults(p *plan, header []string, idx map[string]int, 
 			}
 		}
 		if rowErr != "" {
-			if err := bad(rowErr); err != nil {
+			if err := bad(rowErrAt, rowErr); err != nil {
 				return err
 			}
 			continue
 		}
 		if fi, err := p.convert(rec, nulls); err != nil {
-			if err := bad("column " + header[fi] + ": " + err.Error()); err != nil {
+			if err := bad(at[fi], "column "+header[fi]+": "+err.Error()); err != nil {
 				return err
 			}
 			continue

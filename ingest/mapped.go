@@ -50,6 +50,9 @@ type plan struct {
 	cells   []cell
 	explode int // field holding recipient_status, or -1
 	dates   *dateParser
+	// fills are pairs of stored columns (from, to): to takes from's
+	// value where it is null or empty.
+	fills   [][2]int
 	n       int // rows in the current block
 	mapping []MappingEntry
 	notes   []string
@@ -139,6 +142,7 @@ func newPlan(header []string, declared []column.Type, cfg *readConfig) (*plan, e
 	fieldTarget := make([]string, len(names))
 	fieldTyp := make([]column.Type, len(names))
 	fieldKind := make([]convKind, len(names))
+	fillFrom := make([]string, len(names)) // a column this one fills where empty
 	var adds []string
 	for i, n := range names {
 		tgt, typ, kind := n, column.Invalid, convPlain
@@ -178,9 +182,12 @@ func newPlan(header []string, declared []column.Type, cfg *readConfig) (*plan, e
 		if tgt == "NetworkMessageId" {
 			kind = max(kind, convNMID)
 		}
-		if j, ok := claimed[tgt]; ok && tgt != n && splitTypeSuffix(n) == "" {
-			// Another column already fills this one: keep this one whole.
-			_ = j
+		if _, ok := claimed[tgt]; (ok || present[tgt]) && tgt != n && splitTypeSuffix(n) == "" {
+			// Another column (this name itself in the file, or an earlier
+			// rename) fills the target: keep this one whole, and let it
+			// fill the target where that is empty and the types agree
+			// (Get-UrlTrace's AppName beside Workload).
+			fillFrom[i] = tgt
 			tgt = n
 		}
 		if _, ok := claimed[tgt]; !ok {
@@ -229,6 +236,12 @@ func newPlan(header []string, declared []column.Type, cfg *readConfig) (*plan, e
 			note = "local time, zone from --tz"
 		case p.schema[out].Name != names[i] && splitTypeSuffix(names[i]) != "":
 			note = "type-suffixed duplicate: first non-empty wins"
+		}
+		if t, ok := p.byName[fillFrom[i]]; ok && fillFrom[i] != "" {
+			if p.schema[t].Type == p.schema[out].Type {
+				p.fills = append(p.fills, [2]int{out, t})
+				note = "kept; fills " + fillFrom[i] + " where that is empty"
+			}
 		}
 		p.mapping = append(p.mapping, MappingEntry{Source: header[i], Column: p.schema[out].Name, Type: p.schema[out].Type, Note: note})
 	}
@@ -322,6 +335,12 @@ func (p *plan) convert(rec []string, nulls []bool) (int, error) {
 			*c = cell{f: x}
 		default:
 			panic("BUG: mapped column of type " + f.typ.String())
+		}
+	}
+	for _, f := range p.fills {
+		from, to := &p.cells[f[0]], &p.cells[f[1]]
+		if (to.null || p.schema[f[1]].Type == column.String && to.s == "") && !from.null {
+			*to = *from
 		}
 	}
 	if p.src.derive != nil {

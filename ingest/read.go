@@ -141,7 +141,7 @@ func read(ctx context.Context, r io.Reader, name string, sink Sink, opts Options
 		}
 		e.info.source, e.info.table = "Advanced Hunting JSON", table
 		if err = e.setTable(table); err == nil {
-			err = readJSON(br, name, table, format == FormatJSONL, bom, e)
+			err = readJSON(br, name, table, format == FormatJSONL, bom, cfg, e)
 		}
 	}
 	e.info.rows = e.rows
@@ -275,12 +275,13 @@ func (e *emitter) emit(schema column.Schema, b *column.Batch) error {
 // newlines before the last one asked about are forgotten, so memory stays
 // bounded by the read-ahead of whoever reads through it.
 type lineCounter struct {
-	r    io.Reader
-	n    int64   // bytes read so far
-	nl   []int64 // offsets of newlines not yet passed
-	head int     // nl[:head] are passed
-	line int     // 1 + newlines passed
-	off  bool    // not tracking lines
+	r     io.Reader
+	n     int64   // bytes read so far
+	nl    []int64 // offsets of newlines not yet passed
+	head  int     // nl[:head] are passed
+	line  int     // 1 + newlines passed
+	start int64   // offset of the first byte of line
+	off   bool    // not tracking lines
 }
 
 // stopTracking forgets all newlines and stops recording them.
@@ -309,10 +310,22 @@ func (c *lineCounter) Read(p []byte) (int, error) {
 // lineAt returns the 1-based line holding byte offset off.
 func (c *lineCounter) lineAt(off int64) int {
 	for c.head < len(c.nl) && c.nl[c.head] < off {
+		c.start = c.nl[c.head] + 1
 		c.head++
 		c.line++
 	}
 	return c.line
+}
+
+// posAt returns the 1-based line and column (in bytes) of byte offset off;
+// skip bytes (a byte order mark) at the start of the stream do not count.
+func (c *lineCounter) posAt(off, skip int64) (line, col int) {
+	line = c.lineAt(off)
+	start := c.start
+	if start == 0 {
+		start = skip
+	}
+	return line, int(off-start) + 1
 }
 
 // lastLine returns the line of the last byte read so far.

@@ -70,10 +70,26 @@ func FuzzRead(f *testing.F) {
 			if !strings.HasPrefix(err.Error(), "fuzz.csv") {
 				t.Fatalf("error does not name the file: %v", err)
 			}
+			fuzzRejects(t, data, opts)
 			return
 		}
 		if n != s.rows {
 			t.Fatalf("Read returned %d rows, wrote %d", n, s.rows)
+		}
+		// With rejects, bad rows are skipped and counted, each with its
+		// place; the good rows are the same or more.
+		var problems []Problem
+		opts.problem = func(p Problem) error {
+			problems = append(problems, p)
+			return nil
+		}
+		rs := &checkSink{t: t}
+		info, err := read(context.Background(), bytes.NewReader(data), "fuzz.csv", rs, opts)
+		if err != nil {
+			t.Fatalf("failed with rejects, not without: %v", err)
+		}
+		if info.rows != rs.rows || info.rejected != int64(len(problems)) || len(problems) != 0 || rs.rows != n {
+			t.Fatalf("with rejects: %d rows (sink %d), %d rejected, %d problems; without: %d rows", info.rows, rs.rows, info.rejected, len(problems), n)
 		}
 	})
 }
@@ -137,4 +153,26 @@ func TestHostileInput(t *testing.T) {
 		t.Logf("invalid UTF-8 / NUL refused: %v", err)
 	}
 	try("nul.jsonl", "jsonl", []byte("{\"Url\":\"a\\u0000b\"}\n\x00\x00\n"))
+}
+
+// fuzzRejects reads data that failed again with rejects: it may still
+// fail (a broken header or JSON array), but every row is either stored or
+// rejected with its place, never lost.
+func fuzzRejects(t *testing.T, data []byte, opts Options) {
+	var problems []Problem
+	opts.problem = func(p Problem) error {
+		if p.File != "fuzz.csv" || p.Line < 1 || p.Column < 0 {
+			t.Fatalf("problem at %+v", p.Error)
+		}
+		problems = append(problems, p)
+		return nil
+	}
+	s := &checkSink{t: t}
+	info, err := read(context.Background(), bytes.NewReader(data), "fuzz.csv", s, opts)
+	if err != nil && !strings.HasPrefix(err.Error(), "fuzz.csv") {
+		t.Fatalf("error does not name the file: %v", err)
+	}
+	if info.rows != s.rows || info.rejected != int64(len(problems)) {
+		t.Fatalf("with rejects: %d rows (sink %d), %d rejected, %d problems", info.rows, s.rows, info.rejected, len(problems))
+	}
 }

@@ -265,14 +265,14 @@ func TestBadInput(t *testing.T) {
 	f("unterminated.csv", `unterminated.csv:4:5: broken quoting: extraneous or missing " in a quoted field (the record starts on line 3)`)
 	f("dup_header.csv", `dup_header.csv:1: header: column Url appears twice`)
 	f("empty.csv", `empty.csv:1: empty file: expected a header row of column names`)
-	f("bad_syntax.jsonl", `bad_syntax.jsonl:2: bad JSON: invalid character '}' looking for beginning of object key string`)
+	f("bad_syntax.jsonl", `bad_syntax.jsonl:2:13: bad JSON: invalid character '}' looking for beginning of object key string`)
 	f("truncated.jsonl", `truncated.jsonl:2: bad JSON: unexpected end of file`)
-	f("not_object.jsonl", `not_object.jsonl:2: expected a JSON object for each row, found array [1, 2]`)
-	f("bad_timestamp.json", `bad_timestamp.json:3: column Timestamp: cannot parse "yesterday" as a datetime (expected ISO 8601 such as 2023-12-21T19:04:59.0109752Z)`)
-	f("type_change.json", `type_change.json:3: column N: expected a number, found string "two"`)
-	f("bad_bool.json", `bad_bool.json:2: column IsClickedThrough: cannot parse "maybe" as a bool (expected True, False, true, false, 1 or 0)`)
-	f("dup_key.json", `dup_key.json:2: key "Url" appears twice in one row`)
-	f("trailing.json", `trailing.json:4: bad JSON: invalid character ']' looking for beginning of value`)
+	f("not_object.jsonl", `not_object.jsonl:2:1: expected a JSON object for each row, found array [1, 2]`)
+	f("bad_timestamp.json", `bad_timestamp.json:3:29: column Timestamp: cannot parse "yesterday" as a datetime (expected ISO 8601 such as 2023-12-21T19:04:59.0109752Z)`)
+	f("type_change.json", `type_change.json:3:21: column N: expected a number, found string "two"`)
+	f("bad_bool.json", `bad_bool.json:2:36: column IsClickedThrough: cannot parse "maybe" as a bool (expected True, False, true, false, 1 or 0)`)
+	f("dup_key.json", `dup_key.json:2:16: key "Url" appears twice in one row`)
+	f("trailing.json", `trailing.json:4:1: bad JSON: invalid character ']' looking for beginning of value`)
 	f("object.json", `object.json:1: expected a JSON array of row objects, found "{"`)
 	f("number.json", `number.json:1: expected a JSON array of row objects, found number 42`)
 }
@@ -384,11 +384,11 @@ func TestLateError(t *testing.T) {
 	f("late.csv", append(bigCSV(n), "2023-12-01T00:00:00Z,u,maybe,r\n"...),
 		`late.csv:65548:24: column IsClickedThrough: cannot parse "maybe" as a bool (expected True, False, true, false, 1 or 0)`)
 	f("late.jsonl", append(bigJSONL(n), `{"IsClickedThrough": "maybe"}`+"\n"...),
-		`late.jsonl:65547: column IsClickedThrough: cannot parse "maybe" as a bool (expected True, False, true, false, 1 or 0)`)
+		`late.jsonl:65547:22: column IsClickedThrough: cannot parse "maybe" as a bool (expected True, False, true, false, 1 or 0)`)
 	f("late.jsonl", append(bigJSONL(n), `{"Url": "a" "b"}`+"\n"...),
-		`late.jsonl:65547: bad JSON: invalid character '"' after object key:value pair`)
+		`late.jsonl:65547:13: bad JSON: invalid character '"' after object key:value pair`)
 	f("late.json", []byte("[\n"+strings.Repeat(`{"Url": "a"},`+"\n", n)+`{"Url": "a"}`+"\n"+`{"Url": "b"}`+"\n]\n"),
-		`late.json:65549: bad JSON: expected comma after array element`)
+		`late.json:65549:1: bad JSON: expected comma after array element`)
 }
 
 // failSink fails its second block.

@@ -140,8 +140,20 @@ func TestSources(t *testing.T) {
 			types: map[string]column.Type{"UrlBlocked": column.Bool, "UrlClicked": column.Bool},
 			want: []map[string]any{
 				{"Timestamp": tsUTC("2020-06-08T15:41:22Z"), "IPAddress": "198.51.100.7", "NetworkMessageId": nmid, "ReportId": "9e1a0c34-0000-4000-8000-000000000001", "ActionType": "ClickBlocked", "IsClickedThrough": true, "Workload": "Email", "AppName": "Outlook", "UrlBlocked": true},
-				{"Timestamp": tsUTC("2020-06-13T08:05:00Z"), "ActionType": "ClickAllowed", "IsClickedThrough": false, "Workload": "", "AppName": "Teams"},
+				{"Timestamp": tsUTC("2020-06-13T08:05:00Z"), "ActionType": "ClickAllowed", "IsClickedThrough": false, "Workload": "Teams", "AppName": "Teams"}, // empty Workload filled from AppName
 			}},
+		// AppName before Workload: still kept as its own column, and
+		// filling Workload only where that is empty.
+		{file: "urltrace_appfirst.csv", source: "PowerShell Export-Csv of Get-UrlTrace", table: "UrlClickEvents", encoding: EncUTF8, rows: 3,
+			types: map[string]column.Type{"Workload": column.String, "AppName": column.String},
+			want: []map[string]any{
+				{"ReportId": "c1", "Workload": "Teams", "AppName": "Teams", "NetworkMessageId": nmid, "IsClickedThrough": false},
+				{"ReportId": "c2", "Workload": "Email", "AppName": "Outlook", "ActionType": "ClickBlocked", "IsClickedThrough": true},
+				{"ReportId": "c3", "Workload": "", "AppName": ""},
+			}},
+		// AppName alone becomes Workload.
+		{file: "urltrace_appname.csv", source: "PowerShell Export-Csv of Get-UrlTrace", table: "UrlClickEvents", encoding: EncUTF8, rows: 1,
+			want: []map[string]any{{"ReportId": "d1", "Workload": "Teams", "AppName": nil}}},
 		{file: "safelinks_report.csv", source: "Safe Links report export (Defender portal)", table: "UrlClickEvents", encoding: EncUTF8, rows: 2,
 			want: []map[string]any{{"AccountUpn": "alice@contoso.com", "Url": "https://evil.example/login", "ThreatTypes": "Phish", "ActionType": "ClickAllowed", "IsClickedThrough": true, "Workload": "Email", "IPAddress": "198.51.100.7", "Message Subject": "Your mailbox is full"}}},
 		{file: "safelinks_report_utf16be.csv", source: "Safe Links report export (Defender portal)", table: "UrlClickEvents", encoding: EncUTF16BE, rows: 2,

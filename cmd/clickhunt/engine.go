@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"clickhunt/ingest"
@@ -87,7 +88,19 @@ func (e *dbEngine) Check(text string) error {
 	return query.Check(snap, text)
 }
 
+// progressEngine is an engine that can count the rows a query has scanned
+// so far, for the REPL's running line.
+type progressEngine interface {
+	// RunProgress is Run, adding the rows scanned to progress as they
+	// are read.
+	RunProgress(ctx context.Context, text string, now time.Time, progress *atomic.Int64) (*query.Result, error)
+}
+
 func (e *dbEngine) Run(ctx context.Context, text string, now time.Time) (*query.Result, error) {
+	return e.RunProgress(ctx, text, now, nil)
+}
+
+func (e *dbEngine) RunProgress(ctx context.Context, text string, now time.Time, progress *atomic.Int64) (*query.Result, error) {
 	snap, err := e.snapshot()
 	if err != nil {
 		return nil, err
@@ -97,7 +110,7 @@ func (e *dbEngine) Run(ctx context.Context, text string, now time.Time) (*query.
 	if limit == 0 {
 		limit = defaultMaxMemory
 	}
-	return query.Run(ctx, snap, text, query.Options{Now: now, MaxMemory: limit})
+	return query.Run(ctx, snap, text, query.Options{Now: now, MaxMemory: limit, Progress: progress})
 }
 
 // errNoDB says a query was asked of a database that was never created.

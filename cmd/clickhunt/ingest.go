@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -37,21 +38,23 @@ func runIngest(ctx context.Context, dbDir string, c *ingestCmd, stdout, stderr i
 	if db != nil {
 		defer db.Close()
 	}
-	var rejects *os.File
 	if c.Rejects != "" && !c.DryRun {
-		rejects, err = os.OpenFile(c.Rejects, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-		if err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
+		// Fail before reading anything when the rejects cannot be written.
+		if fi, err := os.Stat(filepath.Dir(c.Rejects)); err != nil || !fi.IsDir() {
+			fmt.Fprintf(stderr, "error: --rejects %s: no such directory %s\n", c.Rejects, filepath.Dir(c.Rejects))
 			return 1
 		}
-		defer rejects.Close()
+		if fi, err := os.Stat(c.Rejects); err == nil && fi.IsDir() {
+			fmt.Fprintf(stderr, "error: --rejects %s: is a directory\n", c.Rejects)
+			return 1
+		}
 	}
 	var total ingest.Summary
 	for _, path := range files {
 		opts := ingest.Options{Table: c.Table, Format: c.Format, Source: c.Source, DateFormat: c.DateFormat,
 			Culture: c.Culture, TZ: c.TZ, DryRun: c.DryRun, NoDedup: c.NoDedup}
-		if rejects != nil {
-			opts.Rejects = rejects
+		if !c.DryRun {
+			opts.RejectsPath = c.Rejects // each file's bad rows, appended once it is stored
 		}
 		var p *progressLine
 		if progress {

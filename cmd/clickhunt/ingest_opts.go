@@ -60,7 +60,7 @@ func writeDryRun(w io.Writer, s ingest.Summary) {
 	}
 	fmt.Fprintf(w, "  source:   %s (%s, %s)\n", s.Source, s.Format, enc)
 	fmt.Fprintf(w, "  table:    %s\n", s.Table)
-	fmt.Fprintf(w, "  rows:     %d read, %d good, %d with problems\n", s.RowsIn, s.Rows, s.Rejected)
+	fmt.Fprintf(w, "  rows:     %d read, %d would be stored, %d duplicates, %d with problems\n", s.RowsIn, s.Rows, s.Duplicates, s.Rejected)
 	for _, n := range s.Notes {
 		fmt.Fprintf(w, "  note:     %s\n", n)
 	}

@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/term"
@@ -137,12 +139,14 @@ func (s *session) terminalSize() (width, height int, ok bool) {
 }
 
 // runEngine runs a query; on an interactive terminal a status line shows
-// the elapsed time once the query has run for half a second, until it
-// ends (Ctrl-C cancels it).
+// the elapsed time and the rows scanned so far once the query has run for
+// half a second, until it ends (Ctrl-C cancels it).
 func (s *session) runEngine(ctx context.Context, text string) (*query.Result, error) {
 	if !s.interactive || !isTerminal(s.stderr) {
 		return s.eng.Run(ctx, text, s.now)
 	}
+	var scanned atomic.Int64
+	pe, counts := s.eng.(progressEngine)
 	done := make(chan struct{})
 	stopped := make(chan struct{})
 	start := time.Now()
@@ -160,16 +164,54 @@ func (s *session) runEngine(ctx context.Context, text string) (*query.Result, er
 				return
 			case now := <-tick.C:
 				if d := now.Sub(start); d >= 500*time.Millisecond {
-					fmt.Fprintf(s.stderr, "\r\x1b[Krunning %.1fs (Ctrl-C cancels)", d.Seconds())
+					fmt.Fprintf(s.stderr, "\r\x1b[K%s", runningLine(d, scanned.Load(), counts))
 					shown = true
 				}
 			}
 		}
 	}()
-	res, err := s.eng.Run(ctx, text, s.now)
+	var res *query.Result
+	var err error
+	if counts {
+		res, err = pe.RunProgress(ctx, text, s.now, &scanned)
+	} else {
+		res, err = s.eng.Run(ctx, text, s.now)
+	}
 	close(done)
 	<-stopped
 	return res, err
+}
+
+// runningLine is the status line of a running query:
+// "running 3.2s, 4,194,304 rows scanned (Ctrl-C cancels)"; without a row
+// count (an engine that does not count) it leaves the rows out.
+func runningLine(elapsed time.Duration, rows int64, counted bool) string {
+	if !counted {
+		return fmt.Sprintf("running %.1fs (Ctrl-C cancels)", elapsed.Seconds())
+	}
+	unit := "rows"
+	if rows == 1 {
+		unit = "row"
+	}
+	return fmt.Sprintf("running %.1fs, %s %s scanned (Ctrl-C cancels)", elapsed.Seconds(), fmtThousands(rows), unit)
+}
+
+// fmtThousands writes n with commas between groups of three digits.
+func fmtThousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 // writeResult prints a query result the session's way: a chart in the

@@ -36,14 +36,26 @@ func startPTY(t *testing.T, dir string, args ...string) *ptySession {
 // startPTYEnv is startPTY with extra environment variables.
 func startPTYEnv(t *testing.T, dir string, env []string, args ...string) *ptySession {
 	t.Helper()
+	return startPTYOpts(t, dir, env, false, args...)
+}
+
+// startPTYOpts is startPTYEnv; with pipeStdout, standard output is a pipe
+// (not a terminal) whose text joins the collected output, while standard
+// input and standard error stay on the terminal.
+func startPTYOpts(t *testing.T, dir string, env []string, pipeStdout bool, args ...string) *ptySession {
+	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
 	cmd.Env = append(append(testEnv(dir), "TERM=xterm"), env...)
+	s := &ptySession{t: t, cmd: cmd, done: make(chan struct{}), end: time.Now().Add(20 * time.Second)}
+	if pipeStdout {
+		cmd.Stdout = ptyOutWriter{s}
+	}
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 200})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &ptySession{t: t, cmd: cmd, tty: tty, done: make(chan struct{}), end: time.Now().Add(20 * time.Second)}
+	s.tty = tty
 	go func() {
 		defer close(s.done)
 		buf := make([]byte, 4096)
@@ -65,6 +77,16 @@ func startPTYEnv(t *testing.T, dir string, env []string, args ...string) *ptySes
 		tty.Close()
 	})
 	return s
+}
+
+// ptyOutWriter adds what the process writes to a piped standard output
+// to the session's collected output.
+type ptyOutWriter struct{ s *ptySession }
+
+func (w ptyOutWriter) Write(p []byte) (int, error) {
+	w.s.mu.Lock()
+	defer w.s.mu.Unlock()
+	return w.s.out.Write(p)
 }
 
 // expect waits until want appears in the output after the last match.
