@@ -462,7 +462,9 @@ func isCorruptionError(err error) bool {
 		return false // a crashed writer: replay, not damage
 	}
 	s := strings.ToLower(err.Error())
-	for _, m := range []string{"checksum", "corrupt", "unexpected eof", "magic"} {
+	// This Badger always writes MANIFEST version 8: another number there is
+	// a damaged header (a newer clickhunt is caught by the format key).
+	for _, m := range []string{"checksum", "corrupt", "unexpected eof", "magic", "manifest has unsupported version"} {
 		if strings.Contains(s, m) {
 			return true
 		}

@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 
 	"clickhunt/column"
 	"clickhunt/query/plan"
@@ -53,7 +54,11 @@ func drain(ctx context.Context, op Operator, ts []column.Type) (*column.Batch, e
 		}
 	}
 	if len(bs) == 0 {
-		return &column.Batch{Cols: make([]*column.Vector, len(ts))}, nil
+		b := &column.Batch{Cols: make([]*column.Vector, len(ts))}
+		for i, t := range ts {
+			b.Cols[i] = column.NewBuilder(t, 0).Build()
+		}
+		return b, nil
 	}
 	return column.Concat(ts, bs), nil
 }
@@ -121,7 +126,21 @@ func (j *joinOp) Next(ctx context.Context) (*column.Batch, error) {
 	rightUsed := make([]bool, rb.Len)
 	seenLeft := map[string]bool{}
 	kind := j.n.Kind
+	// pairBytes is what one output row costs, for the memory budget.
+	pairBytes := int64(8 + 8*len(j.n.Cols))
+	charged := 0
 	for i, k := range lk {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if len(li)-charged >= 65536 {
+			if err := j.mem.charge(int64(len(li)-charged)*pairBytes, fmt.Sprintf("join producing %d rows", len(li))); err != nil {
+				return nil, err
+			}
+			charged = len(li)
+		}
 		matches := index[k]
 		if !lok[i] {
 			matches = nil

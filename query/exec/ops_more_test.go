@@ -153,3 +153,10 @@ func TestUserFunctions(t *testing.T) {
 	checkErr(t, `let f = (x:long) { x }; UrlClickEvents | extend y = f()`, "1:53: f() needs argument x")
 	checkErr(t, `let g = () { UrlClickEvents }; UrlClickEvents | extend y = g()`, "1:60: g() returns a table: use it where a table goes")
 }
+
+// A join whose side has no rows, and a join too big for the budget.
+func TestJoinEdges(t *testing.T) {
+	check(t, `UrlClickEvents | where AccountUpn == "nobody" | join kind=leftouter (UrlClickEvents) on ReportId | count`, "Count:long\n0\n", false)
+	check(t, `UrlClickEvents | join kind=rightouter (UrlClickEvents | where AccountUpn == "nobody") on ReportId | count`, "Count:long\n0\n", false)
+	check(t, `UrlClickEvents | where AccountUpn == "nobody" | join kind=rightouter (UrlClickEvents | take 2) on ReportId | project ReportId1`, "ReportId1:string\nr1\nr2\n", false)
+}
