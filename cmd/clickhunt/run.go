@@ -29,6 +29,12 @@ type cli struct {
 	Version versionCmd `cmd:"" help:"Print the version."`
 	Check   checkCmd   `cmd:"" help:"Verify every stored block, meta and catalog record; report damage."`
 	Shell   shellCmd   `cmd:"" default:"1" hidden:"" help:"REPL on a terminal, else run the queries on standard input."`
+
+	// The reports (report.go, serve.go, trace.go).
+	Report       reportCmd       `cmd:"" help:"Write the Safe Links report (HTML, CSV or JSON) of the clicks."`
+	Serve        serveCmd        `cmd:"" help:"Serve the report page and a read-only report API on localhost."`
+	Urltrace     urltraceCmd     `cmd:"" help:"Get-UrlTrace: search the clicks with the cmdlet's parameters."`
+	Messagetrace messagetraceCmd `cmd:"" help:"Get-MessageTrace: search the message trace with the cmdlet's parameters."`
 }
 
 type ingestCmd struct {
@@ -129,6 +135,7 @@ type exitCode int
 // program name), runs the command and returns the exit status: 0 success,
 // 1 query or ingest error, 2 bad usage.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
+	args = traceArgs(args) // -RecipientAddress as --recipient-address (trace.go)
 	var c cli
 	parser, err := kong.New(&c,
 		kong.Name("clickhunt"),
@@ -188,6 +195,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runQueryCmd(ctx, dbDir, &c.Query, p, stdin, stdout, stderr)
 	case "repl":
 		return runRepl(ctx, dbDir, p, stdin, stdout, stderr)
+	case "report":
+		return runReport(ctx, dbDir, &c.Report, stdout, stderr)
+	case "serve":
+		return runServe(ctx, dbDir, &c.Serve, stdout, stderr)
+	case "urltrace":
+		return runURLTrace(ctx, dbDir, &c.Urltrace, stdout, stderr)
+	case "messagetrace":
+		return runMessageTrace(ctx, dbDir, &c.Messagetrace, stdout, stderr)
 	case "shell":
 		if isTerminal(stdin) {
 			return runRepl(ctx, dbDir, p, stdin, stdout, stderr)

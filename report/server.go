@@ -1,0 +1,507 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"clickhunt/column"
+	"clickhunt/output"
+	"clickhunt/query"
+	"clickhunt/storage"
+)
+
+// ServerOptions configure the report server.
+type ServerOptions struct {
+	// Snapshot returns a fresh read-only view of the database; the
+	// handler closes it after each request.
+	Snapshot func() (*storage.Snapshot, error)
+	// Token, when set, must come with every request as
+	// "Authorization: Bearer TOKEN". Without it, only requests whose Host
+	// is a loopback name are served (a guard against DNS rebinding).
+	Token string
+	// QueryTimeout bounds each query (default 30s); MaxRows bounds what
+	// POST /api/query returns (default 10000); MaxMemory bounds each
+	// query's memory (0: none).
+	QueryTimeout time.Duration
+	MaxRows      int
+	MaxMemory    int64
+}
+
+// API paths.
+const (
+	PathSafeLinks = "/api/reports/exchange/safe-links"
+	PathTopURLs   = PathSafeLinks + "/top-urls"
+	PathTopUsers  = PathSafeLinks + "/top-users"
+	PathExport    = PathSafeLinks + "/export"
+	PathQuery     = "/api/query"
+)
+
+// Page bounds of the safe-links listing, as Get-UrlTrace's.
+const (
+	MaxPage         = 1000
+	MaxPageSize     = 5000
+	DefaultPageSize = 1000
+)
+
+// maxBody bounds a POST body.
+const maxBody = 1 << 20
+
+type server struct {
+	o ServerOptions
+}
+
+// NewHandler returns the report server: the report page at / and the
+// read-only JSON API. Nothing it serves can write to the database.
+func NewHandler(o ServerOptions) http.Handler {
+	if o.QueryTimeout <= 0 {
+		o.QueryTimeout = 30 * time.Second
+	}
+	if o.MaxRows <= 0 {
+		o.MaxRows = 10000
+	}
+	s := &server{o: o}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.page)
+	mux.HandleFunc("GET "+PathSafeLinks, s.list)
+	mux.HandleFunc("GET "+PathTopURLs, s.section("top-urls"))
+	mux.HandleFunc("GET "+PathTopUsers, s.section("top-blocked-users"))
+	mux.HandleFunc("POST "+PathExport, s.export)
+	mux.HandleFunc("POST "+PathQuery, s.query)
+	return s.guard(mux)
+}
+
+// guard checks the token (or, without one, the Host) and sets headers
+// that keep the page from loading or running anything.
+func (s *server) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-store")
+		if s.o.Token != "" {
+			got := r.Header.Get("Authorization")
+			want := "Bearer " + s.o.Token
+			if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+				h.Set("WWW-Authenticate", `Bearer realm="clickhunt"`)
+				writeError(w, http.StatusUnauthorized, "Authorization", "missing or wrong bearer token")
+				return
+			}
+		} else if !loopbackHost(r.Host) {
+			writeError(w, http.StatusForbidden, "Host", "this server answers only to localhost, 127.0.0.1 or [::1] (start it with --token to serve other names)")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// loopbackHost reports whether a Host header names this machine.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+type apiError struct {
+	Error     string `json:"error"`
+	Parameter string `json:"parameter,omitempty"`
+}
+
+func writeError(w http.ResponseWriter, status int, param, msg string) {
+	if param != "" {
+		msg = param + ": " + msg
+	}
+	writeJSON(w, status, apiError{Error: msg, Parameter: param})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+// badParam answers a *ParamError with 400, anything else with 500.
+func badParam(w http.ResponseWriter, err error) {
+	var pe *ParamError
+	if errors.As(err, &pe) {
+		writeError(w, http.StatusBadRequest, pe.Param, pe.Msg)
+		return
+	}
+	writeError(w, http.StatusInternalServerError, "", err.Error())
+}
+
+var filterParams = []string{"from", "to", "last", "verdict", "action", "source", "user"}
+
+// parseQuery reads the filter parameters and any extra ones allowed;
+// another parameter is an error naming it.
+func parseQuery(r *http.Request, extra ...string) (Filter, error) {
+	q := r.URL.Query()
+	for k := range q {
+		if !contains(filterParams, k) && !contains(extra, k) {
+			return Filter{}, &ParamError{k, "unknown parameter (expected one of " + strings.Join(append(append([]string(nil), filterParams...), extra...), ", ") + ")"}
+		}
+	}
+	return FilterArgsFromQuery(q).Parse()
+}
+
+func contains(xs []string, x string) bool {
+	for _, s := range xs {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// intParam reads an integer parameter within [lo, hi], def when absent.
+func intParam(r *http.Request, name string, lo, hi, def int) (int, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, &ParamError{name, fmt.Sprintf("must be a whole number from %d to %d, not %q", lo, hi, s)}
+	}
+	return n, nil
+}
+
+// snap opens a snapshot or answers 503.
+func (s *server) snap(w http.ResponseWriter) (*storage.Snapshot, bool) {
+	snap, err := s.o.Snapshot()
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "", err.Error())
+		return nil, false
+	}
+	return snap, true
+}
+
+func (s *server) run(ctx context.Context, snap *storage.Snapshot, text string) (*query.Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.o.QueryTimeout)
+	defer cancel()
+	res, err := query.Run(ctx, snap, text, query.Options{MaxMemory: s.o.MaxMemory})
+	if err != nil && ctx.Err() == context.DeadlineExceeded {
+		return nil, fmt.Errorf("the query ran longer than the server's limit of %s", s.o.QueryTimeout)
+	}
+	return res, err
+}
+
+func (s *server) page(w http.ResponseWriter, r *http.Request) {
+	f, err := parseQuery(r)
+	if err != nil {
+		badParam(w, err)
+		return
+	}
+	snap, ok := s.snap(w)
+	if !ok {
+		return
+	}
+	defer snap.Close()
+	rep, err := Run(r.Context(), snap, f, Options{MaxMemory: s.o.MaxMemory})
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "", err.Error())
+		return
+	}
+	var buf bytes.Buffer
+	if err := rep.WriteHTML(&buf, PageOptions{Form: true, Query: f.Values().Encode()}); err != nil {
+		writeError(w, http.StatusInternalServerError, "", err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(buf.Bytes())
+}
+
+// clickColumns are the columns of the safe-links listing and export.
+const clickColumns = "Timestamp, AccountUpn, Url, Verdict, Action, Workload, ThreatTypes, ActionType, IsClickedThrough, IPAddress, NetworkMessageId, ReportId"
+
+// ClicksQuery is the listing's KQL: the filtered clicks, newest first,
+// the first n of them (n <= 0: all).
+func ClicksQuery(f Filter, n int) string {
+	q := ClicksHeader + "Clicks\n| sort by Timestamp desc, ReportId asc\n"
+	if n > 0 {
+		q += fmt.Sprintf("| take %d\n", n)
+	}
+	return f.Apply(q + "| project " + clickColumns + "\n")
+}
+
+func (s *server) list(w http.ResponseWriter, r *http.Request) {
+	f, err := parseQuery(r, "page", "pageSize")
+	if err != nil {
+		badParam(w, err)
+		return
+	}
+	page, err := intParam(r, "page", 1, MaxPage, 1)
+	if err != nil {
+		badParam(w, err)
+		return
+	}
+	size, err := intParam(r, "pageSize", 1, MaxPageSize, DefaultPageSize)
+	if err != nil {
+		badParam(w, err)
+		return
+	}
+	snap, ok := s.snap(w)
+	if !ok {
+		return
+	}
+	defer snap.Close()
+	countQ := f.Apply(ClicksHeader + "Clicks\n| count\n")
+	cres, err := s.run(r.Context(), snap, countQ)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "", err.Error())
+		return
+	}
+	text := ClicksQuery(f, page*size)
+	res, err := s.run(r.Context(), snap, text)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "", err.Error())
+		return
+	}
+	var idx []uint32
+	for i := (page - 1) * size; i < res.Batch.Len; i++ {
+		idx = append(idx, uint32(i))
+	}
+	rows, err := rowsJSON(res.Schema, res.Batch.Gather(idx))
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Page     int             `json:"page"`
+		PageSize int             `json:"pageSize"`
+		Total    int64           `json:"total"`
+		Filter   string          `json:"filter"`
+		Query    string          `json:"query"`
+		Rows     json.RawMessage `json:"rows"`
+	}{page, size, cres.Batch.Cols[0].Int(0), f.String(), text, rows})
+}
+
+func rowsJSON(schema column.Schema, b *column.Batch) (json.RawMessage, error) {
+	var buf bytes.Buffer
+	if err := output.WriteJSON(&buf, schema, b); err != nil {
+		return nil, err
+	}
+	return json.RawMessage(bytes.TrimSpace(buf.Bytes())), nil
+}
+
+func (s *server) section(id string) http.HandlerFunc {
+	sec, ok := SectionByID(id)
+	if !ok {
+		panic("BUG: no report section " + id)
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		f, err := parseQuery(r)
+		if err != nil {
+			badParam(w, err)
+			return
+		}
+		snap, ok := s.snap(w)
+		if !ok {
+			return
+		}
+		defer snap.Close()
+		ctx, cancel := context.WithTimeout(r.Context(), s.o.QueryTimeout)
+		defer cancel()
+		res, err := RunSection(ctx, snap, sec, f, Options{MaxMemory: s.o.MaxMemory})
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, "", err.Error())
+			return
+		}
+		v, err := res.JSON()
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, "", err.Error())
+			return
+		}
+		writeJSON(w, http.StatusOK, v)
+	}
+}
+
+// stringList is a JSON string or array of strings.
+type stringList []string
+
+func (l *stringList) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*l = []string{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return errors.New("expected a string or an array of strings")
+	}
+	*l = many
+	return nil
+}
+
+// decodeBody reads a JSON object body into v (a pointer to a struct with
+// json tags), field by field, so an error names the field; unknown fields
+// are errors.
+func decodeBody(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return &ParamError{"Content-Type", "the body must be application/json"}
+	}
+	var fields map[string]json.RawMessage
+	if err := json.NewDecoder(io.LimitReader(r.Body, maxBody)).Decode(&fields); err != nil {
+		return &ParamError{"body", "not a JSON object: " + err.Error()}
+	}
+	rv := reflect.ValueOf(v).Elem()
+	rt := rv.Type()
+	names := map[string]int{}
+	for i := 0; i < rt.NumField(); i++ {
+		names[rt.Field(i).Tag.Get("json")] = i
+	}
+	for name, raw := range fields {
+		i, ok := names[name]
+		if !ok {
+			return &ParamError{name, "unknown field"}
+		}
+		if err := json.Unmarshal(raw, rv.Field(i).Addr().Interface()); err != nil {
+			return &ParamError{name, "wrong type: expected " + kindName(rt.Field(i).Type)}
+		}
+	}
+	return nil
+}
+
+func kindName(t reflect.Type) string {
+	switch {
+	case t == reflect.TypeOf(stringList(nil)):
+		return "a string or an array of strings"
+	case t.Kind() == reflect.String:
+		return "a string"
+	case t.Kind() == reflect.Int:
+		return "a whole number"
+	}
+	return t.String()
+}
+
+type exportBody struct {
+	From    string     `json:"from"`
+	To      string     `json:"to"`
+	Last    string     `json:"last"`
+	Verdict stringList `json:"verdict"`
+	Action  stringList `json:"action"`
+	Source  stringList `json:"source"`
+	User    stringList `json:"user"`
+	Format  string     `json:"format"`
+}
+
+func (s *server) export(w http.ResponseWriter, r *http.Request) {
+	var body exportBody
+	if err := decodeBody(r, &body); err != nil {
+		badParam(w, err)
+		return
+	}
+	if body.Format == "" {
+		body.Format = "csv"
+	}
+	if body.Format != "csv" && body.Format != "json" {
+		writeError(w, http.StatusBadRequest, "format", fmt.Sprintf("must be csv or json, not %q", body.Format))
+		return
+	}
+	f, err := FilterArgs{From: body.From, To: body.To, Last: body.Last, Verdict: body.Verdict, Action: body.Action, Source: body.Source, User: body.User}.Parse()
+	if err != nil {
+		badParam(w, err)
+		return
+	}
+	snap, ok := s.snap(w)
+	if !ok {
+		return
+	}
+	defer snap.Close()
+	res, err := s.run(r.Context(), snap, ClicksQuery(f, 0))
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "", err.Error())
+		return
+	}
+	h := w.Header()
+	if body.Format == "csv" {
+		h.Set("Content-Type", "text/csv; charset=utf-8")
+	} else {
+		h.Set("Content-Type", "application/json; charset=utf-8")
+	}
+	h.Set("Content-Disposition", `attachment; filename="safe-links.`+body.Format+`"`)
+	if body.Format == "csv" {
+		output.WriteCSV(w, res.Schema, res.Batch)
+	} else {
+		output.WriteJSON(w, res.Schema, res.Batch)
+	}
+}
+
+type queryBody struct {
+	Query   string `json:"query"`
+	MaxRows int    `json:"maxRows"`
+}
+
+func (s *server) query(w http.ResponseWriter, r *http.Request) {
+	var body queryBody
+	if err := decodeBody(r, &body); err != nil {
+		badParam(w, err)
+		return
+	}
+	if strings.TrimSpace(body.Query) == "" {
+		writeError(w, http.StatusBadRequest, "query", "missing: give a KQL query")
+		return
+	}
+	limit := s.o.MaxRows
+	if body.MaxRows != 0 {
+		if body.MaxRows < 1 || body.MaxRows > s.o.MaxRows {
+			writeError(w, http.StatusBadRequest, "maxRows", fmt.Sprintf("must be from 1 to %d", s.o.MaxRows))
+			return
+		}
+		limit = body.MaxRows
+	}
+	snap, ok := s.snap(w)
+	if !ok {
+		return
+	}
+	defer snap.Close()
+	res, err := s.run(r.Context(), snap, body.Query)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "query", err.Error())
+		return
+	}
+	n := res.Batch.Len
+	b := res.Batch
+	if n > limit {
+		idx := make([]uint32, limit)
+		for i := range idx {
+			idx[i] = uint32(i)
+		}
+		b = b.Gather(idx)
+	}
+	rows, err := rowsJSON(res.Schema, b)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "", err.Error())
+		return
+	}
+	cols := []jsonColumn{}
+	for _, c := range res.Schema {
+		cols = append(cols, jsonColumn{c.Name, c.Type.String()})
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Columns   []jsonColumn    `json:"columns"`
+		Rows      json.RawMessage `json:"rows"`
+		RowCount  int             `json:"rowCount"`
+		Truncated bool            `json:"truncated"`
+		ElapsedMs int64           `json:"elapsedMs"`
+	}{cols, rows, n, n > limit, res.Stats.Elapsed.Milliseconds()})
+}
