@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"clickhunt/column"
+	"clickhunt/storage"
 )
 
 // Filter narrows every section to some clicks. The zero Filter keeps all.
@@ -23,6 +24,9 @@ type Filter struct {
 	Verdicts, Actions, Sources []string
 	// Users keeps the clicks of these UPNs (any case).
 	Users []string
+	// Tenants keeps the clicks of these tenants (TenantId, any case), for
+	// exports that carry it (Sentinel's do).
+	Tenants []string
 }
 
 // ParamError is a bad filter or request parameter: Param names it.
@@ -35,7 +39,7 @@ func (e *ParamError) Error() string { return e.Param + ": " + e.Msg }
 
 // IsZero reports whether the filter keeps every click.
 func (f Filter) IsZero() bool {
-	return f.From.IsZero() && f.To.IsZero() && f.Last == 0 && len(f.Verdicts)+len(f.Actions)+len(f.Sources)+len(f.Users) == 0
+	return f.From.IsZero() && f.To.IsZero() && f.Last == 0 && len(f.Verdicts)+len(f.Actions)+len(f.Sources)+len(f.Users)+len(f.Tenants) == 0
 }
 
 // Where returns the filter as KQL where clauses on Clicks, one per line,
@@ -65,6 +69,7 @@ func (f Filter) Where() string {
 	in("Action", "in", f.Actions)
 	in("Workload", "in~", f.Sources)
 	in("AccountUpn", "in~", f.Users)
+	in("TenantId", "in~", f.Tenants)
 	return b.String()
 }
 
@@ -189,13 +194,13 @@ func splitList(vals []string) []string {
 // FilterArgs are filter values as the command line and the API take them:
 // strings, lists comma-separated or repeated.
 type FilterArgs struct {
-	From, To, Last                string
-	Verdict, Action, Source, User []string
+	From, To, Last                        string
+	Verdict, Action, Source, User, Tenant []string
 }
 
 // Parse checks the arguments and builds the filter. Errors are
 // *ParamError naming the parameter (from, to, last, verdict, action,
-// source, user).
+// source, user, tenant).
 func (a FilterArgs) Parse() (Filter, error) {
 	var f Filter
 	var err error
@@ -232,16 +237,38 @@ func (a FilterArgs) Parse() (Filter, error) {
 		}
 		f.Users = append(f.Users, u)
 	}
+	for _, t := range splitList(a.Tenant) {
+		if strings.ContainsAny(t, "\x00\r\n\t\"\\") || len(t) > 320 {
+			return f, &ParamError{"tenant", fmt.Sprintf("bad tenant %q", t)}
+		}
+		f.Tenants = append(f.Tenants, t)
+	}
 	return f, nil
 }
 
+// Check reports a filter the loaded clicks cannot answer: a tenant filter
+// needs a TenantId column.
+func (f Filter) Check(snap *storage.Snapshot) error {
+	if len(f.Tenants) == 0 {
+		return nil
+	}
+	t, err := snap.Table("UrlClickEvents")
+	if err != nil {
+		return nil // Run says there is no table
+	}
+	if _, ok := t.Column("TenantId"); !ok {
+		return &ParamError{"tenant", "the loaded clicks have no TenantId column (Sentinel exports carry one; Defender's do not)"}
+	}
+	return nil
+}
+
 // FilterArgsFromQuery reads the filter parameters of a URL query (from,
-// to, last, verdict, action, source, user; lists repeated or
+// to, last, verdict, action, source, user, tenant; lists repeated or
 // comma-separated).
 func FilterArgsFromQuery(q url.Values) FilterArgs {
 	return FilterArgs{
 		From: q.Get("from"), To: q.Get("to"), Last: q.Get("last"),
-		Verdict: q["verdict"], Action: q["action"], Source: q["source"], User: q["user"],
+		Verdict: q["verdict"], Action: q["action"], Source: q["source"], User: q["user"], Tenant: q["tenant"],
 	}
 }
 
@@ -270,6 +297,9 @@ func (f Filter) Values() url.Values {
 	for _, s := range f.Users {
 		v.Add("user", s)
 	}
+	for _, s := range f.Tenants {
+		v.Add("tenant", s)
+	}
 	return v
 }
 
@@ -297,5 +327,6 @@ func (f Filter) String() string {
 	add("action", f.Actions)
 	add("source", f.Sources)
 	add("user", f.Users)
+	add("tenant", f.Tenants)
 	return strings.Join(parts, "; ")
 }

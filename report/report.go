@@ -215,6 +215,9 @@ func Run(ctx context.Context, snap *storage.Snapshot, f Filter, opts Options) (*
 	if _, err := snap.Table("UrlClickEvents"); err != nil {
 		return nil, fmt.Errorf("no UrlClickEvents table: ingest a Safe Links click export first")
 	}
+	if err := f.Check(snap); err != nil {
+		return nil, err
+	}
 	rep := &Report{Generated: time.Now().UTC(), Filter: f}
 	totals := f.Apply(ClicksHeader + "Clicks\n| summarize Clicks = count(), First = min(Timestamp), Last = max(Timestamp)\n")
 	res, err := query.Run(ctx, snap, totals, query.Options{Now: opts.Now, MaxMemory: opts.MaxMemory})
@@ -240,6 +243,9 @@ func Run(ctx context.Context, snap *storage.Snapshot, f Filter, opts Options) (*
 
 // RunSection runs one section with the filter.
 func RunSection(ctx context.Context, snap *storage.Snapshot, s Section, f Filter, opts Options) (*Result, error) {
+	if err := f.Check(snap); err != nil {
+		return nil, err
+	}
 	r := &Result{Section: s, KQL: f.Apply(s.Query)}
 	for _, t := range s.Requires {
 		if _, err := snap.Table(t); err != nil {

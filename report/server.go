@@ -149,7 +149,7 @@ func badParam(w http.ResponseWriter, err error) {
 	writeError(w, http.StatusInternalServerError, "", err.Error())
 }
 
-var filterParams = []string{"from", "to", "last", "verdict", "action", "source", "user"}
+var filterParams = []string{"from", "to", "last", "verdict", "action", "source", "user", "tenant"}
 
 // parseQuery reads the filter parameters and any extra ones allowed;
 // another parameter is an error naming it.
@@ -186,6 +186,21 @@ func intParam(r *http.Request, name string, lo, hi, def int) (int, error) {
 }
 
 // snap opens a snapshot or answers 503.
+// snapFor is snap for a filtered request: a filter the data cannot answer
+// is a 400 naming the parameter.
+func (s *server) snapFor(w http.ResponseWriter, f Filter) (*storage.Snapshot, bool) {
+	snap, ok := s.snap(w)
+	if !ok {
+		return nil, false
+	}
+	if err := f.Check(snap); err != nil {
+		snap.Close()
+		badParam(w, err)
+		return nil, false
+	}
+	return snap, true
+}
+
 func (s *server) snap(w http.ResponseWriter) (*storage.Snapshot, bool) {
 	snap, err := s.o.Snapshot()
 	if err != nil {
@@ -211,7 +226,7 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) {
 		badParam(w, err)
 		return
 	}
-	snap, ok := s.snap(w)
+	snap, ok := s.snapFor(w, f)
 	if !ok {
 		return
 	}
@@ -259,7 +274,7 @@ func (s *server) list(w http.ResponseWriter, r *http.Request) {
 		badParam(w, err)
 		return
 	}
-	snap, ok := s.snap(w)
+	snap, ok := s.snapFor(w, f)
 	if !ok {
 		return
 	}
@@ -314,7 +329,7 @@ func (s *server) section(id string) http.HandlerFunc {
 			badParam(w, err)
 			return
 		}
-		snap, ok := s.snap(w)
+		snap, ok := s.snapFor(w, f)
 		if !ok {
 			return
 		}
@@ -401,6 +416,7 @@ type exportBody struct {
 	Action  stringList `json:"action"`
 	Source  stringList `json:"source"`
 	User    stringList `json:"user"`
+	Tenant  stringList `json:"tenant"`
 	Format  string     `json:"format"`
 }
 
@@ -417,12 +433,12 @@ func (s *server) export(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "format", fmt.Sprintf("must be csv or json, not %q", body.Format))
 		return
 	}
-	f, err := FilterArgs{From: body.From, To: body.To, Last: body.Last, Verdict: body.Verdict, Action: body.Action, Source: body.Source, User: body.User}.Parse()
+	f, err := FilterArgs{From: body.From, To: body.To, Last: body.Last, Verdict: body.Verdict, Action: body.Action, Source: body.Source, User: body.User, Tenant: body.Tenant}.Parse()
 	if err != nil {
 		badParam(w, err)
 		return
 	}
-	snap, ok := s.snap(w)
+	snap, ok := s.snapFor(w, f)
 	if !ok {
 		return
 	}

@@ -21,10 +21,11 @@ type reportFilterFlags struct {
 	Action  []string `placeholder:"A" help:"Actions to keep: Allowed, Blocked, 'User Override', Pending, Error."`
 	Source  []string `placeholder:"S" help:"Click sources to keep: Email, Teams, Office."`
 	User    []string `placeholder:"UPN" help:"Users to keep (any case)."`
+	Tenant  []string `placeholder:"ID" help:"Tenants to keep (TenantId, any case; Sentinel exports carry it)."`
 }
 
 func (f reportFilterFlags) args() report.FilterArgs {
-	return report.FilterArgs{From: f.From, To: f.To, Last: f.Last, Verdict: f.Verdict, Action: f.Action, Source: f.Source, User: f.User}
+	return report.FilterArgs{From: f.From, To: f.To, Last: f.Last, Verdict: f.Verdict, Action: f.Action, Source: f.Source, User: f.User, Tenant: f.Tenant}
 }
 
 type reportCmd struct {
