@@ -52,6 +52,10 @@ func Run(ctx context.Context, n plan.Node, store Store) (*column.Batch, Stats, e
 
 // RunWith is Run with options.
 func RunWith(ctx context.Context, n plan.Node, store Store, opts Options) (*column.Batch, Stats, error) {
+	// Scans read ahead on worker goroutines; cancelling when the run ends
+	// stops them, also when an operator such as take stops pulling early.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	st := Stats{mem: &budget{limit: opts.MaxMemory}, progress: opts.Progress}
 	if err := resolveSubqueries(ctx, n, store, &st); err != nil {
 		return nil, st, err

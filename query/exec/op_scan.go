@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"runtime"
 
 	"clickhunt/column"
 	"clickhunt/query/plan"
@@ -23,6 +24,13 @@ type scanOp struct {
 	blocks []storage.BlockMeta
 	next   int
 	st     *Stats
+
+	// Parallel reading: workers goroutines, each with its own compiled
+	// filter (kernels may keep per-instance caches); order carries the
+	// result slots in block order.
+	workers int
+	filters []expr
+	order   chan chan scanResult
 }
 
 func newScan(n *plan.Scan, store Store, st *Stats) (*scanOp, error) {
@@ -55,6 +63,15 @@ func newScan(n *plan.Scan, store Store, st *Stats) (*scanOp, error) {
 	if s.blocks, err = store.Blocks(t); err != nil {
 		return nil, err
 	}
+	s.workers = runtime.GOMAXPROCS(0)
+	s.filters = make([]expr, s.workers)
+	for w := range s.filters {
+		if n.Filter != nil {
+			if s.filters[w], err = compile(n.Filter); err != nil {
+				return nil, err
+			}
+		}
+	}
 	st.BlocksTotal += len(s.blocks)
 	return s, nil
 }
@@ -71,6 +88,9 @@ func markExprCols(e plan.Expr, use []bool) {
 }
 
 func (s *scanOp) Next(ctx context.Context) (*column.Batch, error) {
+	if s.workers > 1 && len(s.blocks) > 1 {
+		return s.nextParallel(ctx)
+	}
 	for s.next < len(s.blocks) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -82,40 +102,126 @@ func (s *scanOp) Next(ctx context.Context) (*column.Batch, error) {
 		}
 		s.st.BlocksRead++
 		s.st.readRows(bm.Rows)
-		b := &column.Batch{Len: bm.Rows, Cols: make([]*column.Vector, len(s.cols))}
-		if s.filter != nil {
-			for i, use := range s.fcols {
-				if use {
-					v, err := s.store.ReadColumn(s.table, bm, s.cols[i])
-					if err != nil {
-						return nil, err
-					}
-					b.Cols[i] = v
-				}
-			}
-			sel := selection(s.filter.eval(b))
-			if len(sel) == 0 {
-				continue
-			}
-			if err := s.read(b, bm, func(i int) bool { return s.needed[i] && !s.fcols[i] }); err != nil {
-				return nil, err
-			}
-			for i := range b.Cols {
-				if !s.needed[i] {
-					b.Cols[i] = nil
-				}
-			}
-			if len(sel) < b.Len {
-				b = b.Gather(sel)
-			}
-			return b, nil
+		b, err := s.load(bm, s.filter)
+		if err != nil || b != nil {
+			return b, err
 		}
+	}
+	return nil, nil
+}
+
+// load reads one block: with a filter, the filter's columns first, and the
+// other needed columns only when some row passes (nil when none does).
+// filter is the caller's own compiled copy: workers never share one.
+func (s *scanOp) load(bm *storage.BlockMeta, filter expr) (*column.Batch, error) {
+	b := &column.Batch{Len: bm.Rows, Cols: make([]*column.Vector, len(s.cols))}
+	if filter == nil {
 		if err := s.read(b, bm, func(i int) bool { return s.needed[i] }); err != nil {
 			return nil, err
 		}
 		return b, nil
 	}
-	return nil, nil
+	if err := s.read(b, bm, func(i int) bool { return s.fcols[i] }); err != nil {
+		return nil, err
+	}
+	sel := selection(filter.eval(b))
+	if len(sel) == 0 {
+		return nil, nil
+	}
+	if err := s.read(b, bm, func(i int) bool { return s.needed[i] && !s.fcols[i] }); err != nil {
+		return nil, err
+	}
+	for i := range b.Cols {
+		if !s.needed[i] {
+			b.Cols[i] = nil
+		}
+	}
+	if len(sel) < b.Len {
+		b = b.Gather(sel)
+	}
+	return b, nil
+}
+
+// scanResult is one block's outcome from a worker.
+type scanResult struct {
+	b    *column.Batch
+	err  error
+	rows int
+}
+
+type scanJob struct {
+	bm  *storage.BlockMeta
+	out chan scanResult
+}
+
+// nextParallel decodes and filters blocks on every core while returning
+// them in block order. One goroutine prunes blocks by their statistics and
+// queues them; workers load them; the order channel holds each block's
+// result slot in sequence, and its buffer bounds how far ahead the workers
+// read. The goroutines stop when the run's context is cancelled (exec.Run
+// cancels it when it returns, so a take that stops early leaks nothing).
+func (s *scanOp) nextParallel(ctx context.Context) (*column.Batch, error) {
+	if s.order == nil {
+		s.order = make(chan chan scanResult, 2*s.workers)
+		jobs := make(chan scanJob, 2*s.workers)
+		go func() {
+			defer close(s.order)
+			defer close(jobs)
+			for i := range s.blocks {
+				bm := &s.blocks[i]
+				if !s.mayMatch(bm) {
+					continue
+				}
+				out := make(chan scanResult, 1)
+				select {
+				case s.order <- out:
+				case <-ctx.Done():
+					return
+				}
+				select {
+				case jobs <- scanJob{bm: bm, out: out}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+		for w := 0; w < s.workers; w++ {
+			filter := s.filters[w]
+			go func() {
+				for j := range jobs {
+					if err := ctx.Err(); err != nil {
+						j.out <- scanResult{err: err}
+						continue
+					}
+					b, err := s.load(j.bm, filter)
+					j.out <- scanResult{b: b, err: err, rows: j.bm.Rows}
+				}
+			}()
+		}
+	}
+	for {
+		out, ok := <-s.order
+		if !ok {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			return nil, nil
+		}
+		var r scanResult
+		select {
+		case r = <-out:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if r.err != nil {
+			return nil, r.err
+		}
+		s.st.BlocksRead++
+		s.st.readRows(r.rows)
+		if r.b != nil {
+			return r.b, nil
+		}
+	}
 }
 
 func (s *scanOp) read(b *column.Batch, bm *storage.BlockMeta, want func(int) bool) error {
