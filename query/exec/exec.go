@@ -5,6 +5,7 @@ package exec
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"clickhunt/column"
@@ -26,6 +27,9 @@ type Stats struct {
 
 	mem      *budget
 	progress *atomic.Int64 // Options.Progress
+	// wg counts scan goroutines; a run waits for them before returning, so
+	// none still reads the snapshot when the caller closes it.
+	wg *sync.WaitGroup
 }
 
 // Options configure a run.
@@ -55,8 +59,9 @@ func RunWith(ctx context.Context, n plan.Node, store Store, opts Options) (*colu
 	// Scans read ahead on worker goroutines; cancelling when the run ends
 	// stops them, also when an operator such as take stops pulling early.
 	ctx, cancel := context.WithCancel(ctx)
+	st := Stats{mem: &budget{limit: opts.MaxMemory}, progress: opts.Progress, wg: &sync.WaitGroup{}}
+	defer st.wg.Wait() // runs after cancel: the scan goroutines are stopping
 	defer cancel()
-	st := Stats{mem: &budget{limit: opts.MaxMemory}, progress: opts.Progress}
 	if err := resolveSubqueries(ctx, n, store, &st); err != nil {
 		return nil, st, err
 	}
@@ -181,4 +186,18 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 		return newParse(n, in)
 	}
 	panic(fmt.Sprintf("BUG: exec: unhandled plan node %T", n))
+}
+
+// goroutine and done track a scan goroutine (no-ops for Stats made
+// outside a run, as tests do).
+func (st *Stats) goroutine() {
+	if st.wg != nil {
+		st.wg.Add(1)
+	}
+}
+
+func (st *Stats) done() {
+	if st.wg != nil {
+		st.wg.Done()
+	}
 }

@@ -164,7 +164,9 @@ func (s *scanOp) nextParallel(ctx context.Context) (*column.Batch, error) {
 	if s.order == nil {
 		s.order = make(chan chan scanResult, 2*s.workers)
 		jobs := make(chan scanJob, 2*s.workers)
+		s.st.goroutine()
 		go func() {
+			defer s.st.done()
 			defer close(s.order)
 			defer close(jobs)
 			for i := range s.blocks {
@@ -187,7 +189,9 @@ func (s *scanOp) nextParallel(ctx context.Context) (*column.Batch, error) {
 		}()
 		for w := 0; w < s.workers; w++ {
 			filter := s.filters[w]
+			s.st.goroutine()
 			go func() {
+				defer s.st.done()
 				for j := range jobs {
 					if err := ctx.Err(); err != nil {
 						j.out <- scanResult{err: err}
