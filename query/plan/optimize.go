@@ -1,12 +1,17 @@
 package plan
 
-import "fmt"
+import (
+	"fmt"
+
+	"clickhunt/column"
+)
 
 // Optimize applies the rewrite passes in order. Each pass is a small named
 // function from plan to plan.
 func Optimize(n Node) Node {
 	n = pushFilters(n)
 	n = limitSorts(n)
+	fuseSplitIndex(n)
 	pruneColumns(n, nil)
 	return n
 }
@@ -181,4 +186,28 @@ func markCols(e Expr, use []bool) {
 			markCols(a, use)
 		}
 	}
+}
+
+// fuseSplitIndex rewrites tostring(split(s, sep)[i]) with a constant i into
+// split_part(s, sep, i), which builds no dynamic array per row.
+func fuseSplitIndex(n Node) {
+	_ = MapExprs(n, func(e Expr) (Expr, error) {
+		ts, ok := e.(*Call)
+		if !ok || ts.Fn != "tostring" || len(ts.Args) != 1 {
+			return e, nil
+		}
+		get, ok := ts.Args[0].(*Call)
+		if !ok || get.Fn != "dyn_get" {
+			return e, nil
+		}
+		split, ok := get.Args[0].(*Call)
+		idx, isConst := get.Args[1].(*Const)
+		if !ok || split.Fn != "split" || len(split.Args) != 2 || !isConst || idx.Val == nil {
+			return e, nil
+		}
+		if _, ok := idx.Val.(int64); !ok {
+			return e, nil
+		}
+		return &Call{Fn: "split_part", Args: []Expr{split.Args[0], split.Args[1], idx}, T: column.String}, nil
+	})
 }
