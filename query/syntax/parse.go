@@ -67,6 +67,9 @@ var (
 		"Unary", "expression", "Postfix", "expression", "Primary", "expression",
 		"NamedExpr", "expression", "SortKey", "sort key", "Operator", "operator",
 		"Statement", "statement", "FuncDef", "function definition", "<ident>", "a name", "<string>", "a string",
+		"<qident>", "a ['quoted name']", "Arg", "expression", "ParsePart", "parse pattern", "JSONValue", "JSON value",
+		"JSONPair", "JSON property", "ColumnDecl", "column declaration", "FuncParam", "parameter", "SeriesAgg", "aggregation",
+		"ExpandItem", "expression", "UnionItem", "table", "Param", "parameter", "<datetimelit>", "a datetime",
 		"<number>", "a number", "<eof>", "end of query",
 	)
 	unexpectedRe = regexp.MustCompile(`^unexpected token "(.*)"(?: \(expected (.*)\))?$`)
@@ -91,7 +94,7 @@ func convertError(err error) error {
 			tok = fmt.Sprintf("%q", tok)
 		}
 		if m[2] != "" {
-			msg = fmt.Sprintf("unexpected %s, expected %s", tok, nodeNames.Replace(m[2]))
+			msg = fmt.Sprintf("unexpected %s, expected %s", tok, firstExpected(m[2]))
 		} else {
 			msg = fmt.Sprintf("unexpected %s", tok)
 		}
