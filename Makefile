@@ -7,7 +7,7 @@ BIN     := bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test demo bench fmt vet clean fuzz fuzz-short
+.PHONY: all build test demo bench bench-go fmt vet clean fuzz fuzz-short
 
 all: build
 
@@ -46,7 +46,15 @@ demo: build
 	$(BIN)/clickhunt ingest examples/clicks.csv examples/messagetrace.csv
 	$(BIN)/clickhunt query -f examples/sample.kql
 
-bench:
+# Workloads q0-q9 of ../shared/bench through bin/clickhunt (cold and warm),
+# the Go benchmarks and, when node is there, DuckDB via peer.sh: one table.
+# Datasets and databases are cached; ROWS=10000000 make bench for 10M rows
+# (see cmd/benchrun for the other knobs). Never part of make test.
+bench: build
+	$(GO) run ./cmd/benchrun
+
+# Every Go benchmark of every package.
+bench-go:
 	$(GO) test -run '^$$' -bench . ./...
 
 fmt:

@@ -61,6 +61,8 @@ type queryCmd struct {
 	KeepGoing bool   `help:"In a batch, run the remaining queries after one fails (exit status is still 1)."`
 	MaxMemory string `name:"max-memory" placeholder:"SIZE" help:"Stop a query that would hold more than SIZE in group tables, sort buffers, join sides and its result (default 4GiB; e.g. 512MB)."`
 	Check     bool   `help:"Parse and resolve the queries without running them (against the database, or the known table schemas when there is none); exit 0 only if all are valid."`
+	Repeat    int    `placeholder:"N" default:"1" help:"Run each query N times in this process (warm runs); the result is written once."`
+	Timing    bool   `help:"Print each run's elapsed time, rows and blocks read, then the median, to standard error."`
 	File      string `short:"f" placeholder:"FILE" help:"Run the queries in FILE (a batch)."`
 	Text      string `arg:"" name:"QUERY" optional:"" help:"The query to run. Without QUERY or -f, queries are read from standard input as a batch."`
 
@@ -100,6 +102,9 @@ func (q *queryCmd) Validate() error {
 		} else if fi.IsDir() {
 			return fmt.Errorf("-f: %s is a directory", q.File)
 		}
+	}
+	if q.Repeat < 1 {
+		return errors.New("--repeat must be at least 1")
 	}
 	if q.Now != "" {
 		t, err := parseNow(q.Now)
@@ -293,6 +298,9 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 		keepGoing: q.KeepGoing || q.Check,
 		renderOut: q.RenderOut,
 		checkOnly: q.Check,
+	}
+	if (q.Repeat > 1 || q.Timing) && !q.Check {
+		s.eng = newTimedEngine(s.eng, q.Repeat, q.Timing, in != nil, stderr) // timing.go
 	}
 	np := prefs{TZ: p.TZ} // the config file's now pin unless --now
 	if q.now.IsZero() {
