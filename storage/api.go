@@ -20,6 +20,9 @@ type Options struct {
 	ReadOnly bool
 	// Small sizes Badger's memtables and caches for tests and tiny databases.
 	Small bool
+	// LockWait is how long Open keeps trying while another process holds
+	// the database (a query that is about to finish); 0 fails at once.
+	LockWait time.Duration
 }
 
 // Sentinel errors.

@@ -23,6 +23,8 @@ type CheckReport struct {
 	// What was read and verified.
 	Tables, Columns, Blocks, Values, Files int
 	Rows                                   int64
+	// TermFilters counts the term filters verified (terms.go).
+	TermFilters int
 	// Orphans counts keys of blocks no commit covers (an interrupted
 	// ingest's); they are invisible and a read-write open removes them.
 	Orphans int
@@ -220,7 +222,46 @@ func (db *DB) checkTable(ctx context.Context, txn *badger.Txn, t *tableState, r 
 			}
 		}
 	}
-	return nil
+	return db.checkTermFilters(ctx, txn, t, metas, r)
+}
+
+// checkTermFilters verifies t's term filters: each against its checksum
+// and decoder, and against the block and column it names. Filters are
+// optional (older blocks have none), so none is ever missing.
+func (db *DB) checkTermFilters(ctx context.Context, txn *badger.Txn, t *tableState, metas map[uint64]BlockMeta, r *CheckReport) error {
+	name := t.rec.name
+	var err error
+	scanItems(txn, termsPrefix(t.id), r, func(k, v []byte) {
+		if err != nil {
+			return
+		}
+		if err = ctx.Err(); err != nil {
+			return
+		}
+		_, bid, cid, perr := parseTermsKey(k)
+		if perr != nil {
+			r.problem("table %q: %v", name, perr)
+			return
+		}
+		if bid >= t.rec.nextBlock {
+			r.Orphans++
+			return
+		}
+		m, ok := metas[bid]
+		if !ok {
+			return // the meta is reported already
+		}
+		c, known := t.byID[cid]
+		if _, ok := m.Stats[cid]; !ok || !known || !indexesTerms(c.Type) {
+			r.problem("table %q block %d: term filter of column ID %d, which the block has no string column for", name, bid, cid)
+			return
+		}
+		r.TermFilters++
+		if perr := checkTermFilter(db.sums, k, v); perr != nil {
+			r.problem("table %q block %d column %q: term filter: %v", name, bid, c.Name, perr)
+		}
+	})
+	return err
 }
 
 // checkValue verifies one stored column value against its checksum, its
@@ -289,7 +330,7 @@ func (db *DB) checkFiles(txn *badger.Txn, cat map[uint32]*tableState, r *CheckRe
 // checkStrays counts block keys of tables that have no record: an
 // interrupted first ingest into a new table leaves those.
 func (db *DB) checkStrays(txn *badger.Txn, cat map[uint32]*tableState, r *CheckReport) {
-	for _, kind := range []byte{kindMeta, kindData} {
+	for _, kind := range []byte{kindMeta, kindData, kindTerms} {
 		prefix := []byte{kind}
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 		for it.Seek(prefix); it.ValidForPrefix(prefix); {

@@ -51,7 +51,8 @@ func TestCheckHealthy(t *testing.T) {
 		t.Fatalf("problems in a healthy database:\n%s", strings.Join(r.Problems, "\n"))
 	}
 	want := CheckReport{Format: formatVersion, Checksums: true, Tables: 2, Columns: 17, Blocks: 4,
-		Values: 2*len(clickSchema) + 4 + 7, Files: 3, Rows: 880}
+		Values: 2*len(clickSchema) + 4 + 7, Files: 3, Rows: 880,
+		TermFilters: 2*4 + 3 + 2} // one per string column of each block
 	if fmt.Sprint(*r) != fmt.Sprint(want) {
 		t.Errorf("report %+v, want %+v", *r, want)
 	}
@@ -286,7 +287,7 @@ func TestWriteFaults(t *testing.T) {
 		}
 		faultHook = nil
 		checkTable(t, snapshot(t, db), "clicks", a)
-		if r := mustCheck(t, db); !r.OK() || r.Orphans != 4*(1+len(clickSchema)) {
+		if r := mustCheck(t, db); !r.OK() || r.Orphans != 4*(1+len(clickSchema)+4) { // meta, values, 4 term filters
 			t.Errorf("with the failed file's blocks left: %+v", r)
 		}
 		db.Close()

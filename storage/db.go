@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
@@ -56,6 +57,17 @@ type DB struct {
 // dir open, ErrFormatVersion when dir was written by a newer clickhunt, and
 // ErrNotDatabase when dir holds something else.
 func Open(dir string, opts Options) (*DB, error) {
+	deadline := time.Now().Add(opts.LockWait)
+	for {
+		db, err := open(dir, opts)
+		if err == nil || !errors.Is(err, ErrLocked) || !time.Now().Before(deadline) {
+			return db, err
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+func open(dir string, opts Options) (*DB, error) {
 	if err := checkDir(dir, opts.ReadOnly); err != nil {
 		return nil, err
 	}
@@ -282,9 +294,9 @@ func (db *DB) checkFormat() error {
 	})
 }
 
-// removeOrphans deletes metas and column data of blocks no commit covers:
-// blocks at or past their table's committed next block ID, and blocks of
-// tables that never committed. A crashed or abandoned FileWriter leaves
+// removeOrphans deletes metas, column data and term filters of blocks no
+// commit covers: blocks at or past their table's committed next block ID,
+// and blocks of tables that never committed. A crashed or abandoned FileWriter leaves
 // those. Committed ranges are skipped with a Seek, so only the orphans
 // themselves are walked.
 func (db *DB) removeOrphans() error {
@@ -295,7 +307,7 @@ func (db *DB) removeOrphans() error {
 		return err
 	}
 	var orphans [][]byte
-	for _, kind := range []byte{kindMeta, kindData} {
+	for _, kind := range []byte{kindMeta, kindData, kindTerms} {
 		prefix := []byte{kind}
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 		for it.Seek(prefix); it.ValidForPrefix(prefix); {

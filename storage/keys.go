@@ -17,6 +17,7 @@ const (
 	kindMeta   byte = 0x04 // per-block metadata: rows and column stats
 	kindData   byte = 0x05 // one encoded column of one block
 	kindFile   byte = 0x06 // one ingested file, by content hash
+	kindTerms  byte = 0x07 // term filter of one string column of one block (terms.go)
 )
 
 const (
@@ -171,7 +172,7 @@ func parseFileKey(k []byte) (sha [32]byte, err error) {
 func filePrefix() []byte { return []byte{kindFile} }
 
 // kindTablePrefix is the prefix of a table's keys of a block-addressed kind
-// (kindMeta or kindData); recovery uses it to walk both kinds alike.
+// (kindMeta, kindData or kindTerms); recovery uses it to walk both kinds alike.
 func kindTablePrefix(kind byte, tid uint32) []byte {
 	k := make([]byte, 0, 5)
 	k = append(k, kind)

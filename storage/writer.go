@@ -48,8 +48,9 @@ type FileWriter struct {
 
 // writtenBlock remembers the keys of one block for Abort.
 type writtenBlock struct {
-	id   uint64
-	cols []uint32
+	id    uint64
+	cols  []uint32
+	terms []uint32 // columns with a term filter
 }
 
 // BeginFile starts storing one file into table (created on first use). The
@@ -205,18 +206,28 @@ func (w *FileWriter) resolve(schema column.Schema, b *column.Batch) (ids []uint3
 func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Batch) error {
 	n := len(schema)
 	vals := make([][]byte, n)
+	filters := make([][]byte, n) // term filters (terms.go), nil for none
 	cols := make([]blockCol, n)
 	parallelFor(n, func(i int) {
 		var st ColStats
 		vals[i], st = appendColumnValue(nil, b.Cols[i])
 		st.Bytes = len(vals[i])
 		cols[i] = blockCol{id: ids[i], typ: schema[i].Type, stats: st}
+		if indexesTerms(schema[i].Type) {
+			if f, ok := appendTermFilter(nil, b.Cols[i]); ok {
+				filters[i] = f
+			}
+		}
 	})
 	bid := w.next
 	meta := appendBlockMeta(nil, b.Len, cols)
 	size := int64(len(meta))
-	for _, v := range vals {
-		size += int64(len(v))
+	var termCols []uint32
+	for i, v := range vals {
+		size += int64(len(v)) + int64(len(filters[i]))
+		if filters[i] != nil {
+			termCols = append(termCols, ids[i])
+		}
 	}
 	// Each value is written twice: into the log, then into a table.
 	if err := checkSpace(w.db.dir, w.db.opts, 2*size); err != nil {
@@ -230,7 +241,7 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 	// Remember the block before writing: if the write fails half way,
 	// Abort still knows what to delete.
 	w.next++
-	w.written = append(w.written, writtenBlock{id: bid, cols: ids})
+	w.written = append(w.written, writtenBlock{id: bid, cols: ids, terms: termCols})
 	// A WriteBatch splits the block into as many transactions as Badger's
 	// size limit needs; atomicity comes from Commit, not from here.
 	wb := w.db.bdb.NewWriteBatch()
@@ -239,6 +250,13 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 		if err := wb.Set(key, seal(w.db.sums, key, vals[i])); err != nil {
 			wb.Cancel()
 			return err
+		}
+		if filters[i] != nil {
+			tkey := termsKey(w.tid, bid, ids[i])
+			if err := wb.Set(tkey, seal(w.db.sums, tkey, filters[i])); err != nil {
+				wb.Cancel()
+				return err
+			}
 		}
 	}
 	mkey := metaKey(w.tid, bid)
@@ -402,6 +420,12 @@ func (w *FileWriter) abort() error {
 	for _, b := range w.written {
 		for _, cid := range b.cols {
 			if err := wb.Delete(dataKey(w.tid, b.id, cid)); err != nil {
+				wb.Cancel()
+				return fmt.Errorf("cannot discard %s: %w", w.info.Path, err)
+			}
+		}
+		for _, cid := range b.terms {
+			if err := wb.Delete(termsKey(w.tid, b.id, cid)); err != nil {
 				wb.Cancel()
 				return fmt.Errorf("cannot discard %s: %w", w.info.Path, err)
 			}

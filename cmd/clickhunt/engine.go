@@ -37,6 +37,12 @@ type dbEngine struct {
 	maxMemory int64
 }
 
+// lockWait is how long a command waits for another clickhunt process to
+// let go of the database before saying it is in use: long enough for a
+// query or check to finish, short enough to answer at once during an
+// ingest.
+const lockWait = 500 * time.Millisecond
+
 // defaultMaxMemory is the memory budget of a query when --max-memory is
 // not given: generous for hunting, far below what would exhaust a laptop.
 const defaultMaxMemory = 4 << 30
@@ -134,7 +140,7 @@ func openForQuery(dir string) (*storage.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open database: %w", err)
 	}
-	db, err := storage.Open(dir, storage.Options{ReadOnly: true})
+	db, err := storage.Open(dir, storage.Options{ReadOnly: true, LockWait: lockWait})
 	switch {
 	case err == nil:
 		return db, nil
@@ -146,7 +152,7 @@ func openForQuery(dir string) (*storage.DB, error) {
 	case errors.Is(err, storage.ErrLocked), errors.Is(err, storage.ErrFormatVersion):
 		return nil, err
 	}
-	db, err2 := storage.Open(dir, storage.Options{})
+	db, err2 := storage.Open(dir, storage.Options{LockWait: lockWait})
 	if err2 != nil {
 		return nil, err
 	}
@@ -170,7 +176,7 @@ func openForIngest(dir string) (*storage.DB, error) {
 		return nil, fmt.Errorf("cannot create database directory: %w", err)
 	}
 	// storage.Open's errors name dir and say what to do.
-	return storage.Open(dir, storage.Options{})
+	return storage.Open(dir, storage.Options{LockWait: lockWait})
 }
 
 // parseSize reads a byte size: 512MB, 2GiB, 1G, 4096 (KB/MB/GB/TB and

@@ -21,6 +21,7 @@ type scanOp struct {
 	fcols  []bool // columns the filter reads
 	filter expr
 	prune  []rangeCond
+	terms  []termCond // has-style conjuncts, for term filters (prune_terms.go)
 	blocks []storage.BlockMeta
 	next   int
 	st     *Stats
@@ -59,6 +60,7 @@ func newScan(n *plan.Scan, store Store, st *Stats) (*scanOp, error) {
 		s.fcols = make([]bool, len(s.cols))
 		markExprCols(n.Filter, s.fcols)
 		s.prune = rangeConds(n.Filter)
+		s.terms = termConds(n.Filter)
 	}
 	if s.blocks, err = store.Blocks(t); err != nil {
 		return nil, err
@@ -294,7 +296,7 @@ func rangeConds(e plan.Expr) []rangeCond {
 }
 
 // mayMatch reports whether a block can hold rows passing the filter,
-// judging by its per-column min/max.
+// judging by its per-column min/max, then by its term filters.
 func (s *scanOp) mayMatch(bm *storage.BlockMeta) bool {
 	for _, rc := range s.prune {
 		st, ok := bm.Stats[s.cols[rc.col].ID]
@@ -335,7 +337,7 @@ func (s *scanOp) mayMatch(bm *storage.BlockMeta) bool {
 			}
 		}
 	}
-	return true
+	return s.mayHaveTerms(bm)
 }
 
 // selection returns the rows where a bool vector is true (not null).

@@ -1,0 +1,182 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"clickhunt/examples/gen"
+	"clickhunt/ingest"
+	"clickhunt/query"
+	"clickhunt/storage"
+)
+
+// TestTermIndex runs `has` searches over a generated export of several
+// blocks: a search reads only the blocks whose term filters may hold the
+// needle's terms, and counts what an unindexed search (has on an
+// expression, which is never pruned) counts.
+func TestTermIndex(t *testing.T) {
+	dir := t.TempDir()
+	csvPath := filepath.Join(dir, "clicks.csv")
+	f, err := os.Create(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	if err := gen.Write(w, gen.Config{Rows: 300_000, Seed: 11}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	db, err := storage.Open(filepath.Join(dir, "db"), storage.Options{Small: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := ingest.File(context.Background(), db, csvPath, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := db.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+
+	// The Url terms of each block, and one Url value per term.
+	ti, err := snap.Table("UrlClickEvents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks, err := snap.Blocks(ti)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(blocks) < 4 {
+		t.Fatalf("%d blocks, want several", len(blocks))
+	}
+	urlCol, _ := ti.Column("Url")
+	blockTerms := make([]map[string]bool, len(blocks))
+	example := map[string]string{}
+	for i := range blocks {
+		v, err := snap.ReadColumn(ti, &blocks[i], urlCol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blockTerms[i] = map[string]bool{}
+		for r := range v.Len {
+			u := v.Str(r)
+			for term := range terms(u) {
+				blockTerms[i][term] = true
+				example[term] = u
+			}
+		}
+	}
+	inBlocks := func(term string) (n int) {
+		for _, bt := range blockTerms {
+			if bt[term] {
+				n++
+			}
+		}
+		return n
+	}
+	// Rare terms: in one block only, long enough to index, not numbers.
+	var rare []string
+	for term := range example {
+		if len(term) >= 6 && strings.Trim(term, "0123456789") != "" && inBlocks(term) == 1 {
+			rare = append(rare, term)
+		}
+	}
+	slices.Sort(rare)
+	if len(rare) < 10 {
+		t.Fatalf("only %d rare terms", len(rare))
+	}
+	r1, r2 := rare[0], rare[len(rare)/2]
+	// A needle with punctuation: the Url from its host up to a rare term.
+	u := example[r1]
+	lower := strings.ToLower(u)
+	needle := u[strings.Index(u, "://")+3 : strings.Index(lower, r1)+len(r1)]
+	t.Logf("rare terms %q, %q; needle %q", r1, r2, needle)
+	// A report ID (unique per click) for an equality lookup.
+	idCol, _ := ti.Column("ReportId")
+	ids, err := snap.ReadColumn(ti, &blocks[2], idCol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := ids.Str(ids.Len / 2)
+
+	// want blocks: those holding every term of every needle in one of sets.
+	blocksFor := func(sets ...[]string) (n int) {
+		for _, bt := range blockTerms {
+			for _, set := range sets {
+				all := true
+				for _, term := range set {
+					all = all && bt[strings.ToLower(term)]
+				}
+				if all {
+					n++
+					break
+				}
+			}
+		}
+		return n
+	}
+	all := len(blocks)
+	cases := []struct {
+		where string
+		read  int // blocks holding the terms; a false positive may add one
+	}{
+		{fmt.Sprintf(`Url has %q`, r1), 1},
+		{fmt.Sprintf(`Url has %q`, strings.ToUpper(r2)), 1},
+		{fmt.Sprintf(`Url has %q`, needle), blocksFor(storage.Terms(needle))},
+		{fmt.Sprintf(`Url has_any (%q, %q)`, r1, r2), blocksFor([]string{r1}, []string{r2})},
+		{fmt.Sprintf(`Url has_all (%q, "https")`, r2), blocksFor([]string{r2, "https"})},
+		{fmt.Sprintf(`Url has %q or Url has %q`, r1, r2), blocksFor([]string{r1}, []string{r2})},
+		{fmt.Sprintf(`Url has %q and ActionType != ""`, r2), 1},
+		{`Url has "nosuchterm42"`, 0},
+		{fmt.Sprintf(`ReportId == %q`, id), 1},
+		{fmt.Sprintf(`ReportId in (%q, "x")`, id), all}, // "x" cannot be decided
+		{`Url has "https"`, all},
+		{fmt.Sprintf(`Url has %q`, r1[:2]), all}, // too short to index
+		{fmt.Sprintf(`Url !has %q`, r1), all},
+		{fmt.Sprintf(`not(Url has %q)`, r1), all},
+	}
+	for _, c := range cases {
+		q := `UrlClickEvents | where ` + c.where + ` | count`
+		res, err := query.Run(context.Background(), snap, q, query.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		// The same search on an expression reads every block.
+		ref := strings.Replace(c.where, "Url", `strcat(Url, "")`, -1)
+		ref = strings.Replace(ref, "ReportId", `strcat(ReportId, "")`, -1)
+		want, err := query.Run(context.Background(), snap, `UrlClickEvents | where `+ref+` | count`, query.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want.Stats.BlocksRead != all {
+			t.Fatalf("%s: the reference read %d of %d blocks", ref, want.Stats.BlocksRead, all)
+		}
+		got, exp := res.Batch.Cols[0].Int(0), want.Batch.Cols[0].Int(0)
+		if got != exp {
+			t.Errorf("%s: count %d, unindexed %d", c.where, got, exp)
+		}
+		if c.read > 0 && c.read < all && got == 0 {
+			t.Errorf("%s: no rows in the %d blocks holding the terms", c.where, c.read)
+		}
+		if n := res.Stats.BlocksRead; n < c.read || n > c.read+1 || res.Stats.BlocksTotal != all {
+			t.Errorf("%s: read %d of %d blocks, want %d", c.where, n, res.Stats.BlocksTotal, c.read)
+		}
+	}
+
+	r, err := db.Check(context.Background())
+	if err != nil || !r.OK() || r.TermFilters == 0 || r.TermFilters%len(blocks) != 0 {
+		t.Errorf("check: %+v, %v", r, err)
+	}
+}

@@ -1,0 +1,129 @@
+package exec
+
+import (
+	"clickhunt/column"
+	"clickhunt/query/plan"
+	"clickhunt/storage"
+)
+
+// Block pruning by term filters: a `has` search skips the blocks whose
+// stored term filter (storage/terms.go) says the needle's terms are not
+// there. The filter still runs on the blocks that are read, so this only
+// saves work; results do not change.
+
+// termIndex is the optional Store method behind term pruning;
+// *storage.Snapshot has it. A store without it is always scanned.
+type termIndex interface {
+	MayHaveAnyTerms(t *storage.TableInfo, b *storage.BlockMeta, c storage.ColumnInfo, sets [][]string) (bool, error)
+}
+
+// termCond is a conjunct of a scan filter that a block can pass only if,
+// for some set in sets, every term of the set is a term of column col.
+type termCond struct {
+	col  int
+	sets [][]string
+}
+
+// termConds extracts the term-prunable conjuncts of a filter:
+//
+//   - c has "x", c has_cs "x": every term of "x" (ASCII letters and digits,
+//     at least storage.MinTermLen long) must appear in c;
+//   - c has_any ("x", "y"): the terms of "x", or those of "y";
+//   - c has_all ("x", "y"): the terms of "x" and of "y";
+//   - c == "x", c in ("x", "y"): as has and has_any, since a value equal to
+//     "x" has the terms of "x" (but not =~ and in~: Unicode case folding
+//     makes "\u212Aey" =~ "key" true);
+//   - p or q, both on the same column: either.
+//
+// c must be a stored string column and the needles constant strings. A
+// needle with no term long enough, or with non-ASCII bytes (whose case
+// folding is not ASCII's), cannot be decided by a filter: its conjunct is
+// left out (for has_all, only that needle). Negations (!has) never prune.
+func termConds(e plan.Expr) []termCond {
+	c, ok := e.(*plan.Call)
+	if !ok {
+		return nil
+	}
+	switch c.Fn {
+	case "and":
+		return append(termConds(c.Args[0]), termConds(c.Args[1])...)
+	case "or":
+		l, r := termConds(c.Args[0]), termConds(c.Args[1])
+		if len(l) != 1 || len(r) != 1 || l[0].col != r[0].col {
+			return nil
+		}
+		return []termCond{{col: l[0].col, sets: append(l[0].sets, r[0].sets...)}}
+	case "has", "has_cs", "has_any", "has_all", "in":
+	case "==":
+		if _, ok := c.Args[1].(*plan.ColRef); ok && len(c.Args) == 2 {
+			return termConds(&plan.Call{Fn: "==", Args: []plan.Expr{c.Args[1], c.Args[0]}, T: c.T})
+		}
+	default:
+		return nil
+	}
+	if len(c.Args) < 2 {
+		return nil
+	}
+	col, ok := c.Args[0].(*plan.ColRef)
+	if !ok || col.T != column.String {
+		return nil
+	}
+	var sets [][]string
+	for _, a := range c.Args[1:] {
+		terms, ok := needleTerms(a)
+		switch {
+		case ok && c.Fn == "has_all" && len(sets) == 1:
+			sets[0] = append(sets[0], terms...)
+		case ok:
+			sets = append(sets, terms)
+		case c.Fn == "has_all":
+			// An undecidable needle: the others still must be there.
+		default:
+			return nil
+		}
+	}
+	if len(sets) == 0 {
+		return nil
+	}
+	return []termCond{{col: col.Index, sets: sets}}
+}
+
+// needleTerms returns the indexed terms of a constant needle, or false when
+// a term filter cannot decide it.
+func needleTerms(e plan.Expr) ([]string, bool) {
+	k, ok := e.(*plan.Const)
+	if !ok {
+		return nil, false
+	}
+	s, ok := k.Val.(string)
+	if !ok {
+		return nil, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return nil, false
+		}
+	}
+	terms := storage.Terms(s)
+	return terms, len(terms) > 0
+}
+
+// mayHaveTerms reports whether a block may pass the filter's term
+// conjuncts. A store without term filters, a block without one, and a
+// filter that cannot be read (Check reports damage) all say "maybe".
+func (s *scanOp) mayHaveTerms(bm *storage.BlockMeta) bool {
+	if len(s.terms) == 0 {
+		return true
+	}
+	ti, ok := s.store.(termIndex)
+	if !ok {
+		return true
+	}
+	for _, tc := range s.terms {
+		may, err := ti.MayHaveAnyTerms(s.table, bm, s.cols[tc.col], tc.sets)
+		if err == nil && !may {
+			return false
+		}
+	}
+	return true
+}
