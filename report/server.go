@@ -186,6 +186,19 @@ func intParam(r *http.Request, name string, lo, hi, def int) (int, error) {
 }
 
 // snap opens a snapshot or answers 503.
+// filtered reads a request's filter parameters and takes a snapshot that
+// can answer them; on a bad parameter it has written the 400 and ok is
+// false. The caller closes the snapshot.
+func (s *server) filtered(w http.ResponseWriter, r *http.Request) (Filter, *storage.Snapshot, bool) {
+	f, err := parseQuery(r)
+	if err != nil {
+		badParam(w, err)
+		return f, nil, false
+	}
+	snap, ok := s.snapFor(w, f)
+	return f, snap, ok
+}
+
 // snapFor is snap for a filtered request: a filter the data cannot answer
 // is a 400 naming the parameter.
 func (s *server) snapFor(w http.ResponseWriter, f Filter) (*storage.Snapshot, bool) {
@@ -221,12 +234,7 @@ func (s *server) run(ctx context.Context, snap *storage.Snapshot, text string) (
 }
 
 func (s *server) page(w http.ResponseWriter, r *http.Request) {
-	f, err := parseQuery(r)
-	if err != nil {
-		badParam(w, err)
-		return
-	}
-	snap, ok := s.snapFor(w, f)
+	f, snap, ok := s.filtered(w, r)
 	if !ok {
 		return
 	}
@@ -324,12 +332,7 @@ func (s *server) section(id string) http.HandlerFunc {
 		panic("BUG: no report section " + id)
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
-		f, err := parseQuery(r)
-		if err != nil {
-			badParam(w, err)
-			return
-		}
-		snap, ok := s.snapFor(w, f)
+		f, snap, ok := s.filtered(w, r)
 		if !ok {
 			return
 		}

@@ -1,7 +1,6 @@
 package exec
 
 import (
-	"context"
 	"fmt"
 	"math/rand"
 	"sort"
@@ -10,8 +9,6 @@ import (
 	"time"
 
 	"clickhunt/column"
-	"clickhunt/query/plan"
-	"clickhunt/query/syntax"
 	"clickhunt/storage"
 )
 
@@ -112,19 +109,7 @@ var testNow = time.Date(2024, 1, 10, 12, 0, 0, 0, time.UTC)
 // row, values joined by " | ".
 func runQuery(t *testing.T, m *memStore, q string) (string, Stats, error) {
 	t.Helper()
-	s, err := syntax.Parse(q)
-	if err != nil {
-		return "", Stats{}, err
-	}
-	p, err := plan.Build(s, m, plan.Options{Now: column.TicksFromTime(testNow)})
-	if err != nil {
-		return "", Stats{}, err
-	}
-	b, st, err := Run(context.Background(), p, m)
-	if err != nil {
-		return "", st, err
-	}
-	return render(p.Out(), b), st, nil
+	return runQueryOn(t, m, q)
 }
 
 func render(schema column.Schema, b *column.Batch) string {
