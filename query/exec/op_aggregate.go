@@ -337,7 +337,7 @@ var aggregators = map[string]func(c *plan.AggCall) aggregator{
 	"min":          func(c *plan.AggCall) aggregator { return &minMaxAgg{t: c.Type} },
 	"max":          func(c *plan.AggCall) aggregator { return &minMaxAgg{t: c.Type, max: true} },
 	"dcount": func(c *plan.AggCall) aggregator {
-		return &dcountAgg{seen: map[dkey]struct{}{}, seed: maphash.MakeSeed()}
+		return &dcountAgg{seen: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
 	},
 }
 
@@ -558,57 +558,67 @@ func (a *minMaxAgg) result(ng int) *column.Vector {
 // documents.
 // https://learn.microsoft.com/kusto/query/dcount-aggregation-function
 type dcountAgg struct {
-	seen map[dkey]struct{}
+	// seen holds one key per (group, value): the value's 64-bit hash mixed
+	// with the group, so the set is one map with integer keys.
+	seen map[uint64]struct{}
 	n    []int64
 	seed maphash.Seed
 }
 
-type dkey struct {
-	g uint32
-	h uint64
-}
+// dkey mixes a group into a value hash.
+func dkey(g uint32, h uint64) uint64 { return h ^ (uint64(g)+1)*0x9E3779B97F4A7C15 }
 
 func (a *dcountAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 	a.n = grow(a.n, ng)
-	hash := func(i int) uint64 {
-		switch {
-		case arg.Type == column.String:
-			return maphash.String(a.seed, arg.Str(i))
-		case arg.Floats != nil:
-			return math.Float64bits(arg.Float(i))
-		case arg.Bools != nil:
-			if arg.Bool(i) {
-				return 1
-			}
-			return 0
+	add := func(g uint32, h uint64) {
+		k := dkey(g, h)
+		if _, ok := a.seen[k]; !ok {
+			a.seen[k] = struct{}{}
+			a.n[g]++
 		}
-		return uint64(arg.Int(i))
 	}
-	var lut []uint64
-	var have []bool
 	if arg.Codes != nil && !arg.Const {
-		lut = make([]uint64, len(arg.Dict))
-		have = make([]bool, len(arg.Dict))
+		// Dictionary codes: a block repeats few (group, code) pairs, so
+		// drop repeats with a cheap per-batch set before hashing strings
+		// and probing the group-wide set.
+		lut := make([]uint64, len(arg.Dict))
+		have := make([]bool, len(arg.Dict))
+		local := make(map[uint64]struct{}, len(arg.Dict))
+		for i, g := range groups {
+			if arg.IsNull(i) {
+				continue
+			}
+			c := arg.Codes[i]
+			pair := uint64(g)<<32 | uint64(c)
+			if _, dup := local[pair]; dup {
+				continue
+			}
+			local[pair] = struct{}{}
+			if !have[c] {
+				lut[c], have[c] = maphash.String(a.seed, arg.Dict[c]), true
+			}
+			add(g, lut[c])
+		}
+		return
 	}
 	for i, g := range groups {
 		if arg.IsNull(i) {
 			continue
 		}
 		var h uint64
-		if lut != nil {
-			c := arg.Codes[i]
-			if !have[c] {
-				lut[c], have[c] = maphash.String(a.seed, arg.Dict[c]), true
+		switch {
+		case arg.Type == column.String:
+			h = maphash.String(a.seed, arg.Str(i))
+		case arg.Floats != nil:
+			h = maphash.Comparable(a.seed, math.Float64bits(arg.Float(i)))
+		case arg.Bools != nil:
+			if arg.Bool(i) {
+				h = 1
 			}
-			h = lut[c]
-		} else {
-			h = hash(i)
+		default:
+			h = maphash.Comparable(a.seed, arg.Int(i))
 		}
-		k := dkey{g, h}
-		if _, ok := a.seen[k]; !ok {
-			a.seen[k] = struct{}{}
-			a.n[g]++
-		}
+		add(g, h)
 	}
 }
 
