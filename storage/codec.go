@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"runtime"
 	"sync"
+	"unsafe"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -127,6 +128,7 @@ func decodeColumnValue(val []byte, t column.Type) (*column.Vector, error) {
 		return nil, fmt.Errorf("%w: empty", errCorrupt)
 	}
 	payload := val[1:]
+	owned := false // payload is ours (not Badger's value buffer)
 	switch val[0] {
 	case valueRaw:
 	case valueZstd:
@@ -143,11 +145,11 @@ func decodeColumnValue(val []byte, t column.Type) (*column.Vector, error) {
 		if uint64(len(out)) != n {
 			return nil, fmt.Errorf("%w: decompressed %d bytes, want %d", errCorrupt, len(out), n)
 		}
-		payload = out
+		payload, owned = out, true
 	default:
 		return nil, fmt.Errorf("%w: unknown value flag %d", errCorrupt, val[0])
 	}
-	v, rest, err := decodeColumnPayload(payload, t)
+	v, rest, err := decodeColumnPayloadOwned(payload, t, owned)
 	if err != nil {
 		return nil, err
 	}
@@ -192,6 +194,13 @@ func appendColumnPayload(dst []byte, v *column.Vector) ([]byte, ColStats) {
 // decodeColumnPayload decodes a payload of type t and returns the rest of
 // src.
 func decodeColumnPayload(src []byte, t column.Type) (*column.Vector, []byte, error) {
+	return decodeColumnPayloadOwned(src, t, false)
+}
+
+// decodeColumnPayloadOwned is decodeColumnPayload; owned says src is a
+// buffer nobody else uses or changes (a fresh zstd output), so dictionary
+// strings may point into it instead of being copied.
+func decodeColumnPayloadOwned(src []byte, t column.Type, owned bool) (*column.Vector, []byte, error) {
 	if len(src) < 3 {
 		return nil, nil, fmt.Errorf("%w: short header", errCorrupt)
 	}
@@ -215,7 +224,7 @@ func decodeColumnPayload(src []byte, t column.Type) (*column.Vector, []byte, err
 			return nil, nil, fmt.Errorf("%w: null flag on a string column", errCorrupt)
 		}
 		var err error
-		v.Dict, v.Codes, src, err = decodeStrings(src, n)
+		v.Dict, v.Codes, src, err = decodeStringsOwned(src, n, owned)
 		return v, src, err
 	}
 	switch hasNulls {
@@ -448,6 +457,12 @@ func codeBits(n int) int {
 }
 
 func decodeStrings(src []byte, rows int) (dict []string, codes []uint32, rest []byte, err error) {
+	return decodeStringsOwned(src, rows, false)
+}
+
+// decodeStringsOwned is decodeStrings; with owned, the dictionary's bytes
+// are used in place (src must never change afterwards).
+func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes []uint32, rest []byte, err error) {
 	nd, k := binary.Uvarint(src)
 	if k <= 0 || nd > uint64(rows) {
 		return nil, nil, nil, fmt.Errorf("%w: bad dictionary size", errCorrupt)
@@ -467,8 +482,14 @@ func decodeStrings(src []byte, rows int) (dict []string, codes []uint32, rest []
 	if total > len(src) {
 		return nil, nil, nil, fmt.Errorf("%w: dictionary runs past the end", errCorrupt)
 	}
-	// One allocation for the whole dictionary; entries are substrings.
-	all := string(src[:total])
+	// One string for the whole dictionary; entries are substrings. A
+	// decompressed buffer is ours alone: use it in place, without a copy.
+	var all string
+	if owned && total > 0 {
+		all = unsafe.String(&src[0], total)
+	} else {
+		all = string(src[:total])
+	}
 	src = src[total:]
 	dict = make([]string, nd)
 	off := 0
