@@ -152,8 +152,13 @@ func openForQuery(dir string) (*storage.DB, error) {
 	case errors.Is(err, storage.ErrLocked), errors.Is(err, storage.ErrFormatVersion):
 		return nil, err
 	}
+	// A read-only open fails after a crash (Badger must replay its log):
+	// recover with one read-write open when nobody holds the database.
 	db, err2 := storage.Open(dir, storage.Options{LockWait: lockWait})
 	if err2 != nil {
+		if errors.Is(err, storage.ErrNeedsRecovery) {
+			return nil, fmt.Errorf("%w; recovering it failed: %w", err, err2)
+		}
 		return nil, err
 	}
 	return db, nil
