@@ -180,27 +180,7 @@ func (db *DB) checkTable(ctx context.Context, txn *badger.Txn, t *tableState, r 
 	// the meta of its block; what a meta names but the walk never meets
 	// is missing.
 	seen := make(map[[2]uint64]bool)
-	var err error
-	scanItems(txn, dataPrefix(t.id), r, func(k, v []byte) {
-		if err != nil {
-			return
-		}
-		if err = ctx.Err(); err != nil {
-			return
-		}
-		_, bid, cid, perr := parseDataKey(k)
-		if perr != nil {
-			r.problem("table %q: %v", name, perr)
-			return
-		}
-		if bid >= t.rec.nextBlock {
-			r.Orphans++
-			return
-		}
-		m, ok := metas[bid]
-		if !ok {
-			return // the meta is reported already (or a stray, see checkStrays)
-		}
+	err := scanBlockValues(ctx, txn, dataPrefix(t.id), parseDataKey, t, metas, r, func(k, v []byte, bid uint64, cid uint32, m BlockMeta) {
 		st, ok := m.Stats[cid]
 		c, known := t.byID[cid]
 		if !ok || !known {
@@ -230,27 +210,7 @@ func (db *DB) checkTable(ctx context.Context, txn *badger.Txn, t *tableState, r 
 // optional (older blocks have none), so none is ever missing.
 func (db *DB) checkTermFilters(ctx context.Context, txn *badger.Txn, t *tableState, metas map[uint64]BlockMeta, r *CheckReport) error {
 	name := t.rec.name
-	var err error
-	scanItems(txn, termsPrefix(t.id), r, func(k, v []byte) {
-		if err != nil {
-			return
-		}
-		if err = ctx.Err(); err != nil {
-			return
-		}
-		_, bid, cid, perr := parseTermsKey(k)
-		if perr != nil {
-			r.problem("table %q: %v", name, perr)
-			return
-		}
-		if bid >= t.rec.nextBlock {
-			r.Orphans++
-			return
-		}
-		m, ok := metas[bid]
-		if !ok {
-			return // the meta is reported already
-		}
+	return scanBlockValues(ctx, txn, termsPrefix(t.id), parseTermsKey, t, metas, r, func(k, v []byte, bid uint64, cid uint32, m BlockMeta) {
 		c, known := t.byID[cid]
 		if _, ok := m.Stats[cid]; !ok || !known || !indexesTerms(c.Type) {
 			r.problem("table %q block %d: term filter of column ID %d, which the block has no string column for", name, bid, cid)
@@ -260,6 +220,39 @@ func (db *DB) checkTermFilters(ctx context.Context, txn *badger.Txn, t *tableSta
 		if perr := checkTermFilter(db.sums, k, v); perr != nil {
 			r.problem("table %q block %d column %q: term filter: %v", name, bid, c.Name, perr)
 		}
+	})
+}
+
+// scanBlockValues walks the per-(block, column) values of t under prefix:
+// a key that does not parse is a problem, one past the committed blocks an
+// orphan, one whose block meta is missing is skipped (that meta is reported
+// already, or it is a stray, see checkStrays); fn sees the rest. It stops
+// when ctx is cancelled.
+func scanBlockValues(ctx context.Context, txn *badger.Txn, prefix []byte,
+	parse func([]byte) (uint32, uint64, uint32, error), t *tableState, metas map[uint64]BlockMeta, r *CheckReport,
+	fn func(k, v []byte, bid uint64, cid uint32, m BlockMeta)) error {
+	var err error
+	scanItems(txn, prefix, r, func(k, v []byte) {
+		if err != nil {
+			return
+		}
+		if err = ctx.Err(); err != nil {
+			return
+		}
+		_, bid, cid, perr := parse(k)
+		if perr != nil {
+			r.problem("table %q: %v", t.rec.name, perr)
+			return
+		}
+		if bid >= t.rec.nextBlock {
+			r.Orphans++
+			return
+		}
+		m, ok := metas[bid]
+		if !ok {
+			return
+		}
+		fn(k, v, bid, cid, m)
 	})
 	return err
 }
