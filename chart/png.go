@@ -75,35 +75,10 @@ func blend(a, b color.RGBA, f float64) color.RGBA {
 func (c *Chart) pngAxes(img *image.RGBA, l layout, ink color.RGBA) {
 	lo, hi, _ := c.valueRange()
 	ticks := niceTicks(lo, hi, 5)
-	vmin, vmax := ticks[0], ticks[len(ticks)-1]
 	n := len(c.Labels)
-	horizontal := c.Kind == "barchart"
-	val := func(v float64) float64 {
-		f := (v - vmin) / (vmax - vmin)
-		if horizontal {
-			return l.left + f*(l.right-l.left)
-		}
-		return l.bottom - f*(l.bottom-l.top)
-	}
-	band := (l.right - l.left) / float64(max(n, 1))
-	if horizontal {
-		band = (l.bottom - l.top) / float64(max(n, 1))
-	}
-	pos := func(i int) float64 {
-		if horizontal {
-			return l.top + (float64(i)+0.5)*band
-		}
-		if c.isLine() {
-			if n <= 1 {
-				return (l.left + l.right) / 2
-			}
-			if c.Times != nil && c.Times[n-1] > c.Times[0] {
-				return l.left + float64(c.Times[i]-c.Times[0])/float64(c.Times[n-1]-c.Times[0])*(l.right-l.left)
-			}
-			return l.left + float64(i)/float64(n-1)*(l.right-l.left)
-		}
-		return l.left + (float64(i)+0.5)*band
-	}
+	sc := c.axisScale(l, ticks)
+	horizontal, band, val, pos := sc.horizontal, sc.band, sc.val, sc.pos
+	vmin := ticks[0]
 	grid := color.RGBA{0xe5, 0xe5, 0xe5, 255}
 	for _, t := range ticks {
 		if horizontal {

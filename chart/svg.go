@@ -111,39 +111,10 @@ func (c *Chart) svgAxes(w *bufio.Writer, l layout) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	lo, hi, _ := c.valueRange()
 	ticks := niceTicks(lo, hi, 5)
-	vmin, vmax := ticks[0], ticks[len(ticks)-1]
 	n := len(c.Labels)
-	horizontal := c.Kind == "barchart"
-
-	// Value axis scale: for a barchart along x, else along y.
-	val := func(v float64) float64 {
-		f := (v - vmin) / (vmax - vmin)
-		if horizontal {
-			return l.left + f*(l.right-l.left)
-		}
-		return l.bottom - f*(l.bottom-l.top)
-	}
-	// Category/time position of index i: band centres for bars, points
-	// spread from edge to edge for lines.
-	band := (l.right - l.left) / float64(max(n, 1))
-	if horizontal {
-		band = (l.bottom - l.top) / float64(max(n, 1))
-	}
-	pos := func(i int) float64 {
-		if horizontal {
-			return l.top + (float64(i)+0.5)*band
-		}
-		if c.isLine() {
-			if n <= 1 {
-				return (l.left + l.right) / 2
-			}
-			if c.Times != nil && c.Times[n-1] > c.Times[0] {
-				return l.left + float64(c.Times[i]-c.Times[0])/float64(c.Times[n-1]-c.Times[0])*(l.right-l.left)
-			}
-			return l.left + float64(i)/float64(n-1)*(l.right-l.left)
-		}
-		return l.left + (float64(i)+0.5)*band
-	}
+	sc := c.axisScale(l, ticks)
+	horizontal, band, val, pos := sc.horizontal, sc.band, sc.val, sc.pos
+	vmin := ticks[0]
 
 	// Grid and value ticks.
 	p(`<g class="grid" stroke="#e5e5e5">` + "\n")
@@ -360,4 +331,48 @@ func (c *Chart) labelLimit(l layout) int {
 		longest = max(longest, min(len([]rune(s)), 20))
 	}
 	return max(1, int((l.right-l.left)/(float64(longest)*7+12)))
+}
+
+// scale maps values and category indexes onto a chart's plot area; the SVG
+// and PNG renderers share it.
+type scale struct {
+	horizontal bool    // barchart: values along x, categories along y
+	band       float64 // the width of one category's band
+	// val places a value along the value axis; pos places category or
+	// time index i (band centres for bars, edge to edge for lines).
+	val func(v float64) float64
+	pos func(i int) float64
+}
+
+func (c *Chart) axisScale(l layout, ticks []float64) scale {
+	vmin, vmax := ticks[0], ticks[len(ticks)-1]
+	n := len(c.Labels)
+	s := scale{horizontal: c.Kind == "barchart"}
+	s.val = func(v float64) float64 {
+		f := (v - vmin) / (vmax - vmin)
+		if s.horizontal {
+			return l.left + f*(l.right-l.left)
+		}
+		return l.bottom - f*(l.bottom-l.top)
+	}
+	s.band = (l.right - l.left) / float64(max(n, 1))
+	if s.horizontal {
+		s.band = (l.bottom - l.top) / float64(max(n, 1))
+	}
+	s.pos = func(i int) float64 {
+		if s.horizontal {
+			return l.top + (float64(i)+0.5)*s.band
+		}
+		if c.isLine() {
+			if n <= 1 {
+				return (l.left + l.right) / 2
+			}
+			if c.Times != nil && c.Times[n-1] > c.Times[0] {
+				return l.left + float64(c.Times[i]-c.Times[0])/float64(c.Times[n-1]-c.Times[0])*(l.right-l.left)
+			}
+			return l.left + float64(i)/float64(n-1)*(l.right-l.left)
+		}
+		return l.left + (float64(i)+0.5)*s.band
+	}
+	return s
 }
