@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"time"
 
 	"clickhunt/column"
@@ -115,6 +116,9 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 		opts.Progress = func(_, _, rows int64) { progress(raw.n, u.size, rows) }
 	}
 	info, err := read(ctx, text, u.name, sink, opts)
+	if derr := sink.drain(); err == nil {
+		err = derr
+	}
 	sum.Source, sum.Format, sum.Mapping, sum.Notes = info.source, info.format, info.mapping, info.notes
 	if info.table != "" {
 		sum.Table = info.table
@@ -142,6 +146,9 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 		if err := sink.setTable(sum.Table); err != nil {
 			return sum, err
 		}
+	}
+	if err := sink.drain(); err != nil {
+		return sum, err
 	}
 	stored, err := sink.w.Commit()
 	if err != nil {
@@ -191,6 +198,19 @@ type fileSink struct {
 
 	sample   [][]string
 	sampleOf []string
+
+	// Blocks go to the writer goroutine (started with the FileWriter) so
+	// that parsing the next block overlaps encoding and storing this one.
+	// Only the writer touches w, hashes, stored and dups until drain.
+	blocks chan pendingBlock
+	done   chan struct{}
+	werr   error // the writer's first error, read after done or by fail
+	failed atomic.Bool
+}
+
+type pendingBlock struct {
+	schema column.Schema
+	b      *column.Batch
 }
 
 func (s *fileSink) setTable(table string) error {
@@ -224,7 +244,37 @@ func (s *fileSink) setTable(table string) error {
 		return err
 	}
 	s.w = w
+	s.blocks = make(chan pendingBlock, 1)
+	s.done = make(chan struct{})
+	go s.writer()
 	return nil
+}
+
+// writer stores the blocks handed to it in order. After its first error
+// it only drains the channel so that the reader never blocks.
+func (s *fileSink) writer() {
+	defer close(s.done)
+	for pb := range s.blocks {
+		if s.werr != nil {
+			continue
+		}
+		if err := s.store(pb.schema, pb.b); err != nil {
+			s.werr = err
+			s.failed.Store(true)
+		}
+	}
+}
+
+// drain waits for the writer to store every block handed over so far and
+// returns its error. The sink takes no more blocks afterwards.
+func (s *fileSink) drain() error {
+	if s.blocks == nil {
+		return s.werr
+	}
+	close(s.blocks)
+	<-s.done
+	s.blocks = nil
+	return s.werr
 }
 
 func (s *fileSink) WriteBlock(schema column.Schema, b *column.Batch) error {
@@ -265,6 +315,21 @@ func (s *fileSink) WriteBlock(schema column.Schema, b *column.Batch) error {
 		}
 		return nil
 	}
+	if s.failed.Load() {
+		return s.drain()
+	}
+	if s.blocks == nil { // drained: the writer has failed before
+		if s.werr != nil {
+			return s.werr
+		}
+		return s.store(schema, b)
+	}
+	s.blocks <- pendingBlock{schema, b}
+	return nil
+}
+
+// store de-duplicates b against the table's rows and writes what is new.
+func (s *fileSink) store(schema column.Schema, b *column.Batch) error {
 	var hs []uint64
 	if s.hashes != nil {
 		hs = rowHashes(schema, b)
@@ -302,6 +367,7 @@ func (s *fileSink) WriteBlock(schema column.Schema, b *column.Batch) error {
 
 // abort discards an uncommitted file.
 func (s *fileSink) abort() {
+	s.drain()
 	if s.w != nil {
 		s.w.Abort()
 		s.w = nil

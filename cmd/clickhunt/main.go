@@ -14,7 +14,9 @@ func main() {
 	// SIGTERM ends everything; Ctrl-C (SIGINT) is handled per query in run
 	// so that in the REPL it cancels a query, not the session.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	stopProfiles := startProfiles(os.Stderr)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stopProfiles()
 	stop()
 	os.Exit(code)
 }
