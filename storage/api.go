@@ -88,7 +88,9 @@ type ColStats struct {
 	MinInt, MaxInt     int64
 	MinFloat, MaxFloat float64
 	MinStr, MaxStr     string
-	// Distinct is the dictionary size of a string block (0 if unknown).
+	// Distinct is the dictionary size of a string block (0 if unknown): from
+	// format 3 on an upper bound of its distinct values (plain strings are
+	// stored as a dictionary of the rows).
 	Distinct int
 	// Bytes is the column's stored size in this block (encoded and, when
 	// that paid, zstd-compressed).

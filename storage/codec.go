@@ -50,6 +50,8 @@ const (
 	intFOR   byte = 2
 
 	codesPacked byte = 0x80
+	// codesIdentity: row i is dictionary entry i (format 3 on).
+	codesIdentity byte = 3
 
 	// minCompress is the smallest payload worth handing to zstd.
 	minCompress = 128
@@ -100,7 +102,13 @@ func validType(t column.Type) bool { return t > column.Invalid && t <= column.Gu
 // appends it to dst and returns the result with v's statistics (Bytes is
 // left for the caller). Const vectors and plain (Strs) strings are accepted.
 func appendColumnValue(dst []byte, v *column.Vector) ([]byte, ColStats) {
-	payload, st := appendColumnPayload(nil, v)
+	return appendColumnValueFormat(dst, v, formatVersion)
+}
+
+// appendColumnValueFormat is appendColumnValue in the encoding of format
+// version ver, so a database keeps being written in its own version.
+func appendColumnValueFormat(dst []byte, v *column.Vector, ver uint32) ([]byte, ColStats) {
+	payload, st := appendColumnPayload(nil, v, ver)
 	return appendCompressed(dst, payload), st
 }
 
@@ -160,7 +168,7 @@ func decodeColumnValue(val []byte, t column.Type) (*column.Vector, error) {
 }
 
 // appendColumnPayload appends the uncompressed encoding of v to dst.
-func appendColumnPayload(dst []byte, v *column.Vector) ([]byte, ColStats) {
+func appendColumnPayload(dst []byte, v *column.Vector, ver uint32) ([]byte, ColStats) {
 	if !validType(v.Type) {
 		panic(fmt.Sprintf("BUG: cannot encode a column of type %s", v.Type))
 	}
@@ -168,7 +176,7 @@ func appendColumnPayload(dst []byte, v *column.Vector) ([]byte, ColStats) {
 	dst = binary.AppendUvarint(dst, uint64(v.Len))
 	if isStringType(v.Type) {
 		dst = append(dst, 0)
-		return appendStrings(dst, v)
+		return appendStrings(dst, v, ver)
 	}
 	nulls, nnull := nullsOf(v)
 	if nnull > 0 {
@@ -399,8 +407,26 @@ func stringCodes(v *column.Vector) (dict []string, codes []uint32) {
 	return dict, codes
 }
 
-func appendStrings(dst []byte, v *column.Vector) ([]byte, ColStats) {
-	dict, codes := stringCodes(v)
+func appendStrings(dst []byte, v *column.Vector, ver uint32) ([]byte, ColStats) {
+	var dict []string
+	var codes []uint32
+	identity := ver >= firstIdentityFormat && v.Codes == nil && v.Strs != nil && !v.Const && v.Len > 1
+	if identity {
+		// Plain strings are what ingest keeps for mostly distinct values
+		// (ids, URLs): the dictionary is the rows themselves, in order,
+		// repeats included, and there are no codes to store. Finding the
+		// few repeats would cost a hash of every value for little gain
+		// (zstd still sees them); a dictionary may repeat values.
+		dict = make([]string, v.Len)
+		copy(dict, v.Strs[:v.Len])
+		for i, null := range v.Nulls {
+			if null && i < v.Len {
+				dict[i] = ""
+			}
+		}
+	} else {
+		dict, codes = stringCodes(v)
+	}
 	dst = binary.AppendUvarint(dst, uint64(len(dict)))
 	// Lengths first, then the bytes: zstd finds more repeats that way.
 	for _, s := range dict {
@@ -410,6 +436,8 @@ func appendStrings(dst []byte, v *column.Vector) ([]byte, ColStats) {
 		dst = append(dst, s...)
 	}
 	switch w := codeBits(len(dict)); {
+	case identity:
+		dst = append(dst, codesIdentity)
 	case len(dict) <= 1:
 		dst = append(dst, 0)
 	case w <= 4:
@@ -507,6 +535,14 @@ func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes 
 	case enc == 0:
 		if rows > 0 && nd != 1 {
 			return nil, nil, nil, fmt.Errorf("%w: %d rows without codes need a dictionary of 1, have %d", errCorrupt, rows, nd)
+		}
+		return dict, codes, src, nil
+	case enc == codesIdentity:
+		if nd != uint64(rows) {
+			return nil, nil, nil, fmt.Errorf("%w: %d rows as a dictionary of %d", errCorrupt, rows, nd)
+		}
+		for i := range codes {
+			codes[i] = uint32(i)
 		}
 		return dict, codes, src, nil
 	case enc&codesPacked != 0:

@@ -225,7 +225,7 @@ func sameStats(a, b ColStats) bool {
 // TestCodecEncodingChoice checks the encoder picks the cheap encodings.
 func TestCodecEncodingChoice(t *testing.T) {
 	payload := func(v *column.Vector) []byte {
-		p, _ := appendColumnPayload(nil, v)
+		p, _ := appendColumnPayload(nil, v, formatVersion)
 		return p
 	}
 	// header: type, rows uvarint, null flag
@@ -385,7 +385,7 @@ func TestCodecCorrupt(t *testing.T) {
 		vec(column.Bool, true, nil, false),
 	}
 	for _, v := range vectors {
-		payload, _ := appendColumnPayload(nil, v)
+		payload, _ := appendColumnPayload(nil, v, formatVersion)
 		for _, val := range [][]byte{append([]byte{valueRaw}, payload...), appendCompressed(nil, payload)} {
 			for n := range len(val) {
 				if _, err := decodeColumnValue(val[:n], v.Type); err == nil {
@@ -401,5 +401,46 @@ func TestCodecCorrupt(t *testing.T) {
 		if _, err := decodeColumnValue(append([]byte{valueRaw}, payload...), column.Guid); err == nil {
 			t.Errorf("%s decoded as guid", v.Type)
 		}
+	}
+}
+
+// TestCodecIdentityStrings checks plain strings are stored as a dictionary
+// of the rows from format 3 on (repeats and nulls included), and
+// de-duplicated for older formats, with the same values either way.
+func TestCodecIdentityStrings(t *testing.T) {
+	strs := []string{"https://a.example/x", "", "https://b.example/y", "https://a.example/x", "tail"}
+	v := &column.Vector{Type: column.String, Len: len(strs), Strs: strs, Nulls: []bool{false, true, false, false, false}}
+	for _, ver := range []uint32{2, formatVersion} {
+		val, st := appendColumnValueFormat(nil, v, ver)
+		got, err := decodeColumnValue(val, column.String)
+		if err != nil {
+			t.Fatalf("format %d: %v", ver, err)
+		}
+		for i := range strs {
+			want := strs[i]
+			if v.Nulls[i] {
+				want = ""
+			}
+			if got.Str(i) != want {
+				t.Errorf("format %d row %d: got %q, want %q", ver, i, got.Str(i), want)
+			}
+		}
+		wantDict := 4 // "", two URLs, "tail"
+		if ver >= firstIdentityFormat {
+			wantDict = len(strs)
+		}
+		if len(got.Dict) != wantDict || st.Distinct != wantDict {
+			t.Errorf("format %d: dictionary of %d (stats %d), want %d", ver, len(got.Dict), st.Distinct, wantDict)
+		}
+		if !st.HasMinMax || st.MinStr != "" || st.MaxStr != "tail" {
+			t.Errorf("format %d: min/max %q..%q", ver, st.MinStr, st.MaxStr)
+		}
+	}
+	// A damaged identity block (dictionary and rows disagree) is an error.
+	val, _ := appendColumnPayload(nil, v, formatVersion)
+	bad := append([]byte{valueRaw}, val...)
+	bad[2]++ // the row count
+	if _, err := decodeColumnValue(bad, column.String); err == nil {
+		t.Error("identity codes with a wrong row count decoded without error")
 	}
 }

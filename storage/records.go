@@ -26,8 +26,13 @@ const recordVersion byte = 1
 
 // formatVersion is the on-disk format this code writes and reads. Bump it
 // on any incompatible change to keys or values. Version 2 added the
-// checksum trailer of every value (checksum.go); version 1 is still read.
-const formatVersion uint32 = 2
+// checksum trailer of every value (checksum.go); version 3 stores plain
+// string columns as a dictionary of the rows (codesIdentity). Versions 1
+// and 2 are still read and written in their own encoding.
+const formatVersion uint32 = 3
+
+// firstIdentityFormat is the first version with codesIdentity.
+const firstIdentityFormat uint32 = 3
 
 // Stat kinds say how a ColStats min/max is stored.
 const (
