@@ -27,6 +27,9 @@ func TestCorruptFiles(t *testing.T) {
 	want := run(t, "query", "--db", src, "--format", "csv", q)
 
 	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("CLICKHUNT_CORRUPT_SEED"); s != "" { // to replay a failure
+		fmt.Sscan(s, &seed)
+	}
 	rng := rand.New(rand.NewPCG(seed, 2))
 	var right, refused, checkFound, openFailed int
 	for trial := range trials {

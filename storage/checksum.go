@@ -47,7 +47,7 @@ func (e corruptKind) Error() string        { return string(e) }
 func (e corruptKind) Is(target error) bool { return target == ErrCorrupt }
 
 // errChecksum is wrapped when a stored value's checksum does not match.
-var errChecksum error = corruptKind("checksum mismatch")
+var errChecksum error = corruptKind("damaged data (checksum mismatch)")
 
 func checksum(key, val []byte) uint32 {
 	return crc32.Update(crc32.Update(0, castagnoli, key), castagnoli, val)

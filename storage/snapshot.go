@@ -76,6 +76,37 @@ func loadCatalog(txn *badger.Txn, sums bool) (map[uint32]*tableState, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the catalog: %w", err)
 	}
+	// Badger's iterators skip a table file block they cannot read, and
+	// show the older version of a key from another file instead: a
+	// damaged block holding the newest table record would pass for the
+	// table as it was before its last files. Each commit writes the file
+	// records and the table record together, so the rows of a table's
+	// files must add up to the rows of its record.
+	fileRows := make(map[string]int64)
+	err = scanPrefix(txn, filePrefix(), func(k, v []byte) error {
+		if len(k) != fileKeyLen {
+			return nil // not ours to judge
+		}
+		v, err := unseal(sums, k, v)
+		if err != nil {
+			return fmt.Errorf("file record: %w", err)
+		}
+		f, err := decodeFileRecord(v, [32]byte(k[1:]))
+		if err != nil {
+			return fmt.Errorf("file record: %w", err)
+		}
+		fileRows[f.Table] += f.Rows
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the catalog: %w", err)
+	}
+	for _, t := range cat {
+		if got := fileRows[t.rec.name]; got != int64(t.rec.rows) {
+			return nil, fmt.Errorf("cannot read the catalog: %w: table %q records %d rows, its files %d",
+				errCorruptRecord, t.rec.name, t.rec.rows, got)
+		}
+	}
 	// Column IDs are handed out one after another and committed with the
 	// table record that counts them, so a gap means a lost record.
 	for _, t := range cat {

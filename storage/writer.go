@@ -210,7 +210,7 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 	cols := make([]blockCol, n)
 	parallelFor(n, func(i int) {
 		var st ColStats
-		vals[i], st = appendColumnValue(nil, b.Cols[i])
+		vals[i], st = appendColumnValueFormat(nil, b.Cols[i], w.db.version)
 		st.Bytes = len(vals[i])
 		cols[i] = blockCol{id: ids[i], typ: schema[i].Type, stats: st}
 		if indexesTerms(schema[i].Type) {
@@ -272,8 +272,15 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 		return ioError(err)
 	}
 	w.rows += int64(b.Len)
+	if w.next%pageOutEvery == 0 {
+		pageOutMapped(w.db.dir)
+	}
 	return nil
 }
+
+// pageOutEvery is how many blocks a writer stores between giving the
+// pages it wrote through Badger's file maps back (pageOutMapped).
+const pageOutEvery = 8
 
 // parallelFor runs fn(0..n-1) on up to GOMAXPROCS goroutines.
 func parallelFor(n int, fn func(i int)) {
@@ -309,12 +316,12 @@ func (w *FileWriter) Commit() (int64, error) {
 	}
 	if w.err != nil {
 		err := w.err
-		w.abort()
+		w.Abort()
 		return 0, err
 	}
 	committed, err := w.commit()
 	if err != nil && !committed {
-		w.abort()
+		w.Abort()
 		return 0, fmt.Errorf("cannot commit %s into table %q: %w", w.info.Path, w.table, err)
 	}
 	w.finish()
@@ -402,7 +409,14 @@ func (w *FileWriter) Abort() error {
 	if w.done {
 		return nil
 	}
-	return w.abort()
+	// Dropping the blocks first gives their space back; deleting them
+	// (abort) then only writes tombstones over nothing, but still does
+	// the job if the drop failed.
+	rerr := w.reclaim()
+	if err := w.abort(); err != nil {
+		return err
+	}
+	return rerr
 }
 
 // abort deletes the written blocks and releases the table. If the
@@ -441,6 +455,28 @@ func (w *FileWriter) abort() error {
 	}
 	if err := wb.Flush(); err != nil {
 		return fmt.Errorf("cannot discard %s: %w", w.info.Path, ioError(err))
+	}
+	return nil
+}
+
+// reclaim gives the space of the aborted blocks back (their values stay
+// in the value log until dropped). A failure loses nothing: the blocks
+// are deleted already, and the space waits for a later collection.
+func (w *FileWriter) reclaim() error {
+	if len(w.written) == 0 {
+		return nil
+	}
+	if err := injected("abort"); err != nil {
+		return err
+	}
+	var prefixes [][]byte
+	for _, b := range w.written {
+		for _, kind := range []byte{kindMeta, kindData, kindTerms, kindRowHash} {
+			prefixes = append(prefixes, kindBlockKey(kind, w.tid, b.id))
+		}
+	}
+	if err := w.db.dropKeys(prefixes); err != nil {
+		return fmt.Errorf("discarded %s but cannot reclaim its space yet: %w", w.info.Path, err)
 	}
 	return nil
 }
