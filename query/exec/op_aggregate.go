@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	bits64 "math/bits"
+	"slices"
 
 	"clickhunt/column"
 	"clickhunt/query/plan"
@@ -190,6 +192,7 @@ type interner struct {
 	vals   column.Builder
 	nullID int64
 	n      uint32
+	small  *[256]uint32 // ids of int keys 0-255 (hours, weekdays, flags), noID if unseen
 }
 
 func newInterner(t column.Type) *interner {
@@ -248,6 +251,36 @@ func (in *interner) ids(v *column.Vector, n int, out []uint32) []uint32 {
 		id := in.one(v, 0)
 		for i := range out {
 			out[i] = id
+		}
+		return out
+	case v.Ints != nil && v.Type != column.String && v.Type != column.Bool && v.Type != column.Real:
+		// Integer keys (hourofday, bin(Timestamp, 1d), counts): a run of
+		// equal keys, common on time-ordered rows, reuses the last id,
+		// and small values skip the map.
+		if in.small == nil {
+			in.small = new([256]uint32)
+			for i := range in.small {
+				in.small[i] = noID
+			}
+		}
+		last, lastID := int64(0), noID
+		for i, x := range v.Ints[:n] {
+			switch {
+			case v.Nulls != nil && v.Nulls[i]:
+				out[i] = in.null()
+				continue
+			case lastID != noID && x == last:
+			case uint64(x) < uint64(len(in.small)):
+				lastID = in.small[x]
+				if lastID == noID {
+					lastID = in.one(v, i)
+					in.small[x] = lastID
+				}
+			default:
+				lastID = in.one(v, i)
+			}
+			last = x
+			out[i] = lastID
 		}
 		return out
 	}
@@ -583,17 +616,55 @@ func (a *dcountAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 		// and probing the group-wide set.
 		lut := make([]uint64, len(arg.Dict))
 		have := make([]bool, len(arg.Dict))
-		local := make(map[uint64]struct{}, len(arg.Dict))
+		// Pairs seen: a bitmap of codes per group while a batch has few
+		// groups (days, hours: they come in runs on time-ordered rows),
+		// then a set.
+		const maxSlots = 64
+		words := (len(arg.Dict) + 63) / 64
+		var slotGroup []uint32
+		var slotBits [][]uint64
+		var local map[uint64]struct{}
+		var bits []uint64 // the bitmap of group lastG, nil in set mode
+		lastG := noID
 		for i, g := range groups {
 			if arg.IsNull(i) {
 				continue
 			}
 			c := arg.Codes[i]
-			pair := uint64(g)<<32 | uint64(c)
-			if _, dup := local[pair]; dup {
-				continue
+			if g != lastG && local == nil {
+				s := slices.Index(slotGroup, g)
+				if s < 0 && len(slotGroup) == maxSlots {
+					local = make(map[uint64]struct{}, len(arg.Dict))
+					for s, sg := range slotGroup {
+						for w, x := range slotBits[s] {
+							for ; x != 0; x &= x - 1 {
+								local[uint64(sg)<<32|uint64(w*64+bits64.TrailingZeros64(x))] = struct{}{}
+							}
+						}
+					}
+					bits = nil
+				} else {
+					if s < 0 {
+						s = len(slotGroup)
+						slotGroup = append(slotGroup, g)
+						slotBits = append(slotBits, make([]uint64, words))
+					}
+					bits, lastG = slotBits[s], g
+				}
 			}
-			local[pair] = struct{}{}
+			if local == nil {
+				w, m := &bits[c>>6], uint64(1)<<(c&63)
+				if *w&m != 0 {
+					continue
+				}
+				*w |= m
+			} else {
+				pair := uint64(g)<<32 | uint64(c)
+				if _, dup := local[pair]; dup {
+					continue
+				}
+				local[pair] = struct{}{}
+			}
 			if !have[c] {
 				lut[c], have[c] = maphash.String(a.seed, arg.Dict[c]), true
 			}
