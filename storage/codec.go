@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/bits"
 	"runtime"
+	"slices"
 	"sync"
 	"unsafe"
 
@@ -417,11 +418,13 @@ func appendStrings(dst []byte, v *column.Vector, ver uint32) ([]byte, ColStats) 
 		// repeats included, and there are no codes to store. Finding the
 		// few repeats would cost a hash of every value for little gain
 		// (zstd still sees them); a dictionary may repeat values.
-		dict = make([]string, v.Len)
-		copy(dict, v.Strs[:v.Len])
-		for i, null := range v.Nulls {
-			if null && i < v.Len {
-				dict[i] = ""
+		dict = v.Strs[:v.Len]
+		if v.HasNulls() { // null rows read as "": a copy, not v's strings
+			dict = slices.Clone(dict)
+			for i, null := range v.Nulls {
+				if null && i < len(dict) {
+					dict[i] = ""
+				}
 			}
 		}
 	} else {
