@@ -204,8 +204,8 @@ type fileSink struct {
 	// Only the writer touches w, hashes, stored and dups until drain.
 	blocks chan pendingBlock
 	done   chan struct{}
-	werr   error // the writer's first error, read after done or by fail
-	failed atomic.Bool
+	werr   error       // the writer's first error, read once failed is set or after done
+	failed atomic.Bool // werr is set
 }
 
 type pendingBlock struct {

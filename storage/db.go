@@ -187,11 +187,12 @@ func badgerOptions(dir string, o Options) badger.Options {
 		// table, then rewritten by compactions, and the table builders'
 		// buffers grew with the data: at 10M rows the ingest took 2.4 GB
 		// of memory instead of 1. Discarded values are reclaimed by
-		// collectGarbage (value-log GC) after an abort or orphan removal.
+		// dropKeys (DropPrefix, then value-log GC) after an abort or
+		// orphan removal.
 		WithValueThreshold(valueThreshold)
 	if o.Small {
-		// An 8 MB memtable allows transactions of 1.2 MB, just above the
-		// 1 MB value threshold; smaller would make Open fail.
+		// An 8 MB memtable allows transactions of 1.2 MB: a commit's
+		// catalog and file records, and metas under the value threshold.
 		return bo.
 			WithMemTableSize(8 << 20).
 			WithNumMemtables(2).

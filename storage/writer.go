@@ -459,9 +459,10 @@ func (w *FileWriter) abort() error {
 	return nil
 }
 
-// reclaim gives the space of the aborted blocks back (their values stay
-// in the value log until dropped). A failure loses nothing: the blocks
-// are deleted already, and the space waits for a later collection.
+// reclaim drops the aborted blocks' keys and gives their value-log space
+// back (deleted values would stay in the log). Abort runs it before abort,
+// whose deletes still hide the blocks if it fails; a failure only leaves
+// the space to a later collection.
 func (w *FileWriter) reclaim() error {
 	if len(w.written) == 0 {
 		return nil
