@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
-	bits64 "math/bits"
+	"math/bits"
 	"slices"
 
 	"clickhunt/column"
@@ -624,7 +624,7 @@ func (a *dcountAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 		var slotGroup []uint32
 		var slotBits [][]uint64
 		var local map[uint64]struct{}
-		var bits []uint64 // the bitmap of group lastG, nil in set mode
+		var seen []uint64 // the code bitmap of group lastG, nil in set mode
 		lastG := noID
 		for i, g := range groups {
 			if arg.IsNull(i) {
@@ -638,22 +638,22 @@ func (a *dcountAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 					for s, sg := range slotGroup {
 						for w, x := range slotBits[s] {
 							for ; x != 0; x &= x - 1 {
-								local[uint64(sg)<<32|uint64(w*64+bits64.TrailingZeros64(x))] = struct{}{}
+								local[uint64(sg)<<32|uint64(w*64+bits.TrailingZeros64(x))] = struct{}{}
 							}
 						}
 					}
-					bits = nil
+					seen = nil
 				} else {
 					if s < 0 {
 						s = len(slotGroup)
 						slotGroup = append(slotGroup, g)
 						slotBits = append(slotBits, make([]uint64, words))
 					}
-					bits, lastG = slotBits[s], g
+					seen, lastG = slotBits[s], g
 				}
 			}
 			if local == nil {
-				w, m := &bits[c>>6], uint64(1)<<(c&63)
+				w, m := &seen[c>>6], uint64(1)<<(c&63)
 				if *w&m != 0 {
 					continue
 				}
