@@ -263,7 +263,9 @@ func checkDir(dir string, readOnly bool) error {
 // its MANIFEST; Badger's lock then sorts out who goes first.
 func isBadgerFile(name string) bool {
 	switch name {
-	case "LOCK", "KEYREGISTRY", "KEYREGISTRY-REWRITE", "MANIFEST-REWRITE", "DISCARD":
+	// MANIFEST too: it may appear between checkDir's Stat and ReadDir,
+	// when another process is creating the database at the same time.
+	case "LOCK", "KEYREGISTRY", "KEYREGISTRY-REWRITE", "MANIFEST", "MANIFEST-REWRITE", "DISCARD":
 		return true
 	}
 	for _, ext := range []string{".mem", ".vlog", ".sst"} {
