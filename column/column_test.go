@@ -1,6 +1,7 @@
 package column
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -193,5 +194,33 @@ func TestParseType(t *testing.T) {
 	}
 	if _, ok := ParseType("nope"); ok {
 		t.Error("ParseType(nope) ok")
+	}
+}
+
+// A few rows gathered from a large dictionary get a dictionary of their
+// own values (so the block's strings can be freed); the values are kept.
+func TestGatherSparseDictionary(t *testing.T) {
+	b := NewBuilder(String, 200)
+	for i := range 200 {
+		b.AppendString(fmt.Sprintf("https://example.com/%d", i%100))
+	}
+	v := b.Build()
+	if len(v.Dict) != 100 {
+		t.Fatalf("builder made %d dictionary entries, want 100", len(v.Dict))
+	}
+	idx := []uint32{7, 107, 3}
+	g := v.Gather(idx)
+	if len(g.Dict) != 2 {
+		t.Errorf("sparse gather kept %d dictionary entries, want the 2 used", len(g.Dict))
+	}
+	for j, i := range idx {
+		if g.Str(j) != v.Str(int(i)) {
+			t.Errorf("row %d: %q, want %q", j, g.Str(j), v.Str(int(i)))
+		}
+	}
+	// A dense gather shares the dictionary.
+	dense := v.Gather([]uint32{1, 2, 3, 4, 5, 6, 7, 8})
+	if len(dense.Dict) != 100 || dense.Str(7) != v.Str(8) {
+		t.Errorf("dense gather: %d entries, row 7 %q", len(dense.Dict), dense.Str(7))
 	}
 }

@@ -1,6 +1,9 @@
 package column
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // Vector is one column of a batch: Len values of one Type.
 //
@@ -166,8 +169,13 @@ func (v *Vector) Materialize() *Vector {
 	return v.Gather(idx)
 }
 
+// sparseGather: a gather of fewer than 1/sparseGather of a dictionary's
+// size gets its own, compacted dictionary.
+const sparseGather = 16
+
 // Gather returns a new vector holding rows idx of v, in that order.
-// Dictionary-encoded strings keep their dictionary and copy only codes.
+// Dictionary-encoded strings keep their dictionary and copy only codes,
+// unless idx is a small part of a large dictionary (sparseGather).
 func (v *Vector) Gather(idx []uint32) *Vector {
 	out := &Vector{Type: v.Type, Len: len(idx)}
 	if v.Const {
@@ -181,6 +189,22 @@ func (v *Vector) Gather(idx []uint32) *Vector {
 		out.Anys = make([]any, len(idx))
 		for j, i := range idx {
 			out.Anys[j] = v.Anys[i]
+		}
+	case v.Codes != nil && len(idx) < len(v.Dict)/sparseGather:
+		// A few rows of a large dictionary (a selective filter over a
+		// column of mostly distinct strings): a dictionary of just their
+		// values, copied, so the block's decoded strings can be freed.
+		out.Codes = make([]uint32, len(idx))
+		remap := make(map[uint32]uint32, len(idx))
+		for j, i := range idx {
+			c := v.Codes[i]
+			nc, ok := remap[c]
+			if !ok {
+				nc = uint32(len(out.Dict))
+				remap[c] = nc
+				out.Dict = append(out.Dict, strings.Clone(v.Dict[c]))
+			}
+			out.Codes[j] = nc
 		}
 	case v.Codes != nil:
 		out.Dict = v.Dict
