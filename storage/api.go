@@ -23,6 +23,10 @@ type Options struct {
 	// LockWait is how long Open keeps trying while another process holds
 	// the database (a query that is about to finish); 0 fails at once.
 	LockWait time.Duration
+	// CacheBytes bounds the decoded column blocks kept in memory for the
+	// next snapshots to reuse (0: no cache). Worth it in processes that
+	// run more than one query.
+	CacheBytes int64
 }
 
 // Sentinel errors.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -48,6 +49,11 @@ type DB struct {
 	// nextTableID is the ID the next new table gets. IDs of tables whose
 	// first file was aborted are not reused within a process.
 	nextTableID uint32
+
+	// cache holds decoded column blocks (nil without Options.CacheBytes);
+	// epochs numbers snapshots for its eviction rule.
+	cache  *blockCache
+	epochs atomic.Uint64
 }
 
 // Open opens (creating if needed) the database in dir.
@@ -109,6 +115,9 @@ func open(dir string, opts Options) (*DB, error) {
 		bdb:        bdb,
 		closing:    make(chan struct{}),
 		tableLocks: make(map[string]chan struct{}),
+	}
+	if opts.CacheBytes > 0 {
+		db.cache = newBlockCache(opts.CacheBytes)
 	}
 	if err := db.init(); err != nil {
 		bdb.Close()

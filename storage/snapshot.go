@@ -145,6 +145,7 @@ type Snapshot struct {
 	txn    *badger.Txn
 	tables []TableInfo // sorted by name
 	byName map[string]*tableState
+	epoch  uint64 // this snapshot's number, for the block cache
 }
 
 // Snapshot returns a consistent read view; Close it when done. Everything
@@ -161,7 +162,7 @@ func (db *DB) Snapshot() (_ *Snapshot, err error) {
 		txn.Discard()
 		return nil, err
 	}
-	s := &Snapshot{db: db, txn: txn, byName: make(map[string]*tableState, len(cat))}
+	s := &Snapshot{db: db, txn: txn, byName: make(map[string]*tableState, len(cat)), epoch: db.epochs.Add(1)}
 	for _, t := range cat {
 		s.byName[t.rec.name] = t
 		s.tables = append(s.tables, t.info())
@@ -265,8 +266,9 @@ func (s *Snapshot) Blocks(table *TableInfo) (_ []BlockMeta, err error) {
 //
 // Strings come back dictionary-encoded (Dict and Codes, never Strs),
 // integer-backed types in Ints, reals in Floats, bools in Bools; Nulls is
-// nil when no row is null. The vector is the caller's: it shares no memory
-// with Badger or the snapshot.
+// nil when no row is null. The vector shares no memory with Badger; it may
+// be shared with other readers through the database's block cache, so it
+// must not be modified.
 func (s *Snapshot) ReadColumn(table *TableInfo, block *BlockMeta, col ColumnInfo) (_ *column.Vector, err error) {
 	defer recoverBadger(&err)
 	t, err := s.table(table)
@@ -282,6 +284,12 @@ func (s *Snapshot) ReadColumn(table *TableInfo, block *BlockMeta, col ColumnInfo
 	}
 	if _, ok := block.Stats[c.ID]; !ok {
 		return column.NewNulls(c.Type, block.Rows), nil
+	}
+	ck := cacheKey{table: t.id, block: block.ID, col: c.ID}
+	if s.db.cache != nil {
+		if v := s.db.cache.get(ck, s.epoch); v != nil {
+			return v, nil
+		}
 	}
 	if err := s.db.enter(); err != nil {
 		return nil, err
@@ -309,6 +317,9 @@ func (s *Snapshot) ReadColumn(table *TableInfo, block *BlockMeta, col ColumnInfo
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot read column %q of block %d of table %q: %w", c.Name, block.ID, t.rec.name, err)
+	}
+	if s.db.cache != nil {
+		s.db.cache.put(ck, v, s.epoch)
 	}
 	return v, nil
 }

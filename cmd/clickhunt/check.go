@@ -28,7 +28,7 @@ beside queries but not during an ingest.`
 
 // runCheck verifies the database in dbDir.
 func runCheck(ctx context.Context, dbDir string, stdout, stderr io.Writer) int {
-	db, err := openForQuery(dbDir)
+	db, err := openForQuery(dbDir, false)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		if errors.Is(err, storage.ErrCorrupt) {

@@ -57,11 +57,17 @@ type result struct {
 // environment pointing data and history into dir.
 func clickhunt(t *testing.T, dir, stdin string, args ...string) result {
 	t.Helper()
+	return clickhuntEnv(t, dir, stdin, nil, args...)
+}
+
+// clickhuntEnv is clickhunt with more environment variables.
+func clickhuntEnv(t *testing.T, dir, stdin string, env []string, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Dir = dir
-	cmd.Env = testEnv(dir)
+	cmd.Env = append(testEnv(dir), env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

@@ -55,6 +55,14 @@ func (e *dbEngine) snapshot() (*storage.Snapshot, error) {
 	return e.db.Snapshot()
 }
 
+// cacheStats reports the database's decoded-block cache.
+func (e *dbEngine) cacheStats() storage.CacheStats {
+	if e.db == nil {
+		return storage.CacheStats{}
+	}
+	return e.db.CacheStats()
+}
+
 func (e *dbEngine) close() {
 	if e.db != nil {
 		e.db.Close()
@@ -131,8 +139,16 @@ func (e errNoDB) Error() string {
 // errNoDB. It opens read-only (several shells may then share the
 // database) and falls back to read-write only when read-only opening fails
 // for another reason than a lock or a missing database, e.g. when Badger
-// must replay its log after a crash.
-func openForQuery(dir string) (*storage.DB, error) {
+// must replay its log after a crash. With cached, the database keeps
+// decoded blocks for the next queries (cacheBytes).
+func openForQuery(dir string, cached bool) (*storage.DB, error) {
+	var cache int64
+	if cached {
+		var err error
+		if cache, err = cacheBytes(); err != nil {
+			return nil, err
+		}
+	}
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) || (err == nil && len(entries) == 0) {
 		return nil, errNoDB{dir}
@@ -140,7 +156,7 @@ func openForQuery(dir string) (*storage.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open database: %w", err)
 	}
-	db, err := storage.Open(dir, storage.Options{ReadOnly: true, LockWait: lockWait})
+	db, err := storage.Open(dir, storage.Options{ReadOnly: true, LockWait: lockWait, CacheBytes: cache})
 	switch {
 	case err == nil:
 		return db, nil
@@ -154,7 +170,7 @@ func openForQuery(dir string) (*storage.DB, error) {
 	}
 	// A read-only open fails after a crash (Badger must replay its log):
 	// recover with one read-write open when nobody holds the database.
-	db, err2 := storage.Open(dir, storage.Options{LockWait: lockWait})
+	db, err2 := storage.Open(dir, storage.Options{LockWait: lockWait, CacheBytes: cache})
 	if err2 != nil {
 		if errors.Is(err, storage.ErrNeedsRecovery) {
 			return nil, fmt.Errorf("%w; recovering it failed: %w", err, err2)

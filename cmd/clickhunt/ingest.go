@@ -24,7 +24,7 @@ func runIngest(ctx context.Context, dbDir string, c *ingestCmd, stdout, stderr i
 	}
 	var db *storage.DB
 	if c.DryRun {
-		db, err = openForQuery(dbDir)
+		db, err = openForQuery(dbDir, false)
 		if err != nil {
 			db = nil // a dry run needs no database
 		}

@@ -26,7 +26,7 @@ import (
 // does not exist yet is no error here: .ingest creates it.
 func runRepl(ctx context.Context, dbDir string, p prefs, stdin io.Reader, stdout, stderr io.Writer) int {
 	eng := &dbEngine{dir: dbDir}
-	db, err := openForQuery(dbDir)
+	db, err := openForQuery(dbDir, true)
 	var noDB errNoDB
 	switch {
 	case errors.As(err, &noDB):

@@ -111,7 +111,7 @@ func (e *dbEngine) dbStats() (dbStats, error) {
 func (e *dbEngine) reopenAround(fn func() int) (int, error) {
 	e.close()
 	code := fn()
-	db, err := openForQuery(e.dir)
+	db, err := openForQuery(e.dir, true)
 	if err != nil {
 		return code, err
 	}

@@ -69,7 +69,7 @@ func runReport(ctx context.Context, dbDir string, c *reportCmd, stdout, stderr i
 			format = "json"
 		}
 	}
-	db, err := openForQuery(dbDir)
+	db, err := openForQuery(dbDir, true)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1

@@ -276,7 +276,7 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 			return 2
 		}
 	}
-	db, err := openForQuery(dbDir)
+	db, err := openForQuery(dbDir, q.Repeat > 1 || in != nil)
 	var noDB errNoDB
 	switch {
 	case q.Check && errors.As(err, &noDB):

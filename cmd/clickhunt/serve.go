@@ -73,7 +73,12 @@ func runServe(ctx context.Context, dbDir string, c *serveCmd, stdout, stderr io.
 		fmt.Fprintf(stderr, "error: %v\n", errNoDB{dbDir})
 		return 1
 	}
-	db, err := storage.Open(dbDir, storage.Options{ReadOnly: true})
+	cache, err := cacheBytes()
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 2
+	}
+	db, err := storage.Open(dbDir, storage.Options{ReadOnly: true, CacheBytes: cache})
 	if err != nil {
 		fmt.Fprintf(stderr, "error: cannot open the database read-only: %v\n", err)
 		return 1

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"clickhunt/query"
+	"clickhunt/storage"
 )
 
 // timedEngine runs each query repeat times against the wrapped engine and,
@@ -20,8 +21,11 @@ import (
 //	run 1/11: 41.250 ms, 1000000 rows read, 123 of 123 blocks
 //	...
 //	median of 11 runs: 38.100 ms (min 37.200 ms, max 41.250 ms); warm median (runs 2-11): 38.000 ms
+//	block cache: 240 hits, 24 misses; 12.5 MB held in 24 blocks
 //
-// In a batch the lines start with "query K " (K counted from 1). The
+// The cache line (the query's column blocks found in and missing from the
+// decoded-block cache, and what the cache holds) is left out when the
+// query read no column. In a batch the lines start with "query K " (K counted from 1). The
 // elapsed time is the wall time of the engine's Run: snapshot, parse,
 // plan and execution, not writing the result.
 type timedEngine struct {
@@ -44,6 +48,10 @@ func (t *timedEngine) Run(ctx context.Context, text string, now time.Time) (*que
 	if t.batch {
 		prefix = fmt.Sprintf("query %d ", t.calls)
 	}
+	var cache0 storage.CacheStats
+	if c, ok := t.engine.(cacheReporter); ok {
+		cache0 = c.cacheStats()
+	}
 	var res *query.Result
 	times := make([]time.Duration, 0, t.repeat)
 	for i := range t.repeat {
@@ -65,8 +73,19 @@ func (t *timedEngine) Run(ctx context.Context, text string, now time.Time) (*que
 	}
 	if t.timing {
 		fmt.Fprintf(t.w, "%s%s\n", prefix, medianLine(times))
+		if c, ok := t.engine.(cacheReporter); ok {
+			st := c.cacheStats()
+			if hits, misses := st.Hits-cache0.Hits, st.Misses-cache0.Misses; hits+misses > 0 {
+				fmt.Fprintf(t.w, "%sblock cache: %d hits, %d misses; %s held in %d blocks\n", prefix, hits, misses, fmtBytes(st.Bytes), st.Entries)
+			}
+		}
 	}
 	return res, nil
+}
+
+// cacheReporter is an engine with a decoded-block cache.
+type cacheReporter interface {
+	cacheStats() storage.CacheStats
 }
 
 // medianLine summarises the run times: the median of all, min and max,

@@ -1,0 +1,148 @@
+package storage
+
+import (
+	"sync"
+	"unsafe"
+
+	"clickhunt/column"
+)
+
+// blockCache keeps decoded column blocks in memory so that the next query
+// of the same process (the REPL, `query --repeat`, a batch file, the report
+// server) skips reading and decompressing them. A committed block never
+// changes, so (table, block, column) names its contents for good.
+//
+// Eviction is least recently used, with one rule for scans larger than the
+// cache: an entry is only evicted for one read by a later snapshot than the
+// one that last used it. A query that reads more than fits keeps what it
+// cached first instead of pushing out, block by block, what it is about to
+// read again on its next run; a new query still replaces an older one's
+// blocks.
+type blockCache struct {
+	mu    sync.Mutex
+	limit int64
+	used  int64
+	m     map[cacheKey]*cacheEntry
+	lru   cacheEntry // sentinel: lru.next is the most recently used
+	stats CacheStats
+}
+
+type cacheKey struct {
+	table uint32
+	block uint64
+	col   uint32
+}
+
+type cacheEntry struct {
+	key        cacheKey
+	v          *column.Vector
+	size       int64
+	epoch      uint64 // the snapshot that last used it
+	prev, next *cacheEntry
+}
+
+// CacheStats count the decoded-block cache's work since Open.
+type CacheStats struct {
+	Hits, Misses int64
+	// Skipped counts blocks not kept because the cache was full of the
+	// blocks of the current snapshot.
+	Skipped int64
+	// Bytes is what the cached blocks hold now, Entries how many there are.
+	Bytes   int64
+	Entries int
+}
+
+func newBlockCache(limit int64) *blockCache {
+	c := &blockCache{limit: limit, m: map[cacheKey]*cacheEntry{}}
+	c.lru.next, c.lru.prev = &c.lru, &c.lru
+	return c
+}
+
+func (c *blockCache) unlink(e *cacheEntry) {
+	e.prev.next, e.next.prev = e.next, e.prev
+}
+
+func (c *blockCache) pushFront(e *cacheEntry) {
+	e.prev, e.next = &c.lru, c.lru.next
+	c.lru.next.prev = e
+	c.lru.next = e
+}
+
+// get returns the cached vector for k, marking it used by epoch.
+func (c *blockCache) get(k cacheKey, epoch uint64) *column.Vector {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[k]
+	if !ok {
+		c.stats.Misses++
+		return nil
+	}
+	c.stats.Hits++
+	if epoch > e.epoch {
+		e.epoch = epoch
+	}
+	c.unlink(e)
+	c.pushFront(e)
+	return e.v
+}
+
+// put keeps v under k if it fits, evicting least recently used entries of
+// earlier snapshots to make room.
+func (c *blockCache) put(k cacheKey, v *column.Vector, epoch uint64) {
+	size := vectorBytes(v)
+	if size > c.limit/8 {
+		return // one block must not flush a fair share of the cache
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.m[k]; ok {
+		return // another reader of the same block was first
+	}
+	for c.used+size > c.limit {
+		victim := c.lru.prev
+		if victim == &c.lru || victim.epoch >= epoch {
+			c.stats.Skipped++
+			return
+		}
+		c.unlink(victim)
+		delete(c.m, victim.key)
+		c.used -= victim.size
+	}
+	e := &cacheEntry{key: k, v: v, size: size, epoch: epoch}
+	c.m[k] = e
+	c.pushFront(e)
+	c.used += size
+}
+
+func (c *blockCache) snapshotStats() CacheStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.stats
+	s.Bytes, s.Entries = c.used, len(c.m)
+	return s
+}
+
+// vectorBytes is the memory a decoded vector holds, for the cache's
+// budget: its slices, and the bytes and headers of its strings.
+func vectorBytes(v *column.Vector) int64 {
+	const strHeader = int64(unsafe.Sizeof(""))
+	n := int64(unsafe.Sizeof(*v))
+	n += int64(cap(v.Codes))*4 + int64(cap(v.Ints))*8 + int64(cap(v.Floats))*8 +
+		int64(cap(v.Bools)) + int64(cap(v.Nulls)) + int64(cap(v.Anys))*16
+	for _, ss := range [][]string{v.Dict, v.Strs} {
+		n += int64(cap(ss)) * strHeader
+		for _, s := range ss {
+			n += int64(len(s))
+		}
+	}
+	return n
+}
+
+// CacheStats reports the decoded-block cache's counters (zero when the
+// database was opened without one).
+func (db *DB) CacheStats() CacheStats {
+	if db.cache == nil {
+		return CacheStats{}
+	}
+	return db.cache.snapshotStats()
+}

@@ -1,0 +1,143 @@
+package storage
+
+import (
+	"strings"
+	"testing"
+
+	"clickhunt/column"
+)
+
+// With a cache, a block column read twice is decoded once: later
+// snapshots get the same vector, and its values are those stored.
+func TestBlockCacheReads(t *testing.T) {
+	dir := t.TempDir()
+	f := makeFile("a.csv", 1, clickSchema, 3000, 500)
+	db := openTestDB(t, dir)
+	store(t, db, "Clicks", f)
+	db.Close()
+
+	db = openTestDB(t, dir, readOnly, func(o *Options) { o.CacheBytes = 64 << 20 })
+	s1 := snapshot(t, db)
+	checkTable(t, s1, "Clicks", f) // every column of every block: misses
+	st := db.CacheStats()
+	cols := len(clickSchema) * 2
+	if st.Misses != int64(cols) || st.Hits != 0 || st.Entries != cols || st.Bytes <= 0 {
+		t.Fatalf("after the first read: %+v, want %d misses and entries", st, cols)
+	}
+	ti, err := s1.Table("Clicks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks, err := s1.Blocks(ti)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := s1.ReadColumn(ti, &blocks[0], ti.Columns[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1.Close()
+
+	s2 := snapshot(t, db)
+	checkTable(t, s2, "Clicks", f) // the same values, from the cache
+	again, err := s2.ReadColumn(ti, &blocks[0], ti.Columns[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != first {
+		t.Errorf("second snapshot decoded the block again instead of using the cache")
+	}
+	st = db.CacheStats()
+	if st.Misses != int64(cols) || st.Hits != int64(cols+2) {
+		t.Errorf("after the second read: %+v, want %d misses, %d hits", st, cols, cols+2)
+	}
+
+	// Without CacheBytes nothing is kept.
+	db.Close()
+	db = openTestDB(t, dir, readOnly)
+	checkTable(t, snapshot(t, db), "Clicks", f)
+	if st := db.CacheStats(); st != (CacheStats{}) {
+		t.Errorf("no cache asked for, stats %+v", st)
+	}
+}
+
+// textVec is a plain string vector of n bytes of text, for sizing entries.
+func textVec(n int) *column.Vector {
+	return &column.Vector{Type: column.String, Len: 1, Strs: []string{strings.Repeat("x", n)}}
+}
+
+// The cache stays within its budget; a snapshot never evicts what it used
+// itself (a scan bigger than the cache keeps its first blocks for its next
+// run), while a later snapshot evicts the least recently used blocks of
+// earlier ones.
+func TestBlockCacheEviction(t *testing.T) {
+	entry := vectorBytes(textVec(1000))
+	c := newBlockCache(9*entry + entry/2) // room for nine
+	key := func(b uint64) cacheKey { return cacheKey{table: 1, block: b, col: 2} }
+	has := func(b uint64) bool { _, ok := c.m[key(b)]; return ok }
+
+	// Snapshot 1 scans blocks 0..11: 0..8 are kept, 9..11 skipped.
+	for b := range uint64(12) {
+		if c.get(key(b), 1) != nil {
+			t.Fatalf("block %d cached before it was read", b)
+		}
+		c.put(key(b), textVec(1000), 1)
+	}
+	for b := range uint64(12) {
+		if has(b) != (b < 9) {
+			t.Fatalf("after scan 1: block %d cached = %v", b, has(b))
+		}
+	}
+	if st := c.snapshotStats(); st.Skipped != 3 || st.Entries != 9 || st.Bytes != 9*entry || st.Bytes > c.limit {
+		t.Fatalf("after scan 1: %+v", st)
+	}
+
+	// Snapshot 2 repeats the scan: 0..8 hit, 9..11 still skipped (they
+	// would only evict blocks this scan has just used).
+	hits := 0
+	for b := range uint64(12) {
+		if c.get(key(b), 2) != nil {
+			hits++
+		} else {
+			c.put(key(b), textVec(1000), 2)
+		}
+	}
+	if hits != 9 || has(9) {
+		t.Fatalf("scan 2: %d hits, want 9; block 9 cached = %v", hits, has(9))
+	}
+
+	// Snapshot 3 reads block 1, then new blocks 10 and 11: they evict the
+	// least recently used of snapshot 2's blocks, 0 then 2; block 1,
+	// used by snapshot 3, stays.
+	if c.get(key(1), 3) == nil {
+		t.Fatal("block 1 not cached")
+	}
+	c.put(key(10), textVec(1000), 3)
+	c.put(key(11), textVec(1000), 3)
+	for b, want := range map[uint64]bool{0: false, 1: true, 2: false, 10: true, 11: true} {
+		if has(b) != want {
+			t.Errorf("scan 3: block %d cached = %v, want %v", b, has(b), want)
+		}
+	}
+
+	// A block larger than an eighth of the cache is never kept.
+	c.put(key(20), textVec(int(c.limit/4)), 4)
+	if has(20) {
+		t.Error("an oversized block was cached")
+	}
+	if st := c.snapshotStats(); st.Bytes > c.limit || st.Entries != 9 {
+		t.Errorf("final stats %+v, limit %d", st, c.limit)
+	}
+}
+
+func TestVectorBytes(t *testing.T) {
+	v := &column.Vector{Type: column.String, Len: 4, Dict: []string{"abc", "defgh"}, Codes: []uint32{0, 1, 1, 0}}
+	base := vectorBytes(&column.Vector{})
+	if got, want := vectorBytes(v)-base, int64(2*16+3+5+4*4); got != want {
+		t.Errorf("dictionary vector: %d bytes beyond the header, want %d", got, want)
+	}
+	w := &column.Vector{Type: column.Long, Len: 3, Ints: make([]int64, 3), Nulls: make([]bool, 3)}
+	if got, want := vectorBytes(w)-base, int64(3*8+3); got != want {
+		t.Errorf("long vector: %d bytes beyond the header, want %d", got, want)
+	}
+}
