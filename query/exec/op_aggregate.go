@@ -370,7 +370,7 @@ var aggregators = map[string]func(c *plan.AggCall) aggregator{
 	"min":          func(c *plan.AggCall) aggregator { return &minMaxAgg{t: c.Type} },
 	"max":          func(c *plan.AggCall) aggregator { return &minMaxAgg{t: c.Type, max: true} },
 	"dcount": func(c *plan.AggCall) aggregator {
-		return &dcountAgg{seen: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
+		return &dcountAgg{seed: maphash.MakeSeed()}
 	},
 }
 
@@ -591,25 +591,18 @@ func (a *minMaxAgg) result(ng int) *column.Vector {
 // documents.
 // https://learn.microsoft.com/kusto/query/dcount-aggregation-function
 type dcountAgg struct {
-	// seen holds one key per (group, value): the value's 64-bit hash mixed
-	// with the group, so the set is one map with integer keys.
-	seen map[uint64]struct{}
-	n    []int64
+	// seen holds each group's value hashes. One set per group stays small
+	// enough for the CPU's caches while the rows of a group come in runs
+	// (days or hours of time-ordered clicks).
+	seen []hashSet
 	seed maphash.Seed
 }
 
-// dkey mixes a group into a value hash.
-func dkey(g uint32, h uint64) uint64 { return h ^ (uint64(g)+1)*0x9E3779B97F4A7C15 }
-
 func (a *dcountAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
-	a.n = grow(a.n, ng)
-	add := func(g uint32, h uint64) {
-		k := dkey(g, h)
-		if _, ok := a.seen[k]; !ok {
-			a.seen[k] = struct{}{}
-			a.n[g]++
-		}
+	if len(a.seen) < ng {
+		a.seen = append(a.seen, make([]hashSet, ng-len(a.seen))...)
 	}
+	add := func(g uint32, h uint64) { a.seen[g].add(h) }
 	if arg.Codes != nil && !arg.Const {
 		// Dictionary codes: a block repeats few (group, code) pairs, so
 		// drop repeats with a cheap per-batch set before hashing strings
@@ -694,6 +687,57 @@ func (a *dcountAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 }
 
 func (a *dcountAgg) result(ng int) *column.Vector {
-	a.n = grow(a.n, ng)
-	return &column.Vector{Type: column.Long, Len: ng, Ints: a.n[:ng]}
+	n := make([]int64, ng)
+	for g := range min(ng, len(a.seen)) {
+		n[g] = int64(a.seen[g].n)
+	}
+	return &column.Vector{Type: column.Long, Len: ng, Ints: n}
+}
+
+// hashSet is a set of 64-bit hashes: open addressing with linear probing,
+// at most 3/4 full, 0 kept apart as the empty slot's marker.
+type hashSet struct {
+	slots []uint64
+	n     int
+	zero  bool
+}
+
+func (s *hashSet) add(h uint64) {
+	if h == 0 {
+		if !s.zero {
+			s.zero = true
+			s.n++
+		}
+		return
+	}
+	if (s.n+1)*4 > len(s.slots)*3 {
+		s.grow()
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case h:
+			return
+		case 0:
+			s.slots[i] = h
+			s.n++
+			return
+		}
+	}
+}
+
+func (s *hashSet) grow() {
+	old := s.slots
+	s.slots = make([]uint64, max(64, 2*len(old)))
+	mask := uint64(len(s.slots) - 1)
+	for _, h := range old {
+		if h == 0 {
+			continue
+		}
+		i := h & mask
+		for s.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		s.slots[i] = h
+	}
 }
