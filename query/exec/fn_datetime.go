@@ -13,7 +13,7 @@ import (
 // https://learn.microsoft.com/kusto/query/datetime-timespan-arithmetic
 func init() {
 	// https://learn.microsoft.com/kusto/query/hourofday-function
-	registerK("hourofday", dateVec(column.Int, func(t int64) int64 { return floorMod(t, column.Day) / column.Hour }))
+	registerK("hourofday", hourOfDayVec)
 	// dayofweek is the timespan since the preceding Sunday; 1970-01-01 was
 	// a Thursday. https://learn.microsoft.com/kusto/query/dayofweek-function
 	registerK("dayofweek", dateVec(column.Timespan, func(t int64) int64 { return weekday(t) * column.Day }))
@@ -403,3 +403,22 @@ func formatTimespan(t int64, f string) string {
 	}
 	return sb.String()
 }
+
+// hourOfDayVec is hourofday: rows without nulls and at or after 1970 take
+// a loop with constant divisors, which the compiler turns into multiplies.
+func hourOfDayVec(a []*column.Vector, n int) *column.Vector {
+	x := a[0]
+	if !x.Const && x.Nulls == nil {
+		out := newInts(column.Int, n)
+		for i, t := range x.Ints[:n] {
+			if t < 0 {
+				return hourOfDaySlow(a, n)
+			}
+			out.Ints[i] = t % column.Day / column.Hour
+		}
+		return out
+	}
+	return hourOfDaySlow(a, n)
+}
+
+var hourOfDaySlow = dateVec(column.Int, func(t int64) int64 { return floorMod(t, column.Day) / column.Hour })
