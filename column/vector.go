@@ -170,8 +170,14 @@ func (v *Vector) Materialize() *Vector {
 }
 
 // sparseGather: a gather of fewer than 1/sparseGather of a dictionary's
-// size gets its own, compacted dictionary.
-const sparseGather = 16
+// size gets its own, compacted dictionary (kernels that work once per
+// dictionary entry then skip the rows filtered away); below 1/sparseClone
+// its strings are copied too, so that the decoded block they point into
+// can be freed (a one-user search keeps a row or two of each block).
+const (
+	sparseGather = 16
+	sparseClone  = 256
+)
 
 // Gather returns a new vector holding rows idx of v, in that order.
 // Dictionary-encoded strings keep their dictionary and copy only codes,
@@ -193,8 +199,9 @@ func (v *Vector) Gather(idx []uint32) *Vector {
 	case v.Codes != nil && len(idx) < len(v.Dict)/sparseGather:
 		// A few rows of a large dictionary (a selective filter over a
 		// column of mostly distinct strings): a dictionary of just their
-		// values, copied, so the block's decoded strings can be freed.
+		// values.
 		out.Codes = make([]uint32, len(idx))
+		clone := len(idx) < len(v.Dict)/sparseClone
 		remap := make(map[uint32]uint32, len(idx))
 		for j, i := range idx {
 			c := v.Codes[i]
@@ -202,7 +209,11 @@ func (v *Vector) Gather(idx []uint32) *Vector {
 			if !ok {
 				nc = uint32(len(out.Dict))
 				remap[c] = nc
-				out.Dict = append(out.Dict, strings.Clone(v.Dict[c]))
+				s := v.Dict[c]
+				if clone {
+					s = strings.Clone(s)
+				}
+				out.Dict = append(out.Dict, s)
 			}
 			out.Codes[j] = nc
 		}

@@ -3,6 +3,7 @@ package exec
 import (
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"clickhunt/column"
 )
@@ -18,7 +19,7 @@ var ErrMemoryBudget = errors.New("query exceeds its memory budget")
 // machine, not an exact allocator.
 type budget struct {
 	limit int64 // 0: unlimited
-	used  int64
+	used  atomic.Int64
 }
 
 // charge adds n bytes for what; it fails once the total passes the limit.
@@ -26,8 +27,7 @@ func (b *budget) charge(n int64, what string) error {
 	if b == nil || b.limit <= 0 {
 		return nil
 	}
-	b.used += n
-	if b.used > b.limit {
+	if b.used.Add(n) > b.limit {
 		return fmt.Errorf("%w: %s needs more than the %d MiB allowed (narrow the query with where or fewer by columns, or raise --max-memory)",
 			ErrMemoryBudget, what, b.limit>>20)
 	}

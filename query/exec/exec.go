@@ -120,6 +120,12 @@ func emptyBatch(s column.Schema) *column.Batch {
 }
 
 func build(n plan.Node, store Store, st *Stats) (Operator, error) {
+	if a, ok := n.(*plan.Aggregate); ok {
+		op, err := buildParallelAggregate(a, store, st) // paragg.go
+		if err != nil || op != nil {
+			return op, err
+		}
+	}
 	switch n := n.(type) {
 	case *plan.Scan:
 		return newScan(n, store, st)

@@ -32,6 +32,13 @@ type aggregateOp struct {
 	ngroups int
 	done    bool
 	mem     *budget
+
+	// In a partial aggregation (paragg.go): pos returns the block
+	// position of the batch just read, and first records where each group
+	// first appeared (block position << 32 | row), so the merged groups
+	// come out in the order a serial run gives them.
+	pos   func() int
+	first []uint64
 }
 
 // groupBytes estimates what one new group costs: its key ids and map entry
@@ -85,20 +92,31 @@ func (a *aggregateOp) Next(ctx context.Context) (*column.Batch, error) {
 		return nil, nil
 	}
 	a.done = true
+	if err := a.consume(ctx); err != nil {
+		return nil, err
+	}
+	return a.finish(), nil
+}
+
+// consume folds the whole input into the groups.
+func (a *aggregateOp) consume(ctx context.Context) error {
 	var groups []uint32
 	var ids [][]uint32
 	for {
 		b, err := a.in.Next(ctx)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if b == nil {
-			break
+			return nil
 		}
 		before := a.ngroups
 		groups = a.assign(b, groups, &ids)
+		if a.pos != nil && len(a.keys) > 0 {
+			a.trackFirst(before, groups[:b.Len])
+		}
 		if err := a.mem.charge(int64(a.ngroups-before)*a.groupBytes(), fmt.Sprintf("summarize with %d groups", a.ngroups)); err != nil {
-			return nil, err
+			return err
 		}
 		for i, ag := range a.aggs {
 			var arg, pred *column.Vector
@@ -118,6 +136,27 @@ func (a *aggregateOp) Next(ctx context.Context) (*column.Batch, error) {
 			ag.update(groups[:b.Len], a.ngroups, arg, pred)
 		}
 	}
+}
+
+// trackFirst records where the groups numbered from before on first
+// appeared in this batch.
+func (a *aggregateOp) trackFirst(before int, groups []uint32) {
+	if a.ngroups == before {
+		return
+	}
+	pos := uint64(a.pos()) << 32
+	for len(a.first) < a.ngroups {
+		a.first = append(a.first, math.MaxUint64)
+	}
+	for i, g := range groups {
+		if int(g) >= before && a.first[g] == math.MaxUint64 {
+			a.first[g] = pos | uint64(i)
+		}
+	}
+}
+
+// finish returns the groups' keys and aggregations.
+func (a *aggregateOp) finish() *column.Batch {
 	out := &column.Batch{Len: a.ngroups}
 	for k, in := range a.interns {
 		ids := make([]uint32, a.ngroups)
@@ -129,7 +168,7 @@ func (a *aggregateOp) Next(ctx context.Context) (*column.Batch, error) {
 	for _, ag := range a.aggs {
 		out.Cols = append(out.Cols, ag.result(a.ngroups))
 	}
-	return out, nil
+	return out
 }
 
 // assign computes the group id of every row of b, creating groups as needed.

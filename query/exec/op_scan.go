@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"runtime"
+	"sync/atomic"
 
 	"clickhunt/column"
 	"clickhunt/query/plan"
@@ -32,6 +33,12 @@ type scanOp struct {
 	workers int
 	filters []expr
 	order   chan chan scanResult
+
+	// In a partial aggregation (paragg.go) several serial scans share a
+	// cursor over the blocks, each taking the next unread one; pos is the
+	// position of the block last returned.
+	cursor *atomic.Int64
+	pos    int
 }
 
 func newScan(n *plan.Scan, store Store, st *Stats) (*scanOp, error) {
@@ -93,12 +100,21 @@ func (s *scanOp) Next(ctx context.Context) (*column.Batch, error) {
 	if s.workers > 1 && len(s.blocks) > 1 {
 		return s.nextParallel(ctx)
 	}
-	for s.next < len(s.blocks) {
+	for {
+		i := s.next
+		if s.cursor != nil {
+			i = int(s.cursor.Add(1) - 1)
+		} else {
+			s.next++
+		}
+		if i >= len(s.blocks) {
+			return nil, nil
+		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		bm := &s.blocks[s.next]
-		s.next++
+		bm := &s.blocks[i]
+		s.pos = i
 		if !s.mayMatch(bm) {
 			continue
 		}
@@ -109,7 +125,6 @@ func (s *scanOp) Next(ctx context.Context) (*column.Batch, error) {
 			return b, err
 		}
 	}
-	return nil, nil
 }
 
 // load reads one block: with a filter, the filter's columns first, and the
