@@ -120,6 +120,15 @@ func emptyBatch(s column.Schema) *column.Batch {
 }
 
 func build(n plan.Node, store Store, st *Stats) (Operator, error) {
+	if so, ok := n.(*plan.Sort); ok {
+		ts, err := newTopScan(so, store, st) // op_topscan.go
+		if err != nil {
+			return nil, err
+		}
+		if ts != nil {
+			return ts, nil
+		}
+	}
 	if a, ok := n.(*plan.Aggregate); ok {
 		op, err := buildParallelAggregate(a, store, st) // paragg.go
 		if err != nil || op != nil {
