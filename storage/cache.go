@@ -25,6 +25,44 @@ type blockCache struct {
 	m     map[cacheKey]*cacheEntry
 	lru   cacheEntry // sentinel: lru.next is the most recently used
 	stats CacheStats
+
+	// blockMetas holds each table's decoded block list as of a commit
+	// point: committed metas never change, and a new commit moves the
+	// key on. A few hundred bytes per block, outside the budget.
+	metaMu     sync.Mutex
+	blockMetas map[uint32]cachedMetas
+}
+
+type metaCacheKey struct {
+	table             uint32
+	nextBlock, blocks uint64
+	rows              int64
+}
+
+type cachedMetas struct {
+	key    metaCacheKey
+	blocks []BlockMeta
+}
+
+// metas returns the cached block list of a table at a commit point.
+func (c *blockCache) metas(k metaCacheKey) ([]BlockMeta, bool) {
+	c.metaMu.Lock()
+	defer c.metaMu.Unlock()
+	m, ok := c.blockMetas[k.table]
+	if !ok || m.key != k {
+		return nil, false
+	}
+	return m.blocks, true
+}
+
+// keepMetas caches a table's block list, replacing an older one.
+func (c *blockCache) keepMetas(k metaCacheKey, blocks []BlockMeta) {
+	c.metaMu.Lock()
+	defer c.metaMu.Unlock()
+	if c.blockMetas == nil {
+		c.blockMetas = map[uint32]cachedMetas{}
+	}
+	c.blockMetas[k.table] = cachedMetas{key: k, blocks: blocks}
 }
 
 type cacheKey struct {

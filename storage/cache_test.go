@@ -141,3 +141,33 @@ func TestVectorBytes(t *testing.T) {
 		t.Errorf("long vector: %d bytes beyond the header, want %d", got, want)
 	}
 }
+
+// Block lists are cached per commit point: a snapshot taken after another
+// file's commit sees its blocks, one taken before does not.
+func TestBlockCacheMetas(t *testing.T) {
+	db := openTestDB(t, "", func(o *Options) { o.CacheBytes = 64 << 20 })
+	f1 := makeFile("one.csv", 1, clickSchema, 1000, 200)
+	f2 := makeFile("two.csv", 2, clickSchema, 700)
+	store(t, db, "Clicks", f1)
+	before := snapshot(t, db)
+	checkTable(t, before, "Clicks", f1)
+	checkTable(t, before, "Clicks", f1) // the cached list
+	store(t, db, "Clicks", f2)
+	after := snapshot(t, db)
+	checkTable(t, after, "Clicks", f1, f2)
+	checkTable(t, before, "Clicks", f1) // the older commit point
+	checkTable(t, after, "Clicks", f1, f2)
+	ti, err := after.Table("Clicks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := after.Blocks(ti)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a[0].Rows = -1 // a caller's copy: the cache keeps its own
+	b, err := after.Blocks(ti)
+	if err != nil || b[0].Rows != 1000 {
+		t.Fatalf("cached block list changed through a caller's copy: %d rows, %v", b[0].Rows, err)
+	}
+}

@@ -216,6 +216,12 @@ func (s *Snapshot) Blocks(table *TableInfo) (_ []BlockMeta, err error) {
 	if err != nil {
 		return nil, err
 	}
+	ck := metaCacheKey{table: t.id, nextBlock: t.rec.nextBlock, blocks: t.rec.blocks, rows: t.rec.rows}
+	if s.db.cache != nil {
+		if b, ok := s.db.cache.metas(ck); ok {
+			return slices.Clone(b), nil
+		}
+	}
 	if err := s.db.enter(); err != nil {
 		return nil, err
 	}
@@ -257,6 +263,9 @@ func (s *Snapshot) Blocks(table *TableInfo) (_ []BlockMeta, err error) {
 	if uint64(len(blocks)) != t.rec.blocks || rows != t.rec.rows {
 		return nil, fmt.Errorf("cannot read the blocks of table %q: %w: found %d blocks of %d rows, the catalog records %d blocks of %d rows",
 			t.rec.name, ErrCorrupt, len(blocks), rows, t.rec.blocks, t.rec.rows)
+	}
+	if s.db.cache != nil {
+		s.db.cache.keepMetas(ck, slices.Clone(blocks))
 	}
 	return blocks, nil
 }

@@ -111,6 +111,20 @@ func floorMod(a, b int64) int64 { return a - floorDiv(a, b)*b }
 
 func logicVec(a, b *column.Vector, n int, and bool) *column.Vector {
 	out := newBools(n)
+	if !a.Const && !b.Const && a.Nulls == nil && b.Nulls == nil {
+		// No nulls (comparisons of non-null columns): plain logic.
+		x, y := a.Bools[:n], b.Bools[:n]
+		if and {
+			for i := range out.Bools[:n] {
+				out.Bools[i] = x[i] && y[i]
+			}
+		} else {
+			for i := range out.Bools[:n] {
+				out.Bools[i] = x[i] || y[i]
+			}
+		}
+		return out
+	}
 	for i := 0; i < n; i++ {
 		an, bn := a.IsNull(i), b.IsNull(i)
 		av, bv := a.Bool(i) && !an, b.Bool(i) && !bn
