@@ -45,6 +45,8 @@
 package syntax
 
 import (
+	"sync"
+
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -355,12 +357,20 @@ type Arg struct {
 	Ops []Operator `parser:"    ( \"|\" @@ )* )"`
 }
 
-var parser = participle.MustBuild[Script](
-	participle.Lexer(kqlLexer),
-	participle.Elide("Comment", "Whitespace"),
-	participle.Union[Operator](&WhereOp{}, &SummarizeOp{}, &ProjectOp{}, &ExtendOp{},
-		&SortOp{}, &TopOp{}, &TakeOp{}, &DistinctOp{}, &CountOp{}, &RenderOp{},
-		&JoinOp{}, &UnionOp{}, &MakeSeriesOp{}, &MvExpandOp{}, &ProjectNamesOp{}, &ProjectRenameOp{},
-		&ParseOp{}, &GetschemaOp{}, &AsOp{}, &SerializeOp{}),
-	participle.UseLookahead(3),
-)
+// parser builds the grammar on first use (a few milliseconds of
+// reflection): Prepare lets a process build it while it does other work.
+var parser = sync.OnceValue(func() *participle.Parser[Script] {
+	return participle.MustBuild[Script](
+		participle.Lexer(kqlLexer),
+		participle.Elide("Comment", "Whitespace"),
+		participle.Union[Operator](&WhereOp{}, &SummarizeOp{}, &ProjectOp{}, &ExtendOp{},
+			&SortOp{}, &TopOp{}, &TakeOp{}, &DistinctOp{}, &CountOp{}, &RenderOp{},
+			&JoinOp{}, &UnionOp{}, &MakeSeriesOp{}, &MvExpandOp{}, &ProjectNamesOp{}, &ProjectRenameOp{},
+			&ParseOp{}, &GetschemaOp{}, &AsOp{}, &SerializeOp{}),
+		participle.UseLookahead(3),
+	)
+})
+
+// Prepare builds the parser now, so that a later Parse need not wait for
+// it; a fresh process calls it on a goroutine while it opens the database.
+func Prepare() { parser() }

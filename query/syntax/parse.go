@@ -20,7 +20,7 @@ func Parse(text string) (*Script, error) {
 	if depth := maxNesting(text); depth > 200 {
 		return nil, Errorf(Pos{1, 1}, "query nests parentheses or brackets %d deep (the limit is 200)", depth)
 	}
-	s, err := parser.ParseString("", text)
+	s, err := parser().ParseString("", text)
 	if err != nil {
 		return nil, convertError(err)
 	}
