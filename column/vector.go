@@ -202,13 +202,13 @@ func (v *Vector) Gather(idx []uint32) *Vector {
 		// values.
 		out.Codes = make([]uint32, len(idx))
 		clone := len(idx) < len(v.Dict)/sparseClone
-		remap := make(map[uint32]uint32, len(idx))
+		remap := make([]uint32, len(v.Dict)) // new code + 1; 0: not yet
 		for j, i := range idx {
 			c := v.Codes[i]
-			nc, ok := remap[c]
-			if !ok {
+			nc := remap[c] - 1
+			if remap[c] == 0 {
 				nc = uint32(len(out.Dict))
-				remap[c] = nc
+				remap[c] = nc + 1
 				s := v.Dict[c]
 				if clone {
 					s = strings.Clone(s)
