@@ -35,7 +35,8 @@ func TestTermIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	db, err := storage.Open(filepath.Join(dir, "db"), storage.Options{Small: true})
+	// The cache counts column reads (hits and misses).
+	db, err := storage.Open(filepath.Join(dir, "db"), storage.Options{Small: true, CacheBytes: 256 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,6 +64,7 @@ func TestTermIndex(t *testing.T) {
 	}
 	urlCol, _ := ti.Column("Url")
 	blockTerms := make([]map[string]bool, len(blocks))
+	termRows := make([]map[string]int, len(blocks)) // rows holding each term
 	example := map[string]string{}
 	for i := range blocks {
 		v, err := snap.ReadColumn(ti, &blocks[i], urlCol)
@@ -70,10 +72,12 @@ func TestTermIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		blockTerms[i] = map[string]bool{}
+		termRows[i] = map[string]int{}
 		for r := range v.Len {
 			u := v.Str(r)
 			for term := range terms(u) {
 				blockTerms[i][term] = true
+				termRows[i][term]++
 				example[term] = u
 			}
 		}
@@ -172,6 +176,55 @@ func TestTermIndex(t *testing.T) {
 		}
 		if n := res.Stats.BlocksRead; n < c.read || n > c.read+1 || res.Stats.BlocksTotal != all {
 			t.Errorf("%s: read %d of %d blocks, want %d", c.where, n, res.Stats.BlocksTotal, c.read)
+		}
+	}
+
+	// Terms in every block, in a few percent of its rows: the postings
+	// answer `Url has` for them without reading a column.
+	var mid []string
+	for term := range termRows[0] {
+		inAll := len(term) >= storage.MinTermLen
+		for i, tr := range termRows {
+			n := tr[term]
+			inAll = inAll && n >= 8 && n <= blocks[i].Rows/16
+		}
+		if inAll {
+			mid = append(mid, term)
+		}
+	}
+	slices.Sort(mid)
+	if len(mid) < 3 {
+		t.Fatalf("only %d terms in a few percent of every block's rows", len(mid))
+	}
+	for _, term := range []string{mid[0], strings.ToUpper(mid[len(mid)/2]), mid[len(mid)-1]} {
+		before := db.CacheStats()
+		res, err := query.Run(context.Background(), snap, fmt.Sprintf(`UrlClickEvents | where Url has %q | count`, term), query.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := db.CacheStats()
+		if reads := after.Hits + after.Misses - before.Hits - before.Misses; reads != 0 {
+			t.Errorf("Url has %q: read %d column blocks, want none (postings)", term, reads)
+		}
+		want := 0
+		for _, tr := range termRows {
+			want += tr[strings.ToLower(term)]
+		}
+		if got := res.Batch.Cols[0].Int(0); got != int64(want) {
+			t.Errorf("Url has %q: count %d, rows holding it %d", term, got, want)
+		}
+		// With columns to return, the rows listed are the rows kept.
+		rows, err := query.Run(context.Background(), snap, fmt.Sprintf(`UrlClickEvents | where Url has %q | project Url`, term), query.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows.Batch.Len != want {
+			t.Fatalf("Url has %q | project Url: %d rows, want %d", term, rows.Batch.Len, want)
+		}
+		for i := range rows.Batch.Len {
+			if _, ok := terms(rows.Batch.Cols[0].Str(i))[strings.ToLower(term)]; !ok {
+				t.Fatalf("Url has %q returned %q", term, rows.Batch.Cols[0].Str(i))
+			}
 		}
 	}
 

@@ -130,33 +130,41 @@ func appendCompressed(dst, payload []byte) []byte {
 	return append(dst, payload...)
 }
 
-// decodeColumnValue decodes a stored column value of type t. The result
-// shares no memory with val, so val may be Badger's (reused) value buffer.
-func decodeColumnValue(val []byte, t column.Type) (*column.Vector, error) {
+// decompressPayload undoes appendCompressed. owned says whether the
+// payload is a new buffer (else it aliases val).
+func decompressPayload(val []byte) (payload []byte, owned bool, err error) {
 	if len(val) == 0 {
-		return nil, fmt.Errorf("%w: empty", errCorrupt)
+		return nil, false, fmt.Errorf("%w: empty", errCorrupt)
 	}
-	payload := val[1:]
-	owned := false // payload is ours (not Badger's value buffer)
+	payload = val[1:]
 	switch val[0] {
 	case valueRaw:
+		return payload, false, nil
 	case valueZstd:
 		n, k := binary.Uvarint(payload)
 		if k <= 0 || n > maxPayload {
-			return nil, fmt.Errorf("%w: bad compressed length", errCorrupt)
+			return nil, false, fmt.Errorf("%w: bad compressed length", errCorrupt)
 		}
 		// The claimed size only presizes the buffer up to a bound: a
 		// damaged length must not allocate gigabytes up front.
 		out, err := zstdDecoder().DecodeAll(payload[k:], make([]byte, 0, min(n, 1<<20)))
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", errCorrupt, err)
+			return nil, false, fmt.Errorf("%w: %v", errCorrupt, err)
 		}
 		if uint64(len(out)) != n {
-			return nil, fmt.Errorf("%w: decompressed %d bytes, want %d", errCorrupt, len(out), n)
+			return nil, false, fmt.Errorf("%w: decompressed %d bytes, want %d", errCorrupt, len(out), n)
 		}
-		payload, owned = out, true
-	default:
-		return nil, fmt.Errorf("%w: unknown value flag %d", errCorrupt, val[0])
+		return out, true, nil
+	}
+	return nil, false, fmt.Errorf("%w: unknown value flag %d", errCorrupt, val[0])
+}
+
+// decodeColumnValue decodes a stored column value of type t. The result
+// shares no memory with val, so val may be Badger's (reused) value buffer.
+func decodeColumnValue(val []byte, t column.Type) (*column.Vector, error) {
+	payload, owned, err := decompressPayload(val)
+	if err != nil {
+		return nil, err
 	}
 	v, rest, err := decodeColumnPayloadOwned(payload, t, owned)
 	if err != nil {

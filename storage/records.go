@@ -27,9 +27,11 @@ const recordVersion byte = 1
 // formatVersion is the on-disk format this code writes and reads. Bump it
 // on any incompatible change to keys or values. Version 2 added the
 // checksum trailer of every value (checksum.go); version 3 stores plain
-// string columns as a dictionary of the rows (codesIdentity). Versions 1
-// and 2 are still read and written in their own encoding.
-const formatVersion uint32 = 3
+// string columns as a dictionary of the rows (codesIdentity); version 4
+// adds term postings to the term filters of plain-string columns
+// (postings.go). Older versions are still read and written in their own
+// encoding.
+const formatVersion uint32 = 4
 
 // firstIdentityFormat is the first version with codesIdentity.
 const firstIdentityFormat uint32 = 3

@@ -29,6 +29,9 @@ import (
 //	| 0x07 | table u32 | block u64 | column u32 | -> version u8 (1) | minLen u8 | nblocks uvarint | nblocks × 8 × u32 LE
 //	+------+-----------+-----------+------------+
 //
+// Version 2 (format 4) appends the block's term postings for columns of
+// mostly distinct text (postings.go).
+//
 // The value is sealed like every other (checksum.go) and written with the
 // block's data, before the commit: abort and crash recovery delete it with
 // the block. A block without a filter (written before filters existed, or a
@@ -202,7 +205,11 @@ var hashPool = sync.Pool{New: func() any { return new([]uint64) }}
 // it to dst; ok is false when the column has too many terms for one.
 // Values of a dictionary vector are read from its dictionary (unused
 // entries only add terms: harmless, a filter may say "maybe" wrongly).
-func appendTermFilter(dst []byte, v *column.Vector) (_ []byte, ok bool) {
+//
+// In a database of format ver >= 4, plain-string columns with enough terms
+// per row also get the postings section (postings.go), built in the same
+// pass over the terms.
+func appendTermFilter(dst []byte, v *column.Vector, ver uint32) (_ []byte, ok bool) {
 	const maxTerms = maxTermFilterBytes * 8 / termBitsPerTerm
 	var est hll
 	hp := hashPool.Get().(*[]uint64)
@@ -222,15 +229,25 @@ func appendTermFilter(dst []byte, v *column.Vector) (_ []byte, ok bool) {
 	if v.Codes != nil {
 		vals = v.Dict
 	}
+	var post *postingsBuilder
+	if wantsPostings(v, ver) {
+		post = new(postingsBuilder)
+		vals = vals[:v.Len]
+	}
+	row := 0
 	add := func(t string) {
 		h := termHash(t)
+		if post != nil && (v.Nulls == nil || !v.Nulls[row]) {
+			post.note(h, row)
+		}
 		if slot := &recent[h%uint64(len(recent))]; *slot != h {
 			*slot = h
 			est.add(h)
 			hashes = append(hashes, h)
 		}
 	}
-	for _, s := range vals {
+	for i, s := range vals {
+		row = i
 		forEachTerm(s, add) // both inlined
 		// Long unique text: give up once the terms surely exceed a filter.
 		if len(hashes) >= check {
@@ -248,7 +265,15 @@ func appendTermFilter(dst []byte, v *column.Vector) (_ []byte, ok bool) {
 	if nblocks*32 > maxTermFilterBytes {
 		return dst, false
 	}
-	dst = append(dst, termFilterVersion, MinTermLen)
+	var section []byte
+	if post != nil {
+		section, _ = post.appendSection(nil, v.Len)
+	}
+	version := byte(termFilterVersion)
+	if section != nil {
+		version = termPostingsVersion
+	}
+	dst = append(dst, version, MinTermLen)
 	dst = binary.AppendUvarint(dst, uint64(nblocks))
 	start := len(dst)
 	dst = append(dst, make([]byte, nblocks*32)...)
@@ -256,7 +281,7 @@ func appendTermFilter(dst []byte, v *column.Vector) (_ []byte, ok bool) {
 	for _, h := range hashes {
 		sbbfInsert(words, nblocks, h)
 	}
-	return dst, true
+	return append(dst, section...), true
 }
 
 // sbbfBlock picks the 256-bit block of hash h.
@@ -296,14 +321,26 @@ type termFilter struct {
 }
 
 func decodeTermFilter(v []byte) (termFilter, error) {
-	if len(v) < 3 || v[0] != termFilterVersion {
-		return termFilter{}, fmt.Errorf("%w: bad header", errTermFilter)
+	f, _, err := decodeTermFilterRest(v)
+	return f, err
+}
+
+// decodeTermFilterRest decodes a filter and returns what follows it: the
+// postings section of a version 2 value (postings.go), nil for version 1.
+func decodeTermFilterRest(v []byte) (termFilter, []byte, error) {
+	if len(v) < 3 || (v[0] != termFilterVersion && v[0] != termPostingsVersion) {
+		return termFilter{}, nil, fmt.Errorf("%w: bad header", errTermFilter)
 	}
 	n, k := binary.Uvarint(v[2:])
-	if k <= 0 || n > maxTermFilterBytes/32 || uint64(len(v)-2-k) != n*32 {
-		return termFilter{}, fmt.Errorf("%w: bad length", errTermFilter)
+	end := uint64(2+k) + n*32
+	if k <= 0 || n > maxTermFilterBytes/32 || uint64(len(v)) < end || (v[0] == termFilterVersion && uint64(len(v)) != end) {
+		return termFilter{}, nil, fmt.Errorf("%w: bad length", errTermFilter)
 	}
-	return termFilter{minLen: int(v[1]), nblocks: int(n), words: v[2+k:]}, nil
+	f := termFilter{minLen: int(v[1]), nblocks: int(n), words: v[2+k : end]}
+	if v[0] == termFilterVersion {
+		return f, nil, nil
+	}
+	return f, v[end:], nil
 }
 
 // mayHave reports whether every term of set may be in the filter. Terms
@@ -404,6 +441,13 @@ func checkTermFilter(sums bool, key, v []byte) error {
 	if err != nil {
 		return err
 	}
-	_, err = decodeTermFilter(v)
-	return err
+	_, rest, err := decodeTermFilterRest(v)
+	if err != nil || rest == nil {
+		return err
+	}
+	p, err := decodePostings(rest)
+	if err != nil {
+		return err
+	}
+	return p.validate()
 }

@@ -50,7 +50,7 @@ func TestTermFilterRate(t *testing.T) {
 			vals = append(vals, "x."+w+"/"+strings.ToUpper(w))
 		}
 		v := strVec(vals)
-		buf, ok := appendTermFilter(nil, v)
+		buf, ok := appendTermFilter(nil, v, formatVersion)
 		if !ok {
 			t.Fatalf("%d terms: no filter", n)
 		}
@@ -77,7 +77,7 @@ func TestTermFilterRate(t *testing.T) {
 		}
 	}
 	// No terms at all: a filter that rules everything out.
-	buf, _ := appendTermFilter(nil, strVec([]string{"", "a.b", "ab"}))
+	buf, _ := appendTermFilter(nil, strVec([]string{"", "a.b", "ab"}), formatVersion)
 	if f, err := decodeTermFilter(buf); err != nil || f.mayHave([]string{"abc"}) || !f.mayHave([]string{"ab"}) {
 		t.Errorf("empty filter: %v %v", f, err)
 	}
@@ -86,7 +86,7 @@ func TestTermFilterRate(t *testing.T) {
 	for i := range cap(many) {
 		many = append(many, fmt.Sprintf("t%07d", i))
 	}
-	if _, ok := appendTermFilter(nil, strVec(many)); ok {
+	if _, ok := appendTermFilter(nil, strVec(many), formatVersion); ok {
 		t.Errorf("a filter for %d distinct terms", len(many))
 	}
 }
@@ -229,6 +229,6 @@ func BenchmarkTermFilter(b *testing.B) {
 	v := strVec(vals)
 	b.SetBytes(int64(len(vals) * len(vals[0])))
 	for b.Loop() {
-		appendTermFilter(nil, v)
+		appendTermFilter(nil, v, formatVersion)
 	}
 }

@@ -21,6 +21,8 @@ import (
 //
 //	testdata/format1: format version 1 (no checksums)
 //	testdata/format2: format version 2 (value checksums)
+//	testdata/format3: format version 3 (plain strings as a dictionary of
+//	                  their rows; written by clickhunt at commit fca0b76)
 //
 // When the format changes again, add testdata/formatN the same way and
 // keep the old ones.
@@ -28,9 +30,11 @@ var knownDatabases = []struct {
 	dir       string
 	format    uint32
 	checksums bool
+	filters   bool // written with term filters
 }{
-	{"testdata/format1", 1, false},
-	{"testdata/format2", 2, true},
+	{"testdata/format1", 1, false, false},
+	{"testdata/format2", 2, true, false},
+	{"testdata/format3", 3, true, true},
 }
 
 func TestKnownDatabases(t *testing.T) {

@@ -214,7 +214,7 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 		st.Bytes = len(vals[i])
 		cols[i] = blockCol{id: ids[i], typ: schema[i].Type, stats: st}
 		if indexesTerms(schema[i].Type) {
-			if f, ok := appendTermFilter(nil, b.Cols[i]); ok {
+			if f, ok := appendTermFilter(nil, b.Cols[i], w.db.version); ok {
 				filters[i] = f
 			}
 		}

@@ -23,6 +23,7 @@ type scanOp struct {
 	filter expr
 	prune  []rangeCond
 	terms  []termCond // has-style conjuncts, for term filters (prune_terms.go)
+	exact  *exactTerm // a filter the term postings answer (prune_terms.go)
 	blocks []storage.BlockMeta
 	next   int
 	st     *Stats
@@ -68,6 +69,7 @@ func newScan(n *plan.Scan, store Store, st *Stats) (*scanOp, error) {
 		markExprCols(n.Filter, s.fcols)
 		s.prune = rangeConds(n.Filter)
 		s.terms = termConds(n.Filter)
+		s.exact = exactTermOf(n.Filter)
 	}
 	if s.blocks, err = store.Blocks(t); err != nil {
 		return nil, err
@@ -137,6 +139,11 @@ func (s *scanOp) load(bm *storage.BlockMeta, filter expr) (*column.Batch, error)
 			return nil, err
 		}
 		return b, nil
+	}
+	if s.exact != nil {
+		if tb, done, err := s.loadByTerm(bm); done || err != nil {
+			return tb, err
+		}
 	}
 	if err := s.read(b, bm, func(i int) bool { return s.fcols[i] }); err != nil {
 		return nil, err

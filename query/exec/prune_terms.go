@@ -127,3 +127,67 @@ func (s *scanOp) mayHaveTerms(bm *storage.BlockMeta) bool {
 	}
 	return true
 }
+
+// termRowser is the optional Store method behind answering a one-term has
+// from the term postings; *storage.Snapshot has it.
+type termRowser interface {
+	TermRows(t *storage.TableInfo, b *storage.BlockMeta, c storage.ColumnInfo, term string) ([]uint32, bool, error)
+}
+
+// exactTerm is a scan filter that is one `has` of one whole term.
+type exactTerm struct {
+	col  int
+	term string
+}
+
+// exactTermOf recognises a filter the postings answer exactly: c has
+// "term", c a stored string column and "term" one run of ASCII letters and
+// digits of at least storage.MinTermLen bytes (has then means: term is one
+// of the value's terms, ASCII case-insensitively).
+func exactTermOf(e plan.Expr) *exactTerm {
+	c, ok := e.(*plan.Call)
+	if !ok || c.Fn != "has" || len(c.Args) != 2 {
+		return nil
+	}
+	col, ok := c.Args[0].(*plan.ColRef)
+	if !ok || col.T != column.String {
+		return nil
+	}
+	k, ok := c.Args[1].(*plan.Const)
+	if !ok {
+		return nil
+	}
+	needle, ok := k.Val.(string)
+	if !ok {
+		return nil
+	}
+	if terms := storage.Terms(needle); len(terms) != 1 || terms[0] != needle {
+		return nil
+	}
+	return &exactTerm{col: col.Index, term: needle}
+}
+
+// loadByTerm reads a block whose filter is an exactTerm through the
+// block's postings: only the needed columns, only for the rows listed.
+// done is false when the index cannot answer for this block.
+func (s *scanOp) loadByTerm(bm *storage.BlockMeta) (b *column.Batch, done bool, err error) {
+	tr, ok := s.store.(termRowser)
+	if !ok {
+		return nil, false, nil
+	}
+	rows, ok, err := tr.TermRows(s.table, bm, s.cols[s.exact.col], s.exact.term)
+	if err != nil || !ok {
+		return nil, false, nil // unreadable postings: the filter decides (check reports damage)
+	}
+	if len(rows) == 0 {
+		return nil, true, nil
+	}
+	b = &column.Batch{Len: bm.Rows, Cols: make([]*column.Vector, len(s.cols))}
+	if err := s.read(b, bm, func(i int) bool { return s.needed[i] }); err != nil {
+		return nil, true, err
+	}
+	if len(rows) < b.Len {
+		b = b.Gather(rows)
+	}
+	return b, true, nil
+}

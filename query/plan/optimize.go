@@ -99,11 +99,9 @@ func pruneColumns(n Node, needed []bool) {
 	}
 	switch n := n.(type) {
 	case *Scan:
-		use := append([]bool(nil), needed...)
-		if n.Filter != nil {
-			markCols(n.Filter, use)
-		}
-		n.Needed = use
+		// The operators above need these; the scan reads its filter's
+		// columns itself (and skips them when an index answers it).
+		n.Needed = append([]bool(nil), needed...)
 	case *Filter:
 		use := append([]bool(nil), needed...)
 		markCols(n.Pred, use)

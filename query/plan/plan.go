@@ -27,8 +27,9 @@ type Node interface {
 }
 
 // Scan reads a stored table. Filter, if set, is applied while scanning
-// (pushed down from where operators); Needed marks the columns some
-// operator reads (nil = all).
+// (pushed down from where operators); Needed marks the columns the
+// operators above the scan read (nil = all): the filter's own columns are
+// read by the scan as it needs them.
 type Scan struct {
 	Table  string
 	Schema column.Schema
