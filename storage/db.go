@@ -73,6 +73,14 @@ func Open(dir string, opts Options) (*DB, error) {
 	}
 }
 
+// emptyMemtable reports whether Badger failed on a memtable file a killed
+// process left empty: read-write it asks for "a new file", read-only it
+// cannot truncate (mmap) the file to size.
+func emptyMemtable(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "While opening memtable") || strings.Contains(s, "Create a new file")
+}
+
 func open(dir string, opts Options) (*DB, error) {
 	if err := checkDir(dir, opts.ReadOnly); err != nil {
 		return nil, err
@@ -82,7 +90,16 @@ func open(dir string, opts Options) (*DB, error) {
 			return nil, fmt.Errorf("cannot open %s for writing: %w", dir, err)
 		}
 	}
+	if !opts.ReadOnly {
+		// A writer killed while creating a memtable leaves it empty.
+		removeEmptyMemtables(dir)
+	}
 	bdb, err := badger.Open(badgerOptions(dir, opts))
+	if err != nil && emptyMemtable(err) && !opts.ReadOnly {
+		// An empty memtable created meanwhile: Badger has now sized it
+		// (all zeros, no writes), and opens it on a second try.
+		bdb, err = badger.Open(badgerOptions(dir, opts))
+	}
 	if err != nil {
 		if isLockError(err) {
 			holder := "its directory lock is held"
@@ -95,7 +112,7 @@ func open(dir string, opts Options) (*DB, error) {
 			}
 			return nil, fmt.Errorf("cannot open %s: %w (%s); %s", dir, ErrLocked, holder, what)
 		}
-		if opts.ReadOnly && strings.Contains(err.Error(), "truncate required") {
+		if opts.ReadOnly && (strings.Contains(err.Error(), "truncate required") || emptyMemtable(err)) {
 			return nil, fmt.Errorf("cannot open %s read-only: %w", dir, ErrNeedsRecovery)
 		}
 		if errors.Is(err, fs.ErrPermission) {

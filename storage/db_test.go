@@ -912,3 +912,39 @@ func TestAbortReclaimsSpace(t *testing.T) {
 	s := snapshot(t, db)
 	checkTable(t, s, "clicks", makeFile("keep.csv", 1, clickSchema, 1000))
 }
+
+// A process killed while Badger creates a memtable leaves an empty *.mem
+// file, which Badger cannot open. A read-only open asks for recovery; a
+// read-write open removes the empty file (only while it can hold the
+// directory lock itself) and opens with nothing lost.
+func TestEmptyMemtableAfterKill(t *testing.T) {
+	dir := t.TempDir()
+	db := openTestDB(t, dir)
+	f := makeFile("a.csv", 1, clickSchema, 500)
+	store(t, db, "Clicks", f)
+	db.Close()
+	mem := filepath.Join(dir, "00007.mem")
+	if err := os.WriteFile(mem, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := openTestDBErr(t, dir, readOnly); !errors.Is(err, ErrNeedsRecovery) {
+		t.Fatalf("read-only open: %v, want ErrNeedsRecovery", err)
+	}
+	db = openTestDB(t, dir)
+	if _, err := os.Stat(mem); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the empty memtable is still there: %v", err)
+	}
+	checkTable(t, snapshot(t, db), "Clicks", f)
+
+	// While the database is open, an empty memtable is not removed.
+	if err := os.WriteFile(mem, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := removeEmptyMemtables(dir); err == nil || n != 0 {
+		t.Errorf("removed %d memtables of an open database (%v)", n, err)
+	}
+	if _, err := os.Stat(mem); err != nil {
+		t.Errorf("a live database's file was removed: %v", err)
+	}
+	os.Remove(mem)
+}
