@@ -174,7 +174,7 @@ func (c *blockCache) get(k cacheKey, epoch uint64) *column.Vector {
 // put keeps v under k if it fits, evicting least recently used entries of
 // earlier snapshots to make room.
 func (c *blockCache) put(k cacheKey, v *column.Vector, epoch uint64) {
-	size := vectorBytes(v)
+	size := entryBytes(v)
 	if size > c.limit/8 {
 		return // one block must not flush a fair share of the cache
 	}
@@ -220,6 +220,16 @@ func vectorBytes(v *column.Vector) int64 {
 		for _, s := range ss {
 			n += int64(len(s))
 		}
+	}
+	return n
+}
+
+// entryBytes is what a cache entry for v holds: v, with its dictionary's
+// string headers replaced by one offset each (packEntry).
+func entryBytes(v *column.Vector) int64 {
+	n := vectorBytes(v)
+	if v.Dict != nil {
+		n += 4*int64(len(v.Dict)+1) - int64(cap(v.Dict))*int64(unsafe.Sizeof(""))
 	}
 	return n
 }
