@@ -7,8 +7,6 @@ import (
 	"slices"
 	"sync"
 
-	badger "github.com/dgraph-io/badger/v4"
-
 	"clickhunt/column"
 )
 
@@ -356,44 +354,10 @@ func (p postings) lookup(h uint64) (rows []uint32, found bool, err error) {
 // false when the index cannot tell (no postings for the column, or a term
 // in at most one row): the caller then evaluates `has` on the values.
 func (s *Snapshot) TermRows(table *TableInfo, block *BlockMeta, col ColumnInfo, term string) (rows []uint32, ok bool, err error) {
-	defer recoverBadger(&err)
 	if len(term) < MinTermLen || !isTerm(term) {
 		return nil, false, nil
 	}
-	t, err := s.table(table)
-	if err != nil {
-		return nil, false, err
-	}
-	c, found := t.byID[col.ID]
-	if !found || c.Name != col.Name {
-		return nil, false, fmt.Errorf("table %q has no column %q with ID %d", t.rec.name, col.Name, col.ID)
-	}
-	if !indexesTerms(c.Type) || block.ID >= t.rec.nextBlock {
-		return nil, false, nil
-	}
-	if _, present := block.Stats[c.ID]; !present {
-		return nil, false, nil
-	}
-	if err := s.db.enter(); err != nil {
-		return nil, false, err
-	}
-	defer s.db.leave()
-	key := termsKey(t.id, block.ID, c.ID)
-	item, err := s.txn.Get(key)
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	err = item.Value(func(v []byte) error {
-		if v, err = unseal(s.db.sums, key, v); err != nil {
-			return err
-		}
-		f, rest, err := decodeTermFilterRest(v)
-		if err != nil {
-			return err
-		}
+	err = s.withTermFilter(table, block, col, func(f termFilter, rest []byte) error {
 		h := termHash(term)
 		if !sbbfHas(f.words, f.nblocks, h) {
 			rows, ok = nil, true // not in the block at all
@@ -410,7 +374,7 @@ func (s *Snapshot) TermRows(table *TableInfo, block *BlockMeta, col ColumnInfo, 
 		return err
 	})
 	if err != nil {
-		return nil, false, fmt.Errorf("cannot read the term index of column %q of block %d of table %q: %w", c.Name, block.ID, t.rec.name, err)
+		return nil, false, err
 	}
 	return rows, ok, nil
 }

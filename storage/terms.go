@@ -384,42 +384,8 @@ func (s *Snapshot) MayHaveTerms(table *TableInfo, block *BlockMeta, col ColumnIn
 // for some set in sets, every term of the set may appear in column col of
 // block. With no sets it returns false.
 func (s *Snapshot) MayHaveAnyTerms(table *TableInfo, block *BlockMeta, col ColumnInfo, sets [][]string) (may bool, err error) {
-	defer recoverBadger(&err)
-	t, err := s.table(table)
-	if err != nil {
-		return true, err
-	}
-	c, ok := t.byID[col.ID]
-	if !ok || c.Name != col.Name {
-		return true, fmt.Errorf("table %q has no column %q with ID %d", t.rec.name, col.Name, col.ID)
-	}
-	if !indexesTerms(c.Type) || block.ID >= t.rec.nextBlock {
-		return true, nil
-	}
-	if _, ok := block.Stats[c.ID]; !ok {
-		return true, nil // absent from the block: no filter was written
-	}
-	if err := s.db.enter(); err != nil {
-		return true, err
-	}
-	defer s.db.leave()
-	key := termsKey(t.id, block.ID, c.ID)
-	item, err := s.txn.Get(key)
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return true, nil
-	}
-	if err != nil {
-		return true, err
-	}
 	may = true
-	err = item.Value(func(v []byte) error {
-		if v, err = unseal(s.db.sums, key, v); err != nil {
-			return err
-		}
-		f, err := decodeTermFilter(v)
-		if err != nil {
-			return err
-		}
+	err = s.withTermFilter(table, block, col, func(f termFilter, _ []byte) error {
 		may = false
 		for _, set := range sets {
 			if f.mayHave(set) {
@@ -430,9 +396,56 @@ func (s *Snapshot) MayHaveAnyTerms(table *TableInfo, block *BlockMeta, col Colum
 		return nil
 	})
 	if err != nil {
-		return true, fmt.Errorf("cannot read the term filter of column %q of block %d of table %q: %w", c.Name, block.ID, t.rec.name, err)
+		return true, err
 	}
 	return may, nil
+}
+
+// withTermFilter calls fn with the decoded term filter of column col of
+// block and what follows it (postings, or nil) while the value is valid;
+// it calls nothing when the block has no filter for the column.
+func (s *Snapshot) withTermFilter(table *TableInfo, block *BlockMeta, col ColumnInfo, fn func(f termFilter, rest []byte) error) (err error) {
+	defer recoverBadger(&err)
+	t, err := s.table(table)
+	if err != nil {
+		return err
+	}
+	c, ok := t.byID[col.ID]
+	if !ok || c.Name != col.Name {
+		return fmt.Errorf("table %q has no column %q with ID %d", t.rec.name, col.Name, col.ID)
+	}
+	if !indexesTerms(c.Type) || block.ID >= t.rec.nextBlock {
+		return nil
+	}
+	if _, ok := block.Stats[c.ID]; !ok {
+		return nil // absent from the block: no filter was written
+	}
+	if err := s.db.enter(); err != nil {
+		return err
+	}
+	defer s.db.leave()
+	key := termsKey(t.id, block.ID, c.ID)
+	item, err := s.txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	err = item.Value(func(v []byte) error {
+		if v, err = unseal(s.db.sums, key, v); err != nil {
+			return err
+		}
+		f, rest, err := decodeTermFilterRest(v)
+		if err != nil {
+			return err
+		}
+		return fn(f, rest)
+	})
+	if err != nil {
+		return fmt.Errorf("cannot read the term filter of column %q of block %d of table %q: %w", c.Name, block.ID, t.rec.name, err)
+	}
+	return nil
 }
 
 // checkTermFilter verifies one stored term filter.
