@@ -78,7 +78,6 @@ type postingsBuilder struct {
 	last  []uint16 // the last row added, to list a row once per term
 	list  []int32  // index in lists from the second row on, else -1
 	lists [][]uint16
-	n     int // term occurrences seen
 }
 
 // postingCountBits sizes the counters: 256 KB, small enough for the
@@ -121,7 +120,6 @@ func (p *postingsBuilder) build() {
 			p.add(h, int(p.flatRow[i]))
 		}
 	}
-	p.n = len(p.flat)
 	p.release()
 }
 
