@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strings"
 
 	"clickhunt/column"
 	"clickhunt/query/plan"
@@ -249,6 +250,9 @@ func (in *interner) add(v any) uint32 {
 func (in *interner) str(s string) uint32 {
 	id, ok := in.strs[s]
 	if !ok {
+		// A copy: s may point into a whole decoded block (mostly distinct
+		// strings share one buffer), which a group key must not keep.
+		s = strings.Clone(s)
 		id = in.add(s)
 		in.strs[s] = id
 	}
