@@ -90,6 +90,9 @@ func open(dir string, opts Options) (*DB, error) {
 			return nil, fmt.Errorf("cannot open %s for writing: %w", dir, err)
 		}
 	}
+	if err := preflightTables(dir); err != nil {
+		return nil, fmt.Errorf("cannot open database %s: %w", dir, err)
+	}
 	if !opts.ReadOnly {
 		// A writer killed while creating a memtable leaves it empty.
 		removeEmptyMemtables(dir)

@@ -948,3 +948,36 @@ func TestEmptyMemtableAfterKill(t *testing.T) {
 	}
 	os.Remove(mem)
 }
+
+// A table file whose index length was damaged made Badger panic on one of
+// its own goroutines while opening, killing the process; Open now finds
+// it first and reports ErrCorrupt.
+func TestDamagedTableIndex(t *testing.T) {
+	dir := t.TempDir()
+	db := openTestDB(t, dir)
+	store(t, db, "Clicks", makeFile("a.csv", 1, clickSchema, 500))
+	db.Close()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.sst"))
+	if len(files) == 0 {
+		t.Fatal("no table file")
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The file ends with index | index length u32 | checksum | checksum
+	// length u32 (big-endian).
+	n := len(data)
+	sumLen := int(data[n-4])<<24 | int(data[n-3])<<16 | int(data[n-2])<<8 | int(data[n-1])
+	at := n - 4 - sumLen - 4
+	data[at] ^= 0x40 // an index length far past the file's start
+	if err := os.WriteFile(files[0], data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, ro := range []bool{true, false} {
+		_, err := openTestDBErr(t, dir, func(o *Options) { o.ReadOnly = ro })
+		if !errors.Is(err, ErrCorrupt) {
+			t.Errorf("read-only %v: Open: %v, want ErrCorrupt", ro, err)
+		}
+	}
+}
