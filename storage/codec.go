@@ -438,6 +438,13 @@ func appendStrings(dst []byte, v *column.Vector, ver uint32) ([]byte, ColStats) 
 	} else {
 		dict, codes = stringCodes(v)
 	}
+	// One growth for the lengths (most take a byte or two), the bytes and
+	// the codes, instead of doubling the buffer as it fills.
+	need := 10 + 2*len(dict) + 4*len(codes)
+	for _, s := range dict {
+		need += len(s)
+	}
+	dst = slices.Grow(dst, need)
 	dst = binary.AppendUvarint(dst, uint64(len(dict)))
 	// Lengths first, then the bytes: zstd finds more repeats that way.
 	for _, s := range dict {
