@@ -211,6 +211,7 @@ type fileSink struct {
 type pendingBlock struct {
 	schema column.Schema
 	b      *column.Batch
+	hashes []uint64 // b's row hashes, computed on the parsing side
 }
 
 func (s *fileSink) setTable(table string) error {
@@ -258,7 +259,7 @@ func (s *fileSink) writer() {
 		if s.werr != nil {
 			continue
 		}
-		if err := s.store(pb.schema, pb.b); err != nil {
+		if err := s.store(pb.schema, pb.b, pb.hashes); err != nil {
 			s.werr = err
 			s.failed.Store(true)
 		}
@@ -322,17 +323,22 @@ func (s *fileSink) WriteBlock(schema column.Schema, b *column.Batch) error {
 		if s.werr != nil {
 			return s.werr
 		}
-		return s.store(schema, b)
+		return s.store(schema, b, nil)
 	}
-	s.blocks <- pendingBlock{schema, b}
+	// The row hashes are computed here, on the parsing goroutine, which
+	// has time to spare while the writer encodes and stores the block
+	// before.
+	s.blocks <- pendingBlock{schema, b, rowHashes(schema, b)}
 	return nil
 }
 
-// store de-duplicates b against the table's rows and writes what is new.
-func (s *fileSink) store(schema column.Schema, b *column.Batch) error {
-	var hs []uint64
-	if s.hashes != nil {
+// store de-duplicates b against the table's rows and writes what is new;
+// hs are b's row hashes (nil: computed here).
+func (s *fileSink) store(schema column.Schema, b *column.Batch, hs []uint64) error {
+	if hs == nil {
 		hs = rowHashes(schema, b)
+	}
+	if s.hashes != nil {
 		keep := make([]uint32, 0, b.Len)
 		for i, h := range hs {
 			if s.hashes.set.add(h) {
@@ -354,9 +360,6 @@ func (s *fileSink) store(schema column.Schema, b *column.Batch) error {
 	}
 	if err := s.w.WriteBlock(schema, b); err != nil {
 		return err
-	}
-	if hs == nil {
-		hs = rowHashes(schema, b)
 	}
 	if err := s.w.WriteRowHashes(hs); err != nil {
 		return err
