@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -200,15 +201,7 @@ func (p *postingsBuilder) appendSection(dst []byte, nrows int) (_ []byte, ok boo
 			order = append(order, uint32(t))
 		}
 	}
-	slices.SortFunc(order, func(a, b uint32) int {
-		switch x, y := p.hash[a], p.hash[b]; {
-		case x < y:
-			return -1
-		case x > y:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(order, func(a, b uint32) int { return cmp.Compare(p.hash[a], p.hash[b]) })
 	var payload, list []byte
 	for _, t := range order {
 		rows := p.lists[p.list[t]]

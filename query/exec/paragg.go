@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"runtime"
@@ -187,16 +188,7 @@ func (p *parAggOp) Next(ctx context.Context) (*column.Batch, error) {
 	for i := range order {
 		order[i] = uint32(i)
 	}
-	slices.SortFunc(order, func(x, y uint32) int {
-		a, b := dst.first[x], dst.first[y]
-		switch {
-		case a < b:
-			return -1
-		case a > b:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(order, func(x, y uint32) int { return cmp.Compare(dst.first[x], dst.first[y]) })
 	return out.Gather(order), nil
 }
 
