@@ -67,8 +67,12 @@ func scanChain(n plan.Node) *plan.Scan {
 // that is not a scan chain, too few blocks).
 func buildParallelAggregate(n *plan.Aggregate, store Store, st *Stats) (Operator, error) {
 	workers := runtime.GOMAXPROCS(0)
-	if workers < 2 || scanChain(n.Input) == nil {
+	sc := scanChain(n.Input)
+	if workers < 2 || sc == nil {
 		return nil, nil
+	}
+	if t, err := store.Table(sc.Table); err != nil || t.Blocks < 2*workers {
+		return nil, nil // too few blocks to share (or the serial build reports the error)
 	}
 	// String keys stay serial: each partial would map every block's
 	// dictionary to its own ids again, and at 10M rows (q1, q2, q4, q5 of
@@ -86,15 +90,12 @@ func buildParallelAggregate(n *plan.Aggregate, store Store, st *Stats) (Operator
 	}
 	p := &parAggOp{st: st}
 	cursor := new(atomic.Int64)
-	for w := range workers {
+	for range workers {
 		pst := &Stats{mem: st.mem, progress: st.progress, wg: st.wg}
 		var scan *scanOp
 		in, err := buildChain(n.Input, store, pst, cursor, &scan)
 		if err != nil {
 			return nil, err
-		}
-		if w == 0 && len(scan.blocks) < 2*workers {
-			return nil, nil
 		}
 		a, err := newAggregate(n, in)
 		if err != nil {
