@@ -61,6 +61,9 @@ const (
 	// maxPayload bounds the decompressed size a value may claim, so corrupt
 	// input cannot make us allocate without limit.
 	maxPayload = 1 << 32
+	// maxRatio is how many times its stored size a compressed value is
+	// trusted to expand to when its buffer is sized up front.
+	maxRatio = 256
 )
 
 // errCorrupt is wrapped by every decoding error.
@@ -145,9 +148,13 @@ func decompressPayload(val []byte) (payload []byte, owned bool, err error) {
 		if k <= 0 || n > maxPayload {
 			return nil, false, fmt.Errorf("%w: bad compressed length", errCorrupt)
 		}
-		// The claimed size only presizes the buffer up to a bound: a
-		// damaged length must not allocate gigabytes up front.
-		out, err := zstdDecoder().DecodeAll(payload[k:], make([]byte, 0, min(n, 1<<20)))
+		// The buffer is sized once for the claimed length (a buffer that
+		// grows while decoding, or that the decoder replaces, costs a
+		// second allocation of every block read), but only up to a bound
+		// tied to the stored size: a damaged length must not allocate
+		// gigabytes up front.
+		src := payload[k:]
+		out, err := zstdDecoder().DecodeAll(src, make([]byte, 0, min(n, max(1<<20, maxRatio*uint64(len(src))))))
 		if err != nil {
 			return nil, false, fmt.Errorf("%w: %v", errCorrupt, err)
 		}
@@ -514,15 +521,16 @@ func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes 
 		return nil, nil, nil, fmt.Errorf("%w: bad dictionary size", errCorrupt)
 	}
 	src = src[k:]
-	lens := make([]int, nd)
+	// The lengths are read twice, to find where the bytes start and then
+	// to cut them, rather than kept in a slice of their own.
+	lensAt := src
 	total := 0
-	for i := range lens {
+	for range nd {
 		l, k := binary.Uvarint(src)
 		if k <= 0 || l > uint64(len(src)) {
 			return nil, nil, nil, fmt.Errorf("%w: bad dictionary entry length", errCorrupt)
 		}
 		src = src[k:]
-		lens[i] = int(l)
 		total += int(l)
 	}
 	if total > len(src) {
@@ -539,9 +547,11 @@ func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes 
 	src = src[total:]
 	dict = make([]string, nd)
 	off := 0
-	for i, l := range lens {
-		dict[i] = all[off : off+l]
-		off += l
+	for i := range dict {
+		l, k := binary.Uvarint(lensAt)
+		lensAt = lensAt[k:]
+		dict[i] = all[off : off+int(l)]
+		off += int(l)
 	}
 	if len(src) < 1 {
 		return nil, nil, nil, fmt.Errorf("%w: missing code encoding", errCorrupt)
