@@ -276,7 +276,11 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 			return 2
 		}
 	}
-	db, err := openForQuery(dbDir, q.Repeat > 1 || in != nil)
+	cached := q.Repeat > 1 || in != nil
+	if !cached {
+		oneShotGC()
+	}
+	db, err := openForQuery(dbDir, cached)
 	var noDB errNoDB
 	switch {
 	case q.Check && errors.As(err, &noDB):

@@ -382,6 +382,7 @@ func runTrace(ctx context.Context, dbDir, table string, build func(has func(stri
 		fmt.Fprintf(stderr, "clickhunt: error: %v\n", err)
 		return 2
 	}
+	oneShotGC()
 	db, err := openForQuery(dbDir, false)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
