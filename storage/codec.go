@@ -36,6 +36,9 @@ import (
 //	        intEnc 1 (delta): rows x uvarint zigzag(v[i]-v[i-1]), v[-1] = 0
 //	        intEnc 2 (frame of reference): uvarint zigzag(min) | w u8 |
 //	                 rows x (v-min) bit-packed w bits each (w = 0: constant)
+//	        intEnc 3 (packed deltas, format 5 on): uvarint zigzag(v[0]) |
+//	                 uvarint zigzag(dmin) | w u8 | rows-1 x (d[i]-dmin)
+//	                 bit-packed w bits each, d[i] = v[i]-v[i-1] (rows >= 1)
 //	real:   rows x float64 bits, little-endian
 //	bool:   bitmap like the null bitmap
 //
@@ -47,8 +50,9 @@ const (
 	valueRaw  byte = 0
 	valueZstd byte = 1
 
-	intDelta byte = 1
-	intFOR   byte = 2
+	intDelta    byte = 1
+	intFOR      byte = 2
+	intDeltaFOR byte = 3
 
 	codesPacked byte = 0x80
 	// codesIdentity: row i is dictionary entry i (format 3 on).
@@ -209,7 +213,7 @@ func appendColumnPayload(dst []byte, v *column.Vector, ver uint32) ([]byte, ColS
 	case column.Bool:
 		dst, st = appendBools(dst, boolsOf(v), nulls)
 	default:
-		dst, st = appendInts(dst, intsOf(v), nulls)
+		dst, st = appendInts(dst, intsOf(v), nulls, ver >= firstDeltaFORFormat)
 	}
 	st.Nulls = nnull
 	return dst, st
@@ -622,8 +626,11 @@ func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
 func uvarintLen(x uint64) int { return (bits.Len64(x|1) + 6) / 7 }
 
 // appendInts encodes vals (null rows flagged in nulls, which may be nil)
-// with whichever of delta-varint and frame-of-reference is smaller.
-func appendInts(dst []byte, vals []int64, nulls []bool) ([]byte, ColStats) {
+// with whichever of delta-varint, frame-of-reference and (when packed is
+// set: format 5 on) packed deltas is smaller. Packed deltas win ties with
+// delta-varint and may be up to an eighth larger: they decode without a
+// branch per byte (time-ordered timestamps: several times faster).
+func appendInts(dst []byte, vals []int64, nulls []bool, packed bool) ([]byte, ColStats) {
 	var st ColStats
 	deltaSize := 0
 	var prev int64
@@ -645,6 +652,13 @@ func appendInts(dst []byte, vals []int64, nulls []bool) ([]byte, ColStats) {
 	// is exact.
 	w := uint(bits.Len64(uint64(st.MaxInt) - uint64(st.MinInt)))
 	forSize := uvarintLen(zigzag(st.MinInt)) + 1 + packedLen(len(vals), w)
+	if packed && len(vals) > 1 && st.HasMinMax {
+		first, dmin, dw := deltaRange(vals, nulls)
+		size := uvarintLen(zigzag(first)) + uvarintLen(zigzag(dmin)) + 1 + packedLen(len(vals)-1, dw)
+		if size < forSize && size <= deltaSize+deltaSize/8 {
+			return appendDeltaFOR(dst, vals, nulls, first, dmin, dw), st
+		}
+	}
 	if forSize <= deltaSize {
 		dst = append(dst, intFOR)
 		dst = binary.AppendUvarint(dst, zigzag(st.MinInt))
@@ -670,6 +684,54 @@ func appendInts(dst []byte, vals []int64, nulls []bool) ([]byte, ColStats) {
 		prev = x
 	}
 	return dst, st
+}
+
+// deltaRange returns what packed deltas store of vals (at least two rows,
+// one not null): the first row's value, the smallest delta and the bit
+// width of the deltas' range. A null row repeats the value before it;
+// leading nulls take the first value that is not null, so they cost
+// nothing either.
+func deltaRange(vals []int64, nulls []bool) (first, dmin int64, w uint) {
+	lead := 0
+	for nulls != nil && nulls[lead] {
+		lead++
+	}
+	first = vals[lead]
+	prev := first
+	dmin, dmax := int64(math.MaxInt64), int64(math.MinInt64)
+	for i := 1; i < len(vals); i++ {
+		x := vals[i]
+		if nulls != nil && nulls[i] {
+			x = prev
+		}
+		d := x - prev
+		dmin, dmax = min(dmin, d), max(dmax, d)
+		prev = x
+	}
+	return first, dmin, uint(bits.Len64(uint64(dmax) - uint64(dmin)))
+}
+
+// appendDeltaFOR appends vals as packed deltas (intDeltaFOR) with the
+// first value, smallest delta and width deltaRange found.
+func appendDeltaFOR(dst []byte, vals []int64, nulls []bool, first, dmin int64, w uint) []byte {
+	dst = append(dst, intDeltaFOR)
+	dst = binary.AppendUvarint(dst, zigzag(first))
+	dst = binary.AppendUvarint(dst, zigzag(dmin))
+	dst = append(dst, byte(w))
+	if w == 0 {
+		return dst
+	}
+	offs := make([]uint64, len(vals)-1)
+	prev := first
+	for i := 1; i < len(vals); i++ {
+		x := vals[i]
+		if nulls != nil && nulls[i] {
+			x = prev
+		}
+		offs[i-1] = uint64(x-prev) - uint64(dmin)
+		prev = x
+	}
+	return appendPacked(dst, offs, w)
 }
 
 func decodeInts(dst []int64, src []byte) ([]byte, error) {
@@ -709,6 +771,39 @@ func decodeInts(dst []int64, src []byte) ([]byte, error) {
 		unpackBits(dst, src[:n], w)
 		for i, x := range dst {
 			dst[i] = int64(uint64(x) + uint64(base))
+		}
+		return src[n:], nil
+	case intDeltaFOR:
+		if len(dst) == 0 {
+			return nil, fmt.Errorf("%w: packed deltas of no rows", errCorrupt)
+		}
+		u, k := binary.Uvarint(src)
+		if k <= 0 {
+			return nil, fmt.Errorf("%w: bad first value", errCorrupt)
+		}
+		src = src[k:]
+		d, k := binary.Uvarint(src)
+		if k <= 0 || len(src) < k+1 {
+			return nil, fmt.Errorf("%w: bad delta base", errCorrupt)
+		}
+		first, dmin := unzigzag(u), unzigzag(d)
+		w := uint(src[k])
+		src = src[k+1:]
+		if w > 64 {
+			return nil, fmt.Errorf("%w: bit width %d", errCorrupt, w)
+		}
+		rest := dst[1:]
+		n := packedLen(len(rest), w)
+		if len(src) < n {
+			return nil, fmt.Errorf("%w: packed deltas run past the end", errCorrupt)
+		}
+		unpackBits(rest, src[:n], w)
+		// Prefix sums in wrapping unsigned arithmetic, as encoded.
+		acc := uint64(first)
+		dst[0] = first
+		for i, x := range rest {
+			acc += uint64(x) + uint64(dmin)
+			rest[i] = int64(acc)
 		}
 		return src[n:], nil
 	}

@@ -234,8 +234,19 @@ func TestCodecEncodingChoice(t *testing.T) {
 		return p[1+uvarintLen(uint64(v.Len))+1]
 	}
 	sorted := vec(column.Datetime, seqInts(1000, func(i int) int64 { return 17e15 + int64(i)*10_000_000 })...)
-	if got := intEnc(sorted); got != intDelta {
-		t.Errorf("sorted datetimes: encoding %d, want delta", got)
+	if got := intEnc(sorted); got != intDeltaFOR {
+		t.Errorf("sorted datetimes: encoding %d, want packed deltas", got)
+	}
+	// Small deltas and one jump of 2^40: packed deltas would take 41 bits
+	// a row, varints take one or two bytes.
+	jump := vec(column.Long, seqInts(1000, func(i int) int64 {
+		if i >= 500 {
+			return 1<<40 + int64(i)
+		}
+		return int64(i)
+	})...)
+	if got := intEnc(jump); got != intDelta {
+		t.Errorf("small deltas and a jump: encoding %d, want delta", got)
 	}
 	small := vec(column.Long, seqInts(1000, func(i int) int64 { return int64(i * 7919 % 8) })...)
 	if got := intEnc(small); got != intFOR {
@@ -443,4 +454,69 @@ func TestCodecIdentityStrings(t *testing.T) {
 	if _, err := decodeColumnValue(bad, column.String); err == nil {
 		t.Error("identity codes with a wrong row count decoded without error")
 	}
+}
+
+// TestCodecPackedDeltas checks packed deltas (format 5): what they are
+// chosen for, that they round-trip through nulls (a null first row too),
+// descending and wrapping values, and that older formats never write them.
+func TestCodecPackedDeltas(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	ts := int64(17e15)
+	clicks := make([]any, BlockRows)
+	for i := range clicks {
+		ts += int64(r.ExpFloat64() * 2.6e6) // time-ordered clicks, 0.26 s apart on average
+		clicks[i] = ts
+		if i%97 == 0 {
+			clicks[i] = nil
+		}
+	}
+	clicks[0] = nil
+	desc := seqInts(3000, func(i int) int64 { return 1e12 - int64(i)*1000 - int64(r.IntN(100)) })
+	wrap := seqInts(1000, func(i int) int64 {
+		if i%3 == 0 {
+			return math.MinInt64 + int64(i)
+		}
+		return math.MaxInt64 - int64(i)
+	})
+	for _, tt := range []struct {
+		name   string
+		v      *column.Vector
+		packed bool // packed deltas are the smallest encoding
+	}{
+		{"clicks", vec(column.Datetime, clicks...), true},
+		{"descending", vec(column.Long, desc...), true},
+		{"wrapping", vec(column.Long, wrap...), true},
+		{"two rows", vec(column.Long, int64(5), int64(-5)), false},
+		{"nulls and equal", vec(column.Long, nil, int64(3), int64(3), nil, int64(3)), false},
+		{"leading nulls", vec(column.Long, append([]any{nil, nil}, seqInts(100, func(i int) int64 { return 1e15 + int64(i)*3 })...)...), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, ver := range []uint32{4, 5} {
+				payload, _ := appendColumnPayload(nil, tt.v, ver)
+				enc := payload[1+uvarintLen(uint64(tt.v.Len))+1]
+				if tt.v.HasNulls() {
+					enc = payload[1+uvarintLen(uint64(tt.v.Len))+1+packedLen(tt.v.Len, 1)]
+				}
+				if ver < firstDeltaFORFormat && enc == intDeltaFOR {
+					t.Fatalf("format %d wrote packed deltas", ver)
+				}
+				if ver >= firstDeltaFORFormat && tt.packed && enc != intDeltaFOR {
+					t.Errorf("format %d: encoding %d, want packed deltas", ver, enc)
+				}
+				got, rest, err := decodeColumnPayload(payload, tt.v.Type)
+				if err != nil || len(rest) != 0 {
+					t.Fatalf("format %d: decode: %v (%d bytes left)", ver, err, len(rest))
+				}
+				checkVector(t, tt.v, got)
+			}
+		})
+	}
+	// Packed deltas of time-ordered clicks are smaller than varints.
+	v := vec(column.Datetime, clicks...)
+	p4, _ := appendColumnPayload(nil, v, 4)
+	p5, _ := appendColumnPayload(nil, v, 5)
+	if len(p5) >= len(p4) {
+		t.Errorf("clicks: packed deltas %d bytes, varint deltas %d", len(p5), len(p4))
+	}
+	t.Logf("clicks: %d bytes as varint deltas, %d packed", len(p4), len(p5))
 }

@@ -29,9 +29,13 @@ const recordVersion byte = 1
 // checksum trailer of every value (checksum.go); version 3 stores plain
 // string columns as a dictionary of the rows (codesIdentity); version 4
 // adds term postings to the term filters of plain-string columns
-// (postings.go). Older versions are still read and written in their own
+// (postings.go); version 5 adds packed deltas for integer columns
+// (intDeltaFOR). Older versions are still read and written in their own
 // encoding.
-const formatVersion uint32 = 4
+const formatVersion uint32 = 5
+
+// firstDeltaFORFormat is the first version with intDeltaFOR.
+const firstDeltaFORFormat uint32 = 5
 
 // firstIdentityFormat is the first version with codesIdentity.
 const firstIdentityFormat uint32 = 3

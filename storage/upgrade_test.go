@@ -23,6 +23,8 @@ import (
 //	testdata/format2: format version 2 (value checksums)
 //	testdata/format3: format version 3 (plain strings as a dictionary of
 //	                  their rows; written by clickhunt at commit fca0b76)
+//	testdata/format4: format version 4 (term postings; written by
+//	                  clickhunt at commit c2a5277)
 //
 // When the format changes again, add testdata/formatN the same way and
 // keep the old ones.
@@ -35,6 +37,7 @@ var knownDatabases = []struct {
 	{"testdata/format1", 1, false, false},
 	{"testdata/format2", 2, true, false},
 	{"testdata/format3", 3, true, true},
+	{"testdata/format4", 4, true, true},
 }
 
 func TestKnownDatabases(t *testing.T) {
