@@ -31,6 +31,40 @@ type blockCache struct {
 	// key on. A few hundred bytes per block, outside the budget.
 	metaMu     sync.Mutex
 	blockMetas map[uint32]cachedMetas
+	// dicts holds each column's shared dictionary as of a commit point,
+	// like blockMetas (and outside the budget too: a few MB at most).
+	dicts map[[2]uint32]cachedDict
+}
+
+type dictCacheKey struct {
+	metas metaCacheKey
+	col   uint32
+}
+
+type cachedDict struct {
+	key     dictCacheKey
+	entries []string
+}
+
+// dict returns a column's cached shared dictionary at a commit point.
+func (c *blockCache) dict(k dictCacheKey) ([]string, bool) {
+	c.metaMu.Lock()
+	defer c.metaMu.Unlock()
+	d, ok := c.dicts[[2]uint32{k.metas.table, k.col}]
+	if !ok || d.key != k {
+		return nil, false
+	}
+	return d.entries, true
+}
+
+// keepDict caches a column's shared dictionary, replacing an older one.
+func (c *blockCache) keepDict(k dictCacheKey, entries []string) {
+	c.metaMu.Lock()
+	defer c.metaMu.Unlock()
+	if c.dicts == nil {
+		c.dicts = map[[2]uint32]cachedDict{}
+	}
+	c.dicts[[2]uint32{k.metas.table, k.col}] = cachedDict{key: k, entries: entries}
 }
 
 type metaCacheKey struct {
@@ -77,18 +111,27 @@ type cacheEntry struct {
 	// (the strings' bytes) and offs (where each starts, and the end):
 	// memory the garbage collector need not scan. Gigabytes of cached
 	// string headers made every collection mark for hundreds of
-	// milliseconds, halving queries that ran meanwhile.
+	// milliseconds, halving queries that ran meanwhile. A block coded
+	// into a shared dictionary (shared) keeps only its codes.
 	v          *column.Vector
 	blob       []byte
 	offs       []uint32
+	shared     bool
 	size       int64
 	epoch      uint64 // the snapshot that last used it
 	prev, next *cacheEntry
 }
 
-// packEntry splits v's dictionary off into one byte slice.
-func packEntry(k cacheKey, v *column.Vector, epoch uint64) *cacheEntry {
-	e := &cacheEntry{key: k, v: v, epoch: epoch}
+// packEntry splits v's dictionary off into one byte slice, or drops a
+// shared one.
+func packEntry(k cacheKey, v *column.Vector, epoch uint64, shared bool) *cacheEntry {
+	e := &cacheEntry{key: k, v: v, epoch: epoch, shared: shared}
+	if shared {
+		shell := *v
+		shell.Dict = nil
+		e.v = &shell
+		return e
+	}
 	if v.Dict == nil {
 		return e
 	}
@@ -112,6 +155,10 @@ func packEntry(k cacheKey, v *column.Vector, epoch uint64) *cacheEntry {
 // vector rebuilds the cached vector: its dictionary's strings point into
 // blob, which nothing writes to.
 func (e *cacheEntry) vector() *column.Vector {
+	if e.shared {
+		out := *e.v // the caller attaches the dictionary
+		return &out
+	}
 	if e.offs == nil {
 		return e.v
 	}
@@ -152,14 +199,16 @@ func (c *blockCache) pushFront(e *cacheEntry) {
 	c.lru.next = e
 }
 
-// get returns the cached vector for k, marking it used by epoch.
-func (c *blockCache) get(k cacheKey, epoch uint64) *column.Vector {
+// get returns the cached vector for k, marking it used by epoch. When
+// shared, the vector's Dict is nil: the caller attaches the column's
+// shared dictionary.
+func (c *blockCache) get(k cacheKey, epoch uint64) (_ *column.Vector, shared bool) {
 	c.mu.Lock()
 	e, ok := c.m[k]
 	if !ok {
 		c.stats.Misses++
 		c.mu.Unlock()
-		return nil
+		return nil, false
 	}
 	c.stats.Hits++
 	if epoch > e.epoch {
@@ -168,12 +217,17 @@ func (c *blockCache) get(k cacheKey, epoch uint64) *column.Vector {
 	c.unlink(e)
 	c.pushFront(e)
 	c.mu.Unlock()
-	return e.vector() // an entry's vector and blob never change
+	return e.vector(), e.shared // an entry's vector and blob never change
 }
 
 // put keeps v under k if it fits, evicting least recently used entries of
 // earlier snapshots to make room.
-func (c *blockCache) put(k cacheKey, v *column.Vector, epoch uint64) {
+func (c *blockCache) put(k cacheKey, v *column.Vector, epoch uint64, shared bool) {
+	if shared {
+		shell := *v
+		shell.Dict = nil
+		v = &shell
+	}
 	size := entryBytes(v)
 	if size > c.limit/8 {
 		return // one block must not flush a fair share of the cache
@@ -193,7 +247,7 @@ func (c *blockCache) put(k cacheKey, v *column.Vector, epoch uint64) {
 		delete(c.m, victim.key)
 		c.used -= victim.size
 	}
-	e := packEntry(k, v, epoch)
+	e := packEntry(k, v, epoch, shared)
 	e.size = size
 	c.m[k] = e
 	c.pushFront(e)

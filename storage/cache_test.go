@@ -76,10 +76,10 @@ func TestBlockCacheEviction(t *testing.T) {
 
 	// Snapshot 1 scans blocks 0..11: 0..8 are kept, 9..11 skipped.
 	for b := range uint64(12) {
-		if c.get(key(b), 1) != nil {
+		if cachedVec(c, key(b), 1) != nil {
 			t.Fatalf("block %d cached before it was read", b)
 		}
-		c.put(key(b), textVec(1000), 1)
+		c.put(key(b), textVec(1000), 1, false)
 	}
 	for b := range uint64(12) {
 		if has(b) != (b < 9) {
@@ -94,10 +94,10 @@ func TestBlockCacheEviction(t *testing.T) {
 	// would only evict blocks this scan has just used).
 	hits := 0
 	for b := range uint64(12) {
-		if c.get(key(b), 2) != nil {
+		if cachedVec(c, key(b), 2) != nil {
 			hits++
 		} else {
-			c.put(key(b), textVec(1000), 2)
+			c.put(key(b), textVec(1000), 2, false)
 		}
 	}
 	if hits != 9 || has(9) {
@@ -107,11 +107,11 @@ func TestBlockCacheEviction(t *testing.T) {
 	// Snapshot 3 reads block 1, then new blocks 10 and 11: they evict the
 	// least recently used of snapshot 2's blocks, 0 then 2; block 1,
 	// used by snapshot 3, stays.
-	if c.get(key(1), 3) == nil {
+	if cachedVec(c, key(1), 3) == nil {
 		t.Fatal("block 1 not cached")
 	}
-	c.put(key(10), textVec(1000), 3)
-	c.put(key(11), textVec(1000), 3)
+	c.put(key(10), textVec(1000), 3, false)
+	c.put(key(11), textVec(1000), 3, false)
 	for b, want := range map[uint64]bool{0: false, 1: true, 2: false, 10: true, 11: true} {
 		if has(b) != want {
 			t.Errorf("scan 3: block %d cached = %v, want %v", b, has(b), want)
@@ -119,7 +119,7 @@ func TestBlockCacheEviction(t *testing.T) {
 	}
 
 	// A block larger than an eighth of the cache is never kept.
-	c.put(key(20), textVec(int(c.limit/4)), 4)
+	c.put(key(20), textVec(int(c.limit/4)), 4, false)
 	if has(20) {
 		t.Error("an oversized block was cached")
 	}
@@ -168,4 +168,10 @@ func TestBlockCacheMetas(t *testing.T) {
 	if err != nil || b[0].Rows != 1000 {
 		t.Fatalf("cached block list changed through a caller's copy: %d rows, %v", b[0].Rows, err)
 	}
+}
+
+// cachedVec is c.get's vector (blocks here have dictionaries of their own).
+func cachedVec(c *blockCache, k cacheKey, epoch uint64) *column.Vector {
+	v, _ := c.get(k, epoch)
+	return v
 }

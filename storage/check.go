@@ -25,6 +25,9 @@ type CheckReport struct {
 	Rows                                   int64
 	// TermFilters counts the term filters verified (terms.go).
 	TermFilters int
+	// SharedEntries counts the shared dictionary entries verified
+	// (shared.go).
+	SharedEntries int
 	// Orphans counts keys of blocks no commit covers (an interrupted
 	// ingest's); they are invisible and a read-write open removes them.
 	Orphans int
@@ -180,6 +183,23 @@ func (db *DB) checkTable(ctx context.Context, txn *badger.Txn, t *tableState, r 
 	// the meta of its block; what a meta names but the walk never meets
 	// is missing.
 	seen := make(map[[2]uint64]bool)
+	// Shared dictionaries, read on a column's first shared block: the
+	// entries there are (-1 when unreadable, reported once).
+	shared := make(map[uint32]int)
+	sharedLen := func(c ColumnInfo) int {
+		n, ok := shared[c.ID]
+		if !ok {
+			entries, _, err := loadSharedDict(txn, db.sums, t.id, c.ID)
+			n = len(entries)
+			if err != nil {
+				r.problem("table %q column %q: %v", name, c.Name, err)
+				n = -1
+			}
+			r.SharedEntries += max(n, 0)
+			shared[c.ID] = n
+		}
+		return n
+	}
 	err := scanBlockValues(ctx, txn, dataPrefix(t.id), parseDataKey, t, metas, r, func(k, v []byte, bid uint64, cid uint32, m BlockMeta) {
 		st, ok := m.Stats[cid]
 		c, known := t.byID[cid]
@@ -188,7 +208,7 @@ func (db *DB) checkTable(ctx context.Context, txn *badger.Txn, t *tableState, r 
 		}
 		seen[[2]uint64{bid, uint64(cid)}] = true
 		r.Values++
-		if perr := checkValue(db.sums, k, v, c.Type, m.Rows, st); perr != nil {
+		if perr := checkValue(db.sums, k, v, c.Type, m.Rows, st, func() int { return sharedLen(c) }); perr != nil {
 			r.problem("table %q block %d column %q: %v", name, bid, c.Name, perr)
 		}
 	})
@@ -259,7 +279,7 @@ func scanBlockValues(ctx context.Context, txn *badger.Txn, prefix []byte,
 
 // checkValue verifies one stored column value against its checksum, its
 // decoder and its block meta.
-func checkValue(sums bool, key, v []byte, t column.Type, rows int, st ColStats) error {
+func checkValue(sums bool, key, v []byte, t column.Type, rows int, st ColStats, sharedLen func() int) error {
 	v, err := unseal(sums, key, v)
 	if err != nil {
 		return err
@@ -267,9 +287,17 @@ func checkValue(sums bool, key, v []byte, t column.Type, rows int, st ColStats) 
 	if len(v) != st.Bytes {
 		return fmt.Errorf("%w: %d bytes stored, the block meta says %d", errCorrupt, len(v), st.Bytes)
 	}
-	vec, err := decodeColumnValue(v, t)
+	vec, need, err := decodeColumnValueShared(v, t)
 	if err != nil {
 		return err
+	}
+	if need > 0 {
+		switch n := sharedLen(); {
+		case n < 0:
+			return fmt.Errorf("%w: its shared dictionary is unreadable", errCorrupt)
+		case n < need:
+			return fmt.Errorf("%w: codes into %d entries of a shared dictionary of %d", errCorrupt, need, n)
+		}
 	}
 	if vec.Len != rows {
 		return fmt.Errorf("%w: %d rows, the block has %d", errCorrupt, vec.Len, rows)
@@ -323,7 +351,7 @@ func (db *DB) checkFiles(txn *badger.Txn, cat map[uint32]*tableState, r *CheckRe
 // checkStrays counts block keys of tables that have no record: an
 // interrupted first ingest into a new table leaves those.
 func (db *DB) checkStrays(txn *badger.Txn, cat map[uint32]*tableState, r *CheckReport) {
-	for _, kind := range []byte{kindMeta, kindData, kindTerms} {
+	for _, kind := range []byte{kindMeta, kindData, kindTerms, kindDict} {
 		prefix := []byte{kind}
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 		for it.Seek(prefix); it.ValidForPrefix(prefix); {

@@ -31,6 +31,10 @@ import (
 //	        codeEnc 0: no codes (ndict <= 1, every row is code 0)
 //	        codeEnc 1, 2, 4: codes of that many bytes, little-endian
 //	        codeEnc 0x80|w: codes bit-packed w bits each (w <= 4)
+//	        codeEnc 3: no codes, row i is entry i (format 3 on)
+//	        codeEnc 5: ndict is 0; nshared uvarint | w u8 | codes bit-packed
+//	                   w bits each, into the first nshared entries of the
+//	                   column's shared dictionary (format 5 on, shared.go)
 //	long, int, datetime, timespan:
 //	        intEnc u8 | ...
 //	        intEnc 1 (delta): rows x uvarint zigzag(v[i]-v[i-1]), v[-1] = 0
@@ -57,6 +61,9 @@ const (
 	codesPacked byte = 0x80
 	// codesIdentity: row i is dictionary entry i (format 3 on).
 	codesIdentity byte = 3
+	// codesShared: the codes point into the column's shared dictionary
+	// (format 5 on, shared.go); the block has no dictionary of its own.
+	codesShared byte = 5
 
 	// minCompress is the smallest payload worth handing to zstd.
 	minCompress = 128
@@ -172,19 +179,33 @@ func decompressPayload(val []byte) (payload []byte, owned bool, err error) {
 
 // decodeColumnValue decodes a stored column value of type t. The result
 // shares no memory with val, so val may be Badger's (reused) value buffer.
+// A block coded into its column's shared dictionary fails with
+// errNeedsDict: decode it with decodeColumnValueShared.
 func decodeColumnValue(val []byte, t column.Type) (*column.Vector, error) {
+	v, shared, err := decodeColumnValueShared(val, t)
+	if err == nil && shared > 0 {
+		return nil, fmt.Errorf("%w: %w", errCorrupt, errNeedsDict)
+	}
+	return v, err
+}
+
+// decodeColumnValueShared is decodeColumnValue for blocks that may be
+// coded into their column's shared dictionary: then shared is the number
+// of its entries the codes may use and v has Codes but no Dict, for the
+// caller to attach.
+func decodeColumnValueShared(val []byte, t column.Type) (v *column.Vector, shared int, err error) {
 	payload, owned, err := decompressPayload(val)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	v, rest, err := decodeColumnPayloadOwned(payload, t, owned)
+	v, shared, rest, err := decodeColumnPayloadOwned(payload, t, owned)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if len(rest) != 0 {
-		return nil, fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(rest))
+		return nil, 0, fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(rest))
 	}
-	return v, nil
+	return v, shared, nil
 }
 
 // appendColumnPayload appends the uncompressed encoding of v to dst.
@@ -222,38 +243,42 @@ func appendColumnPayload(dst []byte, v *column.Vector, ver uint32) ([]byte, ColS
 // decodeColumnPayload decodes a payload of type t and returns the rest of
 // src.
 func decodeColumnPayload(src []byte, t column.Type) (*column.Vector, []byte, error) {
-	return decodeColumnPayloadOwned(src, t, false)
+	v, shared, rest, err := decodeColumnPayloadOwned(src, t, false)
+	if err == nil && shared > 0 {
+		return nil, nil, errNeedsDict
+	}
+	return v, rest, err
 }
 
 // decodeColumnPayloadOwned is decodeColumnPayload; owned says src is a
 // buffer nobody else uses or changes (a fresh zstd output), so dictionary
 // strings may point into it instead of being copied.
-func decodeColumnPayloadOwned(src []byte, t column.Type, owned bool) (*column.Vector, []byte, error) {
+func decodeColumnPayloadOwned(src []byte, t column.Type, owned bool) (_ *column.Vector, shared int, _ []byte, _ error) {
 	if len(src) < 3 {
-		return nil, nil, fmt.Errorf("%w: short header", errCorrupt)
+		return nil, 0, nil, fmt.Errorf("%w: short header", errCorrupt)
 	}
 	if got := column.Type(src[0]); got != t {
-		return nil, nil, fmt.Errorf("%w: stored type %s, want %s", errCorrupt, got, t)
+		return nil, 0, nil, fmt.Errorf("%w: stored type %s, want %s", errCorrupt, got, t)
 	}
 	rows, k := binary.Uvarint(src[1:])
 	if k <= 0 || rows > BlockRows {
-		return nil, nil, fmt.Errorf("%w: bad row count", errCorrupt)
+		return nil, 0, nil, fmt.Errorf("%w: bad row count", errCorrupt)
 	}
 	src = src[1+k:]
 	n := int(rows)
 	if len(src) < 1 {
-		return nil, nil, fmt.Errorf("%w: short header", errCorrupt)
+		return nil, 0, nil, fmt.Errorf("%w: short header", errCorrupt)
 	}
 	hasNulls := src[0]
 	src = src[1:]
 	v := &column.Vector{Type: t, Len: n}
 	if isStringType(t) {
 		if hasNulls != 0 {
-			return nil, nil, fmt.Errorf("%w: null flag on a string column", errCorrupt)
+			return nil, 0, nil, fmt.Errorf("%w: null flag on a string column", errCorrupt)
 		}
 		var err error
-		v.Dict, v.Codes, src, err = decodeStringsOwned(src, n, owned)
-		return v, src, err
+		v.Dict, v.Codes, shared, src, err = decodeStringsOwned(src, n, owned)
+		return v, shared, src, err
 	}
 	switch hasNulls {
 	case 0:
@@ -261,10 +286,10 @@ func decodeColumnPayloadOwned(src []byte, t column.Type, owned bool) (*column.Ve
 		v.Nulls = make([]bool, n)
 		var err error
 		if src, err = decodeBitmap(v.Nulls, src); err != nil {
-			return nil, nil, err
+			return nil, 0, nil, err
 		}
 	default:
-		return nil, nil, fmt.Errorf("%w: bad null flag %d", errCorrupt, hasNulls)
+		return nil, 0, nil, fmt.Errorf("%w: bad null flag %d", errCorrupt, hasNulls)
 	}
 	var err error
 	switch t {
@@ -279,7 +304,7 @@ func decodeColumnPayloadOwned(src []byte, t column.Type, owned bool) (*column.Ve
 		src, err = decodeInts(v.Ints, src)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, 0, nil, err
 	}
 	// Null slots hold zero whatever the encoder stored there.
 	for i, null := range v.Nulls {
@@ -294,7 +319,7 @@ func decodeColumnPayloadOwned(src []byte, t column.Type, owned bool) (*column.Ve
 			}
 		}
 	}
-	return v, src, nil
+	return v, 0, src, nil
 }
 
 // nullsOf returns one null flag per row of v and the number of nulls.
@@ -514,15 +539,19 @@ func codeBits(n int) int {
 }
 
 func decodeStrings(src []byte, rows int) (dict []string, codes []uint32, rest []byte, err error) {
-	return decodeStringsOwned(src, rows, false)
+	dict, codes, shared, rest, err := decodeStringsOwned(src, rows, false)
+	if err == nil && shared > 0 {
+		err = errNeedsDict
+	}
+	return dict, codes, rest, err
 }
 
 // decodeStringsOwned is decodeStrings; with owned, the dictionary's bytes
 // are used in place (src must never change afterwards).
-func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes []uint32, rest []byte, err error) {
+func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes []uint32, shared int, rest []byte, err error) {
 	nd, k := binary.Uvarint(src)
 	if k <= 0 || nd > uint64(rows) {
-		return nil, nil, nil, fmt.Errorf("%w: bad dictionary size", errCorrupt)
+		return nil, nil, 0, nil, fmt.Errorf("%w: bad dictionary size", errCorrupt)
 	}
 	src = src[k:]
 	// The lengths are read twice, to find where the bytes start and then
@@ -532,13 +561,13 @@ func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes 
 	for range nd {
 		l, k := binary.Uvarint(src)
 		if k <= 0 || l > uint64(len(src)) {
-			return nil, nil, nil, fmt.Errorf("%w: bad dictionary entry length", errCorrupt)
+			return nil, nil, 0, nil, fmt.Errorf("%w: bad dictionary entry length", errCorrupt)
 		}
 		src = src[k:]
 		total += int(l)
 	}
 	if total > len(src) {
-		return nil, nil, nil, fmt.Errorf("%w: dictionary runs past the end", errCorrupt)
+		return nil, nil, 0, nil, fmt.Errorf("%w: dictionary runs past the end", errCorrupt)
 	}
 	// One string for the whole dictionary; entries are substrings. A
 	// decompressed buffer is ours alone: use it in place, without a copy.
@@ -558,7 +587,7 @@ func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes 
 		off += int(l)
 	}
 	if len(src) < 1 {
-		return nil, nil, nil, fmt.Errorf("%w: missing code encoding", errCorrupt)
+		return nil, nil, 0, nil, fmt.Errorf("%w: missing code encoding", errCorrupt)
 	}
 	enc := src[0]
 	src = src[1:]
@@ -566,32 +595,56 @@ func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes 
 	switch {
 	case enc == 0:
 		if rows > 0 && nd != 1 {
-			return nil, nil, nil, fmt.Errorf("%w: %d rows without codes need a dictionary of 1, have %d", errCorrupt, rows, nd)
+			return nil, nil, 0, nil, fmt.Errorf("%w: %d rows without codes need a dictionary of 1, have %d", errCorrupt, rows, nd)
 		}
-		return dict, codes, src, nil
+		return dict, codes, 0, src, nil
+	case enc == codesShared:
+		if nd != 0 {
+			return nil, nil, 0, nil, fmt.Errorf("%w: shared codes with a dictionary of %d", errCorrupt, nd)
+		}
+		ns, k := binary.Uvarint(src)
+		if k <= 0 || ns == 0 || ns > maxSharedDict || len(src) < k+1 {
+			return nil, nil, 0, nil, fmt.Errorf("%w: bad shared dictionary size", errCorrupt)
+		}
+		w := uint(src[k])
+		src = src[k+1:]
+		if w > 32 {
+			return nil, nil, 0, nil, fmt.Errorf("%w: code width %d", errCorrupt, w)
+		}
+		n := packedLen(rows, w)
+		if len(src) < n {
+			return nil, nil, 0, nil, fmt.Errorf("%w: codes run past the end", errCorrupt)
+		}
+		unpackBits(codes, src[:n], w)
+		for _, c := range codes {
+			if uint64(c) >= ns {
+				return nil, nil, 0, nil, fmt.Errorf("%w: code %d outside a shared dictionary of %d", errCorrupt, c, ns)
+			}
+		}
+		return nil, codes, int(ns), src[n:], nil
 	case enc == codesIdentity:
 		if nd != uint64(rows) {
-			return nil, nil, nil, fmt.Errorf("%w: %d rows as a dictionary of %d", errCorrupt, rows, nd)
+			return nil, nil, 0, nil, fmt.Errorf("%w: %d rows as a dictionary of %d", errCorrupt, rows, nd)
 		}
 		for i := range codes {
 			codes[i] = uint32(i)
 		}
-		return dict, codes, src, nil
+		return dict, codes, 0, src, nil
 	case enc&codesPacked != 0:
 		w := uint(enc &^ codesPacked)
 		if w > 32 {
-			return nil, nil, nil, fmt.Errorf("%w: code width %d", errCorrupt, w)
+			return nil, nil, 0, nil, fmt.Errorf("%w: code width %d", errCorrupt, w)
 		}
 		n := packedLen(rows, w)
 		if len(src) < n {
-			return nil, nil, nil, fmt.Errorf("%w: codes run past the end", errCorrupt)
+			return nil, nil, 0, nil, fmt.Errorf("%w: codes run past the end", errCorrupt)
 		}
 		unpackBits(codes, src[:n], w)
 		src = src[n:]
 	case enc == 1 || enc == 2 || enc == 4:
 		n := rows * int(enc)
 		if len(src) < n {
-			return nil, nil, nil, fmt.Errorf("%w: codes run past the end", errCorrupt)
+			return nil, nil, 0, nil, fmt.Errorf("%w: codes run past the end", errCorrupt)
 		}
 		switch enc {
 		case 1:
@@ -609,14 +662,14 @@ func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes 
 		}
 		src = src[n:]
 	default:
-		return nil, nil, nil, fmt.Errorf("%w: unknown code encoding %d", errCorrupt, enc)
+		return nil, nil, 0, nil, fmt.Errorf("%w: unknown code encoding %d", errCorrupt, enc)
 	}
 	for _, c := range codes {
 		if uint64(c) >= nd {
-			return nil, nil, nil, fmt.Errorf("%w: code %d outside a dictionary of %d", errCorrupt, c, nd)
+			return nil, nil, 0, nil, fmt.Errorf("%w: code %d outside a dictionary of %d", errCorrupt, c, nd)
 		}
 	}
-	return dict, codes, src, nil
+	return dict, codes, 0, src, nil
 }
 
 func zigzag(x int64) uint64   { return uint64(x<<1) ^ uint64(x>>63) }

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"sync"
 	"cmp"
 	"errors"
 	"fmt"
@@ -146,6 +147,16 @@ type Snapshot struct {
 	tables []TableInfo // sorted by name
 	byName map[string]*tableState
 	epoch  uint64 // this snapshot's number, for the block cache
+
+	dictMu sync.Mutex
+	dicts  map[[2]uint32]*snapDict // shared dictionaries read so far
+}
+
+// snapDict is one column's shared dictionary as a snapshot sees it.
+type snapDict struct {
+	once    sync.Once
+	entries []string
+	err     error
 }
 
 // Snapshot returns a consistent read view; Close it when done. Everything
@@ -296,7 +307,16 @@ func (s *Snapshot) ReadColumn(table *TableInfo, block *BlockMeta, col ColumnInfo
 	}
 	ck := cacheKey{table: t.id, block: block.ID, col: c.ID}
 	if s.db.cache != nil {
-		if v := s.db.cache.get(ck, s.epoch); v != nil {
+		if v, shared := s.db.cache.get(ck, s.epoch); v != nil {
+			if shared {
+				// The cache keeps the codes; the dictionary is the
+				// snapshot's (a later commit only appends to it).
+				dict, err := s.sharedDict(t, c.ID)
+				if err != nil {
+					return nil, fmt.Errorf("cannot read column %q of block %d of table %q: %w", c.Name, block.ID, t.rec.name, err)
+				}
+				v.Dict = dict
+			}
 			return v, nil
 		}
 	}
@@ -314,23 +334,76 @@ func (s *Snapshot) ReadColumn(table *TableInfo, block *BlockMeta, col ColumnInfo
 		return nil, fmt.Errorf("cannot read column %q of block %d of table %q: %w", c.Name, block.ID, t.rec.name, err)
 	}
 	var v *column.Vector
+	var shared int
 	err = item.Value(func(val []byte) error {
 		if val, err = unseal(s.db.sums, key, val); err != nil {
 			return err
 		}
-		v, err = decodeColumnValue(val, c.Type)
+		v, shared, err = decodeColumnValueShared(val, c.Type)
 		return err
 	})
 	if err == nil && v.Len != block.Rows {
 		err = fmt.Errorf("%w: %d rows, block has %d", errCorrupt, v.Len, block.Rows)
 	}
+	if err == nil && shared > 0 {
+		err = s.attachDict(t, c.ID, v, shared)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot read column %q of block %d of table %q: %w", c.Name, block.ID, t.rec.name, err)
 	}
 	if s.db.cache != nil {
-		s.db.cache.put(ck, v, s.epoch)
+		s.db.cache.put(ck, v, s.epoch, shared > 0)
 	}
 	return v, nil
+}
+
+// attachDict gives v, a block coded into column cid's shared dictionary
+// (its codes use the first need entries), the whole dictionary as this
+// snapshot sees it: every block of the column then shares one Dict, so
+// per-value work (predicates, group lookups) can be done once per query.
+func (s *Snapshot) attachDict(t *tableState, cid uint32, v *column.Vector, need int) error {
+	dict, err := s.sharedDict(t, cid)
+	if err != nil {
+		return err
+	}
+	if len(dict) < need {
+		return fmt.Errorf("%w: codes into %d entries of a shared dictionary of %d", errCorrupt, need, len(dict))
+	}
+	v.Dict = dict
+	return nil
+}
+
+// sharedDict reads column cid's shared dictionary once per snapshot (and,
+// with a block cache, once per commit of the table).
+func (s *Snapshot) sharedDict(t *tableState, cid uint32) ([]string, error) {
+	s.dictMu.Lock()
+	if s.dicts == nil {
+		s.dicts = map[[2]uint32]*snapDict{}
+	}
+	d, ok := s.dicts[[2]uint32{t.id, cid}]
+	if !ok {
+		d = &snapDict{}
+		s.dicts[[2]uint32{t.id, cid}] = d
+	}
+	s.dictMu.Unlock()
+	d.once.Do(func() {
+		ck := dictCacheKey{metas: metaCacheKey{table: t.id, nextBlock: t.rec.nextBlock, blocks: t.rec.blocks, rows: t.rec.rows}, col: cid}
+		if s.db.cache != nil {
+			if e, ok := s.db.cache.dict(ck); ok {
+				d.entries = e
+				return
+			}
+		}
+		if d.err = s.db.enter(); d.err != nil {
+			return
+		}
+		defer s.db.leave()
+		d.entries, _, d.err = loadSharedDict(s.txn, s.db.sums, t.id, cid)
+		if d.err == nil && s.db.cache != nil {
+			s.db.cache.keepDict(ck, d.entries)
+		}
+	})
+	return d.entries, d.err
 }
 
 // Files lists the ingested files, oldest first.

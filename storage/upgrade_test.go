@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"clickhunt/examples/gen"
+	"clickhunt/ingest"
 	"clickhunt/output"
 	"clickhunt/query"
 	"clickhunt/storage"
@@ -110,5 +113,62 @@ func copyTree(t *testing.T, src, dst string) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestOldFormatsKeepTheirEncoding: appending to a database of an older
+// format writes its own version's encoding (no shared dictionaries, which
+// an older clickhunt could not read), while a new database gets them for
+// the same file.
+func TestOldFormatsKeepTheirEncoding(t *testing.T) {
+	csvPath := filepath.Join(t.TempDir(), "more.csv")
+	f, err := os.Create(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	if err := gen.Write(w, gen.Config{Rows: 10000, Seed: 13}); err != nil {
+		t.Fatal(err)
+	}
+	w.Flush()
+	f.Close()
+	extend := func(t *testing.T, dir string) *storage.CheckReport {
+		db, err := storage.Open(dir, storage.Options{Small: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := ingest.File(context.Background(), db, csvPath, ingest.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := db.Check(context.Background())
+		if err != nil || !r.OK() {
+			t.Fatalf("check: %+v, %v", r, err)
+		}
+		snap, err := db.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer snap.Close()
+		res, err := query.Run(context.Background(), snap, `UrlClickEvents | summarize c=count() by AccountUpn | summarize sum(c), count()`, query.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows := res.Batch.Cols[0].Int(0); rows != r.Rows {
+			t.Errorf("grouped by user: %d rows, the table has %d", rows, r.Rows)
+		}
+		return r
+	}
+	if r := extend(t, t.TempDir()); r.SharedEntries == 0 {
+		t.Fatalf("a new database has no shared dictionary entries: %+v", r)
+	}
+	for _, k := range knownDatabases {
+		t.Run(filepath.Base(k.dir), func(t *testing.T) {
+			dir := t.TempDir()
+			copyTree(t, k.dir, dir)
+			if r := extend(t, dir); r.Format != k.format || r.SharedEntries != 0 || r.Rows != 10300 {
+				t.Errorf("after appending: %+v", r)
+			}
+		})
 	}
 }

@@ -39,8 +39,11 @@ type FileWriter struct {
 	nOld    int            // cols[:nOld] were in the catalog
 	nextCol uint32
 
-	next    uint64 // ID of the next block to write
-	rows    int64
+	next uint64 // ID of the next block to write
+	rows int64
+	// shared holds the shared dictionaries (shared.go) of the string
+	// columns written so far, by column ID; Commit stores what they gained.
+	shared  map[uint32]*sharedState
 	written []writtenBlock
 	err     error // sticky write error
 	done    bool
@@ -205,12 +208,23 @@ func (w *FileWriter) resolve(schema column.Schema, b *column.Batch) (ids []uint3
 // independent) and writes them with the block meta.
 func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Batch) error {
 	n := len(schema)
+	shared, err := w.sharedStates(ids, schema)
+	if err != nil {
+		return err
+	}
 	vals := make([][]byte, n)
 	filters := make([][]byte, n) // term filters (terms.go), nil for none
 	cols := make([]blockCol, n)
 	parallelFor(n, func(i int) {
 		var st ColStats
-		vals[i], st = appendColumnValueFormat(nil, b.Cols[i], w.db.version)
+		if d := shared[i]; d != nil {
+			if codes, ok := d.assign(b.Cols[i]); ok {
+				vals[i], st = appendSharedColumnValue(nil, schema[i].Type, codes, d.entries)
+			}
+		}
+		if vals[i] == nil {
+			vals[i], st = appendColumnValueFormat(nil, b.Cols[i], w.db.version)
+		}
 		st.Bytes = len(vals[i])
 		cols[i] = blockCol{id: ids[i], typ: schema[i].Type, stats: st}
 		if indexesTerms(schema[i].Type) {
@@ -274,6 +288,71 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 	w.rows += int64(b.Len)
 	if w.next%pageOutEvery == 0 {
 		pageOutMapped(w.db.dir)
+	}
+	return nil
+}
+
+// sharedStates returns the shared-dictionary state of each string column
+// of schema (nil for other columns, and for all in databases older than
+// format 5), reading a column's committed dictionary on its first block.
+// Columns are handed to the encoding goroutines one each, so a state is
+// never used by two at once.
+func (w *FileWriter) sharedStates(ids []uint32, schema column.Schema) (_ []*sharedState, err error) {
+	if w.db.version < firstSharedDictFormat {
+		return make([]*sharedState, len(ids)), nil
+	}
+	defer recoverBadger(&err)
+	out := make([]*sharedState, len(ids))
+	for i, f := range schema {
+		if f.Type != column.String {
+			continue
+		}
+		d, ok := w.shared[ids[i]]
+		if !ok {
+			var entries []string
+			var closed bool
+			if !w.isNew && ids[i] < w.base.nextCol {
+				if err := w.db.enter(); err != nil {
+					return nil, err
+				}
+				err := w.db.bdb.View(func(txn *badger.Txn) error {
+					var err error
+					entries, closed, err = loadSharedDict(txn, w.db.sums, w.tid, ids[i])
+					return err
+				})
+				w.db.leave()
+				if err != nil {
+					return nil, err
+				}
+			}
+			if w.shared == nil {
+				w.shared = make(map[uint32]*sharedState)
+			}
+			d = newSharedState(entries, closed)
+			w.shared[ids[i]] = d
+		}
+		out[i] = d
+	}
+	return out, nil
+}
+
+// putSharedDicts writes, in the commit transaction, the entries each
+// shared dictionary gained and the markers of newly closed columns.
+func (w *FileWriter) putSharedDicts(txn *badger.Txn) error {
+	for cid, d := range w.shared {
+		for start := d.committed; start < len(d.entries); start += dictChunkMax {
+			end := min(start+dictChunkMax, len(d.entries))
+			key := dictKey(w.tid, cid, uint32(start))
+			if err := txn.Set(key, seal(w.db.sums, key, appendDictChunk(nil, d.entries[start:end]))); err != nil {
+				return err
+			}
+		}
+		if d.closed && !d.wasClosed {
+			key := dictKey(w.tid, cid, dictClosed)
+			if err := txn.Set(key, seal(w.db.sums, key, appendDictChunk(nil, nil))); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -387,6 +466,9 @@ func (w *FileWriter) commit() (committed bool, err error) {
 			if err := txn.Set(key, seal(w.db.sums, key, appendColumnRecord(nil, c))); err != nil {
 				return err
 			}
+		}
+		if err := w.putSharedDicts(txn); err != nil {
+			return err
 		}
 		tkey, fkey := tableKey(w.tid), fileKey(w.info.SHA256)
 		if err := txn.Set(tkey, seal(w.db.sums, tkey, appendTableRecord(nil, rec))); err != nil {

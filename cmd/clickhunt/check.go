@@ -49,6 +49,9 @@ func runCheck(ctx context.Context, dbDir string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "database %s: format %d (%s)\n", dbDir, r.Format, sums)
 	fmt.Fprintf(stdout, "checked %d tables, %d columns, %d blocks, %d column values, %d files, %d rows\n",
 		r.Tables, r.Columns, r.Blocks, r.Values, r.Files, r.Rows)
+	if r.SharedEntries > 0 {
+		fmt.Fprintf(stdout, "checked %d shared dictionary entries\n", r.SharedEntries)
+	}
 	if r.Orphans > 0 {
 		fmt.Fprintf(stdout, "%d keys of unfinished ingests (invisible; the next ingest removes them)\n", r.Orphans)
 	}
