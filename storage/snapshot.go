@@ -1,12 +1,12 @@
 package storage
 
 import (
-	"sync"
 	"cmp"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	badger "github.com/dgraph-io/badger/v4"
 
