@@ -13,7 +13,10 @@ import (
 func init() {
 	for _, op := range []string{"==", "!=", "<", "<=", ">", ">="} {
 		op := op
-		registerK(op, func(a []*column.Vector, n int) *column.Vector { return compareVec(op, a[0], a[1], n) })
+		register(op, func(*plan.Call) (kernel, error) {
+			m := &dictMemo{}
+			return func(a []*column.Vector, n int) *column.Vector { return compareVec(m, op, a[0], a[1], n) }, nil
+		})
 	}
 	registerK("between", func(a []*column.Vector, n int) *column.Vector { return betweenVec(a[0], a[1], a[2], n, false) })
 	registerK("!between", func(a []*column.Vector, n int) *column.Vector { return betweenVec(a[0], a[1], a[2], n, true) })
@@ -72,7 +75,9 @@ func cmpBool(a, b bool) int {
 	return 1
 }
 
-func compareVec(op string, a, b *column.Vector, n int) *column.Vector {
+// compareVec compares a and b row by row; m (which may be nil) remembers a
+// dictionary column's results against a constant for the next batch.
+func compareVec(m *dictMemo, op string, a, b *column.Vector, n int) *column.Vector {
 	out := newBools(n)
 	out.Nulls = orNulls(n, a, b)
 	switch {
@@ -81,13 +86,7 @@ func compareVec(op string, a, b *column.Vector, n int) *column.Vector {
 		// per distinct value.
 		if a.Codes != nil && b.Const {
 			s := b.Strs[0]
-			lut := make([]bool, len(a.Dict))
-			for i, d := range a.Dict {
-				lut[i] = cmpResult(op, strings.Compare(d, s))
-			}
-			for i, c := range a.Codes[:n] {
-				out.Bools[i] = lut[c]
-			}
+			dictPred(m, s, a, n, func(d string) bool { return cmpResult(op, strings.Compare(d, s)) }, out.Bools)
 			return out
 		}
 		for i := 0; i < n; i++ {
@@ -201,6 +200,7 @@ func inFactory(ci, negate bool) factory {
 				bools[v] = true
 			}
 		}
+		m := &dictMemo{}
 		return func(a []*column.Vector, n int) *column.Vector {
 			x := a[0]
 			out := newBools(n)
@@ -211,7 +211,7 @@ func inFactory(ci, negate bool) factory {
 					}
 					return strs[s] != negate
 				}
-				return strPredVec(x, n, test)
+				return strPredVec(m, "", x, n, test)
 			}
 			out.Nulls = orNulls(n, x)
 			for i := 0; i < n; i++ {

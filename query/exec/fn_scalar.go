@@ -320,7 +320,7 @@ func emptyVec(x *column.Vector, n int, not bool) *column.Vector {
 		return dynEmptyVec(x, n, true, not)
 	}
 	if x.Type == column.String {
-		return strPredVec(x, n, func(s string) bool { return (s == "") != not })
+		return strPredVec(nil, "", x, n, func(s string) bool { return (s == "") != not })
 	}
 	out := newBools(n)
 	for i := 0; i < n; i++ {

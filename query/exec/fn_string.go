@@ -32,12 +32,16 @@ func init() {
 	}
 	for name, p := range preds {
 		p := p
-		registerK(name, func(a []*column.Vector, n int) *column.Vector { return strPred2(a[0], a[1], n, p, false) })
 		neg := "!" + name
 		if name == "=~" {
 			neg = "!~"
 		}
-		registerK(neg, func(a []*column.Vector, n int) *column.Vector { return strPred2(a[0], a[1], n, p, true) })
+		for fn, negate := range map[string]bool{name: false, neg: true} {
+			register(fn, func(*plan.Call) (kernel, error) {
+				m := &dictMemo{}
+				return func(a []*column.Vector, n int) *column.Vector { return strPred2(m, a[0], a[1], n, p, negate) }, nil
+			})
+		}
 	}
 	register("matches regex", func(c *plan.Call) (kernel, error) {
 		pat := c.Args[1].(*plan.Const).Val.(string)
@@ -45,7 +49,8 @@ func init() {
 		if err != nil {
 			return nil, fmt.Errorf("bad regular expression %q: %v", pat, err)
 		}
-		return func(a []*column.Vector, n int) *column.Vector { return strPredVec(a[0], n, re.MatchString) }, nil
+		m := &dictMemo{}
+		return func(a []*column.Vector, n int) *column.Vector { return strPredVec(m, "", a[0], n, re.MatchString) }, nil
 	})
 	registerK("tolower", strMap(strings.ToLower))
 	registerK("toupper", strMap(strings.ToUpper))
@@ -83,10 +88,10 @@ func init() {
 
 // strPred2 applies a two-string predicate; with a constant right side it
 // becomes a one-string predicate that can use the dictionary fast path.
-func strPred2(a, b *column.Vector, n int, p func(h, n string) bool, negate bool) *column.Vector {
+func strPred2(m *dictMemo, a, b *column.Vector, n int, p func(h, n string) bool, negate bool) *column.Vector {
 	if b.Const {
 		needle := b.Strs[0]
-		return strPredVec(a, n, func(s string) bool { return p(s, needle) != negate })
+		return strPredVec(m, needle, a, n, func(s string) bool { return p(s, needle) != negate })
 	}
 	out := newBools(n)
 	for i := 0; i < n; i++ {
@@ -96,8 +101,10 @@ func strPred2(a, b *column.Vector, n int, p func(h, n string) bool, negate bool)
 }
 
 // strPredVec evaluates a predicate on a string vector: once per dictionary
-// entry when the vector is dictionary-encoded.
-func strPredVec(a *column.Vector, n int, p func(string) bool) *column.Vector {
+// entry used when the vector is dictionary-encoded, remembered in m (which
+// may be nil) for the next batch with the same dictionary and key, the
+// operand the predicate depends on besides the string.
+func strPredVec(m *dictMemo, key string, a *column.Vector, n int, p func(string) bool) *column.Vector {
 	out := newBools(n)
 	switch {
 	case a.Const:
@@ -106,13 +113,7 @@ func strPredVec(a *column.Vector, n int, p func(string) bool) *column.Vector {
 			out.Bools[i] = r
 		}
 	case a.Codes != nil:
-		lut := make([]bool, len(a.Dict))
-		for i, s := range a.Dict {
-			lut[i] = p(s)
-		}
-		for i, c := range a.Codes[:n] {
-			out.Bools[i] = lut[c]
-		}
+		dictPred(m, key, a, n, p, out.Bools)
 	default:
 		for i, s := range a.Strs[:n] {
 			out.Bools[i] = p(s)
@@ -262,8 +263,9 @@ func init() {
 			for _, a := range c.Args[1:] {
 				terms = append(terms, a.(*plan.Const).Val.(string))
 			}
+			m := &dictMemo{}
 			return func(a []*column.Vector, n int) *column.Vector {
-				return strPredVec(a[0], n, func(s string) bool {
+				return strPredVec(m, "", a[0], n, func(s string) bool {
 					for _, t := range terms {
 						if hasTerm(s, t, false, termWhole) != all {
 							return !all

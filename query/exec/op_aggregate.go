@@ -9,6 +9,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"clickhunt/column"
 	"clickhunt/query/plan"
@@ -233,6 +234,12 @@ type interner struct {
 	nullID int64
 	n      uint32
 	small  *[256]uint32 // ids of int keys 0-255 (hours, weekdays, flags), noID if unseen
+	// The ids of the entries of the last dictionary seen (noID: not
+	// interned yet). Blocks coded into a shared dictionary carry the same
+	// Dict, so each user name is hashed once per query, not per block. The
+	// dictionary is kept so its memory cannot pass for another's.
+	dict  []string
+	local []uint32
 }
 
 func newInterner(t column.Type) *interner {
@@ -277,10 +284,13 @@ func (in *interner) ids(v *column.Vector, n int, out []uint32) []uint32 {
 	case v.Type == column.String && v.Codes != nil && !v.Const:
 		// Intern only the entries rows use: after a filter, a block's
 		// dictionary can be far larger than the rows left.
-		local := make([]uint32, len(v.Dict))
-		for i := range local {
-			local[i] = noID
+		if len(in.dict) != len(v.Dict) || unsafe.SliceData(in.dict) != unsafe.SliceData(v.Dict) {
+			in.dict, in.local = v.Dict, make([]uint32, len(v.Dict))
+			for i := range in.local {
+				in.local[i] = noID
+			}
 		}
+		local := in.local
 		for i, c := range v.Codes[:n] {
 			id := local[c]
 			if id == noID {
@@ -639,6 +649,11 @@ type dcountAgg struct {
 	// (days or hours of time-ordered clicks).
 	seen []hashSet
 	seed maphash.Seed
+	// Hashes of the entries of the last dictionary seen (have: computed),
+	// kept across batches that share it (see interner.dict).
+	dict []string
+	lut  []uint64
+	have []bool
 }
 
 func (a *dcountAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
@@ -650,8 +665,10 @@ func (a *dcountAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 		// Dictionary codes: a block repeats few (group, code) pairs, so
 		// drop repeats with a cheap per-batch set before hashing strings
 		// and probing the group-wide set.
-		lut := make([]uint64, len(arg.Dict))
-		have := make([]bool, len(arg.Dict))
+		if len(a.dict) != len(arg.Dict) || unsafe.SliceData(a.dict) != unsafe.SliceData(arg.Dict) {
+			a.dict, a.lut, a.have = arg.Dict, make([]uint64, len(arg.Dict)), make([]bool, len(arg.Dict))
+		}
+		lut, have := a.lut, a.have
 		// Pairs seen: a bitmap of codes per group while a batch has few
 		// groups (days, hours: they come in runs on time-ordered rows),
 		// then a set.
