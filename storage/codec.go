@@ -20,6 +20,7 @@ import (
 //	value   = flag u8 | body
 //	          flag 0: body = payload
 //	          flag 1: body = payloadLen uvarint | zstd frame of payload
+//	          flag 2: pages of plain strings, each a value (pages.go)
 //	payload = type u8 | rows uvarint | hasNulls u8 | [null bitmap] | data
 //
 // The null bitmap (ceil(rows/8) bytes, bit i of byte i/8 set when row i is
@@ -194,6 +195,10 @@ func decodeColumnValue(val []byte, t column.Type) (*column.Vector, error) {
 // of its entries the codes may use and v has Codes but no Dict, for the
 // caller to attach.
 func decodeColumnValueShared(val []byte, t column.Type) (v *column.Vector, shared int, err error) {
+	if len(val) > 0 && val[0] == valuePaged {
+		v, err := decodePaged(val, t)
+		return v, 0, err
+	}
 	payload, owned, err := decompressPayload(val)
 	if err != nil {
 		return nil, 0, err

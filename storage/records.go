@@ -30,8 +30,9 @@ const recordVersion byte = 1
 // string columns as a dictionary of the rows (codesIdentity); version 4
 // adds term postings to the term filters of plain-string columns
 // (postings.go); version 5 adds packed deltas for integer columns
-// (intDeltaFOR) and shared dictionaries (shared.go). Older versions are
-// still read and written in their own encoding.
+// (intDeltaFOR), shared dictionaries (shared.go) and paged plain-string
+// values (pages.go). Older versions are still read and written in their
+// own encoding.
 const formatVersion uint32 = 5
 
 // firstDeltaFORFormat is the first version with intDeltaFOR.

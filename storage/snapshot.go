@@ -291,16 +291,9 @@ func (s *Snapshot) Blocks(table *TableInfo) (_ []BlockMeta, err error) {
 // must not be modified.
 func (s *Snapshot) ReadColumn(table *TableInfo, block *BlockMeta, col ColumnInfo) (_ *column.Vector, err error) {
 	defer recoverBadger(&err)
-	t, err := s.table(table)
+	t, c, err := s.locate(table, block, col)
 	if err != nil {
 		return nil, err
-	}
-	c, ok := t.byID[col.ID]
-	if !ok || c.Name != col.Name {
-		return nil, fmt.Errorf("table %q has no column %q with ID %d", t.rec.name, col.Name, col.ID)
-	}
-	if block.ID >= t.rec.nextBlock {
-		return nil, fmt.Errorf("block %d of table %q is not committed in this snapshot", block.ID, t.rec.name)
 	}
 	if _, ok := block.Stats[c.ID]; !ok {
 		return column.NewNulls(c.Type, block.Rows), nil
@@ -324,21 +317,9 @@ func (s *Snapshot) ReadColumn(table *TableInfo, block *BlockMeta, col ColumnInfo
 		return nil, err
 	}
 	defer s.db.leave()
-	key := dataKey(t.id, block.ID, c.ID)
-	item, err := s.txn.Get(key)
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		// The block meta says the column was written: its value is lost.
-		err = fmt.Errorf("%w: column value missing or unreadable (a damaged storage file?)", ErrCorrupt)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("cannot read column %q of block %d of table %q: %w", c.Name, block.ID, t.rec.name, err)
-	}
 	var v *column.Vector
 	var shared int
-	err = item.Value(func(val []byte) error {
-		if val, err = unseal(s.db.sums, key, val); err != nil {
-			return err
-		}
+	err = s.value(t, block, c, func(val []byte) (err error) {
 		v, shared, err = decodeColumnValueShared(val, c.Type)
 		return err
 	})
@@ -355,6 +336,97 @@ func (s *Snapshot) ReadColumn(table *TableInfo, block *BlockMeta, col ColumnInfo
 		s.db.cache.put(ck, v, s.epoch, shared > 0)
 	}
 	return v, nil
+}
+
+// ReadColumnRows is ReadColumn for some rows of the block: rows are
+// ascending row numbers within it, and the result has len(rows) rows.
+// Without a block cache, a paged column (pages.go) decodes only the pages
+// that hold those rows: a filter that keeps a few rows of a block no
+// longer pays for decompressing its URLs and ids whole. With a cache, the
+// whole column is read (and kept for the next query) and gathered.
+func (s *Snapshot) ReadColumnRows(table *TableInfo, block *BlockMeta, col ColumnInfo, rows []uint32) (_ *column.Vector, err error) {
+	if s.db.cache != nil {
+		v, err := s.ReadColumn(table, block, col)
+		if err != nil {
+			return nil, err
+		}
+		return v.Gather(rows), nil
+	}
+	defer recoverBadger(&err)
+	t, c, err := s.locate(table, block, col)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := block.Stats[c.ID]; !ok {
+		return column.NewNulls(c.Type, len(rows)), nil
+	}
+	if err := s.db.enter(); err != nil {
+		return nil, err
+	}
+	defer s.db.leave()
+	var v *column.Vector
+	var shared int
+	paged := false
+	err = s.value(t, block, c, func(val []byte) (err error) {
+		if len(val) > 0 && val[0] == valuePaged {
+			paged = true
+			v, err = decodePagedRows(val, c.Type, block.Rows, rows)
+			return err
+		}
+		v, shared, err = decodeColumnValueShared(val, c.Type)
+		return err
+	})
+	if err == nil && !paged && v.Len != block.Rows {
+		err = fmt.Errorf("%w: %d rows, block has %d", errCorrupt, v.Len, block.Rows)
+	}
+	if err == nil && shared > 0 {
+		err = s.attachDict(t, c.ID, v, shared)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot read column %q of block %d of table %q: %w", c.Name, block.ID, t.rec.name, err)
+	}
+	if !paged {
+		v = v.Gather(rows)
+	}
+	return v, nil
+}
+
+// locate resolves a column of a block against this snapshot.
+func (s *Snapshot) locate(table *TableInfo, block *BlockMeta, col ColumnInfo) (*tableState, ColumnInfo, error) {
+	t, err := s.table(table)
+	if err != nil {
+		return nil, ColumnInfo{}, err
+	}
+	c, ok := t.byID[col.ID]
+	if !ok || c.Name != col.Name {
+		return nil, ColumnInfo{}, fmt.Errorf("table %q has no column %q with ID %d", t.rec.name, col.Name, col.ID)
+	}
+	if block.ID >= t.rec.nextBlock {
+		return nil, ColumnInfo{}, fmt.Errorf("block %d of table %q is not committed in this snapshot", block.ID, t.rec.name)
+	}
+	return t, c, nil
+}
+
+// value passes the stored value of column c of block (its checksum
+// verified and stripped) to fn, which must not keep it. The caller holds
+// db.enter.
+func (s *Snapshot) value(t *tableState, block *BlockMeta, c ColumnInfo, fn func(val []byte) error) error {
+	key := dataKey(t.id, block.ID, c.ID)
+	item, err := s.txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		// The block meta says the column was written: its value is lost.
+		err = fmt.Errorf("%w: column value missing or unreadable (a damaged storage file?)", ErrCorrupt)
+	}
+	if err != nil {
+		return err
+	}
+	return item.Value(func(val []byte) error {
+		val, err := unseal(s.db.sums, key, val)
+		if err != nil {
+			return err
+		}
+		return fn(val)
+	})
 }
 
 // attachDict gives v, a block coded into column cid's shared dictionary

@@ -43,7 +43,10 @@ type FileWriter struct {
 	rows int64
 	// shared holds the shared dictionaries (shared.go) of the string
 	// columns written so far, by column ID; Commit stores what they gained.
-	shared  map[uint32]*sharedState
+	shared map[uint32]*sharedState
+	// paging holds, by column ID, whether plain-string columns are paged
+	// (pages.go), decided on each one's first block.
+	paging  map[uint32]*pagingChoice
 	written []writtenBlock
 	err     error // sticky write error
 	done    bool
@@ -212,6 +215,20 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 	if err != nil {
 		return err
 	}
+	// Paging choices for the columns that may be paged, made before the
+	// goroutines start (one column per goroutine).
+	paging := make([]*pagingChoice, n)
+	for i, v := range b.Cols {
+		if pagedEligible(v, w.db.version) {
+			if w.paging == nil {
+				w.paging = make(map[uint32]*pagingChoice)
+			}
+			if w.paging[ids[i]] == nil {
+				w.paging[ids[i]] = new(pagingChoice)
+			}
+			paging[i] = w.paging[ids[i]]
+		}
+	}
 	vals := make([][]byte, n)
 	filters := make([][]byte, n) // term filters (terms.go), nil for none
 	cols := make([]blockCol, n)
@@ -221,6 +238,9 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 			if codes, ok := d.assign(b.Cols[i]); ok {
 				vals[i], st = appendSharedColumnValue(nil, schema[i].Type, codes, d.entries)
 			}
+		}
+		if vals[i] == nil && paging[i] != nil {
+			vals[i], st = paging[i].encode(b.Cols[i], w.db.version)
 		}
 		if vals[i] == nil {
 			vals[i], st = appendColumnValueFormat(nil, b.Cols[i], w.db.version)

@@ -152,6 +152,9 @@ func (s *scanOp) load(bm *storage.BlockMeta, filter expr) (*column.Batch, error)
 	if len(sel) == 0 {
 		return nil, nil
 	}
+	if rr, ok := s.store.(rowReader); ok && len(sel) < b.Len/sparseRows {
+		return s.loadRows(rr, b, bm, sel)
+	}
 	if err := s.read(b, bm, func(i int) bool { return s.needed[i] && !s.fcols[i] }); err != nil {
 		return nil, err
 	}
@@ -164,6 +167,38 @@ func (s *scanOp) load(bm *storage.BlockMeta, filter expr) (*column.Batch, error)
 		b = b.Gather(sel)
 	}
 	return b, nil
+}
+
+// rowReader is a Store that can read some rows of a column without the
+// rest (storage.Snapshot: paged columns decode only the pages holding
+// them).
+type rowReader interface {
+	ReadColumnRows(t *storage.TableInfo, b *storage.BlockMeta, c storage.ColumnInfo, rows []uint32) (*column.Vector, error)
+}
+
+// sparseRows: when fewer than 1/sparseRows of a block's rows pass the
+// filter, the other columns are read for those rows only.
+const sparseRows = 16
+
+// loadRows finishes load for a filter that kept only the rows sel of b
+// (whose filter columns are read): the other needed columns are read for
+// those rows only.
+func (s *scanOp) loadRows(rr rowReader, b *column.Batch, bm *storage.BlockMeta, sel []uint32) (*column.Batch, error) {
+	out := &column.Batch{Len: len(sel), Cols: make([]*column.Vector, len(s.cols))}
+	for i := range s.cols {
+		switch {
+		case !s.needed[i]:
+		case s.fcols[i]:
+			out.Cols[i] = b.Cols[i].Gather(sel)
+		default:
+			v, err := rr.ReadColumnRows(s.table, bm, s.cols[i], sel)
+			if err != nil {
+				return nil, err
+			}
+			out.Cols[i] = v
+		}
+	}
+	return out, nil
 }
 
 // scanResult is one block's outcome from a worker.
