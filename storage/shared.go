@@ -308,6 +308,21 @@ func appendSharedColumnValue(dst []byte, t column.Type, codes []uint32, entries 
 	return appendCompressed(dst, p), st
 }
 
+// usedValues is a string vector whose dictionary is the entries codes
+// use, once each: the block's distinct values, for its term filter (a
+// filter of the distinct values is the filter of the rows).
+func usedValues(codes []uint32, entries []string) *column.Vector {
+	seen := make([]uint64, (len(entries)+63)/64)
+	var used []string
+	for _, c := range codes {
+		if seen[c/64]&(1<<(c%64)) == 0 {
+			seen[c/64] |= 1 << (c % 64)
+			used = append(used, entries[c])
+		}
+	}
+	return &column.Vector{Type: column.String, Len: len(used), Dict: used, Codes: make([]uint32, len(used))}
+}
+
 // errNeedsDict is returned by decodeColumnValue for a block coded into its
 // column's shared dictionary, which only the snapshot can supply.
 var errNeedsDict = errors.New("block needs its column's shared dictionary")

@@ -245,3 +245,23 @@ func TestSharedCodesDecode(t *testing.T) {
 		t.Fatal("a code past the shared entries decoded")
 	}
 }
+
+// TestSharedBlockTermFilter: a shared block's term filter, built from its
+// distinct values, is the filter of its rows.
+func TestSharedBlockTermFilter(t *testing.T) {
+	n := 5000
+	v := &column.Vector{Type: column.String, Len: n, Strs: make([]string, n)}
+	for i := range v.Strs {
+		v.Strs[i] = fmt.Sprintf("user%d.name%d@contoso%d.com", i%300, i%7, i%3)
+	}
+	d := newSharedState(nil, false)
+	codes, ok := d.assign(v)
+	if !ok {
+		t.Fatal("not shared")
+	}
+	want, ok1 := appendTermFilter(nil, v, formatVersion)
+	got, ok2 := appendTermFilter(nil, usedValues(codes, d.entries), formatVersion)
+	if !ok1 || !ok2 || !slices.Equal(got, want) {
+		t.Fatalf("filter of the distinct values (%v, %d bytes) differs from the rows' (%v, %d bytes)", ok2, len(got), ok1, len(want))
+	}
+}

@@ -234,9 +234,12 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 	cols := make([]blockCol, n)
 	parallelFor(n, func(i int) {
 		var st ColStats
+		terms := b.Cols[i] // what the term filter is built from
 		if d := shared[i]; d != nil {
 			if codes, ok := d.assign(b.Cols[i]); ok {
 				vals[i], st = appendSharedColumnValue(nil, schema[i].Type, codes, d.entries)
+				// The same filter from each value once, not from every row.
+				terms = usedValues(codes, d.entries)
 			}
 		}
 		if vals[i] == nil && paging[i] != nil {
@@ -248,7 +251,7 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 		st.Bytes = len(vals[i])
 		cols[i] = blockCol{id: ids[i], typ: schema[i].Type, stats: st}
 		if indexesTerms(schema[i].Type) {
-			if f, ok := appendTermFilter(nil, b.Cols[i], w.db.version); ok {
+			if f, ok := appendTermFilter(nil, terms, w.db.version); ok {
 				filters[i] = f
 			}
 		}
