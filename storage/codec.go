@@ -558,38 +558,8 @@ func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes 
 	if k <= 0 || nd > uint64(rows) {
 		return nil, nil, 0, nil, fmt.Errorf("%w: bad dictionary size", errCorrupt)
 	}
-	src = src[k:]
-	// The lengths are read twice, to find where the bytes start and then
-	// to cut them, rather than kept in a slice of their own.
-	lensAt := src
-	total := 0
-	for range nd {
-		l, k := binary.Uvarint(src)
-		if k <= 0 || l > uint64(len(src)) {
-			return nil, nil, 0, nil, fmt.Errorf("%w: bad dictionary entry length", errCorrupt)
-		}
-		src = src[k:]
-		total += int(l)
-	}
-	if total > len(src) {
-		return nil, nil, 0, nil, fmt.Errorf("%w: dictionary runs past the end", errCorrupt)
-	}
-	// One string for the whole dictionary; entries are substrings. A
-	// decompressed buffer is ours alone: use it in place, without a copy.
-	var all string
-	if owned && total > 0 {
-		all = unsafe.String(&src[0], total)
-	} else {
-		all = string(src[:total])
-	}
-	src = src[total:]
-	dict = make([]string, nd)
-	off := 0
-	for i := range dict {
-		l, k := binary.Uvarint(lensAt)
-		lensAt = lensAt[k:]
-		dict[i] = all[off : off+int(l)]
-		off += int(l)
+	if dict, src, err = cutStrings(make([]string, 0, nd), src[k:], nd, owned); err != nil {
+		return nil, nil, 0, nil, err
 	}
 	if len(src) < 1 {
 		return nil, nil, 0, nil, fmt.Errorf("%w: missing code encoding", errCorrupt)
@@ -611,22 +581,15 @@ func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes 
 		if k <= 0 || ns == 0 || ns > maxSharedDict || len(src) < k+1 {
 			return nil, nil, 0, nil, fmt.Errorf("%w: bad shared dictionary size", errCorrupt)
 		}
-		w := uint(src[k])
-		src = src[k+1:]
-		if w > 32 {
-			return nil, nil, 0, nil, fmt.Errorf("%w: code width %d", errCorrupt, w)
+		if src, err = unpackCodes(codes, src[k+1:], uint(src[k])); err != nil {
+			return nil, nil, 0, nil, err
 		}
-		n := packedLen(rows, w)
-		if len(src) < n {
-			return nil, nil, 0, nil, fmt.Errorf("%w: codes run past the end", errCorrupt)
-		}
-		unpackBits(codes, src[:n], w)
 		for _, c := range codes {
 			if uint64(c) >= ns {
 				return nil, nil, 0, nil, fmt.Errorf("%w: code %d outside a shared dictionary of %d", errCorrupt, c, ns)
 			}
 		}
-		return nil, codes, int(ns), src[n:], nil
+		return nil, codes, int(ns), src, nil
 	case enc == codesIdentity:
 		if nd != uint64(rows) {
 			return nil, nil, 0, nil, fmt.Errorf("%w: %d rows as a dictionary of %d", errCorrupt, rows, nd)
@@ -636,16 +599,9 @@ func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes 
 		}
 		return dict, codes, 0, src, nil
 	case enc&codesPacked != 0:
-		w := uint(enc &^ codesPacked)
-		if w > 32 {
-			return nil, nil, 0, nil, fmt.Errorf("%w: code width %d", errCorrupt, w)
+		if src, err = unpackCodes(codes, src, uint(enc&^codesPacked)); err != nil {
+			return nil, nil, 0, nil, err
 		}
-		n := packedLen(rows, w)
-		if len(src) < n {
-			return nil, nil, 0, nil, fmt.Errorf("%w: codes run past the end", errCorrupt)
-		}
-		unpackBits(codes, src[:n], w)
-		src = src[n:]
 	case enc == 1 || enc == 2 || enc == 4:
 		n := rows * int(enc)
 		if len(src) < n {
@@ -675,6 +631,56 @@ func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes 
 		}
 	}
 	return dict, codes, 0, src, nil
+}
+
+// cutStrings reads n strings stored as n uvarint lengths, then their
+// bytes, from src, appends them to dst and returns the rest of src. The
+// lengths are read twice, to find where the bytes start and then to cut
+// them, rather than kept in a slice of their own. The strings share one
+// allocation; with owned (src is a buffer nobody else uses or changes:
+// a fresh zstd output) they point into src itself.
+func cutStrings(dst []string, src []byte, n uint64, owned bool) ([]string, []byte, error) {
+	lensAt := src
+	total := 0
+	for range n {
+		l, k := binary.Uvarint(src)
+		if k <= 0 || l > uint64(len(src)) {
+			return nil, nil, fmt.Errorf("%w: bad string length", errCorrupt)
+		}
+		src = src[k:]
+		total += int(l)
+	}
+	if total > len(src) {
+		return nil, nil, fmt.Errorf("%w: strings run past the end", errCorrupt)
+	}
+	var all string
+	if owned && total > 0 {
+		all = unsafe.String(&src[0], total)
+	} else {
+		all = string(src[:total])
+	}
+	off := 0
+	for range n {
+		l, k := binary.Uvarint(lensAt)
+		lensAt = lensAt[k:]
+		dst = append(dst, all[off:off+int(l)])
+		off += int(l)
+	}
+	return dst, src[total:], nil
+}
+
+// unpackCodes fills codes from w-bit packed codes at the start of src and
+// returns the rest of src.
+func unpackCodes(codes []uint32, src []byte, w uint) ([]byte, error) {
+	if w > 32 {
+		return nil, fmt.Errorf("%w: code width %d", errCorrupt, w)
+	}
+	n := packedLen(len(codes), w)
+	if len(src) < n {
+		return nil, fmt.Errorf("%w: codes run past the end", errCorrupt)
+	}
+	unpackBits(codes, src[:n], w)
+	return src[n:], nil
 }
 
 func zigzag(x int64) uint64   { return uint64(x<<1) ^ uint64(x>>63) }

@@ -162,38 +162,18 @@ func (ix *pageIndex) appendPage(dst []string, i int, t column.Type) ([]string, e
 	if err != nil {
 		return nil, err
 	}
-	p := payload
 	// type | rows | no nulls | ndict (= rows) | lengths | bytes | codesIdentity
-	if len(p) > 3 && column.Type(p[0]) == t {
+	if p := payload; len(p) > 3 && column.Type(p[0]) == t {
 		n, k := binary.Uvarint(p[1:])
 		if k > 0 && n == uint64(rows) && len(p) > 1+k+1 && p[1+k] == 0 {
 			q := p[1+k+1:]
 			if nd, k := binary.Uvarint(q); k > 0 && nd == n {
-				q = q[k:]
-				lensAt, total, ok := q, 0, true
-				for range nd {
-					l, k := binary.Uvarint(q)
-					if k <= 0 || l > uint64(len(q)) {
-						ok = false
-						break
-					}
-					q = q[k:]
-					total += int(l)
+				start := len(dst)
+				out, rest, err := cutStrings(dst, q[k:], nd, owned)
+				if err == nil && len(rest) == 1 && rest[0] == codesIdentity {
+					return out, nil
 				}
-				if ok && total < len(q) && q[total] == codesIdentity && total+1 == len(q) {
-					all := string(q[:total])
-					if owned {
-						all = unsafeString(q[:total])
-					}
-					off := 0
-					for range nd {
-						l, k := binary.Uvarint(lensAt)
-						lensAt = lensAt[k:]
-						dst = append(dst, all[off:off+int(l)])
-						off += int(l)
-					}
-					return dst, nil
-				}
+				dst = dst[:start] // not plain strings after all: the general way
 			}
 		}
 	}

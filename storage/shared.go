@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unsafe"
 
 	badger "github.com/dgraph-io/badger/v4"
 
@@ -110,30 +109,12 @@ func decodeDictChunk(val []byte, dst []string) ([]string, error) {
 	if k <= 0 || n > uint64(len(p)) {
 		return nil, fmt.Errorf("%w: bad dictionary chunk size", errCorrupt)
 	}
-	p = p[k:]
-	lensAt := p
-	total := 0
-	for range n {
-		l, k := binary.Uvarint(p)
-		if k <= 0 || l > uint64(len(p)) {
-			return nil, fmt.Errorf("%w: bad dictionary entry length", errCorrupt)
-		}
-		p = p[k:]
-		total += int(l)
+	dst, rest, err := cutStrings(dst, p[k:], n, owned)
+	if err != nil {
+		return nil, err
 	}
-	if total != len(p) {
-		return nil, fmt.Errorf("%w: dictionary chunk holds %d bytes of entries, lengths add up to %d", errCorrupt, len(p), total)
-	}
-	all := string(p)
-	if owned {
-		all = unsafeString(p)
-	}
-	off := 0
-	for range n {
-		l, k := binary.Uvarint(lensAt)
-		lensAt = lensAt[k:]
-		dst = append(dst, all[off:off+int(l)])
-		off += int(l)
+	if len(rest) != 0 {
+		return nil, fmt.Errorf("%w: %d bytes after a dictionary chunk's entries", errCorrupt, len(rest))
 	}
 	return dst, nil
 }
@@ -326,11 +307,3 @@ func usedValues(codes []uint32, entries []string) *column.Vector {
 // errNeedsDict is returned by decodeColumnValue for a block coded into its
 // column's shared dictionary, which only the snapshot can supply.
 var errNeedsDict = errors.New("block needs its column's shared dictionary")
-
-// unsafeString is b as a string without a copy; b must never change.
-func unsafeString(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
-}

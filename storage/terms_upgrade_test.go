@@ -1,13 +1,10 @@
 package storage_test
 
 import (
-	"bufio"
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 
-	"clickhunt/examples/gen"
 	"clickhunt/ingest"
 	"clickhunt/query"
 	"clickhunt/storage"
@@ -17,17 +14,7 @@ import (
 // have none and are always read; blocks added later get filters, so a `has`
 // search reads the old blocks and only the new ones that may match.
 func TestTermFiltersOnOldDatabases(t *testing.T) {
-	csvPath := filepath.Join(t.TempDir(), "more.csv")
-	f, err := os.Create(csvPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
-	if err := gen.Write(w, gen.Config{Rows: 1000, Seed: 12}); err != nil {
-		t.Fatal(err)
-	}
-	w.Flush()
-	f.Close()
+	csvPath := generatedCSV(t, 1000, 12)
 
 	count := func(t *testing.T, snap *storage.Snapshot, where string) (int64, query.Stats) {
 		t.Helper()

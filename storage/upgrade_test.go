@@ -121,17 +121,7 @@ func copyTree(t *testing.T, src, dst string) {
 // an older clickhunt could not read), while a new database gets them for
 // the same file.
 func TestOldFormatsKeepTheirEncoding(t *testing.T) {
-	csvPath := filepath.Join(t.TempDir(), "more.csv")
-	f, err := os.Create(csvPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
-	if err := gen.Write(w, gen.Config{Rows: 10000, Seed: 13}); err != nil {
-		t.Fatal(err)
-	}
-	w.Flush()
-	f.Close()
+	csvPath := generatedCSV(t, 10000, 13)
 	extend := func(t *testing.T, dir string) *storage.CheckReport {
 		db, err := storage.Open(dir, storage.Options{Small: true})
 		if err != nil {
@@ -171,4 +161,26 @@ func TestOldFormatsKeepTheirEncoding(t *testing.T) {
 			}
 		})
 	}
+}
+
+// generatedCSV writes a generated export of rows clicks to a temporary
+// file and returns its path.
+func generatedCSV(t *testing.T, rows int, seed int64) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "more.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	if err := gen.Write(w, gen.Config{Rows: rows, Seed: seed}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
