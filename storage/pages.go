@@ -153,6 +153,70 @@ func (ix *pageIndex) decodePage(i int, t column.Type) (*column.Vector, error) {
 	return v, nil
 }
 
+// plainPayload returns the lengths, bytes and code encoding of a payload
+// of rows plain strings of type t (type | rows | no nulls | ndict = rows |
+// lengths | bytes | codesIdentity), or false when it is not one.
+func plainPayload(p []byte, t column.Type, rows int) ([]byte, bool) {
+	if len(p) < 4 || column.Type(p[0]) != t {
+		return nil, false
+	}
+	n, k := binary.Uvarint(p[1:])
+	if k <= 0 || n != uint64(rows) || len(p) < 1+k+2 || p[1+k] != 0 {
+		return nil, false
+	}
+	q := p[1+k+1:]
+	nd, k := binary.Uvarint(q)
+	if k <= 0 || nd != n {
+		return nil, false
+	}
+	return q[k:], true
+}
+
+// pageRows appends to dst copies of the strings of the rows want
+// (ascending, numbered within page i) of page i. A page of plain strings
+// is read for those rows only: its lengths are summed up to the last one
+// wanted, and no string is made for the others.
+func (ix *pageIndex) pageRows(dst []string, i int, t column.Type, want []uint32) ([]string, error) {
+	rows := ix.first[i+1] - ix.first[i]
+	payload, _, err := decompressPayload(ix.vals[i])
+	if err != nil {
+		return nil, err
+	}
+	if q, ok := plainPayload(payload, t, rows); ok {
+		type span struct{ off, n int }
+		spans := make([]span, 0, len(want))
+		off, w := 0, 0
+		ok := true
+		for j := range rows {
+			l, k := binary.Uvarint(q)
+			if k <= 0 || l > uint64(len(q)) {
+				ok = false
+				break
+			}
+			q = q[k:]
+			if w < len(want) && int(want[w]) == j {
+				spans = append(spans, span{off, int(l)})
+				w++
+			}
+			off += int(l)
+		}
+		if ok && w == len(want) && off+1 == len(q) && q[off] == codesIdentity {
+			for _, sp := range spans {
+				dst = append(dst, string(q[sp.off:sp.off+sp.n]))
+			}
+			return dst, nil
+		}
+	}
+	v, err := ix.decodePage(i, t)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range want {
+		dst = append(dst, strings.Clone(v.Dict[v.Codes[r]]))
+	}
+	return dst, nil
+}
+
 // appendPage appends the strings of page i, in row order, to dst. A page
 // of plain strings (all but a one-row page) is cut straight into dst
 // rather than into a vector of its own first.
@@ -162,20 +226,13 @@ func (ix *pageIndex) appendPage(dst []string, i int, t column.Type) ([]string, e
 	if err != nil {
 		return nil, err
 	}
-	// type | rows | no nulls | ndict (= rows) | lengths | bytes | codesIdentity
-	if p := payload; len(p) > 3 && column.Type(p[0]) == t {
-		n, k := binary.Uvarint(p[1:])
-		if k > 0 && n == uint64(rows) && len(p) > 1+k+1 && p[1+k] == 0 {
-			q := p[1+k+1:]
-			if nd, k := binary.Uvarint(q); k > 0 && nd == n {
-				start := len(dst)
-				out, rest, err := cutStrings(dst, q[k:], nd, owned)
-				if err == nil && len(rest) == 1 && rest[0] == codesIdentity {
-					return out, nil
-				}
-				dst = dst[:start] // not plain strings after all: the general way
-			}
+	if q, ok := plainPayload(payload, t, rows); ok {
+		start := len(dst)
+		out, rest, err := cutStrings(dst, q, uint64(rows), owned)
+		if err == nil && len(rest) == 1 && rest[0] == codesIdentity {
+			return out, nil
 		}
+		dst = dst[:start] // not plain strings after all: the general way
 	}
 	v, err := ix.decodePage(i, t)
 	if err != nil {
@@ -216,22 +273,29 @@ func decodePagedRows(val []byte, t column.Type, blockRows int, rows []uint32) (*
 	if ix.rows != blockRows {
 		return nil, fmt.Errorf("%w: %d rows, block has %d", errCorrupt, ix.rows, blockRows)
 	}
-	out := &column.Vector{Type: t, Len: len(rows), Dict: make([]string, len(rows)), Codes: make([]uint32, len(rows))}
-	page, lo, hi := -1, 0, 0
-	var v *column.Vector
-	for i, r := range rows {
-		if int(r) >= ix.rows || (i > 0 && r < rows[i-1]) {
-			return nil, fmt.Errorf("BUG: rows out of order or past the block: %d", r)
+	out := &column.Vector{Type: t, Len: len(rows), Dict: make([]string, 0, len(rows)), Codes: make([]uint32, len(rows))}
+	want := make([]uint32, 0, pageRows)
+	for i, page := 0, 0; i < len(rows); {
+		if int(rows[i]) >= ix.rows {
+			return nil, fmt.Errorf("BUG: row %d past a block of %d", rows[i], ix.rows)
 		}
-		if int(r) >= hi {
-			for page++; ix.first[page+1] <= int(r); page++ {
-			}
-			lo, hi = ix.first[page], ix.first[page+1]
-			if v, err = ix.decodePage(page, t); err != nil {
-				return nil, err
-			}
+		for ix.first[page+1] <= int(rows[i]) {
+			page++
 		}
-		out.Dict[i] = strings.Clone(v.Dict[v.Codes[int(r)-lo]])
+		// The rows of this page, numbered within it.
+		lo, hi := ix.first[page], ix.first[page+1]
+		want = want[:0]
+		for ; i < len(rows) && int(rows[i]) < hi; i++ {
+			if i > 0 && rows[i] < rows[i-1] {
+				return nil, fmt.Errorf("BUG: rows out of order: %d after %d", rows[i], rows[i-1])
+			}
+			want = append(want, rows[i]-uint32(lo))
+		}
+		if out.Dict, err = ix.pageRows(out.Dict, page, t, want); err != nil {
+			return nil, err
+		}
+	}
+	for i := range out.Codes {
 		out.Codes[i] = uint32(i)
 	}
 	return out, nil

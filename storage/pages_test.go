@@ -66,6 +66,16 @@ func TestPagedValues(t *testing.T) {
 			}
 			checkVector(t, v.Gather(rows), got)
 		}
+		// The last row (alone in its page when n is pageRows+1: a page
+		// that is not plain strings), a row twice, the first and last of
+		// a page.
+		for _, rows := range [][]uint32{{uint32(n - 1)}, {5, 5, pageRows - 1, pageRows, uint32(n - 1)}} {
+			got, err := decodePagedRows(val, column.String, n, rows)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkVector(t, v.Gather(rows), got)
+		}
 		if _, err := decodePagedRows(val, column.String, n+1, []uint32{0}); err == nil {
 			t.Fatal("a paged value of another row count decoded")
 		}
