@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"clickhunt/chart"
@@ -195,7 +196,7 @@ func (rep *Report) WriteHTML(w io.Writer, opts PageOptions) error {
 		}
 		d.Sections = append(d.Sections, ps)
 	}
-	return pageTemplate.Execute(w, d)
+	return pageTemplate().Execute(w, d)
 }
 
 func set(vals []string) map[string]bool {
@@ -206,10 +207,13 @@ func set(vals []string) map[string]bool {
 	return m
 }
 
-var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
-	"datetime": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-	"add":      func(a, b int) int { return a + b },
-}).Parse(pageHTML))
+// pageTemplate is parsed on first use, not at every process start.
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Funcs(template.FuncMap{
+		"datetime": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"add":      func(a, b int) int { return a + b },
+	}).Parse(pageHTML))
+})
 
 const pageHTML = `<!DOCTYPE html>
 <html lang="en">

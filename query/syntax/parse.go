@@ -36,7 +36,7 @@ func Parse(text string) (*Script, error) {
 // would overflow the stack). On a lexer error it returns 0 and leaves the
 // error to the parser.
 func maxNesting(text string) int {
-	lex, err := kqlLexer.LexString("", text)
+	lex, err := kqlLexer().LexString("", text)
 	if err != nil {
 		return 0
 	}

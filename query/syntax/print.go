@@ -483,12 +483,12 @@ func isLiteralCall(name string) bool {
 
 // lexesAs reports whether text starts with a token of the named lexer rule.
 func lexesAs(text, rule string) bool {
-	lex, err := kqlLexer.LexString("", text)
+	lex, err := kqlLexer().LexString("", text)
 	if err != nil {
 		return false
 	}
 	tok, err := lex.Next()
-	return err == nil && tok.Type == kqlLexer.Symbols()[rule]
+	return err == nil && tok.Type == kqlLexer().Symbols()[rule]
 }
 
 // String prints the argument as KQL.
