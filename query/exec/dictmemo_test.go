@@ -113,3 +113,28 @@ func TestDcountAcrossSharedBatches(t *testing.T) {
 		t.Fatalf("dcount %d, %d; want 4, 3", got.Int(0), got.Int(1))
 	}
 }
+
+// TestStrMapAcrossSharedBatches: a string function maps a shared
+// dictionary once, and batches over it get one mapped dictionary.
+func TestStrMapAcrossSharedBatches(t *testing.T) {
+	_, a, b := sharedBatches()
+	calls := 0
+	k := strMapMemo(func(s string) string { calls++; return strings.ToUpper(s) }, &mapMemo{})
+	ua, ub := k([]*column.Vector{a}, a.Len), k([]*column.Vector{b}, b.Len)
+	if calls != len(a.Dict) || !sameSharedDict(ua.Dict, ub.Dict) {
+		t.Fatalf("%d calls for a dictionary of %d; one mapped dictionary: %v", calls, len(a.Dict), sameSharedDict(ua.Dict, ub.Dict))
+	}
+	for i := range b.Len {
+		if got, want := ub.Str(i), strings.ToUpper(b.Str(i)); got != want {
+			t.Fatalf("row %d: %q, want %q", i, got, want)
+		}
+	}
+	other := &column.Vector{Type: column.String, Len: 1, Dict: []string{"zed", "amy", "x", "y", "z"}, Codes: []uint32{1}}
+	if got := k([]*column.Vector{other}, 1).Str(0); got != "AMY" {
+		t.Fatalf("another dictionary: %q", got)
+	}
+}
+
+func sameSharedDict(a, b []string) bool {
+	return len(a) == len(b) && len(a) > 0 && &a[0] == &b[0]
+}

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"clickhunt/column"
 	"clickhunt/query/plan"
@@ -52,8 +54,8 @@ func init() {
 		m := &dictMemo{}
 		return func(a []*column.Vector, n int) *column.Vector { return strPredVec(m, "", a[0], n, re.MatchString) }, nil
 	})
-	registerK("tolower", strMap(strings.ToLower))
-	registerK("toupper", strMap(strings.ToUpper))
+	registerStrMap("tolower", strings.ToLower)
+	registerStrMap("toupper", strings.ToUpper)
 	registerK("strlen", func(a []*column.Vector, n int) *column.Vector {
 		out := newInts(column.Long, n)
 		x := a[0]
@@ -123,13 +125,44 @@ func strPredVec(m *dictMemo, key string, a *column.Vector, n int, p func(string)
 }
 
 // strMap applies a string function, once per dictionary entry when it can.
-func strMap(f func(string) string) kernel {
+func strMap(f func(string) string) kernel { return strMapMemo(f, nil) }
+
+// registerStrMap registers a string function applied by strMap, each
+// kernel instance remembering the last dictionary it mapped: batches over
+// one shared dictionary (storage/shared.go) map it once per query, and
+// get the same mapped dictionary, which keeps later kernels' memos valid.
+func registerStrMap(name string, f func(string) string) {
+	register(name, func(*plan.Call) (kernel, error) { return strMapMemo(f, &mapMemo{}), nil })
+}
+
+// mapMemo is the last dictionary a strMap kernel mapped, and the result.
+// It keeps the input itself, so its memory cannot pass for another's.
+type mapMemo struct {
+	mu      sync.Mutex
+	in, out []string
+}
+
+func strMapMemo(f func(string) string, m *mapMemo) kernel {
+	mapDict := func(in []string) []string {
+		out := make([]string, len(in))
+		for i, s := range in {
+			out[i] = f(s)
+		}
+		return out
+	}
 	return func(a []*column.Vector, n int) *column.Vector {
 		x := a[0]
 		if x.Codes != nil {
-			dict := make([]string, len(x.Dict))
-			for i, s := range x.Dict {
-				dict[i] = f(s)
+			var dict []string
+			if m == nil {
+				dict = mapDict(x.Dict)
+			} else {
+				m.mu.Lock()
+				if len(m.in) != len(x.Dict) || unsafe.SliceData(m.in) != unsafe.SliceData(x.Dict) {
+					m.in, m.out = x.Dict, mapDict(x.Dict)
+				}
+				dict = m.out
+				m.mu.Unlock()
 			}
 			return &column.Vector{Type: column.String, Len: n, Dict: dict, Codes: x.Codes[:n]}
 		}

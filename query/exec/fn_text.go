@@ -257,18 +257,18 @@ func init() {
 		}), nil
 	})
 	// https://learn.microsoft.com/kusto/query/reverse-function
-	registerK("reverse", strMap(func(s string) string {
+	registerStrMap("reverse", func(s string) string {
 		r := []rune(s)
 		for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
 			r[i], r[j] = r[j], r[i]
 		}
 		return string(r)
-	}))
+	})
 	// https://learn.microsoft.com/kusto/query/url-decode-function
-	registerK("url_decode", strMap(urlDecode))
+	registerStrMap("url_decode", urlDecode)
 	// https://learn.microsoft.com/kusto/query/url-encode-function
-	registerK("url_encode", strMap(func(s string) string { return urlEncode(s, "+") }))
-	registerK("url_encode_component", strMap(func(s string) string { return urlEncode(s, "%20") }))
+	registerStrMap("url_encode", func(s string) string { return urlEncode(s, "+") })
+	registerStrMap("url_encode_component", func(s string) string { return urlEncode(s, "%20") })
 	// https://learn.microsoft.com/kusto/query/base64-encode-tostring-function
 	registerK("base64_encode_tostring", strMap(func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }))
 	registerK("base64_decode_tostring", strMap(func(s string) string {
