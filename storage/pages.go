@@ -133,12 +133,9 @@ func parsePages(val []byte) (*pageIndex, error) {
 	return ix, nil
 }
 
-// decodePage decodes page i, a plain string payload of its rows.
-func (ix *pageIndex) decodePage(i int, t column.Type) (*column.Vector, error) {
-	payload, owned, err := decompressPayload(ix.vals[i])
-	if err != nil {
-		return nil, err
-	}
+// decodePage decodes the payload of page i (decompressed; owned as for
+// decodeColumnPayloadOwned): string rows, the page's number of them.
+func (ix *pageIndex) decodePage(i int, t column.Type, payload []byte, owned bool) (*column.Vector, error) {
 	v, shared, rest, err := decodeColumnPayloadOwned(payload, t, owned)
 	switch {
 	case err != nil:
@@ -178,7 +175,7 @@ func plainPayload(p []byte, t column.Type, rows int) ([]byte, bool) {
 // wanted, and no string is made for the others.
 func (ix *pageIndex) pageRows(dst []string, i int, t column.Type, want []uint32) ([]string, error) {
 	rows := ix.first[i+1] - ix.first[i]
-	payload, _, err := decompressPayload(ix.vals[i])
+	payload, owned, err := decompressPayload(ix.vals[i])
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +204,7 @@ func (ix *pageIndex) pageRows(dst []string, i int, t column.Type, want []uint32)
 			return dst, nil
 		}
 	}
-	v, err := ix.decodePage(i, t)
+	v, err := ix.decodePage(i, t, payload, owned)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +231,7 @@ func (ix *pageIndex) appendPage(dst []string, i int, t column.Type) ([]string, e
 		}
 		dst = dst[:start] // not plain strings after all: the general way
 	}
-	v, err := ix.decodePage(i, t)
+	v, err := ix.decodePage(i, t, payload, owned)
 	if err != nil {
 		return nil, err
 	}
