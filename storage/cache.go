@@ -122,17 +122,11 @@ type cacheEntry struct {
 	prev, next *cacheEntry
 }
 
-// packEntry splits v's dictionary off into one byte slice, or drops a
-// shared one.
+// packEntry splits v's dictionary off into one byte slice. A shared
+// block's v comes without its dictionary (put drops it).
 func packEntry(k cacheKey, v *column.Vector, epoch uint64, shared bool) *cacheEntry {
 	e := &cacheEntry{key: k, v: v, epoch: epoch, shared: shared}
-	if shared {
-		shell := *v
-		shell.Dict = nil
-		e.v = &shell
-		return e
-	}
-	if v.Dict == nil {
+	if shared || v.Dict == nil {
 		return e
 	}
 	n := 0
@@ -224,6 +218,7 @@ func (c *blockCache) get(k cacheKey, epoch uint64) (_ *column.Vector, shared boo
 // earlier snapshots to make room.
 func (c *blockCache) put(k cacheKey, v *column.Vector, epoch uint64, shared bool) {
 	if shared {
+		// The codes only: the dictionary is the column's, not the block's.
 		shell := *v
 		shell.Dict = nil
 		v = &shell
