@@ -33,7 +33,7 @@ func dictPred(m *dictMemo, key string, a *column.Vector, n int, p func(string) b
 	if m != nil {
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		if m.res == nil || m.key != key || len(m.dict) != len(a.Dict) || unsafe.SliceData(m.dict) != unsafe.SliceData(a.Dict) {
+		if m.res == nil || m.key != key || !sameDict(m.dict, a.Dict) {
 			m.dict, m.key, m.res = a.Dict, key, make([]uint8, len(a.Dict))
 		}
 		res = m.res
@@ -51,4 +51,12 @@ func dictPred(m *dictMemo, key string, a *column.Vector, n int, p func(string) b
 		}
 		out[i] = r == 2
 	}
+}
+
+// sameDict reports whether a and b are one dictionary (the same memory),
+// as the blocks of a column coded into a shared dictionary carry. Who
+// remembers work per entry keeps the dictionary itself, so its memory
+// cannot be reused by another one meanwhile.
+func sameDict(a, b []string) bool {
+	return len(a) == len(b) && unsafe.SliceData(a) == unsafe.SliceData(b)
 }

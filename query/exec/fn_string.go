@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
-	"unsafe"
 
 	"clickhunt/column"
 	"clickhunt/query/plan"
@@ -158,7 +157,7 @@ func strMapMemo(f func(string) string, m *mapMemo) kernel {
 				dict = mapDict(x.Dict)
 			} else {
 				m.mu.Lock()
-				if len(m.in) != len(x.Dict) || unsafe.SliceData(m.in) != unsafe.SliceData(x.Dict) {
+				if !sameDict(m.in, x.Dict) {
 					m.in, m.out = x.Dict, mapDict(x.Dict)
 				}
 				dict = m.out

@@ -9,7 +9,6 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
-	"unsafe"
 
 	"clickhunt/column"
 	"clickhunt/query/plan"
@@ -284,7 +283,7 @@ func (in *interner) ids(v *column.Vector, n int, out []uint32) []uint32 {
 	case v.Type == column.String && v.Codes != nil && !v.Const:
 		// Intern only the entries rows use: after a filter, a block's
 		// dictionary can be far larger than the rows left.
-		if len(in.dict) != len(v.Dict) || unsafe.SliceData(in.dict) != unsafe.SliceData(v.Dict) {
+		if !sameDict(in.dict, v.Dict) {
 			in.dict, in.local = v.Dict, make([]uint32, len(v.Dict))
 			for i := range in.local {
 				in.local[i] = noID
@@ -665,7 +664,7 @@ func (a *dcountAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 		// Dictionary codes: a block repeats few (group, code) pairs, so
 		// drop repeats with a cheap per-batch set before hashing strings
 		// and probing the group-wide set.
-		if len(a.dict) != len(arg.Dict) || unsafe.SliceData(a.dict) != unsafe.SliceData(arg.Dict) {
+		if !sameDict(a.dict, arg.Dict) {
 			a.dict, a.lut, a.have = arg.Dict, make([]uint64, len(arg.Dict)), make([]bool, len(arg.Dict))
 		}
 		lut, have := a.lut, a.have

@@ -180,15 +180,15 @@ type rowReader interface {
 // filter, the other columns are read for those rows only.
 const sparseRows = 16
 
-// loadRows finishes load for a filter that kept only the rows sel of b
-// (whose filter columns are read): the other needed columns are read for
-// those rows only.
+// loadRows reads the needed columns of the rows sel of a block: those
+// already in b (the filter's; b may be nil) are gathered, the others are
+// read for those rows only.
 func (s *scanOp) loadRows(rr rowReader, b *column.Batch, bm *storage.BlockMeta, sel []uint32) (*column.Batch, error) {
 	out := &column.Batch{Len: len(sel), Cols: make([]*column.Vector, len(s.cols))}
 	for i := range s.cols {
 		switch {
 		case !s.needed[i]:
-		case s.fcols[i]:
+		case b != nil && b.Cols[i] != nil:
 			out.Cols[i] = b.Cols[i].Gather(sel)
 		default:
 			v, err := rr.ReadColumnRows(s.table, bm, s.cols[i], sel)

@@ -184,15 +184,8 @@ func (s *scanOp) loadByTerm(bm *storage.BlockMeta) (b *column.Batch, done bool, 
 	}
 	if rr, ok := s.store.(rowReader); ok && len(rows) < bm.Rows/sparseRows {
 		// A few rows: read them alone (from the pages that hold them).
-		b = &column.Batch{Len: len(rows), Cols: make([]*column.Vector, len(s.cols))}
-		for i := range s.cols {
-			if s.needed[i] {
-				if b.Cols[i], err = rr.ReadColumnRows(s.table, bm, s.cols[i], rows); err != nil {
-					return nil, true, err
-				}
-			}
-		}
-		return b, true, nil
+		b, err = s.loadRows(rr, nil, bm, rows)
+		return b, true, err
 	}
 	b = &column.Batch{Len: bm.Rows, Cols: make([]*column.Vector, len(s.cols))}
 	if err := s.read(b, bm, func(i int) bool { return s.needed[i] }); err != nil {
