@@ -248,12 +248,25 @@ func (d *sharedState) assign(v *column.Vector) (codes []uint32, ok bool) {
 	return codes, true
 }
 
+// usedEntries returns the entries codes use, once each, in order of first
+// use: the block's distinct values.
+func usedEntries(codes []uint32, entries []string) []string {
+	seen := make([]uint64, (len(entries)+63)/64)
+	var used []string
+	for _, c := range codes {
+		if seen[c/64]&(1<<(c%64)) == 0 {
+			seen[c/64] |= 1 << (c % 64)
+			used = append(used, entries[c])
+		}
+	}
+	return used
+}
+
 // appendSharedColumnValue encodes a string column of type t as codes into
-// a shared dictionary of which entries is the part written so far (every
-// code is below len(entries)), and returns it with the block's
-// statistics, taken over the values its rows use.
-func appendSharedColumnValue(dst []byte, t column.Type, codes []uint32, entries []string) ([]byte, ColStats) {
-	n := len(entries)
+// the first n entries of a shared dictionary (every code is below n), and
+// returns it with the block's statistics, taken over used, the distinct
+// values its rows use (usedEntries).
+func appendSharedColumnValue(dst []byte, t column.Type, codes []uint32, n int, used []string) ([]byte, ColStats) {
 	w := codeBits(n)
 	p := make([]byte, 0, 24+packedLen(len(codes), uint(w)))
 	p = append(p, byte(t))
@@ -264,16 +277,10 @@ func appendSharedColumnValue(dst []byte, t column.Type, codes []uint32, entries 
 	p = binary.AppendUvarint(p, uint64(n)) // entries the codes may use
 	p = append(p, byte(w))                 // code width
 	p = appendPacked(p, codes, uint(w))    // the codes
-	seen := make([]uint64, (n+63)/64)
-	var st ColStats
-	for _, c := range codes {
-		if seen[c/64]&(1<<(c%64)) != 0 {
-			continue
-		}
-		seen[c/64] |= 1 << (c % 64)
-		s := entries[c]
+	st := ColStats{Distinct: len(used)}
+	for i, s := range used {
 		switch {
-		case st.Distinct == 0:
+		case i == 0:
 			st.HasMinMax, st.MinStr, st.MaxStr = true, s, s
 		case st.HasMinMax:
 			st.MinStr, st.MaxStr = min(st.MinStr, s), max(st.MaxStr, s)
@@ -281,7 +288,6 @@ func appendSharedColumnValue(dst []byte, t column.Type, codes []uint32, entries 
 		if len(s) > maxStrBytesForStats {
 			st.HasMinMax = false
 		}
-		st.Distinct++
 	}
 	if !st.HasMinMax {
 		st.MinStr, st.MaxStr = "", ""
@@ -289,19 +295,11 @@ func appendSharedColumnValue(dst []byte, t column.Type, codes []uint32, entries 
 	return appendCompressed(dst, p), st
 }
 
-// usedValues is a string vector whose dictionary is the entries codes
-// use, once each: the block's distinct values, for its term filter (a
-// filter of the distinct values is the filter of the rows).
-func usedValues(codes []uint32, entries []string) *column.Vector {
-	seen := make([]uint64, (len(entries)+63)/64)
-	var used []string
-	for _, c := range codes {
-		if seen[c/64]&(1<<(c%64)) == 0 {
-			seen[c/64] |= 1 << (c % 64)
-			used = append(used, entries[c])
-		}
-	}
-	return &column.Vector{Type: column.String, Len: len(used), Dict: used, Codes: make([]uint32, len(used))}
+// valuesOf is a string vector whose dictionary is vals: what a term
+// filter is built from (the filter of a block's distinct values is the
+// filter of its rows).
+func valuesOf(vals []string) *column.Vector {
+	return &column.Vector{Type: column.String, Len: len(vals), Dict: vals, Codes: make([]uint32, len(vals))}
 }
 
 // errNeedsDict is returned by decodeColumnValue for a block coded into its

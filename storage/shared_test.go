@@ -225,7 +225,8 @@ func TestSharedDictionaryDamage(t *testing.T) {
 // and codes past the entries it names are rejected.
 func TestSharedCodesDecode(t *testing.T) {
 	entries := []string{"a", "b", "c"}
-	val, st := appendSharedColumnValue(nil, column.String, []uint32{2, 0, 2, 1}, entries)
+	codes := []uint32{2, 0, 2, 1}
+	val, st := appendSharedColumnValue(nil, column.String, codes, len(entries), usedEntries(codes, entries))
 	if st.Distinct != 3 || st.MinStr != "a" || st.MaxStr != "c" {
 		t.Fatalf("stats %+v", st)
 	}
@@ -236,7 +237,8 @@ func TestSharedCodesDecode(t *testing.T) {
 	if err != nil || need != 3 || !slices.Equal(v.Codes, []uint32{2, 0, 2, 1}) || v.Dict != nil {
 		t.Fatalf("decode: %+v, need %d, %v", v, need, err)
 	}
-	bad, _ := appendSharedColumnValue(nil, column.String, []uint32{2, 0, 3}, []string{"a", "b", "c", "d"})
+	badCodes, four := []uint32{2, 0, 3}, []string{"a", "b", "c", "d"}
+	bad, _ := appendSharedColumnValue(nil, column.String, badCodes, len(four), usedEntries(badCodes, four))
 	// Claim 3 entries while a code is 3: rewrite the size in the payload.
 	p, _, _ := decompressPayload(bad)
 	i := slices.Index(p, codesShared)
@@ -260,7 +262,7 @@ func TestSharedBlockTermFilter(t *testing.T) {
 		t.Fatal("not shared")
 	}
 	want, ok1 := appendTermFilter(nil, v, formatVersion)
-	got, ok2 := appendTermFilter(nil, usedValues(codes, d.entries), formatVersion)
+	got, ok2 := appendTermFilter(nil, valuesOf(usedEntries(codes, d.entries)), formatVersion)
 	if !ok1 || !ok2 || !slices.Equal(got, want) {
 		t.Fatalf("filter of the distinct values (%v, %d bytes) differs from the rows' (%v, %d bytes)", ok2, len(got), ok1, len(want))
 	}

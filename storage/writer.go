@@ -237,9 +237,10 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 		terms := b.Cols[i] // what the term filter is built from
 		if d := shared[i]; d != nil {
 			if codes, ok := d.assign(b.Cols[i]); ok {
-				vals[i], st = appendSharedColumnValue(nil, schema[i].Type, codes, d.entries)
+				used := usedEntries(codes, d.entries)
+				vals[i], st = appendSharedColumnValue(nil, schema[i].Type, codes, len(d.entries), used)
 				// The same filter from each value once, not from every row.
-				terms = usedValues(codes, d.entries)
+				terms = valuesOf(used)
 			}
 		}
 		if vals[i] == nil && paging[i] != nil {
