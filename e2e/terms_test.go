@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -244,6 +245,17 @@ func TestSparseReadsMatchWholeReads(t *testing.T) {
 	run(t, "ingest", "--db", db, genFile(t, dir, "a.csv", 150_000, 21))
 	user := strings.TrimSpace(strings.Split(run(t, "query", "--db", db, "--format", "csv",
 		`UrlClickEvents | where AccountUpn != "" | summarize n = count() by AccountUpn | where n between (10 .. 500) | top 1 by AccountUpn asc | project AccountUpn`), "\n")[1])
+	// check verifies the shared dictionaries (user names among them) and
+	// says how many entries it read.
+	users, _ := strconv.Atoi(strings.TrimSpace(strings.Split(run(t, "query", "--db", db, "--format", "csv", `UrlClickEvents | distinct AccountUpn | count`), "\n")[1]))
+	check := run(t, "check", "--db", db)
+	var entries int
+	for _, line := range strings.Split(check, "\n") {
+		fmt.Sscanf(line, "checked %d shared dictionary entries", &entries)
+	}
+	if !strings.Contains(check, "\nhealthy\n") || entries < users || users < 100 {
+		t.Fatalf("check verified %d shared entries for %d users:\n%s", entries, users, check)
+	}
 	cols := `project Timestamp, Url, UrlChain, ReportId, NetworkMessageId, AccountUpn, ActionType | order by ReportId asc, Timestamp asc`
 	for _, c := range []struct{ where, ref string }{
 		{`Url has "pastebin"`, `strcat(Url, "") has "pastebin"`},
