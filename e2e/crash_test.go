@@ -1,11 +1,9 @@
 package e2e
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -21,18 +19,7 @@ import (
 func genFile(t *testing.T, dir, name string, rows int, seed int64) string {
 	t.Helper()
 	path := filepath.Join(dir, name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	if err := gen.Write(w, gen.Config{Rows: rows, Seed: seed}); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := gen.WriteFile(path, gen.Config{Rows: rows, Seed: seed}); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -4,7 +4,6 @@
 package e2e
 
 import (
-	"bufio"
 	"encoding/csv"
 	"io"
 	"os"
@@ -15,8 +14,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"clickhunt/examples/gen"
 )
 
 var binary string
@@ -91,19 +88,7 @@ func TestMillionRows(t *testing.T) {
 		rows = 100_000
 	}
 	dir := t.TempDir()
-	csvPath := filepath.Join(dir, "clicks.csv")
-	f, err := os.Create(csvPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	if err := gen.Write(w, gen.Config{Rows: rows, Seed: 42}); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	csvPath := genFile(t, dir, "clicks.csv", rows, 42)
 
 	db := filepath.Join(dir, "db")
 	run(t, "ingest", "--db", db, csvPath)

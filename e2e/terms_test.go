@@ -1,17 +1,14 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
-	"clickhunt/examples/gen"
 	"clickhunt/ingest"
 	"clickhunt/query"
 	"clickhunt/storage"
@@ -23,19 +20,7 @@ import (
 // expression, which is never pruned) counts.
 func TestTermIndex(t *testing.T) {
 	dir := t.TempDir()
-	csvPath := filepath.Join(dir, "clicks.csv")
-	f, err := os.Create(csvPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
-	if err := gen.Write(w, gen.Config{Rows: 300_000, Seed: 11}); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	csvPath := genFile(t, dir, "clicks.csv", 300_000, 11)
 	// The cache counts column reads (hits and misses).
 	db, err := storage.Open(filepath.Join(dir, "db"), storage.Options{Small: true, CacheBytes: 256 << 20})
 	if err != nil {

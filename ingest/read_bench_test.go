@@ -67,14 +67,9 @@ func BenchmarkReadJSONL(b *testing.B) {
 func BenchmarkFileCSV(b *testing.B) {
 	const rows = 500_000
 	path := filepath.Join(b.TempDir(), "clicks.csv")
-	f, err := os.Create(path)
-	if err != nil {
+	if err := gen.WriteFile(path, gen.Config{Rows: rows, Seed: 3}); err != nil {
 		b.Fatal(err)
 	}
-	if err := gen.Write(f, gen.Config{Rows: rows, Seed: 3}); err != nil {
-		b.Fatal(err)
-	}
-	f.Close()
 	st, _ := os.Stat(path)
 	b.SetBytes(st.Size())
 	for b.Loop() {

@@ -1,7 +1,6 @@
 package query_test
 
 import (
-	"bufio"
 	"context"
 	"os"
 	"path/filepath"
@@ -77,17 +76,9 @@ func openBenchDB(b *testing.B) *storage.DB {
 			return
 		}
 		csvPath := filepath.Join(dir, "clicks.csv")
-		f, err := os.Create(csvPath)
-		if err != nil {
-			benchErr = err
+		if benchErr = gen.WriteFile(csvPath, gen.Config{Rows: benchRows, Seed: 7}); benchErr != nil {
 			return
 		}
-		w := bufio.NewWriterSize(f, 1<<20)
-		if benchErr = gen.Write(w, gen.Config{Rows: benchRows, Seed: 7}); benchErr != nil {
-			return
-		}
-		w.Flush()
-		f.Close()
 		if benchDB, benchErr = storage.Open(filepath.Join(dir, "db"), storage.Options{}); benchErr != nil {
 			return
 		}

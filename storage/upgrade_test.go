@@ -1,7 +1,6 @@
 package storage_test
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"os"
@@ -168,18 +167,7 @@ func TestOldFormatsKeepTheirEncoding(t *testing.T) {
 func generatedCSV(t *testing.T, rows int, seed int64) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "more.csv")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
-	if err := gen.Write(w, gen.Config{Rows: rows, Seed: seed}); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := gen.WriteFile(path, gen.Config{Rows: rows, Seed: seed}); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -16,6 +16,7 @@ import (
 	"bufio"
 	"io"
 	"math/bits"
+	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -65,7 +66,22 @@ var (
 
 const hourTicks = int64(time.Hour / 100) // 100 ns ticks, as Kusto counts
 
-// Write writes cfg.Rows rows of CSV, header first, to w.
+// WriteFile writes cfg.Rows rows of CSV, header first, to a new file at
+// path (replacing one that is there).
+func WriteFile(path string, cfg Config) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := Write(f, cfg); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// Write writes cfg.Rows rows of CSV, header first, to w (buffered here:
+// w needs no buffer of its own).
 func Write(w io.Writer, cfg Config) error {
 	cfg = cfg.withDefaults()
 	g := newGenerator(cfg)

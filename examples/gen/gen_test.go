@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -140,4 +141,25 @@ type countWriter struct{ n int64 }
 func (w *countWriter) Write(p []byte) (int, error) {
 	w.n += int64(len(p))
 	return len(p), nil
+}
+
+// TestWriteFile: the file holds what Write writes, and a path that cannot
+// be created is an error.
+func TestWriteFile(t *testing.T) {
+	cfg := Config{Rows: 500, Seed: 9}
+	var want bytes.Buffer
+	if err := Write(&want, cfg); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "clicks.csv")
+	if err := WriteFile(path, cfg); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(got, want.Bytes()) {
+		t.Fatalf("file holds %d bytes (%v), Write gives %d", len(got), err, want.Len())
+	}
+	if err := WriteFile(filepath.Join(path, "sub.csv"), cfg); err == nil {
+		t.Fatal("writing under a file succeeded")
+	}
 }

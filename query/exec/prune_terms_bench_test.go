@@ -1,7 +1,6 @@
 package exec
 
 import (
-	"bufio"
 	"context"
 	"os"
 	"path/filepath"
@@ -67,17 +66,9 @@ func openTermBench(b *testing.B) *storage.DB {
 			return
 		}
 		csvPath := filepath.Join(dir, "clicks.csv")
-		f, err := os.Create(csvPath)
-		if err != nil {
-			tb.err = err
+		if tb.err = gen.WriteFile(csvPath, gen.Config{Rows: tb.rows, Seed: 7}); tb.err != nil {
 			return
 		}
-		w := bufio.NewWriterSize(f, 1<<20)
-		if tb.err = gen.Write(w, gen.Config{Rows: tb.rows, Seed: 7}); tb.err != nil {
-			return
-		}
-		w.Flush()
-		f.Close()
 		if tb.db, tb.err = storage.Open(filepath.Join(dir, "db"), storage.Options{}); tb.err != nil {
 			return
 		}
