@@ -125,26 +125,34 @@ func metaPrefix(tid uint32) []byte {
 //	| 0x05 | table u32 | block u64 | column u32 |
 //	+------+-----------+-----------+------------+
 func dataKey(tid uint32, bid uint64, cid uint32) []byte {
+	return blockColumnKey(kindData, tid, bid, cid)
+}
+
+// parseDataKey is the inverse of dataKey.
+func parseDataKey(k []byte) (tid uint32, bid uint64, cid uint32, err error) {
+	return parseBlockColumnKey(k, kindData, "column data")
+}
+
+// dataPrefix covers the column data of table tid, in (block, column) order.
+func dataPrefix(tid uint32) []byte { return kindTablePrefix(kindData, tid) }
+
+// blockColumnKey is the key of one column of one block in a kind laid out
+// as kind | table u32 | block u64 | column u32 (column data, term filters).
+func blockColumnKey(kind byte, tid uint32, bid uint64, cid uint32) []byte {
 	k := make([]byte, 0, dataKeyLen)
-	k = append(k, kindData)
+	k = append(k, kind)
 	k = binary.BigEndian.AppendUint32(k, tid)
 	k = binary.BigEndian.AppendUint64(k, bid)
 	return binary.BigEndian.AppendUint32(k, cid)
 }
 
-// parseDataKey is the inverse of dataKey.
-func parseDataKey(k []byte) (tid uint32, bid uint64, cid uint32, err error) {
-	if len(k) != dataKeyLen || k[0] != kindData {
-		return 0, 0, 0, fmt.Errorf("malformed column data key %x", k)
+// parseBlockColumnKey is the inverse of blockColumnKey; what names the
+// kind in the error.
+func parseBlockColumnKey(k []byte, kind byte, what string) (tid uint32, bid uint64, cid uint32, err error) {
+	if len(k) != dataKeyLen || k[0] != kind {
+		return 0, 0, 0, fmt.Errorf("malformed %s key %x", what, k)
 	}
 	return binary.BigEndian.Uint32(k[1:]), binary.BigEndian.Uint64(k[5:]), binary.BigEndian.Uint32(k[13:]), nil
-}
-
-// dataPrefix covers the column data of table tid, in (block, column) order.
-func dataPrefix(tid uint32) []byte {
-	k := make([]byte, 0, 5)
-	k = append(k, kindData)
-	return binary.BigEndian.AppendUint32(k, tid)
 }
 
 // fileKey is the record of the ingested file whose bytes hash to sha.

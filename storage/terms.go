@@ -60,23 +60,14 @@ const maxTermFilterBytes = 768 << 10
 
 const termFilterVersion = 1
 
-const termsKeyLen = dataKeyLen
-
 // termsKey is the term filter of column cid of block bid of table tid.
 func termsKey(tid uint32, bid uint64, cid uint32) []byte {
-	k := make([]byte, 0, termsKeyLen)
-	k = append(k, kindTerms)
-	k = binary.BigEndian.AppendUint32(k, tid)
-	k = binary.BigEndian.AppendUint64(k, bid)
-	return binary.BigEndian.AppendUint32(k, cid)
+	return blockColumnKey(kindTerms, tid, bid, cid)
 }
 
 // parseTermsKey is the inverse of termsKey.
 func parseTermsKey(k []byte) (tid uint32, bid uint64, cid uint32, err error) {
-	if len(k) != termsKeyLen || k[0] != kindTerms {
-		return 0, 0, 0, fmt.Errorf("malformed term filter key %x", k)
-	}
-	return binary.BigEndian.Uint32(k[1:]), binary.BigEndian.Uint64(k[5:]), binary.BigEndian.Uint32(k[13:]), nil
+	return parseBlockColumnKey(k, kindTerms, "term filter")
 }
 
 // termsPrefix covers the term filters of table tid, in (block, column) order.
