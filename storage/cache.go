@@ -26,77 +26,54 @@ type blockCache struct {
 	lru   cacheEntry // sentinel: lru.next is the most recently used
 	stats CacheStats
 
-	// blockMetas holds each table's decoded block list as of a commit
-	// point: committed metas never change, and a new commit moves the
-	// key on. A few hundred bytes per block, outside the budget.
-	metaMu     sync.Mutex
-	blockMetas map[uint32]cachedMetas
-	// dicts holds each column's shared dictionary as of a commit point,
-	// like blockMetas (and outside the budget too: a few MB at most).
-	dicts map[[2]uint32]cachedDict
+	// Each table's decoded block list and each column's shared
+	// dictionary (shared.go) as of the table's commit point: committed
+	// metas and entries never change, and a new commit moves the key on.
+	// A few hundred bytes per block and a few MB per dictionary, outside
+	// the budget.
+	metas commitCache[uint32, metaCacheKey, []BlockMeta]
+	dicts commitCache[[2]uint32, metaCacheKey, []string]
 }
 
-type dictCacheKey struct {
-	metas metaCacheKey
-	col   uint32
-}
-
-type cachedDict struct {
-	key     dictCacheKey
-	entries []string
-}
-
-// dict returns a column's cached shared dictionary at a commit point.
-func (c *blockCache) dict(k dictCacheKey) ([]string, bool) {
-	c.metaMu.Lock()
-	defer c.metaMu.Unlock()
-	d, ok := c.dicts[[2]uint32{k.metas.table, k.col}]
-	if !ok || d.key != k {
-		return nil, false
-	}
-	return d.entries, true
-}
-
-// keepDict caches a column's shared dictionary, replacing an older one.
-func (c *blockCache) keepDict(k dictCacheKey, entries []string) {
-	c.metaMu.Lock()
-	defer c.metaMu.Unlock()
-	if c.dicts == nil {
-		c.dicts = map[[2]uint32]cachedDict{}
-	}
-	c.dicts[[2]uint32{k.metas.table, k.col}] = cachedDict{key: k, entries: entries}
-}
-
+// metaCacheKey is a table's commit point.
 type metaCacheKey struct {
 	table             uint32
 	nextBlock, blocks uint64
 	rows              int64
 }
 
-type cachedMetas struct {
-	key    metaCacheKey
-	blocks []BlockMeta
+// commitCache holds one value per slot (a table, a column) as of a commit
+// point, replacing the value of an older one.
+type commitCache[S, K comparable, V any] struct {
+	mu sync.Mutex
+	m  map[S]commitEntry[K, V]
 }
 
-// metas returns the cached block list of a table at a commit point.
-func (c *blockCache) metas(k metaCacheKey) ([]BlockMeta, bool) {
-	c.metaMu.Lock()
-	defer c.metaMu.Unlock()
-	m, ok := c.blockMetas[k.table]
-	if !ok || m.key != k {
-		return nil, false
-	}
-	return m.blocks, true
+type commitEntry[K comparable, V any] struct {
+	key K
+	val V
 }
 
-// keepMetas caches a table's block list, replacing an older one.
-func (c *blockCache) keepMetas(k metaCacheKey, blocks []BlockMeta) {
-	c.metaMu.Lock()
-	defer c.metaMu.Unlock()
-	if c.blockMetas == nil {
-		c.blockMetas = map[uint32]cachedMetas{}
+// get returns slot's value if it is cached as of key.
+func (c *commitCache[S, K, V]) get(slot S, key K) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[slot]
+	if !ok || e.key != key {
+		var zero V
+		return zero, false
 	}
-	c.blockMetas[k.table] = cachedMetas{key: k, blocks: blocks}
+	return e.val, true
+}
+
+// keep caches slot's value as of key.
+func (c *commitCache[S, K, V]) keep(slot S, key K, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[S]commitEntry[K, V]{}
+	}
+	c.m[slot] = commitEntry[K, V]{key: key, val: v}
 }
 
 type cacheKey struct {

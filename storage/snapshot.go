@@ -21,6 +21,11 @@ type tableState struct {
 	byID map[uint32]ColumnInfo
 }
 
+// commitPoint identifies the table as of its last commit, for caches.
+func (t *tableState) commitPoint() metaCacheKey {
+	return metaCacheKey{table: t.id, nextBlock: t.rec.nextBlock, blocks: t.rec.blocks, rows: t.rec.rows}
+}
+
 func (t *tableState) info() TableInfo {
 	return TableInfo{
 		Name:    t.rec.name,
@@ -227,9 +232,9 @@ func (s *Snapshot) Blocks(table *TableInfo) (_ []BlockMeta, err error) {
 	if err != nil {
 		return nil, err
 	}
-	ck := metaCacheKey{table: t.id, nextBlock: t.rec.nextBlock, blocks: t.rec.blocks, rows: t.rec.rows}
+	ck := t.commitPoint()
 	if s.db.cache != nil {
-		if b, ok := s.db.cache.metas(ck); ok {
+		if b, ok := s.db.cache.metas.get(t.id, ck); ok {
 			return slices.Clone(b), nil
 		}
 	}
@@ -276,7 +281,7 @@ func (s *Snapshot) Blocks(table *TableInfo) (_ []BlockMeta, err error) {
 			t.rec.name, ErrCorrupt, len(blocks), rows, t.rec.blocks, t.rec.rows)
 	}
 	if s.db.cache != nil {
-		s.db.cache.keepMetas(ck, slices.Clone(blocks))
+		s.db.cache.metas.keep(t.id, ck, slices.Clone(blocks))
 	}
 	return blocks, nil
 }
@@ -459,9 +464,9 @@ func (s *Snapshot) sharedDict(t *tableState, cid uint32) ([]string, error) {
 	}
 	s.dictMu.Unlock()
 	d.once.Do(func() {
-		ck := dictCacheKey{metas: metaCacheKey{table: t.id, nextBlock: t.rec.nextBlock, blocks: t.rec.blocks, rows: t.rec.rows}, col: cid}
+		slot, ck := [2]uint32{t.id, cid}, t.commitPoint()
 		if s.db.cache != nil {
-			if e, ok := s.db.cache.dict(ck); ok {
+			if e, ok := s.db.cache.dicts.get(slot, ck); ok {
 				d.entries = e
 				return
 			}
@@ -472,7 +477,7 @@ func (s *Snapshot) sharedDict(t *tableState, cid uint32) ([]string, error) {
 		defer s.db.leave()
 		d.entries, _, d.err = loadSharedDict(s.txn, s.db.sums, t.id, cid)
 		if d.err == nil && s.db.cache != nil {
-			s.db.cache.keepDict(ck, d.entries)
+			s.db.cache.dicts.keep(slot, ck, d.entries)
 		}
 	})
 	return d.entries, d.err
