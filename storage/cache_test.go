@@ -24,14 +24,7 @@ func TestBlockCacheReads(t *testing.T) {
 	if st.Misses != int64(cols) || st.Hits != 0 || st.Entries != cols || st.Bytes <= 0 {
 		t.Fatalf("after the first read: %+v, want %d misses and entries", st, cols)
 	}
-	ti, err := s1.Table("Clicks")
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks, err := s1.Blocks(ti)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ti, blocks := tableBlocks(t, s1, "Clicks")
 	first, err := s1.ReadColumn(ti, &blocks[0], ti.Columns[1])
 	if err != nil {
 		t.Fatal(err)

@@ -295,6 +295,20 @@ func countKeys(t *testing.T, db *DB, kind byte) int {
 	return n
 }
 
+// tableBlocks returns the named table of s and its blocks.
+func tableBlocks(t testing.TB, s *Snapshot, name string) (*TableInfo, []BlockMeta) {
+	t.Helper()
+	ti, err := s.Table(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks, err := s.Blocks(ti)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ti, blocks
+}
+
 func snapshot(t *testing.T, db *DB) *Snapshot {
 	t.Helper()
 	s, err := db.Snapshot()

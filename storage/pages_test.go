@@ -139,8 +139,7 @@ func TestReadColumnRows(t *testing.T) {
 	store(t, db, "t", file)
 	// The first block's ids are stored paged, the last (small) one not.
 	s := snapshot(t, db)
-	ti, _ := s.Table("t")
-	blocks, _ := s.Blocks(ti)
+	ti, blocks := tableBlocks(t, s, "t")
 	id, _ := ti.Column("Id")
 	for bi, want := range map[int]bool{0: true, 2: false} {
 		err := s.value(s.byName["t"], &blocks[bi], id, func(val []byte) error {
@@ -158,14 +157,10 @@ func TestReadColumnRows(t *testing.T) {
 	for _, cache := range []int64{0, 64 << 20} {
 		ro := openTestDB(t, dir, readOnly, func(o *Options) { o.CacheBytes = cache })
 		s := snapshot(t, ro)
-		ti, _ := s.Table("t")
-		blocks, _ := s.Blocks(ti)
+		ti, blocks := tableBlocks(t, s, "t")
 		for bi := range blocks {
 			bm := &blocks[bi]
-			for _, c := range append(ti.Columns, ColumnInfo{}) {
-				if c.Name == "" {
-					continue
-				}
+			for _, c := range ti.Columns {
 				whole, err := s.ReadColumn(ti, bm, c)
 				if err != nil {
 					t.Fatal(err)

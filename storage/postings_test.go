@@ -58,14 +58,7 @@ func TestTermRows(t *testing.T) {
 	f := urlFile("urls.csv", 5, 5000, 3000, 7000)
 	store(t, db, "Clicks", f)
 	s := snapshot(t, db)
-	ti, err := s.Table("Clicks")
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks, err := s.Blocks(ti)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ti, blocks := tableBlocks(t, s, "Clicks")
 	urlCol, _ := ti.Column("Url")
 	idCol, _ := ti.Column("Id")
 	needles := []string{"label0", "LABEL3", "label17", "label60", "label150", "label199", "nosuchterm", "example", "https", "page", "path"}

@@ -40,15 +40,8 @@ func sharedEntries(t *testing.T, db *DB, table, col string) (entries []string, c
 // readAll reads column col of every block of table.
 func readAll(t *testing.T, s *Snapshot, table, col string) []*column.Vector {
 	t.Helper()
-	ti, err := s.Table(table)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ti, blocks := tableBlocks(t, s, table)
 	c, _ := ti.Column(col)
-	blocks, err := s.Blocks(ti)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []*column.Vector
 	for i := range blocks {
 		v, err := s.ReadColumn(ti, &blocks[i], c)

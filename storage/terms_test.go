@@ -101,14 +101,7 @@ func TestTermFilters(t *testing.T) {
 		t.Fatalf("%d term filters, want 8", n)
 	}
 	s := snapshot(t, db)
-	ti, err := s.Table("clicks")
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks, err := s.Blocks(ti)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ti, blocks := tableBlocks(t, s, "clicks")
 	url, _ := ti.Column("Url")
 	may := func(b int, col ColumnInfo, terms ...string) bool {
 		t.Helper()
