@@ -199,7 +199,7 @@ func hashStoredBlock(snap *storage.Snapshot, ti *storage.TableInfo, b *storage.B
 	var schema column.Schema
 	batch := &column.Batch{Len: b.Rows}
 	for _, c := range ti.Columns {
-		if _, ok := b.Stats[c.ID]; !ok {
+		if !b.Stats.Has(c.ID) {
 			continue
 		}
 		v, err := snap.ReadColumn(ti, b, c)

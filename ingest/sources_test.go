@@ -51,7 +51,7 @@ func storedRows(t *testing.T, db *storage.DB, table string) ([]map[string]any, *
 			out = append(out, map[string]any{})
 		}
 		for _, c := range ti.Columns {
-			if _, ok := blocks[bi].Stats[c.ID]; !ok {
+			if !blocks[bi].Stats.Has(c.ID) {
 				continue
 			}
 			v, err := snap.ReadColumn(ti, &blocks[bi], c)

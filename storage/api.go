@@ -6,6 +6,7 @@ package storage
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"clickhunt/column"
@@ -106,8 +107,49 @@ type ColStats struct {
 type BlockMeta struct {
 	ID    uint64
 	Rows  int
-	Stats map[uint32]ColStats
+	Stats BlockStats
 }
+
+// BlockStats holds a block's ColStats by column ID, in ID order: a slice
+// rather than a map, so that listing a table's blocks (which a fresh
+// process does for every query) costs one allocation a block.
+type BlockStats struct {
+	ids   []uint32
+	stats []ColStats
+}
+
+// Get returns column id's statistics; ok is false when the block holds no
+// data for that column.
+func (b BlockStats) Get(id uint32) (ColStats, bool) {
+	i, ok := slices.BinarySearch(b.ids, id)
+	if !ok {
+		return ColStats{}, false
+	}
+	return b.stats[i], true
+}
+
+// Has reports whether the block holds data for column id.
+func (b BlockStats) Has(id uint32) bool {
+	_, ok := slices.BinarySearch(b.ids, id)
+	return ok
+}
+
+// Set adds or replaces column id's statistics.
+func (b *BlockStats) Set(id uint32, st ColStats) {
+	i, ok := slices.BinarySearch(b.ids, id)
+	if ok {
+		b.stats[i] = st
+		return
+	}
+	b.ids = slices.Insert(b.ids, i, id)
+	b.stats = slices.Insert(b.stats, i, st)
+}
+
+// Len is the number of columns with data in the block.
+func (b BlockStats) Len() int { return len(b.ids) }
+
+// IDs are the IDs of the columns with data in the block, in order.
+func (b BlockStats) IDs() []uint32 { return b.ids }
 
 // FileRecord remembers one ingested file, keyed by the SHA-256 of its bytes.
 type FileRecord struct {

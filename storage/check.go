@@ -164,7 +164,7 @@ func (db *DB) checkTable(ctx context.Context, txn *badger.Txn, t *tableState, r 
 			r.problem("table %q block %d: meta: %v", name, bid, err)
 			return
 		}
-		for cid := range m.Stats {
+		for _, cid := range m.Stats.IDs() {
 			if _, ok := t.byID[cid]; !ok {
 				r.problem("table %q block %d: meta names column ID %d, which the catalog lacks", name, bid, cid)
 			}
@@ -201,7 +201,7 @@ func (db *DB) checkTable(ctx context.Context, txn *badger.Txn, t *tableState, r 
 		return n
 	}
 	err := scanBlockValues(ctx, txn, dataPrefix(t.id), parseDataKey, t, metas, r, func(k, v []byte, bid uint64, cid uint32, m BlockMeta) {
-		st, ok := m.Stats[cid]
+		st, ok := m.Stats.Get(cid)
 		c, known := t.byID[cid]
 		if !ok || !known {
 			return
@@ -216,7 +216,7 @@ func (db *DB) checkTable(ctx context.Context, txn *badger.Txn, t *tableState, r 
 		return err
 	}
 	for bid, m := range metas {
-		for cid := range m.Stats {
+		for _, cid := range m.Stats.IDs() {
 			if c, ok := t.byID[cid]; ok && !seen[[2]uint64{bid, uint64(cid)}] {
 				r.problem("table %q block %d column %q: column value missing", name, bid, c.Name)
 			}
@@ -232,7 +232,7 @@ func (db *DB) checkTermFilters(ctx context.Context, txn *badger.Txn, t *tableSta
 	name := t.rec.name
 	return scanBlockValues(ctx, txn, termsPrefix(t.id), parseTermsKey, t, metas, r, func(k, v []byte, bid uint64, cid uint32, m BlockMeta) {
 		c, known := t.byID[cid]
-		if _, ok := m.Stats[cid]; !ok || !known || !indexesTerms(c.Type) {
+		if !m.Stats.Has(cid) || !known || !indexesTerms(c.Type) {
 			r.problem("table %q block %d: term filter of column ID %d, which the block has no string column for", name, bid, cid)
 			return
 		}

@@ -252,7 +252,7 @@ func checkTable(t *testing.T, s *Snapshot, table string, files ...testFile) {
 			j := wantSchemas[bi].Index(c.Name)
 			if j < 0 {
 				// Not in this file: nulls ("" for strings), no stats.
-				if _, ok := bm.Stats[c.ID]; ok {
+				if bm.Stats.Has(c.ID) {
 					t.Fatalf("block %d has stats for absent column %s", bm.ID, c.Name)
 				}
 				wantNulls := column.NewNulls(c.Type, bm.Rows)
@@ -262,7 +262,7 @@ func checkTable(t *testing.T, s *Snapshot, table string, files ...testFile) {
 				continue
 			}
 			checkVector(t, want.Cols[j], got)
-			st, ok := bm.Stats[c.ID]
+			st, ok := bm.Stats.Get(c.ID)
 			if !ok {
 				t.Fatalf("block %d has no stats for %s", bm.ID, c.Name)
 			}
@@ -804,7 +804,7 @@ func TestLargeBlock(t *testing.T) {
 	checkTable(t, s, "big", f)
 	ti, _ := s.Table("big")
 	blocks, _ := s.Blocks(ti)
-	if st := blocks[0].Stats[0]; st.Bytes <= 1<<20 {
+	if st, _ := blocks[0].Stats.Get(0); st.Bytes <= 1<<20 {
 		t.Errorf("url column is %d bytes, under the 1 MB value threshold: the value log goes untested", st.Bytes)
 	}
 	if err := db.CollectGarbage(); err != nil {
@@ -833,7 +833,8 @@ func TestSnapshotIsolation(t *testing.T) {
 		t.Errorf("snapshot sees a later table")
 	}
 	// A BlockMeta past the snapshot's commit point is refused.
-	late := BlockMeta{ID: blocks[len(blocks)-1].ID + 1, Rows: 10, Stats: map[uint32]ColStats{0: {}}}
+	late := BlockMeta{ID: blocks[len(blocks)-1].ID + 1, Rows: 10}
+	late.Stats.Set(0, ColStats{})
 	if _, err := s.ReadColumn(ti, &late, ti.Columns[0]); err == nil {
 		t.Errorf("ReadColumn of an uncommitted block succeeded")
 	}

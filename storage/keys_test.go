@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -112,12 +113,28 @@ func TestRecordsRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.ID != 42 || m.Rows != 10 || len(m.Stats) != len(cols) {
+	if m.ID != 42 || m.Rows != 10 || m.Stats.Len() != len(cols) {
 		t.Fatalf("block meta: got %+v", m)
 	}
 	for _, c := range cols {
-		if got := m.Stats[c.id]; !sameStats(got, c.stats) {
+		if got, _ := m.Stats.Get(c.id); !sameStats(got, c.stats) {
 			t.Errorf("column %d stats: got %+v, want %+v", c.id, got, c.stats)
+		}
+	}
+	if m.Stats.Has(4) || !m.Stats.Has(1000) {
+		t.Errorf("block meta: Has(4) %v, Has(1000) %v", m.Stats.Has(4), m.Stats.Has(1000))
+	}
+	// Columns in any order are found by ID.
+	m, err = decodeBlockMeta(appendBlockMeta(nil, 10, []blockCol{cols[4], cols[0], cols[2]}), 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := m.Stats.IDs(); !slices.Equal(ids, []uint32{0, 2, 1000}) {
+		t.Errorf("unordered block meta: IDs %v", ids)
+	}
+	for _, c := range []blockCol{cols[4], cols[0], cols[2]} {
+		if got, ok := m.Stats.Get(c.id); !ok || !sameStats(got, c.stats) {
+			t.Errorf("unordered block meta: column %d stats: got %+v, want %+v", c.id, got, c.stats)
 		}
 	}
 	// Truncation is an error, never a panic.

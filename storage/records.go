@@ -266,7 +266,24 @@ func decodeBlockMeta(src []byte, bid uint64) (BlockMeta, error) {
 		r.fail("block meta header")
 	}
 	m.Rows = int(rows)
-	m.Stats = make(map[uint32]ColStats, ncols)
+	if r.err != nil {
+		return m, r.done("block meta")
+	}
+	// One string holds the whole record: min/max strings are slices of it.
+	text := string(src)
+	str := func(what string) string {
+		n := r.uvarint(what)
+		if n > uint64(len(r.b)) {
+			r.fail(what)
+			return ""
+		}
+		at := len(src) - len(r.b)
+		r.b = r.b[n:]
+		return text[at : at+int(n)]
+	}
+	ids := make([]uint32, 0, ncols)
+	stats := make([]ColStats, 0, ncols)
+	sorted := true
 	for i := uint64(0); i < ncols && r.err == nil; i++ {
 		cid := r.uvarint("column id")
 		kind := r.byte("stat kind")
@@ -285,8 +302,8 @@ func decodeBlockMeta(src []byte, bid uint64) (BlockMeta, error) {
 				st.MinFloat = math.Float64frombits(r.u64("min"))
 				st.MaxFloat = math.Float64frombits(r.u64("max"))
 			case statString:
-				st.MinStr = r.str("min")
-				st.MaxStr = r.str("max")
+				st.MinStr = str("min")
+				st.MaxStr = str("max")
 			default:
 				r.fail("stat kind")
 			}
@@ -294,7 +311,18 @@ func decodeBlockMeta(src []byte, bid uint64) (BlockMeta, error) {
 		if cid > math.MaxUint32 {
 			r.fail("column id")
 		}
-		m.Stats[uint32(cid)] = st
+		if n := len(ids); n > 0 && uint32(cid) <= ids[n-1] {
+			sorted = false
+		}
+		ids = append(ids, uint32(cid))
+		stats = append(stats, st)
+	}
+	if sorted {
+		m.Stats = BlockStats{ids: ids, stats: stats}
+	} else {
+		for i, id := range ids {
+			m.Stats.Set(id, stats[i])
+		}
 	}
 	return m, r.done("block meta")
 }

@@ -127,7 +127,7 @@ func loadCatalog(txn *badger.Txn, sums bool) (map[uint32]*tableState, error) {
 // scanPrefix calls fn with every key and value under prefix, in key order.
 // Both slices are valid only during the call.
 func scanPrefix(txn *badger.Txn, prefix []byte, fn func(k, v []byte) error) error {
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
 		item := it.Item()
@@ -245,7 +245,7 @@ func (s *Snapshot) Blocks(table *TableInfo) (_ []BlockMeta, err error) {
 	blocks := make([]BlockMeta, 0, min(t.rec.blocks, 1<<20))
 	var rows int64
 	prefix := metaPrefix(t.id)
-	it := s.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
+	it := s.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
 		item := it.Item()
@@ -300,7 +300,7 @@ func (s *Snapshot) ReadColumn(table *TableInfo, block *BlockMeta, col ColumnInfo
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := block.Stats[c.ID]; !ok {
+	if !block.Stats.Has(c.ID) {
 		return column.NewNulls(c.Type, block.Rows), nil
 	}
 	ck := cacheKey{table: t.id, block: block.ID, col: c.ID}
@@ -362,7 +362,7 @@ func (s *Snapshot) ReadColumnRows(table *TableInfo, block *BlockMeta, col Column
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := block.Stats[c.ID]; !ok {
+	if !block.Stats.Has(c.ID) {
 		return column.NewNulls(c.Type, len(rows)), nil
 	}
 	if err := s.db.enter(); err != nil {
@@ -499,7 +499,7 @@ func (s *Snapshot) Files() (_ []FileRecord, err error) {
 	}
 	var files []versioned
 	prefix := filePrefix()
-	it := s.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
+	it := s.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
 		item := it.Item()

@@ -408,7 +408,7 @@ func (s *Snapshot) withTermFilter(table *TableInfo, block *BlockMeta, col Column
 	if !indexesTerms(c.Type) || block.ID >= t.rec.nextBlock {
 		return nil
 	}
-	if _, ok := block.Stats[c.ID]; !ok {
+	if !block.Stats.Has(c.ID) {
 		return nil // absent from the block: no filter was written
 	}
 	if err := s.db.enter(); err != nil {

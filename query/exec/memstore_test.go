@@ -72,7 +72,7 @@ func newMemStore(name string, schema column.Schema, rows [][]any, sizes []int) *
 		size := sizes[min(k, len(sizes)-1)]
 		end := min(start+size, len(rows))
 		b := &column.Batch{Len: end - start}
-		meta := storage.BlockMeta{ID: uint64(len(t.data)), Rows: end - start, Stats: map[uint32]storage.ColStats{}}
+		meta := storage.BlockMeta{ID: uint64(len(t.data)), Rows: end - start}
 		for c, f := range schema {
 			bl := column.NewBuilder(f.Type, end-start)
 			st := storage.ColStats{}
@@ -93,7 +93,7 @@ func newMemStore(name string, schema column.Schema, rows [][]any, sizes []int) *
 				}
 			}
 			b.Cols = append(b.Cols, bl.Build())
-			meta.Stats[uint32(c)] = st
+			meta.Stats.Set(uint32(c), st)
 		}
 		t.data = append(t.data, b)
 		t.blocks = append(t.blocks, meta)

@@ -356,7 +356,7 @@ func rangeConds(e plan.Expr) []rangeCond {
 // judging by its per-column min/max, then by its term filters.
 func (s *scanOp) mayMatch(bm *storage.BlockMeta) bool {
 	for _, rc := range s.prune {
-		st, ok := bm.Stats[s.cols[rc.col].ID]
+		st, ok := bm.Stats.Get(s.cols[rc.col].ID)
 		if !ok {
 			return false // column absent from the block: all null, never matches
 		}

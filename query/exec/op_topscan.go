@@ -77,7 +77,7 @@ func (t *topScanOp) Next(ctx context.Context) (*column.Batch, error) {
 			continue
 		}
 		tb := topBlock{pos: i}
-		if cs, ok := bm.Stats[id]; ok && cs.HasMinMax && !(k.NullsFirst && cs.Nulls > 0) {
+		if cs, ok := bm.Stats.Get(id); ok && cs.HasMinMax && !(k.NullsFirst && cs.Nulls > 0) {
 			tb.bounded = true
 			tb.bound = cs.MinInt
 			if k.Desc {
