@@ -24,7 +24,9 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "clickhunt")
-	out, err := exec.Command("go", "build", "-o", binary, "clickhunt/cmd/clickhunt").CombinedOutput()
+	build := exec.Command("go", "build", "-o", binary, "clickhunt/cmd/clickhunt")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0") // as make build does
+	out, err := build.CombinedOutput()
 	if err != nil {
 		os.Stderr.Write(out)
 		panic(err)

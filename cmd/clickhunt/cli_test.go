@@ -36,6 +36,7 @@ func TestMain(m *testing.M) {
 		gobin = filepath.Join(runtime.GOROOT(), "bin", "go")
 	}
 	build := exec.Command(gobin, "build", "-o", binary, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0") // as make build does
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building clickhunt:", err)
