@@ -7,20 +7,33 @@ import (
 	"strings"
 
 	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
 )
 
 // maxQueryLen bounds the text the parser accepts.
 const maxQueryLen = 1 << 20
 
 // Parse parses a query text. Errors are *Error with a 1-based position.
+// The text is lexed once, for the nesting check and the parser both (and
+// before waiting for the parser, which a fresh process is still building).
 func Parse(text string) (*Script, error) {
 	if len(text) > maxQueryLen {
 		return nil, Errorf(Pos{1, 1}, "query is too long (%d bytes; the limit is %d)", len(text), maxQueryLen)
 	}
-	if depth := maxNesting(text); depth > 200 {
+	def := kqlLexer()
+	lex, err := def.LexString("", text)
+	if err != nil {
+		return nil, convertError(err)
+	}
+	syms := def.Symbols()
+	tokens, err := lexer.Upgrade(lex, syms["Comment"], syms["Whitespace"])
+	if err != nil {
+		return nil, convertError(err)
+	}
+	if depth := maxNesting(tokens); depth > 200 {
 		return nil, Errorf(Pos{1, 1}, "query nests parentheses or brackets %d deep (the limit is 200)", depth)
 	}
-	s, err := parser().ParseString("", text)
+	s, err := parser().ParseFromLexer(tokens)
 	if err != nil {
 		return nil, convertError(err)
 	}
@@ -33,19 +46,12 @@ func Parse(text string) (*Script, error) {
 // maxNesting returns the deepest bracket nesting, counting bracket tokens
 // so that brackets in strings and comments do not count, and quotes in
 // comments cannot hide brackets (participle recurses per level: deep input
-// would overflow the stack). On a lexer error it returns 0 and leaves the
-// error to the parser.
-func maxNesting(text string) int {
-	lex, err := kqlLexer().LexString("", text)
-	if err != nil {
-		return 0
-	}
+// would overflow the stack). It leaves tokens where they were.
+func maxNesting(tokens *lexer.PeekingLexer) int {
+	start := tokens.MakeCheckpoint()
+	defer tokens.LoadCheckpoint(start)
 	depth, max := 0, 0
-	for {
-		tok, err := lex.Next()
-		if err != nil || tok.EOF() {
-			return max
-		}
+	for tok := tokens.Next(); !tok.EOF(); tok = tokens.Next() {
 		switch tok.Value {
 		case "(", "[", "{":
 			depth++
@@ -56,6 +62,7 @@ func maxNesting(text string) int {
 			depth--
 		}
 	}
+	return max
 }
 
 var (
