@@ -51,35 +51,26 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 	sum = Summary{Path: u.name, Table: opts.Table, Compression: u.compression, DryRun: opts.DryRun}
 	defer func() { sum.Elapsed = time.Since(start) }()
 
-	// The hash names the (decompressed) content, so it is read in full
-	// before parsing: a file seen before costs one read and no parse.
-	rc, _, err := u.open()
-	if err != nil {
-		return sum, err
-	}
-	h := sha256.New()
-	_, err = io.Copy(h, rc)
-	rc.Close()
-	if err != nil {
-		return sum, fmt.Errorf("cannot read %s: %w", u.name, err)
-	}
-	var sha [32]byte
-	h.Sum(sha[:0])
-	var seenBefore string
-	if db != nil {
-		prev, found, err := db.LookupFile(sha)
-		if err != nil {
-			return sum, err
+	// The SHA-256 of the (decompressed) content names the file. It is
+	// computed on a goroutine of its own, reading the content a second
+	// time, while this one parses: on two cores the hash (2 s for a 3 GB
+	// file) then costs no time of its own. A file stored before stops the
+	// parse as soon as its hash is known; Commit checks again.
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	var known fileHash
+	hashed := make(chan struct{})
+	go func() {
+		defer close(hashed)
+		known = hashUnit(ctx, db, u)
+		if known.err != nil || (known.found && !opts.DryRun) {
+			cancel()
 		}
-		switch {
-		case found && !opts.DryRun:
-			sum.AlreadyIngested, sum.Previous, sum.Rows, sum.Table = true, prev, prev.Rows, prev.Table
-			return sum, nil
-		case found:
-			seenBefore = fmt.Sprintf("identical content was ingested before (%s, %s): a real ingest stores nothing",
-				prev.Path, prev.Ingested.UTC().Format(time.RFC3339))
-		}
-	}
+	}()
+	defer func() {
+		cancel()
+		<-hashed // the hash stops at its next read
+	}()
 
 	rc, raw, err := u.open()
 	if err != nil {
@@ -110,7 +101,7 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 		defer rejects.abort()
 		opts.problem = rejects.write
 	}
-	sink := &fileSink{db: db, info: storage.FileInfo{Path: u.name, SHA256: sha}, dryRun: opts.DryRun, dedup: !opts.NoDedup}
+	sink := &fileSink{db: db, info: storage.FileInfo{Path: u.name}, dryRun: opts.DryRun, dedup: !opts.NoDedup}
 	defer sink.abort()
 	if progress := opts.Progress; progress != nil {
 		opts.Progress = func(_, _, rows int64) { progress(raw.n, u.size, rows) }
@@ -119,6 +110,18 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 	if derr := sink.drain(); err == nil {
 		err = derr
 	}
+	<-hashed
+	switch {
+	case known.found && !opts.DryRun:
+		sum = Summary{Path: u.name, Table: known.prev.Table, Compression: u.compression, AlreadyIngested: true,
+			Previous: known.prev, Rows: known.prev.Rows}
+		return sum, nil
+	case known.err != nil && (err == nil || parent.Err() == nil):
+		// Unreadable: the parse stopped because the hash did, or met
+		// the same fault.
+		return sum, known.err
+	}
+	sink.setSHA256(known.sha)
 	sum.Source, sum.Format, sum.Mapping, sum.Notes = info.source, info.format, info.mapping, info.notes
 	if info.table != "" {
 		sum.Table = info.table
@@ -133,8 +136,9 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 	if opts.DryRun {
 		sum.Problems = problems
 		sum.Rows = sink.stored
-		if seenBefore != "" {
-			sum.Notes = append(sum.Notes, seenBefore)
+		if known.found {
+			sum.Notes = append(sum.Notes, fmt.Sprintf("identical content was ingested before (%s, %s): a real ingest stores nothing",
+				known.prev.Path, known.prev.Ingested.UTC().Format(time.RFC3339)))
 		}
 		if sink.dups > 0 {
 			sum.Notes = append(sum.Notes, fmt.Sprintf("%d rows would be skipped as duplicates: %d equal to rows already stored, %d repeating an earlier row of the file",
@@ -378,4 +382,64 @@ func (s *fileSink) abort() {
 			forgetHashes(s.db, s.table)
 		}
 	}
+}
+
+// fileHash is what hashUnit found: the content's SHA-256 and, with a
+// database, whether a file with that content was stored before.
+type fileHash struct {
+	sha   [32]byte
+	found bool
+	prev  storage.FileRecord
+	err   error
+}
+
+// hashUnit reads u in full (on its own, from a second open) and looks its
+// hash up in db (when not nil). It stops with ctx.
+func hashUnit(ctx context.Context, db *storage.DB, u unit) (r fileHash) {
+	rc, _, err := u.open()
+	if err != nil {
+		r.err = err
+		return r
+	}
+	h := sha256.New()
+	_, err = io.Copy(h, ctxReader{ctx, rc})
+	rc.Close()
+	if err != nil {
+		r.err = fmt.Errorf("cannot read %s: %w", u.name, err)
+		return r
+	}
+	h.Sum(r.sha[:0])
+	if hashedHook != nil {
+		hashedHook()
+	}
+	if db != nil {
+		r.prev, r.found, r.err = db.LookupFile(r.sha)
+	}
+	return r
+}
+
+// setSHA256 gives the file's hash, known once it is parsed, to the writer
+// (or to the one setTable opens for a file without rows).
+func (s *fileSink) setSHA256(sha [32]byte) {
+	s.info.SHA256 = sha
+	if s.w != nil {
+		s.w.SetSHA256(sha)
+	}
+}
+
+// hashedHook, when set (by tests), runs once a hash is computed, before it
+// is looked up: holding it back lets the parse store blocks first.
+var hashedHook func()
+
+// ctxReader stops reading once ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

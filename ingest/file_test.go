@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"clickhunt/storage"
@@ -82,6 +83,50 @@ func TestFile(t *testing.T) {
 	}
 	if got := tableRows(t, db, DefaultTable); got != 9 {
 		t.Fatalf("after a failed ingest the table has %d rows, want 9", got)
+	}
+}
+
+// TestKnownFileHashedLast stores a file again (without row dedup, so its
+// rows are written) while its hash is held back until the parse has
+// handed blocks to the writer: the known hash then discards them, and the
+// table is as before.
+func TestKnownFileHashedLast(t *testing.T) {
+	db := openTestDB(t)
+	const n = storage.BlockRows + 1000
+	path := filepath.Join(t.TempDir(), "clicks.csv")
+	if err := os.WriteFile(path, bigCSV(n), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := File(context.Background(), db, path, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := db.Check(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	parsed := make(chan struct{})
+	hashedHook = func() { <-parsed }
+	defer func() { hashedHook = nil }()
+	var once sync.Once
+	sum, err := File(context.Background(), db, path, Options{NoDedup: true, Progress: func(_, _, rows int64) {
+		if rows >= storage.BlockRows {
+			once.Do(func() { close(parsed) })
+		}
+	}})
+	once.Do(func() { close(parsed) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.AlreadyIngested || sum.Rows != n || sum.Previous.Path != path {
+		t.Fatalf("second ingest: %+v", sum)
+	}
+	after, err := db.Check(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after.Problems) != 0 || after.Orphans != 0 || after.Rows != before.Rows || after.Blocks != before.Blocks || after.Values != before.Values {
+		t.Errorf("after the known file: %+v, before %+v", after, before)
 	}
 }
 

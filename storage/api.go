@@ -160,7 +160,9 @@ type FileRecord struct {
 	Ingested time.Time
 }
 
-// FileInfo names the file a FileWriter stores.
+// FileInfo names the file a FileWriter stores. SHA256 may be left zero
+// when the hash is computed while the file is stored: SetSHA256 must then
+// give it before Commit.
 type FileInfo struct {
 	Path   string
 	SHA256 [32]byte

@@ -649,6 +649,42 @@ func TestDuplicateFile(t *testing.T) {
 	}
 }
 
+// TestLateSHA256 stores files whose hash is known only once they are
+// written (ingest hashes while it parses): Commit refuses one without a
+// hash and one whose hash was stored meanwhile, and leaves nothing.
+func TestLateSHA256(t *testing.T) {
+	db := openTestDB(t, "")
+	a := makeFile("a.csv", 1, clickSchema, 10)
+	store(t, db, "clicks", a)
+
+	late := func(f testFile) testFile {
+		f.info.SHA256 = [32]byte{}
+		return f
+	}
+	// No hash given: refused.
+	b := makeFile("b.csv", 2, clickSchema, 10)
+	if _, err := begin(t, db, "clicks", late(b)).Commit(); err == nil || !strings.Contains(err.Error(), "without its SHA-256") {
+		t.Errorf("Commit without a hash: %v", err)
+	}
+	// The hash of a stored file: refused at Commit, not at BeginFile.
+	w := begin(t, db, "clicks", late(b))
+	w.SetSHA256(a.info.SHA256)
+	if _, err := w.Commit(); !errors.Is(err, ErrDuplicateFile) || !strings.Contains(err.Error(), "a.csv") {
+		t.Errorf("Commit with a stored file's hash: %v, want ErrDuplicateFile", err)
+	}
+	checkTable(t, snapshot(t, db), "clicks", a)
+	// A new hash: stored and found under it.
+	w = begin(t, db, "clicks", late(b))
+	w.SetSHA256(b.info.SHA256)
+	if rows, err := w.Commit(); err != nil || rows != b.rows() {
+		t.Fatalf("Commit with a late hash: %d rows, %v", rows, err)
+	}
+	if f, ok, err := db.LookupFile(b.info.SHA256); err != nil || !ok || f.Path != "b.csv" {
+		t.Errorf("LookupFile after a late hash: %+v %v %v", f, ok, err)
+	}
+	checkTable(t, snapshot(t, db), "clicks", a, b)
+}
+
 // TestWritersSerialise checks a second writer of a table waits for the
 // first, and that both files end up whole with distinct blocks.
 func TestWritersSerialise(t *testing.T) {

@@ -81,7 +81,7 @@ func BenchmarkReadColumn(b *testing.B) {
 	}
 	defer db.Close()
 	v := benchDatetimes()
-	w, err := db.BeginFile("t", FileInfo{Path: "bench"})
+	w, err := db.BeginFile("t", FileInfo{Path: "bench", SHA256: [32]byte{1}})
 	if err != nil {
 		b.Fatal(err)
 	}

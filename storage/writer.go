@@ -65,7 +65,8 @@ type writtenBlock struct {
 //
 // BeginFile waits while another FileWriter of the same table is open. It
 // fails with ErrReadOnly on a read-only database and ErrDuplicateFile when
-// a file with info.SHA256 was already committed.
+// a file with info.SHA256 was already committed (a zero SHA256 is checked
+// by Commit, after SetSHA256).
 func (db *DB) BeginFile(table string, info FileInfo) (*FileWriter, error) {
 	if db.opts.ReadOnly {
 		return nil, fmt.Errorf("cannot store %s: %w", info.Path, ErrReadOnly)
@@ -95,7 +96,9 @@ func (db *DB) beginFile(table string, info FileInfo, lock chan struct{}) (_ *Fil
 	defer db.leave()
 	txn := db.bdb.NewTransaction(false)
 	defer txn.Discard()
-	if f, ok, err := getFileRecord(txn, info.SHA256, db.sums); err != nil {
+	if info.SHA256 == ([32]byte{}) {
+		// Hashed while stored: Commit checks, after SetSHA256.
+	} else if f, ok, err := getFileRecord(txn, info.SHA256, db.sums); err != nil {
 		return nil, err
 	} else if ok {
 		return nil, fmt.Errorf("%w: same SHA-256 as %s, stored in table %q on %s",
@@ -422,6 +425,10 @@ func (w *FileWriter) Commit() (int64, error) {
 		w.Abort()
 		return 0, err
 	}
+	if w.info.SHA256 == ([32]byte{}) {
+		w.Abort()
+		return 0, fmt.Errorf("storage: Commit of %s without its SHA-256", w.info.Path)
+	}
 	committed, err := w.commit()
 	if err != nil && !committed {
 		w.Abort()
@@ -508,6 +515,10 @@ func (w *FileWriter) commit() (committed bool, err error) {
 	}
 	return true, ioError(bdb.Sync())
 }
+
+// SetSHA256 gives the file's hash when BeginFile had none (the content
+// was hashed while it was stored). Commit refuses a file without one.
+func (w *FileWriter) SetSHA256(sha [32]byte) { w.info.SHA256 = sha }
 
 // Abort discards what was written; the database is as before BeginFile.
 // It is a no-op after Commit or Abort, so it can be deferred.
