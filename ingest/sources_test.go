@@ -229,10 +229,18 @@ func TestNetworkMessageIdJoin(t *testing.T) {
 		{nmid, nmid},
 		{"not-a-guid", "not-a-guid"},
 		{"3F2504E04F8911D39A0C0305E82C330Z", "3F2504E04F8911D39A0C0305E82C330Z"},
+		{"3F2504E0-4f89-11D3-9a0c-0305E82C3301", nmid},
+		{" " + nmid + "\t", nmid},
+		{"3f2504e0-4f89-11d3-9a0c-0305e82c330g", "3f2504e0-4f89-11d3-9a0c-0305e82c330g"},
+		{"3f2504e0+4f89-11d3-9a0c-0305e82c3301", "3f2504e0+4f89-11d3-9a0c-0305e82c3301"},
 	} {
 		if got := NormalizeNetworkMessageID(c.in); got != c.want {
 			t.Errorf("NormalizeNetworkMessageID(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+	// The usual case, an id already in its stored form, allocates nothing.
+	if n := testing.AllocsPerRun(100, func() { NormalizeNetworkMessageID(nmid) }); n != 0 {
+		t.Errorf("NormalizeNetworkMessageID of a canonical id: %v allocations", n)
 	}
 }
 

@@ -19,35 +19,42 @@ func NormalizeNetworkMessageID(s string) string {
 		t = t[1:37]
 	}
 	var hex [32]byte
-	n := 0
 	switch len(t) {
 	case 32:
 		for i := 0; i < 32; i++ {
-			if !isHex(t[i]) {
+			if hexClass[t[i]] == 0 {
 				return s
 			}
-			hex[n] = lowerHex(t[i])
-			n++
+			hex[i] = lowerHex(t[i])
 		}
 	case 36:
+		if t[8] != '-' || t[13] != '-' || t[18] != '-' || t[23] != '-' {
+			return s
+		}
+		// One pass classifies every digit: 0 not hex, 2 upper case.
+		var seen uint8
 		for i := 0; i < 36; i++ {
 			if i == 8 || i == 13 || i == 18 || i == 23 {
-				if t[i] != '-' {
-					return s
-				}
 				continue
 			}
-			if !isHex(t[i]) {
+			k := hexClass[t[i]]
+			if k == 0 {
 				return s
 			}
-			hex[n] = lowerHex(t[i])
-			n++
+			seen |= k
+		}
+		if seen&2 == 0 {
+			return t // already lower case: the stored form
+		}
+		n := 0
+		for i := 0; i < 36; i++ {
+			if t[i] != '-' {
+				hex[n] = lowerHex(t[i])
+				n++
+			}
 		}
 	default:
 		return s
-	}
-	if len(t) == 36 && t == string(hex[:8])+"-"+string(hex[8:12])+"-"+string(hex[12:16])+"-"+string(hex[16:20])+"-"+string(hex[20:]) {
-		return t // already canonical: no allocation beyond the check
 	}
 	var out [36]byte
 	j := 0
@@ -62,9 +69,18 @@ func NormalizeNetworkMessageID(s string) string {
 	return string(out[:])
 }
 
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
+// hexClass classifies bytes as hex digits: 1 a digit or a-f, 2 A-F, 0
+// anything else.
+var hexClass = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 1
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = 1
+		t[c-'a'+'A'] = 2
+	}
+	return t
+}()
 
 func lowerHex(c byte) byte {
 	if c >= 'A' && c <= 'F' {
