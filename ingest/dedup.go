@@ -38,53 +38,66 @@ func mix64(x uint64) uint64 {
 func rowHashes(schema column.Schema, b *column.Batch) []uint64 {
 	h := make([]uint64, b.Len)
 	for ci, f := range schema {
-		v := b.Cols[ci]
-		seed := colSeed(f)
-		switch {
-		case f.Type == column.String && v.Dict != nil && v.Codes != nil:
-			dh := make([]uint64, len(v.Dict))
-			for i, s := range v.Dict {
-				if s != "" {
-					dh[i] = mix64(xxhash.Sum64String(s) ^ seed)
-				}
-			}
-			for i := 0; i < b.Len; i++ {
-				if !v.IsNull(i) {
-					h[i] += dh[v.Codes[i]]
-				}
-			}
-		default:
-			for i := 0; i < b.Len; i++ {
-				if v.IsNull(i) {
-					continue
-				}
-				var x uint64
-				switch f.Type {
-				case column.String, column.Guid, column.Dynamic:
-					s := v.Str(i)
-					if s == "" {
-						continue
-					}
-					x = xxhash.Sum64String(s)
-				case column.Bool:
-					if v.Bool(i) {
-						x = 1
-					} else {
-						x = 2
-					}
-				case column.Real:
-					x = math.Float64bits(v.Float(i))
-				default:
-					x = uint64(v.Int(i))
-				}
-				h[i] += mix64(x ^ seed)
+		addColumnHashes(h, f, b.Cols[ci], b.Len)
+	}
+	finishRowHashes(h)
+	return h
+}
+
+// addColumnHashes adds column f's part of the row hashes of rows [0, to)
+// of v to h.
+func addColumnHashes(h []uint64, f column.Field, v *column.Vector, to int) {
+	seed := colSeed(f)
+	switch {
+	case f.Type == column.String && v.Dict != nil && v.Codes != nil:
+		dh := make([]uint64, len(v.Dict))
+		for i, s := range v.Dict {
+			if s != "" {
+				dh[i] = mix64(xxhash.Sum64String(s) ^ seed)
 			}
 		}
+		for i := 0; i < to; i++ {
+			if !v.IsNull(i) {
+				h[i] += dh[v.Codes[i]]
+			}
+		}
+	default:
+		for i := 0; i < to; i++ {
+			if v.IsNull(i) {
+				continue
+			}
+			var x uint64
+			switch f.Type {
+			case column.String, column.Guid, column.Dynamic:
+				if s := v.Str(i); s != "" {
+					h[i] += stringHash(s, seed)
+				}
+				continue
+			case column.Bool:
+				if v.Bool(i) {
+					x = 1
+				} else {
+					x = 2
+				}
+			case column.Real:
+				x = math.Float64bits(v.Float(i))
+			default:
+				x = uint64(v.Int(i))
+			}
+			h[i] += mix64(x ^ seed)
+		}
 	}
+}
+
+// stringHash is a non-empty string value's part of its row's hash (as
+// addColumnHashes adds it), seed being its column's colSeed.
+func stringHash(s string, seed uint64) uint64 { return mix64(xxhash.Sum64String(s) ^ seed) }
+
+// finishRowHashes mixes the column sums into the final hashes.
+func finishRowHashes(h []uint64) {
 	for i := range h {
 		h[i] = mix64(h[i]) | 1 // never 0: the set's empty slot
 	}
-	return h
 }
 
 // hashSet is an open-addressing set of non-zero uint64s: 8 bytes a slot,

@@ -283,6 +283,11 @@ func (s *fileSink) drain() error {
 }
 
 func (s *fileSink) WriteBlock(schema column.Schema, b *column.Batch) error {
+	return s.writeHashedBlock(schema, b, nil)
+}
+
+// writeHashedBlock is WriteBlock with b's row hashes (nil: computed here).
+func (s *fileSink) writeHashedBlock(schema column.Schema, b *column.Batch, hashes []uint64) error {
 	if s.w == nil && !s.dryRun {
 		if err := s.setTable(s.table); err != nil {
 			return err
@@ -307,7 +312,10 @@ func (s *fileSink) WriteBlock(schema column.Schema, b *column.Batch) error {
 			s.stored += int64(b.Len)
 			return nil
 		}
-		for _, h := range rowHashes(schema, b) {
+		if hashes == nil {
+			hashes = rowHashes(schema, b)
+		}
+		for _, h := range hashes {
 			switch {
 			case s.dryStored != nil && s.dryStored.has(h):
 				s.dups++
@@ -327,12 +335,14 @@ func (s *fileSink) WriteBlock(schema column.Schema, b *column.Batch) error {
 		if s.werr != nil {
 			return s.werr
 		}
-		return s.store(schema, b, nil)
+		return s.store(schema, b, hashes)
 	}
-	// The row hashes are computed here, on the parsing goroutine, which
-	// has time to spare while the writer encodes and stores the block
-	// before.
-	s.blocks <- pendingBlock{schema, b, rowHashes(schema, b)}
+	if hashes == nil {
+		// On the parsing goroutine, which has time to spare while the
+		// writer encodes and stores the block before.
+		hashes = rowHashes(schema, b)
+	}
+	s.blocks <- pendingBlock{schema, b, hashes}
 	return nil
 }
 

@@ -52,10 +52,17 @@ type plan struct {
 	dates   *dateParser
 	// fills are pairs of stored columns (from, to): to takes from's
 	// value where it is null or empty.
-	fills   [][2]int
-	n       int // rows in the current block
-	mapping []MappingEntry
-	notes   []string
+	fills [][2]int
+	n     int // rows in the current block
+	// The block's row hashes (dedup.go), when the sink takes them: a
+	// plain string column's values are hashed as they are appended,
+	// while their bytes are still in the cache (hashing them after the
+	// block was parsed cost twice as much); flush adds the rest.
+	rowHash    []uint64
+	hashedFrom []int    // per column: the first row hashed on append, -1 none
+	seeds      []uint64 // per column: colSeed
+	mapping    []MappingEntry
+	notes      []string
 }
 
 // tableSink is a Sink that learns the table before the first block.
@@ -278,6 +285,10 @@ func (p *plan) addColumn(name string) int {
 		oc.s.append("")
 	}
 	p.outs = append(p.outs, oc)
+	if p.rowHash != nil {
+		p.hashedFrom = append(p.hashedFrom, -1)
+		p.seeds = append(p.seeds, colSeed(p.schema[i]))
+	}
 	p.cells = append(p.cells, cell{null: true})
 	p.mapping = append(p.mapping, MappingEntry{Source: name, Column: name, Type: column.String, Note: "not in the document's schema"})
 	return i
@@ -386,6 +397,14 @@ func (p *plan) appendCells(e *emitter) error {
 		o := p.outs[i]
 		if o.s != nil {
 			o.s.append(c.s)
+			if p.rowHash != nil && o.s.plain {
+				if p.hashedFrom[i] < 0 {
+					p.hashedFrom[i] = p.n // plain from this row on
+				}
+				if c.s != "" {
+					p.rowHash[p.n] += stringHash(c.s, p.seeds[i])
+				}
+			}
 			continue
 		}
 		if c.null {
@@ -424,8 +443,37 @@ func (p *plan) flush(e *emitter) error {
 			p.outs[i].b = column.NewBuilder(p.schema[i].Type, storage.BlockRows)
 		}
 	}
+	var hashes []uint64
+	if p.rowHash != nil {
+		hashes = p.rowHash[:p.n:p.n]
+		for i, f := range p.schema {
+			to := p.n
+			if p.hashedFrom[i] >= 0 {
+				to = p.hashedFrom[i]
+			}
+			addColumnHashes(hashes, f, b.Cols[i], to)
+		}
+		finishRowHashes(hashes)
+		p.startHashes()
+	}
 	p.n = 0
-	return e.emit(slices.Clone(p.schema), b)
+	return e.emitHashed(slices.Clone(p.schema), b, hashes)
+}
+
+// startHashes starts the row hashes of a block: plain string columns are
+// hashed from its first row.
+func (p *plan) startHashes() {
+	p.rowHash = make([]uint64, storage.BlockRows)
+	p.hashedFrom = p.hashedFrom[:0]
+	p.seeds = p.seeds[:0]
+	for i, o := range p.outs {
+		from := -1
+		if o.s != nil && o.s.plain {
+			from = 0
+		}
+		p.hashedFrom = append(p.hashedFrom, from)
+		p.seeds = append(p.seeds, colSeed(p.schema[i]))
+	}
 }
 
 // tapReader keeps the bytes read through it from a mark on, so a rejected

@@ -238,6 +238,9 @@ func (e *emitter) start(p *plan) error {
 	}
 	e.info.table = p.table
 	e.info.mapping = p.mapping
+	if _, ok := e.sink.(hashedSink); ok {
+		p.startHashes()
+	}
 	return e.setTable(p.table)
 }
 
@@ -252,6 +255,27 @@ func (e *emitter) finish(p *plan) {
 	}
 }
 
+// hashedSink is a Sink that takes each block with its row hashes
+// (dedup.go), which a plan computes as it reads.
+type hashedSink interface {
+	writeHashedBlock(schema column.Schema, b *column.Batch, hashes []uint64) error
+}
+
+// emitHashed is emit with the block's row hashes (nil: none).
+func (e *emitter) emitHashed(schema column.Schema, b *column.Batch, hashes []uint64) error {
+	hs, ok := e.sink.(hashedSink)
+	if hashes == nil || !ok || b.Len == 0 {
+		return e.emit(schema, b)
+	}
+	if b.Len > storage.BlockRows {
+		panic("BUG: ingest block larger than storage.BlockRows")
+	}
+	if err := hs.writeHashedBlock(schema, b, hashes); err != nil {
+		return err
+	}
+	return e.emitted(b)
+}
+
 // emit passes one block on, then checks for cancellation.
 func (e *emitter) emit(schema column.Schema, b *column.Batch) error {
 	if b.Len == 0 {
@@ -263,6 +287,12 @@ func (e *emitter) emit(schema column.Schema, b *column.Batch) error {
 	if err := e.sink.WriteBlock(schema, b); err != nil {
 		return err
 	}
+	return e.emitted(b)
+}
+
+// emitted counts a block passed on, reports progress and checks for
+// cancellation.
+func (e *emitter) emitted(b *column.Batch) error {
 	e.rows += int64(b.Len)
 	if e.progress != nil {
 		e.progress(e.lc.n, 0, e.rows)
