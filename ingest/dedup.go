@@ -146,9 +146,23 @@ func (s *hashSet) add(h uint64) bool {
 	}
 }
 
-func (s *hashSet) grow() {
+func (s *hashSet) grow() { s.resize(2 * len(s.slots)) }
+
+// reserve makes room for n more entries, so that adding them does not
+// rehash the set on the way (each doubling rehashes all before it).
+func (s *hashSet) reserve(n int) {
+	size := len(s.slots)
+	for 4*(s.n+n) > 3*size {
+		size <<= 1
+	}
+	if size > len(s.slots) {
+		s.resize(size)
+	}
+}
+
+func (s *hashSet) resize(size int) {
 	old := s.slots
-	s.slots = make([]uint64, 2*len(old))
+	s.slots = make([]uint64, size)
 	s.n = 0
 	for _, h := range old {
 		if h != 0 {

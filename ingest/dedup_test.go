@@ -74,3 +74,34 @@ func TestRowHashesWhileReading(t *testing.T) {
 		t.Errorf("only %d plain string vectors: the per-value path is barely tested", plain)
 	}
 }
+
+// TestHashSetReserve: a reserved set takes its entries without growing,
+// and keeps what it held.
+func TestHashSetReserve(t *testing.T) {
+	s := newHashSet(0)
+	for h := uint64(1); h <= 3000; h++ {
+		s.add(h * 0x9E3779B97F4A7C15)
+	}
+	s.reserve(100000)
+	size := len(s.slots)
+	if 4*(3000+100000) > 3*size {
+		t.Fatalf("reserve(100000) with 3000 held: %d slots", size)
+	}
+	for h := uint64(1); h <= 3000; h++ {
+		if !s.has(h * 0x9E3779B97F4A7C15) {
+			t.Fatalf("entry %d lost by reserve", h)
+		}
+	}
+	for h := uint64(3001); h <= 103000; h++ {
+		if !s.add(h * 0x9E3779B97F4A7C15) {
+			t.Fatalf("entry %d taken for a repeat", h)
+		}
+	}
+	if len(s.slots) != size || s.n != 103000 {
+		t.Errorf("after adding the reserved entries: %d slots (reserved %d), %d entries", len(s.slots), size, s.n)
+	}
+	s.reserve(10) // room already: nothing changes
+	if len(s.slots) != size {
+		t.Errorf("reserve with room grew the set to %d slots", len(s.slots))
+	}
+}

@@ -106,6 +106,15 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 	if progress := opts.Progress; progress != nil {
 		opts.Progress = func(_, _, rows int64) { progress(raw.n, u.size, rows) }
 	}
+	sink.rowsHint = func(rows int) int {
+		// The bytes read so far (some read ahead) held rows rows. An
+		// estimate reserves at most 2^25 rows (a 512 MB set); a bigger
+		// file grows the set as it goes.
+		if raw.n <= 0 || u.size <= raw.n {
+			return rows
+		}
+		return int(min(float64(u.size)/float64(raw.n)*float64(rows), 1<<25))
+	}
 	info, err := read(ctx, text, u.name, sink, opts)
 	if derr := sink.drain(); err == nil {
 		err = derr
@@ -208,8 +217,12 @@ type fileSink struct {
 	// Only the writer touches w, hashes, stored and dups until drain.
 	blocks chan pendingBlock
 	done   chan struct{}
-	werr   error       // the writer's first error, read once failed is set or after done
-	failed atomic.Bool // werr is set
+	// rowsHint estimates the file's rows from the first block's (nil:
+	// unknown), so that the table's hash set is sized once.
+	rowsHint  func(firstRows int) int
+	firstRows int
+	werr      error       // the writer's first error, read once failed is set or after done
+	failed    atomic.Bool // werr is set
 }
 
 type pendingBlock struct {
@@ -243,6 +256,9 @@ func (s *fileSink) setTable(table string) error {
 			return fmt.Errorf("cannot read the row hashes of %s: %w", table, err)
 		}
 		s.hashes = th
+		if s.rowsHint != nil && s.firstRows > 0 {
+			th.set.reserve(s.rowsHint(s.firstRows))
+		}
 	}
 	w, err := s.db.BeginFile(table, s.info)
 	if err != nil {
@@ -289,6 +305,7 @@ func (s *fileSink) WriteBlock(schema column.Schema, b *column.Batch) error {
 // writeHashedBlock is WriteBlock with b's row hashes (nil: computed here).
 func (s *fileSink) writeHashedBlock(schema column.Schema, b *column.Batch, hashes []uint64) error {
 	if s.w == nil && !s.dryRun {
+		s.firstRows = b.Len
 		if err := s.setTable(s.table); err != nil {
 			return err
 		}
