@@ -66,8 +66,10 @@ const postingTermsPerRow = 6
 //
 // Terms are first only noted (hash and row, in order) and counted in a
 // small table of saturating counters; the row lists are then built for the
-// terms whose counter reached two. The unique terms, most of them, so
-// never enter the hash table, which stays small enough for the caches.
+// terms whose counter reached minPostingRows (a term in that many rows has
+// been noted that often; a listed term in fewer rows is dropped later).
+// The terms in fewer rows, nearly all of them, so never enter the hash
+// table, which stays small enough for the caches.
 type postingsBuilder struct {
 	flat    []uint64 // the hashes noted, in order
 	flatRow []uint16 // and their rows
@@ -82,8 +84,8 @@ type postingsBuilder struct {
 }
 
 // postingCountBits sizes the counters: 256 KB, small enough for the
-// caches; a fifth of a block's unique URL terms share a counter with
-// another term and are listed, then dropped.
+// caches. A block of URLs notes about 500,000 distinct terms, two a
+// counter: few counters reach minPostingRows from terms in fewer rows.
 const postingCountBits = 18
 
 var postingCounts = sync.Pool{New: func() any { return new([1 << postingCountBits]uint8) }}
@@ -105,19 +107,20 @@ func (p *postingsBuilder) note(h uint64, row int) {
 	}
 	p.flat = append(p.flat, h)
 	p.flatRow = append(p.flatRow, uint16(row))
-	if c := &p.counts[h>>(64-postingCountBits)]; *c < 2 {
+	if c := &p.counts[h>>(64-postingCountBits)]; *c < minPostingRows {
 		*c++
 	}
 }
 
-// build lists the rows of the terms noted more than once (and of the few
-// others that share their counter: appendSection drops those).
+// build lists the rows of the terms noted at least minPostingRows times
+// (and of the few others that share their counter: appendSection drops
+// those, and the terms in fewer rows).
 func (p *postingsBuilder) build() {
 	if p.counts == nil {
 		return
 	}
 	for i, h := range p.flat {
-		if p.counts[h>>(64-postingCountBits)] >= 2 {
+		if p.counts[h>>(64-postingCountBits)] >= minPostingRows {
 			p.add(h, int(p.flatRow[i]))
 		}
 	}
