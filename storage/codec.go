@@ -135,15 +135,27 @@ func appendColumnValue(dst []byte, v *column.Vector) ([]byte, ColStats) {
 // appendColumnValueFormat is appendColumnValue in the encoding of format
 // version ver, so a database keeps being written in its own version.
 func appendColumnValueFormat(dst []byte, v *column.Vector, ver uint32) ([]byte, ColStats) {
-	payload, st := appendColumnPayload(nil, v, ver)
-	return appendCompressed(dst, payload), st
+	// The payload is only the compressor's input: its buffer is reused
+	// (a block of URLs makes 5 MB of it).
+	buf := payloadPool.Get().(*[]byte)
+	payload, st := appendColumnPayload((*buf)[:0], v, ver)
+	dst = appendCompressed(dst, payload)
+	*buf = payload[:0]
+	payloadPool.Put(buf)
+	return dst, st
 }
+
+var payloadPool = sync.Pool{New: func() any { return new([]byte) }}
 
 // appendCompressed appends payload as a value body, zstd-compressed when
 // that saves at least an eighth.
 func appendCompressed(dst, payload []byte) []byte {
 	start := len(dst)
 	if len(payload) >= minCompress {
+		// Room for the payload as it is: zstd's output then never
+		// outgrows dst (a kept frame is under 7/8 of it), and the raw
+		// fallback fits too.
+		dst = slices.Grow(dst, len(payload)+binary.MaxVarintLen64+1)
 		dst = append(dst, valueZstd)
 		dst = binary.AppendUvarint(dst, uint64(len(payload)))
 		dst = zstdEncoder().EncodeAll(payload, dst)

@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 
 	"clickhunt/column"
@@ -64,6 +65,11 @@ func appendPagedValue(dst []byte, v *column.Vector, ver uint32) ([]byte, ColStat
 			st.HasMinMax, st.MinStr, st.MaxStr = false, "", ""
 		}
 	}
+	size := 1 + 2*binary.MaxVarintLen64
+	for _, p := range pages {
+		size += 2*binary.MaxVarintLen64 + len(p)
+	}
+	dst = slices.Grow(dst, size)
 	dst = append(dst, valuePaged)
 	dst = binary.AppendUvarint(dst, uint64(v.Len))
 	dst = binary.AppendUvarint(dst, uint64(len(pages)))

@@ -130,3 +130,19 @@ func BenchmarkDecodeTimestamps(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEncodePagedURLs encodes a block of distinct URLs as ingest
+// does (plain strings, paged, into a new buffer each time).
+func BenchmarkEncodePagedURLs(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 3))
+	vals := make([]string, BlockRows)
+	for i := range vals {
+		vals[i] = fmt.Sprintf("https://site%d.example.com/l/%x/index.html?id=%d", r.IntN(300), r.Uint64(), r.IntN(1e6))
+	}
+	v := &column.Vector{Type: column.String, Len: len(vals), Strs: vals}
+	b.SetBytes(rawSize(v))
+	b.ReportAllocs()
+	for b.Loop() {
+		appendPagedValue(nil, v, formatVersion)
+	}
+}
