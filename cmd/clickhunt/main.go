@@ -9,7 +9,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"clickhunt/query/syntax"
+	_ "clickhunt/cmd/clickhunt/internal/warm" // builds the KQL parser from init on
 )
 
 func main() {
@@ -17,9 +17,6 @@ func main() {
 	// so that in the REPL it cancels a query, not the session.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	stopProfiles := startProfiles(os.Stderr)
-	// Build the KQL parser on the other core while the command opens its
-	// database: a few milliseconds off a one-shot query.
-	go syntax.Prepare()
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stopProfiles()
 	stop()
