@@ -133,7 +133,8 @@ func store(t *testing.T, db *DB, table string, f testFile) {
 	}
 }
 
-// begin starts f and writes all its blocks without committing.
+// begin starts f and writes all its blocks (flushed: on disk, not
+// visible) without committing.
 func begin(t *testing.T, db *DB, table string, f testFile) *FileWriter {
 	t.Helper()
 	w, err := db.BeginFile(table, f.info)
@@ -144,6 +145,9 @@ func begin(t *testing.T, db *DB, table string, f testFile) *FileWriter {
 		if err := w.WriteBlock(f.schema, b); err != nil {
 			t.Fatalf("WriteBlock %s #%d: %v", f.info.Path, i, err)
 		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatalf("Flush %s: %v", f.info.Path, err)
 	}
 	return w
 }
@@ -581,6 +585,7 @@ func TestCrashRecovery(t *testing.T) {
 		for _, blk := range b.blocks {
 			w.WriteBlock(b.schema, blk)
 		}
+		w.Flush()
 		fmt.Printf("metas=%d\n", countKeys(t, db, kindMeta))
 		os.Exit(3)
 	}

@@ -75,9 +75,8 @@ func (w *FileWriter) WriteRowHashes(h []uint64) error {
 	}
 	defer w.db.leave()
 	bid := w.written[len(w.written)-1].id
-	return w.db.bdb.Update(func(txn *badger.Txn) error {
-		return txn.Set(rowHashKey(w.tid, bid), appendRowHashes(nil, h))
-	})
+	// Written with its block, while the next is encoded (writer.go).
+	return w.send([][]byte{rowHashKey(w.tid, bid)}, [][]byte{appendRowHashes(nil, h)})
 }
 
 // RowHashes calls fn for each committed block of table, in ID order, with

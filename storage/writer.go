@@ -48,8 +48,11 @@ type FileWriter struct {
 	// (pages.go), decided on each one's first block.
 	paging  map[uint32]*pagingChoice
 	written []writtenBlock
-	err     error // sticky write error
-	done    bool
+	// inflight are the transactions handed to Badger and not yet known
+	// written: a block is written while the next one is encoded.
+	inflight []chan error
+	err      error // sticky write error
+	done     bool
 }
 
 // writtenBlock remembers the keys of one block for Abort.
@@ -283,40 +286,75 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 	// Abort still knows what to delete.
 	w.next++
 	w.written = append(w.written, writtenBlock{id: bid, cols: ids, terms: termCols})
-	// A WriteBatch splits the block into as many transactions as Badger's
-	// size limit needs; atomicity comes from Commit, not from here.
-	wb := w.db.bdb.NewWriteBatch()
+	keys := make([][]byte, 0, 2*len(vals)+1)
+	values := make([][]byte, 0, cap(keys))
 	for i := range vals {
 		key := dataKey(w.tid, bid, ids[i])
-		if err := wb.Set(key, seal(w.db.sums, key, vals[i])); err != nil {
-			wb.Cancel()
-			return err
-		}
+		keys, values = append(keys, key), append(values, seal(w.db.sums, key, vals[i]))
 		if filters[i] != nil {
 			tkey := termsKey(w.tid, bid, ids[i])
-			if err := wb.Set(tkey, seal(w.db.sums, tkey, filters[i])); err != nil {
-				wb.Cancel()
-				return err
-			}
+			keys, values = append(keys, tkey), append(values, seal(w.db.sums, tkey, filters[i]))
 		}
 	}
 	mkey := metaKey(w.tid, bid)
-	if err := wb.Set(mkey, seal(w.db.sums, mkey, meta)); err != nil {
-		wb.Cancel()
-		return err
-	}
+	keys, values = append(keys, mkey), append(values, seal(w.db.sums, mkey, meta))
 	if err := injected("block"); err != nil {
-		wb.Cancel()
 		return err
 	}
-	if err := wb.Flush(); err != nil {
-		return ioError(err)
+	// The block before is written by now (at most one block is in
+	// flight); this one is written while the caller encodes the next.
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if err := w.send(keys, values); err != nil {
+		return err
 	}
 	w.rows += int64(b.Len)
 	if w.next%pageOutEvery == 0 {
 		pageOutMapped(w.db.dir)
 	}
 	return nil
+}
+
+// send hands entries to Badger in as many transactions as its size limit
+// needs, without waiting for them to be written (Flush waits). Atomicity
+// comes from Commit, not from here.
+func (w *FileWriter) send(keys, values [][]byte) error {
+	txn := w.db.bdb.NewTransaction(true)
+	for i := range keys {
+		err := txn.Set(keys[i], values[i])
+		if errors.Is(err, badger.ErrTxnTooBig) {
+			w.commitAsync(txn)
+			txn = w.db.bdb.NewTransaction(true)
+			err = txn.Set(keys[i], values[i])
+		}
+		if err != nil {
+			txn.Discard()
+			return ioError(err)
+		}
+	}
+	w.commitAsync(txn)
+	return nil
+}
+
+func (w *FileWriter) commitAsync(txn *badger.Txn) {
+	done := make(chan error, 1)
+	txn.CommitWith(func(err error) { done <- err })
+	w.inflight = append(w.inflight, done)
+}
+
+// Flush waits until the blocks handed over so far are written (not yet
+// visible: that takes Commit). WriteBlock leaves its block to be written
+// while the caller prepares the next; Commit and Abort flush first.
+func (w *FileWriter) Flush() error {
+	var first error
+	for _, done := range w.inflight {
+		if err := <-done; err != nil && first == nil {
+			first = err
+		}
+	}
+	w.inflight = w.inflight[:0]
+	return ioError(first)
 }
 
 // sharedStates returns the shared-dictionary state of each string column
@@ -452,6 +490,9 @@ func (w *FileWriter) commit() (committed bool, err error) {
 	if err := injected("sync"); err != nil {
 		return false, err
 	}
+	if err := w.Flush(); err != nil {
+		return false, err
+	}
 	if err := bdb.Sync(); err != nil {
 		return false, ioError(err)
 	}
@@ -528,7 +569,8 @@ func (w *FileWriter) Abort() error {
 	}
 	// Dropping the blocks first gives their space back; deleting them
 	// (abort) then only writes tombstones over nothing, but still does
-	// the job if the drop failed.
+	// the job if the drop failed. Blocks still being written land first.
+	w.Flush()
 	rerr := w.reclaim()
 	if err := w.abort(); err != nil {
 		return err
