@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -238,9 +240,16 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 	vals := make([][]byte, n)
 	filters := make([][]byte, n) // term filters (terms.go), nil for none
 	cols := make([]blockCol, n)
-	parallelFor(n, func(i int) {
+	filter := func(i int, terms *column.Vector) {
+		if f, ok := appendTermFilter(nil, terms, w.db.version); ok {
+			filters[i] = f
+		}
+	}
+	// encode stores column i's value; it returns what its term filter is
+	// built from.
+	encode := func(i int) (terms *column.Vector) {
 		var st ColStats
-		terms := b.Cols[i] // what the term filter is built from
+		terms = b.Cols[i]
 		if d := shared[i]; d != nil {
 			if codes, ok := d.assign(b.Cols[i]); ok {
 				used := usedEntries(codes, d.entries)
@@ -257,12 +266,30 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 		}
 		st.Bytes = len(vals[i])
 		cols[i] = blockCol{id: ids[i], typ: schema[i].Type, stats: st}
-		if indexesTerms(schema[i].Type) {
-			if f, ok := appendTermFilter(nil, terms, w.db.version); ok {
-				filters[i] = f
-			}
+		return terms
+	}
+	// A column's value and its term filter are separate tasks (unless a
+	// shared dictionary decides what the filter is built from), taken
+	// biggest first, so that the cores finish a block together instead of
+	// one encoding the URLs while the other waits.
+	type task struct {
+		size int64 // the values' bytes (cache.go): what the work grows with
+		run  func()
+	}
+	tasks := make([]task, 0, 2*n)
+	for i := range n {
+		size := vectorBytes(b.Cols[i])
+		switch {
+		case !indexesTerms(schema[i].Type):
+			tasks = append(tasks, task{size, func() { encode(i) }})
+		case shared[i] != nil:
+			tasks = append(tasks, task{2 * size, func() { filter(i, encode(i)) }})
+		default:
+			tasks = append(tasks, task{size, func() { encode(i) }}, task{size, func() { filter(i, b.Cols[i]) }})
 		}
-	})
+	}
+	slices.SortStableFunc(tasks, func(a, b task) int { return cmp.Compare(b.size, a.size) })
+	parallelFor(len(tasks), func(k int) { tasks[k].run() })
 	bid := w.next
 	meta := appendBlockMeta(nil, b.Len, cols)
 	size := int64(len(meta))
