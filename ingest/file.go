@@ -389,10 +389,7 @@ func (s *fileSink) store(schema column.Schema, b *column.Batch, hs []uint64) err
 	if b.Len == 0 {
 		return nil
 	}
-	if err := s.w.WriteBlock(schema, b); err != nil {
-		return err
-	}
-	if err := s.w.WriteRowHashes(hs); err != nil {
+	if err := s.w.WriteBlockHashes(schema, b, hs); err != nil {
 		return err
 	}
 	s.stored += int64(b.Len)

@@ -1037,3 +1037,52 @@ func TestDamagedTableIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteBlockHashes stores row hashes with their blocks: a snapshot
+// gives them back per block (nil for a block stored without), and a count
+// that does not match the rows is refused.
+func TestWriteBlockHashes(t *testing.T) {
+	db := openTestDB(t, "")
+	f := makeFile("h.csv", 1, clickSchema, 100, 50)
+	w, err := db.BeginFile("clicks", f.info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]uint64, 100)
+	for i := range want {
+		want[i] = uint64(i)*0x9E3779B97F4A7C15 | 1
+	}
+	if err := w.WriteBlockHashes(f.schema, f.blocks[0], want[:99]); err == nil {
+		t.Fatal("99 hashes for 100 rows accepted")
+	}
+	w.Abort()
+	w, err = db.BeginFile("clicks", f.info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteBlockHashes(f.schema, f.blocks[0], want); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteBlock(f.schema, f.blocks[1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	s := snapshot(t, db)
+	ti, err := s.Table("clicks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got [][]uint64
+	if err := s.RowHashes(ti, func(_ *BlockMeta, h []uint64) error {
+		got = append(got, h)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || !slices.Equal(got[0], want) || got[1] != nil {
+		t.Errorf("row hashes per block: %d blocks, first %v, second %v", len(got), len(got[0]) == 100 && slices.Equal(got[0], want), got[1])
+	}
+	checkTable(t, s, "clicks", f)
+}

@@ -64,21 +64,6 @@ func decodeRowHashes(v []byte) ([]uint64, error) {
 	return h, nil
 }
 
-// WriteRowHashes stores h, one hash per row, for the block the last
-// WriteBlock call stored. Call it after a WriteBlock of a non-empty batch.
-func (w *FileWriter) WriteRowHashes(h []uint64) error {
-	if w.done || w.err != nil || len(w.written) == 0 {
-		return errors.New("storage: WriteRowHashes without a block just written")
-	}
-	if err := w.db.enter(); err != nil {
-		return err
-	}
-	defer w.db.leave()
-	bid := w.written[len(w.written)-1].id
-	// Written with its block, while the next is encoded (writer.go).
-	return w.send([][]byte{rowHashKey(w.tid, bid)}, [][]byte{appendRowHashes(nil, h)})
-}
-
 // RowHashes calls fn for each committed block of table, in ID order, with
 // the block's stored row hashes, or nil for a block stored without them
 // (before row hashes existed, or by a writer that did not give them).

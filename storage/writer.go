@@ -142,11 +142,21 @@ func (db *DB) beginFile(table string, info FileInfo, lock chan struct{}) (_ *Fil
 // may be in any representation (dictionary or plain strings, constants);
 // WriteBlock does not keep them.
 func (w *FileWriter) WriteBlock(schema column.Schema, b *column.Batch) error {
+	return w.WriteBlockHashes(schema, b, nil)
+}
+
+// WriteBlockHashes is WriteBlock that also stores hashes, one per row of
+// b (nil: none), as the block's row hashes (rowhash.go), in the same
+// transaction as its values.
+func (w *FileWriter) WriteBlockHashes(schema column.Schema, b *column.Batch, hashes []uint64) error {
 	if w.done {
 		return errors.New("storage: WriteBlock after Commit or Abort")
 	}
 	if w.err != nil {
 		return w.err
+	}
+	if hashes != nil && b != nil && len(hashes) != b.Len {
+		return fmt.Errorf("cannot store %s into table %q: %d row hashes for %d rows", w.info.Path, w.table, len(hashes), b.Len)
 	}
 	ids, added, err := w.resolve(schema, b)
 	if err != nil {
@@ -160,7 +170,7 @@ func (w *FileWriter) WriteBlock(schema column.Schema, b *column.Batch) error {
 	if b.Len == 0 {
 		return nil
 	}
-	if err := w.writeBlock(ids, schema, b); err != nil {
+	if err := w.writeBlock(ids, schema, b, hashes); err != nil {
 		w.err = fmt.Errorf("cannot store %s into table %q: %w", w.info.Path, w.table, err)
 		return w.err
 	}
@@ -217,7 +227,7 @@ func (w *FileWriter) resolve(schema column.Schema, b *column.Batch) (ids []uint3
 
 // writeBlock encodes b's columns (in parallel: a block's columns are
 // independent) and writes them with the block meta.
-func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Batch) error {
+func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Batch, hashes []uint64) error {
 	n := len(schema)
 	shared, err := w.sharedStates(ids, schema)
 	if err != nil {
@@ -325,6 +335,9 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 	}
 	mkey := metaKey(w.tid, bid)
 	keys, values = append(keys, mkey), append(values, seal(w.db.sums, mkey, meta))
+	if hashes != nil {
+		keys, values = append(keys, rowHashKey(w.tid, bid)), append(values, appendRowHashes(nil, hashes))
+	}
 	if err := injected("block"); err != nil {
 		return err
 	}
