@@ -90,10 +90,13 @@ type cacheEntry struct {
 	// string headers made every collection mark for hundreds of
 	// milliseconds, halving queries that ran meanwhile. A block coded
 	// into a shared dictionary (shared) keeps only its codes.
-	v          *column.Vector
-	blob       []byte
-	offs       []uint32
-	shared     bool
+	v      *column.Vector
+	blob   []byte
+	offs   []uint32
+	shared bool
+	// identity: row i is dictionary entry i (a column of mostly distinct
+	// strings, stored as a dictionary of its rows).
+	identity   bool
 	size       int64
 	epoch      uint64 // the snapshot that last used it
 	prev, next *cacheEntry
@@ -120,7 +123,57 @@ func packEntry(k cacheKey, v *column.Vector, epoch uint64, shared bool) *cacheEn
 	shell := *v
 	shell.Dict = nil
 	e.v = &shell
+	e.identity = len(v.Dict) == v.Len && len(v.Codes) == v.Len
+	for i := 0; e.identity && i < len(v.Codes); i++ {
+		e.identity = v.Codes[i] == uint32(i)
+	}
 	return e
+}
+
+// str is dictionary entry i of a packed entry.
+func (e *cacheEntry) str(i uint32) string {
+	if lo, hi := e.offs[i], e.offs[i+1]; hi > lo {
+		return unsafe.String(&e.blob[lo], hi-lo)
+	}
+	return ""
+}
+
+// rows is vector().Gather(rows) without rebuilding the whole dictionary:
+// a filter that keeps a few rows of a block of URLs takes just their
+// strings (which point into blob, as vector's do).
+func (e *cacheEntry) rows(rows []uint32) *column.Vector {
+	if e.shared || e.offs == nil {
+		return e.vector().Gather(rows) // codes or numbers: cheap to gather
+	}
+	out := &column.Vector{Type: e.v.Type, Len: len(rows), Codes: make([]uint32, len(rows))}
+	if e.v.Nulls != nil {
+		out.Nulls = make([]bool, len(rows))
+		any := false
+		for j, r := range rows {
+			out.Nulls[j] = e.v.Nulls[r]
+			any = any || out.Nulls[j]
+		}
+		if !any {
+			out.Nulls = nil
+		}
+	}
+	if e.identity {
+		out.Dict = make([]string, len(rows))
+		for j, r := range rows {
+			out.Dict[j], out.Codes[j] = e.str(r), uint32(j)
+		}
+		return out
+	}
+	remap := make([]uint32, len(e.offs)-1) // new code + 1; 0: not yet
+	for j, r := range rows {
+		c := e.v.Codes[r]
+		if remap[c] == 0 {
+			out.Dict = append(out.Dict, e.str(c))
+			remap[c] = uint32(len(out.Dict))
+		}
+		out.Codes[j] = remap[c] - 1
+	}
+	return out
 }
 
 // vector rebuilds the cached vector: its dictionary's strings point into
@@ -189,6 +242,25 @@ func (c *blockCache) get(k cacheKey, epoch uint64) (_ *column.Vector, shared boo
 	c.pushFront(e)
 	c.mu.Unlock()
 	return e.vector(), e.shared // an entry's vector and blob never change
+}
+
+// getRows is get followed by Gather(rows) (cacheEntry.rows). A miss is
+// not counted: the caller then reads the block through get.
+func (c *blockCache) getRows(k cacheKey, epoch uint64, rows []uint32) (_ *column.Vector, shared bool) {
+	c.mu.Lock()
+	e, ok := c.m[k]
+	if !ok {
+		c.mu.Unlock()
+		return nil, false
+	}
+	c.stats.Hits++
+	if epoch > e.epoch {
+		e.epoch = epoch
+	}
+	c.unlink(e)
+	c.pushFront(e)
+	c.mu.Unlock()
+	return e.rows(rows), e.shared
 }
 
 // put keeps v under k if it fits, evicting least recently used entries of

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -167,4 +168,55 @@ func TestBlockCacheMetas(t *testing.T) {
 func cachedVec(c *blockCache, k cacheKey, epoch uint64) *column.Vector {
 	v, _ := c.get(k, epoch)
 	return v
+}
+
+// TestCacheEntryRows: the rows of a cached block, taken from its packed
+// dictionary, read the same as gathering them from the whole vector.
+func TestCacheEntryRows(t *testing.T) {
+	rows := []uint32{0, 3, 4, 9}
+	distinct := &column.Vector{Type: column.String, Len: 10, Dict: []string{"a", "b", "", "d", "e", "f", "g", "h", "i", "j"},
+		Codes: []uint32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}}
+	repeats := &column.Vector{Type: column.String, Len: 10, Dict: []string{"x", "y", "z"},
+		Codes: []uint32{2, 0, 1, 2, 2, 1, 0, 0, 1, 2}}
+	nulls := &column.Vector{Type: column.String, Len: 10, Dict: []string{"x", "y"},
+		Codes: make([]uint32, 10), Nulls: []bool{false, false, false, true, false, false, false, false, false, false}}
+	nullsElsewhere := &column.Vector{Type: column.String, Len: 10, Dict: []string{"x", "y"},
+		Codes: make([]uint32, 10), Nulls: []bool{false, true, false, false, false, false, false, false, false, false}}
+	longs := &column.Vector{Type: column.Long, Len: 10, Ints: []int64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}}
+	for name, c := range map[string]struct {
+		v        *column.Vector
+		shared   bool
+		identity bool
+	}{
+		"distinct": {distinct, false, true}, "repeats": {repeats, false, false},
+		"nulls": {nulls, false, false}, "nulls elsewhere": {nullsElsewhere, false, false},
+		"numbers": {longs, false, false}, "shared codes": {repeats, true, false},
+	} {
+		v := c.v
+		if c.shared { // put keeps only the codes of a shared block
+			shell := *v
+			shell.Dict = nil
+			v = &shell
+		}
+		e := packEntry(cacheKey{}, v, 1, c.shared)
+		if e.identity != c.identity {
+			t.Errorf("%s: identity %v", name, e.identity)
+		}
+		want := e.vector().Gather(rows)
+		got := e.rows(rows)
+		if got.Len != len(rows) || (got.Nulls == nil) != (want.Nulls == nil) {
+			t.Fatalf("%s: %d rows, nulls %v; want %d, %v", name, got.Len, got.Nulls, len(rows), want.Nulls)
+		}
+		if c.shared {
+			if !slices.Equal(got.Codes, want.Codes) || got.Dict != nil {
+				t.Errorf("%s: codes %v dict %v, want codes %v and no dictionary", name, got.Codes, got.Dict, want.Codes)
+			}
+			continue
+		}
+		for j := range rows {
+			if g, w := column.FormatValue(got, j), column.FormatValue(want, j); g != w || got.IsNull(j) != want.IsNull(j) {
+				t.Errorf("%s: row %d = %q (null %v), want %q (null %v)", name, rows[j], g, got.IsNull(j), w, want.IsNull(j))
+			}
+		}
+	}
 }

@@ -351,6 +351,9 @@ func (s *Snapshot) ReadColumn(table *TableInfo, block *BlockMeta, col ColumnInfo
 // whole column is read (and kept for the next query) and gathered.
 func (s *Snapshot) ReadColumnRows(table *TableInfo, block *BlockMeta, col ColumnInfo, rows []uint32) (_ *column.Vector, err error) {
 	if s.db.cache != nil {
+		if v, ok, err := s.cachedRows(table, block, col, rows); ok {
+			return v, err
+		}
 		v, err := s.ReadColumn(table, block, col)
 		if err != nil {
 			return nil, err
@@ -394,6 +397,27 @@ func (s *Snapshot) ReadColumnRows(table *TableInfo, block *BlockMeta, col Column
 		v = v.Gather(rows)
 	}
 	return v, nil
+}
+
+// cachedRows serves ReadColumnRows from the block cache; ok is false when
+// the block is not cached (ReadColumn then reads and caches it whole).
+func (s *Snapshot) cachedRows(table *TableInfo, block *BlockMeta, col ColumnInfo, rows []uint32) (_ *column.Vector, ok bool, _ error) {
+	t, c, err := s.locate(table, block, col)
+	if err != nil || !block.Stats.Has(c.ID) {
+		return nil, false, nil
+	}
+	v, shared := s.db.cache.getRows(cacheKey{table: t.id, block: block.ID, col: c.ID}, s.epoch, rows)
+	if v == nil {
+		return nil, false, nil
+	}
+	if shared {
+		dict, err := s.sharedDict(t, c.ID)
+		if err != nil {
+			return nil, true, fmt.Errorf("cannot read column %q of block %d of table %q: %w", c.Name, block.ID, t.rec.name, err)
+		}
+		v.Dict = dict
+	}
+	return v, true, nil
 }
 
 // locate resolves a column of a block against this snapshot.
