@@ -27,6 +27,9 @@ import (
 //	                  their rows; written by clickhunt at commit fca0b76)
 //	testdata/format4: format version 4 (term postings; written by
 //	                  clickhunt at commit c2a5277)
+//	testdata/format5: format version 5 (packed deltas, shared
+//	                  dictionaries, paged values; written by clickhunt at
+//	                  commit f07bcbc)
 //
 // When the format changes again, add testdata/formatN the same way and
 // keep the old ones.
@@ -40,6 +43,7 @@ var knownDatabases = []struct {
 	{"testdata/format2", 2, true, false},
 	{"testdata/format3", 3, true, true},
 	{"testdata/format4", 4, true, true},
+	{"testdata/format5", 5, true, true},
 }
 
 func TestKnownDatabases(t *testing.T) {
