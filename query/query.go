@@ -37,6 +37,9 @@ type Stats struct {
 	BlocksTotal, BlocksRead int
 	RowsRead                int64
 	Elapsed                 time.Duration
+	// HeadColumns counts the columns read as their stored heads (the
+	// part of each URL up to its third "/") instead of whole.
+	HeadColumns int
 }
 
 // Result is a query's output: a schema and one batch of rows.
@@ -111,7 +114,7 @@ func Run(ctx context.Context, snap *storage.Snapshot, text string, opts Options)
 	}
 	res := &Result{Schema: p.Out(), Batch: b, Stats: Stats{
 		BlocksTotal: st.BlocksTotal, BlocksRead: st.BlocksRead, RowsRead: st.RowsRead,
-		Elapsed: time.Since(start),
+		Elapsed: time.Since(start), HeadColumns: st.HeadColumns,
 	}}
 	if r, ok := p.(*plan.Render); ok {
 		res.Render = &Render{Kind: r.Kind, Properties: r.Properties}

@@ -71,6 +71,21 @@ type TableInfo struct {
 	Columns []ColumnInfo
 	Rows    int64
 	Blocks  int
+	// Derived are the columns the writer derives from others (derived.go),
+	// which are not part of the table a user sees.
+	Derived []ColumnInfo
+}
+
+// DerivedColumn returns the derived column of kind (HeadKind) of the
+// column named source, if the table has one.
+func (t *TableInfo) DerivedColumn(source, kind string) (ColumnInfo, bool) {
+	name := derivedName(source, kind)
+	for _, c := range t.Derived {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return ColumnInfo{}, false
 }
 
 // Column returns the column named name (case-sensitive).

@@ -368,12 +368,21 @@ func TestWriteReopenRead(t *testing.T) {
 	if len(tables) != 1 || tables[0].Name != "clicks" {
 		t.Fatalf("Tables() = %+v", tables)
 	}
+	// IDs in creation order: the Url's head (derived.go) was created
+	// right after the first file's columns, before Extra.
 	var names []string
 	for i, c := range tables[0].Columns {
-		if c.ID != uint32(i) {
-			t.Errorf("column %s has ID %d, want %d", c.Name, c.ID, i)
+		want := uint32(i)
+		if i >= len(clickSchema) {
+			want++
+		}
+		if c.ID != want {
+			t.Errorf("column %s has ID %d, want %d", c.Name, c.ID, want)
 		}
 		names = append(names, c.Name+":"+c.Type.String())
+	}
+	if d := tables[0].Derived; len(d) != 1 || d[0].Name != "Url\x00head" || d[0].ID != uint32(len(clickSchema)) {
+		t.Errorf("derived columns %+v, want the Url's head with ID %d", d, len(clickSchema))
 	}
 	want := "Timestamp:datetime Url:string UserId:string ActionType:string Workload:string Count:long Score:real IsClicked:bool Duration:timespan Level:int Extra:string Extra2:long"
 	if got := strings.Join(names, " "); got != want {
@@ -610,8 +619,8 @@ func TestCrashRecovery(t *testing.T) {
 	if m := countKeys(t, db, kindMeta); m != 1 {
 		t.Errorf("%d block metas after recovery, want 1", m)
 	}
-	if d := countKeys(t, db, kindData); d != len(clickSchema) {
-		t.Errorf("%d column values after recovery, want %d", d, len(clickSchema))
+	if d := countKeys(t, db, kindData); d != len(clickSchema)+1 { // and the Url's head
+		t.Errorf("%d column values after recovery, want %d", d, len(clickSchema)+1)
 	}
 }
 

@@ -31,9 +31,10 @@ const recordVersion byte = 1
 // adds term postings to the term filters of plain-string columns
 // (postings.go); version 5 adds packed deltas for integer columns
 // (intDeltaFOR), shared dictionaries (shared.go) and paged plain-string
-// values (pages.go). Older versions are still read and written in their
-// own encoding.
-const formatVersion uint32 = 5
+// values (pages.go); version 6 adds derived columns (derived.go: the
+// heads of URLs). Older versions are still read and written in their own
+// encoding.
+const formatVersion uint32 = 6
 
 // firstDeltaFORFormat is the first version with intDeltaFOR.
 const firstDeltaFORFormat uint32 = 5

@@ -27,12 +27,23 @@ func (t *tableState) commitPoint() metaCacheKey {
 }
 
 func (t *tableState) info() TableInfo {
-	return TableInfo{
+	ti := TableInfo{
 		Name:    t.rec.name,
 		Columns: t.cols,
 		Rows:    t.rec.rows,
 		Blocks:  int(t.rec.blocks),
 	}
+	for i, c := range t.cols {
+		if isDerivedName(c.Name) {
+			if ti.Derived == nil {
+				ti.Columns = slices.Clone(t.cols[:i])
+			}
+			ti.Derived = append(ti.Derived, c)
+		} else if ti.Derived != nil {
+			ti.Columns = append(ti.Columns, c)
+		}
+	}
+	return ti
 }
 
 // loadCatalog reads every table and column record in txn. The catalog is a

@@ -120,12 +120,12 @@ func copyTree(t *testing.T, src, dst string) {
 }
 
 // TestOldFormatsKeepTheirEncoding: appending to a database of an older
-// format writes its own version's encoding (no shared dictionaries, which
-// an older clickhunt could not read), while a new database gets them for
-// the same file.
+// format writes its own version's encoding (no shared dictionaries before
+// format 5, no derived columns before format 6: an older clickhunt could
+// not read them), while a new database gets them for the same file.
 func TestOldFormatsKeepTheirEncoding(t *testing.T) {
 	csvPath := generatedCSV(t, 10000, 13)
-	extend := func(t *testing.T, dir string) *storage.CheckReport {
+	extend := func(t *testing.T, dir string) (*storage.CheckReport, []storage.ColumnInfo) {
 		db, err := storage.Open(dir, storage.Options{Small: true})
 		if err != nil {
 			t.Fatal(err)
@@ -150,17 +150,22 @@ func TestOldFormatsKeepTheirEncoding(t *testing.T) {
 		if rows := res.Batch.Cols[0].Int(0); rows != r.Rows {
 			t.Errorf("grouped by user: %d rows, the table has %d", rows, r.Rows)
 		}
-		return r
+		ti, err := snap.Table("UrlClickEvents")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r, ti.Derived
 	}
-	if r := extend(t, t.TempDir()); r.SharedEntries == 0 {
-		t.Fatalf("a new database has no shared dictionary entries: %+v", r)
+	if r, derived := extend(t, t.TempDir()); r.SharedEntries == 0 || len(derived) != 1 {
+		t.Fatalf("a new database has no shared dictionary entries or no Url head: %+v, %+v", r, derived)
 	}
 	for _, k := range knownDatabases {
 		t.Run(filepath.Base(k.dir), func(t *testing.T) {
 			dir := t.TempDir()
 			copyTree(t, k.dir, dir)
-			if r := extend(t, dir); r.Format != k.format || r.SharedEntries != 0 || r.Rows != 10300 {
-				t.Errorf("after appending: %+v", r)
+			r, derived := extend(t, dir)
+			if r.Format != k.format || (k.format < 5) != (r.SharedEntries == 0) || len(derived) != 0 || r.Rows != 10300 {
+				t.Errorf("after appending: %+v, derived columns %+v", r, derived)
 			}
 		})
 	}

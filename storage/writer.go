@@ -158,6 +158,14 @@ func (w *FileWriter) WriteBlockHashes(schema column.Schema, b *column.Batch, has
 	if hashes != nil && b != nil && len(hashes) != b.Len {
 		return fmt.Errorf("cannot store %s into table %q: %d row hashes for %d rows", w.info.Path, w.table, len(hashes), b.Len)
 	}
+	for _, f := range schema {
+		if isDerivedName(f.Name) {
+			return fmt.Errorf("cannot store %s into table %q: column name %q holds a NUL character", w.info.Path, w.table, f.Name)
+		}
+	}
+	if b != nil {
+		schema, b = withDerived(schema, b, w.db.version)
+	}
 	ids, added, err := w.resolve(schema, b)
 	if err != nil {
 		return fmt.Errorf("cannot store %s into table %q: %w", w.info.Path, w.table, err)
@@ -290,7 +298,9 @@ func (w *FileWriter) writeBlock(ids []uint32, schema column.Schema, b *column.Ba
 	for i := range n {
 		size := vectorBytes(b.Cols[i])
 		switch {
-		case !indexesTerms(schema[i].Type):
+		case !indexesTerms(schema[i].Type) || isDerivedName(schema[i].Name):
+			// A derived column is read only in place of its source,
+			// never searched for terms.
 			tasks = append(tasks, task{size, func() { encode(i) }})
 		case shared[i] != nil:
 			tasks = append(tasks, task{2 * size, func() { filter(i, encode(i)) }})

@@ -24,6 +24,9 @@ type Store interface {
 type Stats struct {
 	BlocksTotal, BlocksRead int
 	RowsRead                int64
+	// HeadColumns counts the columns scans read as their stored heads
+	// (plan/heads.go) instead of whole.
+	HeadColumns int
 
 	mem      *budget
 	progress *atomic.Int64 // Options.Progress

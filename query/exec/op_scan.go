@@ -48,10 +48,19 @@ func newScan(n *plan.Scan, store Store, st *Stats) (*scanOp, error) {
 		return nil, err
 	}
 	s := &scanOp{store: store, table: t, needed: n.Needed, st: st}
-	for _, f := range n.Schema {
+	for i, f := range n.Schema {
 		c, ok := t.Column(f.Name)
 		if !ok {
 			panic("BUG: scan of a column the catalog does not have: " + f.Name)
+		}
+		// A column read only through its head: its stored head, much
+		// smaller, gives the same values to every expression reading it
+		// (plan/heads.go).
+		if n.HeadOnly != nil && n.HeadOnly[i] {
+			if h, ok := t.DerivedColumn(f.Name, storage.HeadKind); ok {
+				c = h
+				st.HeadColumns++
+			}
 		}
 		s.cols = append(s.cols, c)
 	}

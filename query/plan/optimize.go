@@ -84,86 +84,114 @@ func limitSorts(n Node) Node {
 	return n
 }
 
-// pruneColumns marks, on each scan, the columns some operator above reads.
-// needed lists the output columns of n that are used (nil = all).
-func pruneColumns(n Node, needed []bool) {
-	all := func(k int) []bool {
-		b := make([]bool, k)
-		for i := range b {
-			b[i] = true
-		}
-		return b
-	}
+// pruneColumns marks, on each scan, the columns some operator above reads,
+// and those it reads only through their heads (heads.go). needed gives
+// how much of each output column of n is used (nil = all of all).
+func pruneColumns(n Node, needed []uint8) {
 	if needed == nil {
-		needed = all(len(n.Out()))
+		needed = make([]uint8, len(n.Out()))
+		for i := range needed {
+			needed[i] = needFull
+		}
+	}
+	// full is needed with every use counted as whole: operators that
+	// compare, group or reshape values pass no head-only use through.
+	full := func(needed []uint8) []uint8 {
+		out := make([]uint8, len(needed))
+		for i, l := range needed {
+			if l != needNone {
+				out[i] = needFull
+			}
+		}
+		return out
 	}
 	switch n := n.(type) {
 	case *Scan:
 		// The operators above need these; the scan reads its filter's
 		// columns itself (and skips them when an index answers it).
-		n.Needed = append([]bool(nil), needed...)
+		n.Needed = make([]bool, len(needed))
+		all := append([]uint8(nil), needed...)
+		if n.Filter != nil {
+			markNeeds(n.Filter, all)
+		}
+		n.HeadOnly = nil
+		for i, l := range needed {
+			n.Needed[i] = l != needNone
+			if all[i] == needHead {
+				if n.HeadOnly == nil {
+					n.HeadOnly = make([]bool, len(needed))
+				}
+				n.HeadOnly[i] = true
+			}
+		}
 	case *Filter:
-		use := append([]bool(nil), needed...)
-		markCols(n.Pred, use)
+		use := append([]uint8(nil), needed...)
+		markNeeds(n.Pred, use)
 		pruneColumns(n.Input, use)
 	case *Project:
-		n.Needed = needed
-		use := make([]bool, len(n.Input.Out()))
+		n.Needed = make([]bool, len(needed))
+		use := make([]uint8, len(n.Input.Out()))
 		for i, e := range n.Exprs {
-			if needed[i] {
-				markCols(e, use)
+			n.Needed[i] = needed[i] != needNone
+			switch col, ok := e.(*ColRef); {
+			case needed[i] == needNone:
+			case ok: // passed through: used as much as the output is
+				use[col.Index] = max(use[col.Index], needed[i])
+			default:
+				markNeeds(e, use)
 			}
 		}
 		pruneColumns(n.Input, use)
 	case *Aggregate:
-		use := make([]bool, len(n.Input.Out()))
+		use := make([]uint8, len(n.Input.Out()))
 		for _, e := range n.Keys {
-			markCols(e, use)
+			markNeeds(e, use)
 		}
 		for _, a := range n.Aggs {
 			if a.Arg != nil {
-				markCols(a.Arg, use)
+				markNeeds(a.Arg, use)
 			}
 			if a.Pred != nil {
-				markCols(a.Pred, use)
+				markNeeds(a.Pred, use)
 			}
 			for _, x := range a.Extra {
-				markCols(x, use)
+				markNeeds(x, use)
 			}
 		}
 		pruneColumns(n.Input, use)
 	case *Sort:
-		use := append([]bool(nil), needed...)
+		use := append([]uint8(nil), needed...)
 		for _, k := range n.Keys {
-			markCols(k.Expr, use)
+			markNeeds(k.Expr, use)
 		}
 		pruneColumns(n.Input, use)
 	case *Limit, *Render:
 		pruneColumns(n.Inputs()[0], needed)
 	case *Count:
-		pruneColumns(n.Input, make([]bool, len(n.Input.Out())))
+		pruneColumns(n.Input, make([]uint8, len(n.Input.Out())))
 	case *Join:
 		// Each side: the output columns it feeds, plus its keys.
-		use := [2][]bool{make([]bool, len(n.Left.Out())), make([]bool, len(n.Right.Out()))}
+		needed = full(needed)
+		use := [2][]uint8{make([]uint8, len(n.Left.Out())), make([]uint8, len(n.Right.Out()))}
 		for i, c := range n.Cols {
-			if needed[i] {
-				use[c.Side][c.Index] = true
+			if needed[i] != needNone {
+				use[c.Side][c.Index] = needFull
 			}
 		}
 		for _, k := range n.LeftKeys {
-			markCols(k, use[0])
+			markNeeds(k, use[0])
 		}
 		for _, k := range n.RightKeys {
-			markCols(k, use[1])
+			markNeeds(k, use[1])
 		}
-		pruneColumns(n.Left, use[0])
-		pruneColumns(n.Right, use[1])
+		pruneColumns(n.Left, full(use[0]))
+		pruneColumns(n.Right, full(use[1]))
 	case *Union:
 		for i, in := range n.Ins {
-			use := make([]bool, len(in.Out()))
+			use := make([]uint8, len(in.Out()))
 			for o, c := range n.Maps[i] {
-				if c >= 0 && needed[o] {
-					use[c] = true
+				if c >= 0 && needed[o] != needNone {
+					use[c] = needFull
 				}
 			}
 			pruneColumns(in, use)
@@ -172,17 +200,6 @@ func pruneColumns(n Node, needed []bool) {
 		pruneColumns(n.Input, nil)
 	case *MvExpand, *Parse:
 		pruneColumns(n.Inputs()[0], nil)
-	}
-}
-
-func markCols(e Expr, use []bool) {
-	switch e := e.(type) {
-	case *ColRef:
-		use[e.Index] = true
-	case *Call:
-		for _, a := range e.Args {
-			markCols(a, use)
-		}
 	}
 }
 

@@ -35,6 +35,10 @@ type Scan struct {
 	Schema column.Schema
 	Filter Expr
 	Needed []bool
+	// HeadOnly marks the columns that every operator above and the filter
+	// read only through their heads (heads.go; nil = none): the scan may
+	// read a stored head column in their place.
+	HeadOnly []bool
 }
 
 // Filter keeps the rows where Pred is true.
