@@ -457,6 +457,16 @@ func (a *countAgg) update(groups []uint32, ng int, arg, pred *column.Vector) {
 			a.n[g]++
 		}
 	case "countif":
+		if !pred.Const && pred.Nulls == nil {
+			// Without nulls or a constant: the flags, without a method
+			// call per row (a branch-free add was slower: 50 vs 45 ms).
+			for i, b := range pred.Bools[:len(groups)] {
+				if b {
+					a.n[groups[i]]++
+				}
+			}
+			return
+		}
 		for i, g := range groups {
 			if pred.Bool(i) && !pred.IsNull(i) {
 				a.n[g]++
