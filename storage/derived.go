@@ -75,41 +75,36 @@ func withDerived(schema column.Schema, b *column.Batch, ver uint32) (column.Sche
 // headVector is the heads of v's values, dictionary-encoded.
 func headVector(v *column.Vector) *column.Vector {
 	out := &column.Vector{Type: column.String, Len: v.Len, Const: v.Const, Nulls: v.Nulls}
-	switch {
-	case v.Const:
+	if v.Const {
 		out.Strs = []string{URLHead(v.Str(0))}
-	case v.Codes != nil:
+		return out
+	}
+	at := make(map[string]uint32)
+	code := func(s string) uint32 {
+		h := URLHead(s)
+		c, ok := at[h]
+		if !ok {
+			c = uint32(len(out.Dict))
+			at[h] = c
+			out.Dict = append(out.Dict, h)
+		}
+		return c
+	}
+	out.Codes = make([]uint32, v.Len)
+	if v.Codes != nil {
 		// One head per dictionary entry; entries sharing a head share a
 		// code.
-		at := make(map[string]uint32, len(v.Dict))
 		remap := make([]uint32, len(v.Dict))
 		for i, s := range v.Dict {
-			h := URLHead(s)
-			c, ok := at[h]
-			if !ok {
-				c = uint32(len(out.Dict))
-				at[h] = c
-				out.Dict = append(out.Dict, h)
-			}
-			remap[i] = c
+			remap[i] = code(s)
 		}
-		out.Codes = make([]uint32, v.Len)
 		for r, c := range v.Codes[:v.Len] {
 			out.Codes[r] = remap[c]
 		}
-	default:
-		at := make(map[string]uint32)
-		out.Codes = make([]uint32, v.Len)
-		for r, s := range v.Strs[:v.Len] {
-			h := URLHead(s)
-			c, ok := at[h]
-			if !ok {
-				c = uint32(len(out.Dict))
-				at[h] = c
-				out.Dict = append(out.Dict, h)
-			}
-			out.Codes[r] = c
-		}
+		return out
+	}
+	for r, s := range v.Strs[:v.Len] {
+		out.Codes[r] = code(s)
 	}
 	return out
 }
