@@ -170,8 +170,8 @@ func pruneColumns(n Node, needed []uint8) {
 	case *Count:
 		pruneColumns(n.Input, make([]uint8, len(n.Input.Out())))
 	case *Join:
-		// Each side: the output columns it feeds, plus its keys.
-		needed = full(needed)
+		// Each side: the output columns it feeds, plus its keys, all
+		// whole.
 		use := [2][]uint8{make([]uint8, len(n.Left.Out())), make([]uint8, len(n.Right.Out()))}
 		for i, c := range n.Cols {
 			if needed[i] != needNone {
