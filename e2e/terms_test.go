@@ -243,6 +243,17 @@ func TestSparseReadsMatchWholeReads(t *testing.T) {
 	if !strings.Contains(check, "\nhealthy\n") || entries < users || users < 100 {
 		t.Fatalf("check verified %d shared entries for %d users:\n%s", entries, users, check)
 	}
+	// The URL heads (format 6) are counted apart from the 12 columns
+	// users see, and the domain report read from them answers as the
+	// same report over whole URLs.
+	if !strings.Contains(check, " 12 columns (and 1 derived: URL heads), ") {
+		t.Errorf("check does not count the URL heads apart:\n%s", check)
+	}
+	domains := `UrlClickEvents | where ThreatTypes != "" | summarize n = count() by D = tostring(split(%s, "/")[2]) | order by n desc, D asc`
+	if got, want := run(t, "query", "--db", db, "--format", "csv", fmt.Sprintf(domains, "Url")),
+		run(t, "query", "--db", db, "--format", "csv", fmt.Sprintf(domains, `strcat(Url, "")`)); got != want || strings.Count(got, "\n") < 5 {
+		t.Errorf("domains from the heads:\n%s\nfrom whole URLs:\n%s", got, want)
+	}
 	cols := `project Timestamp, Url, UrlChain, ReportId, NetworkMessageId, AccountUpn, ActionType | order by ReportId asc, Timestamp asc`
 	for _, c := range []struct{ where, ref string }{
 		{`Url has "pastebin"`, `strcat(Url, "") has "pastebin"`},

@@ -23,6 +23,9 @@ type CheckReport struct {
 	// What was read and verified.
 	Tables, Columns, Blocks, Values, Files int
 	Rows                                   int64
+	// DerivedColumns counts the derived columns (derived.go), which
+	// Columns, the columns users see, leaves out.
+	DerivedColumns int
 	// TermFilters counts the term filters verified (terms.go).
 	TermFilters int
 	// SharedEntries counts the shared dictionary entries verified
@@ -128,7 +131,11 @@ func (db *DB) checkCatalog(txn *badger.Txn, r *CheckReport) map[uint32]*tableSta
 		}
 		t.cols = append(t.cols, c)
 		t.byID[cid] = c
-		r.Columns++
+		if isDerivedName(c.Name) {
+			r.DerivedColumns++
+		} else {
+			r.Columns++
+		}
 	})
 	for _, t := range cat {
 		if len(t.cols) != int(t.rec.nextCol) {

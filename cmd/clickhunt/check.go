@@ -47,8 +47,12 @@ func runCheck(ctx context.Context, dbDir string, stdout, stderr io.Writer) int {
 		sums = "no checksums: values verified by decoding only; ingest into a new database to get them"
 	}
 	fmt.Fprintf(stdout, "database %s: format %d (%s)\n", dbDir, r.Format, sums)
-	fmt.Fprintf(stdout, "checked %d tables, %d columns, %d blocks, %d column values, %d files, %d rows\n",
-		r.Tables, r.Columns, r.Blocks, r.Values, r.Files, r.Rows)
+	derived := ""
+	if r.DerivedColumns > 0 {
+		derived = fmt.Sprintf(" (and %d derived: URL heads)", r.DerivedColumns)
+	}
+	fmt.Fprintf(stdout, "checked %d tables, %d columns%s, %d blocks, %d column values, %d files, %d rows\n",
+		r.Tables, r.Columns, derived, r.Blocks, r.Values, r.Files, r.Rows)
 	if r.SharedEntries > 0 {
 		fmt.Fprintf(stdout, "checked %d shared dictionary entries\n", r.SharedEntries)
 	}
