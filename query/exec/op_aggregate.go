@@ -453,13 +453,28 @@ func (a *countAgg) update(groups []uint32, ng int, arg, pred *column.Vector) {
 	a.n = grow(a.n, ng)
 	switch a.fn {
 	case "count":
-		for _, g := range groups {
-			a.n[g]++
+		// Rows come in runs of one group (time-ordered rows grouped by
+		// hour or day): count a run in a register and add it once,
+		// instead of incrementing the same slot row after row, each add
+		// waiting on the last.
+		if len(groups) == 0 {
+			return
 		}
+		cur, run := groups[0], int64(0)
+		for _, g := range groups {
+			if g != cur {
+				a.n[cur] += run
+				cur, run = g, 0
+			}
+			run++
+		}
+		a.n[cur] += run
 	case "countif":
 		if !pred.Const && pred.Nulls == nil {
 			// Without nulls or a constant: the flags, without a method
-			// call per row (a branch-free add was slower: 50 vs 45 ms).
+			// call per row (a branch-free add was slower: 50 vs 45 ms;
+			// counting per run of a group, as count() does, gained
+			// nothing here: the branch on the flag is the cost).
 			for i, b := range pred.Bools[:len(groups)] {
 				if b {
 					a.n[groups[i]]++
