@@ -32,15 +32,7 @@ func TestHeadColumnAnswersAsTheURLs(t *testing.T) {
 	defer snap.Close()
 	run := func(q string) (string, query.Stats) {
 		t.Helper()
-		res, err := query.Run(context.Background(), snap, q, query.Options{})
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		var out strings.Builder
-		if err := output.WriteCSV(&out, res.Schema, res.Batch); err != nil {
-			t.Fatal(err)
-		}
-		return out.String(), res.Stats
+		return queryCSV(t, snap, q, query.Options{})
 	}
 	for _, tt := range []struct {
 		q     string // {U} is the URL column
@@ -76,4 +68,19 @@ func TestHeadColumnAnswersAsTheURLs(t *testing.T) {
 			t.Errorf("%s: too few rows to compare:\n%s", tt.q, got)
 		}
 	}
+}
+
+// queryCSV runs q against snap and returns its result as CSV, and the
+// run's stats.
+func queryCSV(t *testing.T, snap *storage.Snapshot, q string, opts query.Options) (string, query.Stats) {
+	t.Helper()
+	res, err := query.Run(context.Background(), snap, q, opts)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	var out strings.Builder
+	if err := output.WriteCSV(&out, res.Schema, res.Batch); err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), res.Stats
 }

@@ -5,13 +5,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"clickhunt/examples/gen"
 	"clickhunt/ingest"
-	"clickhunt/output"
 	"clickhunt/query"
 	"clickhunt/storage"
 )
@@ -76,16 +74,9 @@ UrlScanInProgress,10,9,2023-12-07T11:19:07.4997257Z,2023-12-27T16:56:31.3939182Z
 				if err != nil {
 					t.Fatal(err)
 				}
-				res, err := query.Run(context.Background(), snap, q, query.Options{Now: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
-				if err != nil {
-					t.Fatal(err)
-				}
-				var out strings.Builder
-				if err := output.WriteCSV(&out, res.Schema, res.Batch); err != nil {
-					t.Fatal(err)
-				}
-				if out.String() != want {
-					t.Errorf("query (read-only %v):\n%s\nwant:\n%s", ro, out.String(), want)
+				out, _ := queryCSV(t, snap, q, query.Options{Now: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
+				if out != want {
+					t.Errorf("query (read-only %v):\n%s\nwant:\n%s", ro, out, want)
 				}
 				snap.Close()
 				db.Close()
