@@ -40,6 +40,10 @@ type Stats struct {
 	// HeadColumns counts the columns read as their stored heads (the
 	// part of each URL up to its third "/") instead of whole.
 	HeadColumns int
+	// SpanBlocks counts the blocks whose filter, a range of one integer
+	// column such as a time window, was answered from the column's stored
+	// encoding without decoding it.
+	SpanBlocks int
 }
 
 // Result is a query's output: a schema and one batch of rows.
@@ -114,7 +118,7 @@ func Run(ctx context.Context, snap *storage.Snapshot, text string, opts Options)
 	}
 	res := &Result{Schema: p.Out(), Batch: b, Stats: Stats{
 		BlocksTotal: st.BlocksTotal, BlocksRead: st.BlocksRead, RowsRead: st.RowsRead,
-		Elapsed: time.Since(start), HeadColumns: st.HeadColumns,
+		Elapsed: time.Since(start), HeadColumns: st.HeadColumns, SpanBlocks: st.SpanBlocks,
 	}}
 	if r, ok := p.(*plan.Render); ok {
 		res.Render = &Render{Kind: r.Kind, Properties: r.Properties}

@@ -27,6 +27,9 @@ type Stats struct {
 	// HeadColumns counts the columns scans read as their stored heads
 	// (plan/heads.go) instead of whole.
 	HeadColumns int
+	// SpanBlocks counts the blocks whose filter, a range of one integer
+	// column, was answered from its stored encoding (scan_span.go).
+	SpanBlocks int
 
 	mem      *budget
 	progress *atomic.Int64 // Options.Progress

@@ -22,6 +22,7 @@ type scanOp struct {
 	fcols  []bool // columns the filter reads
 	filter expr
 	prune  []rangeCond
+	span   *intSpan   // the filter as a range of one column, when the store selects ranges (scan_span.go)
 	terms  []termCond // has-style conjuncts, for term filters (prune_terms.go)
 	exact  *exactTerm // a filter the term postings answer (prune_terms.go)
 	blocks []storage.BlockMeta
@@ -77,6 +78,9 @@ func newScan(n *plan.Scan, store Store, st *Stats) (*scanOp, error) {
 		s.fcols = make([]bool, len(s.cols))
 		markExprCols(n.Filter, s.fcols)
 		s.prune = rangeConds(n.Filter)
+		if _, ok := store.(rangeSelector); ok {
+			s.span = spanOf(n.Filter)
+		}
 		s.terms = termConds(n.Filter)
 		s.exact = exactTermOf(n.Filter)
 	}
@@ -129,8 +133,7 @@ func (s *scanOp) Next(ctx context.Context) (*column.Batch, error) {
 		if !s.mayMatch(bm) {
 			continue
 		}
-		s.st.BlocksRead++
-		s.st.readRows(bm.Rows)
+		s.countBlock(bm.Rows)
 		b, err := s.load(bm, s.filter)
 		if err != nil || b != nil {
 			return b, err
@@ -148,6 +151,9 @@ func (s *scanOp) load(bm *storage.BlockMeta, filter expr) (*column.Batch, error)
 			return nil, err
 		}
 		return b, nil
+	}
+	if s.span != nil {
+		return s.loadSpan(bm)
 	}
 	if s.exact != nil {
 		if tb, done, err := s.loadByTerm(bm); done || err != nil {
@@ -288,11 +294,19 @@ func (s *scanOp) nextParallel(ctx context.Context) (*column.Batch, error) {
 		if r.err != nil {
 			return nil, r.err
 		}
-		s.st.BlocksRead++
-		s.st.readRows(r.rows)
+		s.countBlock(r.rows)
 		if r.b != nil {
 			return r.b, nil
 		}
+	}
+}
+
+// countBlock counts a block read in the run's stats.
+func (s *scanOp) countBlock(rows int) {
+	s.st.BlocksRead++
+	s.st.readRows(rows)
+	if s.span != nil {
+		s.st.SpanBlocks++
 	}
 }
 

@@ -160,8 +160,7 @@ func (t *topScanOp) Next(ctx context.Context) (*column.Batch, error) {
 			if errs[w] != nil {
 				return nil, errs[w]
 			}
-			s.st.BlocksRead++
-			s.st.readRows(s.blocks[ob.pos].Rows)
+			s.countBlock(s.blocks[ob.pos].Rows)
 			p := res[w]
 			if p.b == nil || p.b.Len == 0 {
 				continue

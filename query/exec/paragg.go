@@ -165,9 +165,11 @@ func (p *parAggOp) Next(ctx context.Context) (*column.Batch, error) {
 	}
 	wg.Wait()
 	p.st.BlocksTotal += p.stats[0].BlocksTotal
+	p.st.HeadColumns += p.stats[0].HeadColumns
 	for _, s := range p.stats {
 		p.st.BlocksRead += s.BlocksRead
 		p.st.RowsRead += s.RowsRead
+		p.st.SpanBlocks += s.SpanBlocks
 	}
 	for _, err := range errs {
 		if err != nil && err != context.Canceled {
