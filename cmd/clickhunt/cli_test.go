@@ -278,6 +278,15 @@ func TestCLIIngestAndQuery(t *testing.T) {
 		t.Fatalf("stdin batch: %v", err)
 	}
 	checkText(t, "stdin batch", string(out), "Count\n3\n\nReportId\nr1\n")
+
+	// A one-shot query leaves its database to the process exit (no
+	// Close): nothing stays locked, so an ingest right after it writes.
+	os.WriteFile(filepath.Join(dir, "more.csv"), []byte(clicksHeader+"2024-03-02T10:00:00Z,https://c.example/,ClickAllowed,carol@contoso.com,Email,m4,10.0.0.3,,,false,,r4\n"), 0o644)
+	clickhunt(t, dir, "", "query", "--db", db, "UrlClickEvents | count").expect(t, 0)
+	clickhunt(t, dir, "", "ingest", "--db", db, "more.csv").expect(t, 0)
+	r = clickhunt(t, dir, "", "query", "--db", db, "UrlClickEvents | count")
+	r.expect(t, 0)
+	checkText(t, "after a second ingest", r.stdout, "Count\n4\n")
 }
 
 func TestCLINow(t *testing.T) {
