@@ -224,11 +224,20 @@ func decodeColumnValueShared(val []byte, t column.Type) (v *column.Vector, share
 		v, err := decodePaged(val, t)
 		return v, 0, err
 	}
+	return decodeColumnValueRows(val, t, nil, 0)
+}
+
+// decodeColumnValueRows is decodeColumnValueShared (for a value that is
+// not paged) for the rows want (ascending row numbers) of a value of
+// blockRows rows: the result has len(want) rows. Strings decode only those
+// rows' codes; other types decode whole and are gathered. A nil want means
+// every row (and blockRows is not checked).
+func decodeColumnValueRows(val []byte, t column.Type, want []uint32, blockRows int) (v *column.Vector, shared int, err error) {
 	payload, owned, err := decompressPayload(val)
 	if err != nil {
 		return nil, 0, err
 	}
-	v, shared, rest, err := decodeColumnPayloadOwned(payload, t, owned)
+	v, shared, rest, err := decodeColumnPayloadRows(payload, t, owned, want, blockRows)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -284,6 +293,13 @@ func decodeColumnPayload(src []byte, t column.Type) (*column.Vector, []byte, err
 // buffer nobody else uses or changes (a fresh zstd output), so dictionary
 // strings may point into it instead of being copied.
 func decodeColumnPayloadOwned(src []byte, t column.Type, owned bool) (_ *column.Vector, shared int, _ []byte, _ error) {
+	return decodeColumnPayloadRows(src, t, owned, nil, 0)
+}
+
+// decodeColumnPayloadRows is decodeColumnPayloadOwned for the rows want of
+// the payload (all when nil; see decodeColumnValueRows).
+func decodeColumnPayloadRows(src []byte, t column.Type, owned bool, want []uint32, blockRows int) (_ *column.Vector, shared int, _ []byte, _ error) {
+	src0 := src
 	if len(src) < 3 {
 		return nil, 0, nil, fmt.Errorf("%w: short header", errCorrupt)
 	}
@@ -302,13 +318,29 @@ func decodeColumnPayloadOwned(src []byte, t column.Type, owned bool) (_ *column.
 	hasNulls := src[0]
 	src = src[1:]
 	v := &column.Vector{Type: t, Len: n}
+	if want != nil && n != blockRows {
+		return nil, 0, nil, fmt.Errorf("%w: %d rows, block has %d", errCorrupt, n, blockRows)
+	}
+	if len(want) > 0 && int(want[len(want)-1]) >= n {
+		return nil, 0, nil, fmt.Errorf("%w: row %d of a value of %d rows", errCorrupt, want[len(want)-1], n)
+	}
 	if isStringType(t) {
 		if hasNulls != 0 {
 			return nil, 0, nil, fmt.Errorf("%w: null flag on a string column", errCorrupt)
 		}
 		var err error
-		v.Dict, v.Codes, shared, src, err = decodeStringsOwned(src, n, owned)
+		v.Dict, v.Codes, shared, src, err = decodeStringRows(src, n, owned, want)
+		if want != nil {
+			v.Len = len(want)
+		}
 		return v, shared, src, err
+	}
+	if want != nil {
+		v, shared, src, err := decodeColumnPayloadRows(src0, t, owned, nil, 0)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		return v.Gather(want), shared, src, nil
 	}
 	switch hasNulls {
 	case 0:
@@ -579,6 +611,13 @@ func decodeStrings(src []byte, rows int) (dict []string, codes []uint32, rest []
 // decodeStringsOwned is decodeStrings; with owned, the dictionary's bytes
 // are used in place (src must never change afterwards).
 func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes []uint32, shared int, rest []byte, err error) {
+	return decodeStringRows(src, rows, owned, nil)
+}
+
+// decodeStringRows is decodeStringsOwned for the rows want of the value
+// (ascending, each < rows; all when nil): codes holds theirs only, read
+// one by one from packed codes rather than unpacking all.
+func decodeStringRows(src []byte, rows int, owned bool, want []uint32) (dict []string, codes []uint32, shared int, rest []byte, err error) {
 	nd, k := binary.Uvarint(src)
 	if k <= 0 || nd > uint64(rows) {
 		return nil, nil, 0, nil, fmt.Errorf("%w: bad dictionary size", errCorrupt)
@@ -591,7 +630,14 @@ func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes 
 	}
 	enc := src[0]
 	src = src[1:]
-	codes = make([]uint32, rows)
+	// row is the row of codes[i].
+	row := func(i int) int { return i }
+	if want != nil {
+		codes = make([]uint32, len(want))
+		row = func(i int) int { return int(want[i]) }
+	} else {
+		codes = make([]uint32, rows)
+	}
 	switch {
 	case enc == 0:
 		if rows > 0 && nd != 1 {
@@ -606,7 +652,7 @@ func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes 
 		if k <= 0 || ns == 0 || ns > maxSharedDict || len(src) < k+1 {
 			return nil, nil, 0, nil, fmt.Errorf("%w: bad shared dictionary size", errCorrupt)
 		}
-		if src, err = unpackCodes(codes, src[k+1:], uint(src[k])); err != nil {
+		if src, err = readCodes(codes, src[k+1:], uint(src[k]), rows, want); err != nil {
 			return nil, nil, 0, nil, err
 		}
 		for _, c := range codes {
@@ -620,11 +666,11 @@ func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes 
 			return nil, nil, 0, nil, fmt.Errorf("%w: %d rows as a dictionary of %d", errCorrupt, rows, nd)
 		}
 		for i := range codes {
-			codes[i] = uint32(i)
+			codes[i] = uint32(row(i))
 		}
 		return dict, codes, 0, src, nil
 	case enc&codesPacked != 0:
-		if src, err = unpackCodes(codes, src, uint(enc&^codesPacked)); err != nil {
+		if src, err = readCodes(codes, src, uint(enc&^codesPacked), rows, want); err != nil {
 			return nil, nil, 0, nil, err
 		}
 	case enc == 1 || enc == 2 || enc == 4:
@@ -635,15 +681,15 @@ func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes 
 		switch enc {
 		case 1:
 			for i := range codes {
-				codes[i] = uint32(src[i])
+				codes[i] = uint32(src[row(i)])
 			}
 		case 2:
 			for i := range codes {
-				codes[i] = uint32(binary.LittleEndian.Uint16(src[2*i:]))
+				codes[i] = uint32(binary.LittleEndian.Uint16(src[2*row(i):]))
 			}
 		case 4:
 			for i := range codes {
-				codes[i] = binary.LittleEndian.Uint32(src[4*i:])
+				codes[i] = binary.LittleEndian.Uint32(src[4*row(i):])
 			}
 		}
 		src = src[n:]
@@ -656,6 +702,31 @@ func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes 
 		}
 	}
 	return dict, codes, 0, src, nil
+}
+
+// readCodes fills codes from the rows w-bit packed codes at the start of
+// src (those of the rows want, when not nil) and returns the rest of src.
+func readCodes(codes []uint32, src []byte, w uint, rows int, want []uint32) ([]byte, error) {
+	if want == nil {
+		return unpackCodes(codes, src, w)
+	}
+	if w > 32 {
+		return nil, fmt.Errorf("%w: code width %d", errCorrupt, w)
+	}
+	n := packedLen(rows, w)
+	if len(src) < n {
+		return nil, fmt.Errorf("%w: codes run past the end", errCorrupt)
+	}
+	packed := src[:n]
+	mask := uint64(1)<<w - 1
+	for i, r := range want {
+		// A code spans at most 5 bytes (w <= 32, starting at bit 0-7).
+		bit := uint(r) * w
+		var word [8]byte
+		copy(word[:], packed[bit>>3:])
+		codes[i] = uint32(binary.LittleEndian.Uint64(word[:]) >> (bit & 7) & mask)
+	}
+	return src[n:], nil
 }
 
 // cutStrings reads n strings stored as n uvarint lengths, then their

@@ -385,27 +385,22 @@ func (s *Snapshot) ReadColumnRows(table *TableInfo, block *BlockMeta, col Column
 	defer s.db.leave()
 	var v *column.Vector
 	var shared int
-	paged := false
+	if rows == nil {
+		rows = []uint32{} // no rows, not all of them
+	}
 	err = s.value(t, block, c, func(val []byte) (err error) {
 		if len(val) > 0 && val[0] == valuePaged {
-			paged = true
 			v, err = decodePagedRows(val, c.Type, block.Rows, rows)
 			return err
 		}
-		v, shared, err = decodeColumnValueShared(val, c.Type)
+		v, shared, err = decodeColumnValueRows(val, c.Type, rows, block.Rows)
 		return err
 	})
-	if err == nil && !paged && v.Len != block.Rows {
-		err = fmt.Errorf("%w: %d rows, block has %d", errCorrupt, v.Len, block.Rows)
-	}
 	if err == nil && shared > 0 {
 		err = s.attachDict(t, c.ID, v, shared)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot read column %q of block %d of table %q: %w", c.Name, block.ID, t.rec.name, err)
-	}
-	if !paged {
-		v = v.Gather(rows)
 	}
 	return v, nil
 }
