@@ -105,6 +105,9 @@ func Prepare(snap *storage.Snapshot, text string, opts Options) (plan.Node, erro
 // tabular expression) against snap. Errors in the query are *Error.
 func Run(ctx context.Context, snap *storage.Snapshot, text string, opts Options) (*Result, error) {
 	start := time.Now()
+	if !syntax.Ready() {
+		readAhead(snap, text)
+	}
 	p, err := Prepare(snap, text, opts)
 	if err != nil {
 		return nil, err
@@ -124,6 +127,17 @@ func Run(ctx context.Context, snap *storage.Snapshot, text string, opts Options)
 		res.Render = &Render{Kind: r.Kind, Properties: r.Properties}
 	}
 	return res, nil
+}
+
+// readAhead reads the block lists of the tables text names, which the
+// snapshot keeps for the scans: a fresh process does it while the parser
+// is still being built (on another core) rather than after parsing.
+func readAhead(snap *storage.Snapshot, text string) {
+	for _, name := range syntax.Names(text) {
+		if t, err := snap.Table(name); err == nil {
+			snap.Blocks(t) // an error shows again when a scan asks
+		}
+	}
 }
 
 // Suggest returns the name in candidates closest to name (a near miss in

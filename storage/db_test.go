@@ -879,6 +879,14 @@ func TestSnapshotIsolation(t *testing.T) {
 	if again, _ := s.Blocks(ti); len(again) != len(blocks) {
 		t.Errorf("snapshot sees %d blocks, had %d", len(again), len(blocks))
 	}
+	// The snapshot keeps its list; what a caller does to its copy stays
+	// in that copy.
+	rows := blocks[0].Rows
+	blocks[0].Rows = -1
+	if again, _ := s.Blocks(ti); again[0].Rows != rows {
+		t.Errorf("a caller's change to the block list reached the snapshot: %d rows", again[0].Rows)
+	}
+	blocks[0].Rows = rows
 	if len(s.Tables()) != 1 {
 		t.Errorf("snapshot sees a later table")
 	}
@@ -898,13 +906,18 @@ func TestConcurrentReads(t *testing.T) {
 	store(t, db, "clicks", a)
 	s := snapshot(t, db)
 	ti, _ := s.Table("clicks")
-	blocks, err := s.Blocks(ti)
+	blocks, err := snapshot(t, db).Blocks(ti) // another snapshot's list
 	if err != nil {
 		t.Fatal(err)
 	}
 	errs := make(chan error, 4)
 	for g := range 4 {
 		go func() {
+			// The block list, read once per snapshot, is the same for all.
+			if mine, err := s.Blocks(ti); err != nil || len(mine) != len(blocks) || mine[1].ID != blocks[1].ID {
+				errs <- fmt.Errorf("block list %v, %v", mine, err)
+				return
+			}
 			for i := range 50 {
 				bm := blocks[(g+i)%len(blocks)]
 				c := ti.Columns[(g*7+i)%len(ti.Columns)]

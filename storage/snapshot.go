@@ -166,6 +166,16 @@ type Snapshot struct {
 
 	dictMu sync.Mutex
 	dicts  map[[2]uint32]*snapDict // shared dictionaries read so far
+
+	blocksMu sync.Mutex
+	blocks   map[uint32]*snapBlocks // block lists read so far, by table ID
+}
+
+// snapBlocks is one table's block list as a snapshot sees it.
+type snapBlocks struct {
+	once   sync.Once
+	blocks []BlockMeta
+	err    error
 }
 
 // snapDict is one column's shared dictionary as a snapshot sees it.
@@ -236,13 +246,33 @@ func (s *Snapshot) table(table *TableInfo) (*tableState, error) {
 }
 
 // Blocks returns the committed blocks of table in ID order (which is
-// ingest order).
-func (s *Snapshot) Blocks(table *TableInfo) (_ []BlockMeta, err error) {
-	defer recoverBadger(&err)
+// ingest order). A snapshot reads each table's list once (several scans of
+// a table, and a list read ahead while the query is parsed, share it).
+func (s *Snapshot) Blocks(table *TableInfo) ([]BlockMeta, error) {
 	t, err := s.table(table)
 	if err != nil {
 		return nil, err
 	}
+	s.blocksMu.Lock()
+	if s.blocks == nil {
+		s.blocks = map[uint32]*snapBlocks{}
+	}
+	sb := s.blocks[t.id]
+	if sb == nil {
+		sb = &snapBlocks{}
+		s.blocks[t.id] = sb
+	}
+	s.blocksMu.Unlock()
+	sb.once.Do(func() { sb.blocks, sb.err = s.readBlocks(t) })
+	if sb.err != nil {
+		return nil, sb.err
+	}
+	return slices.Clone(sb.blocks), nil
+}
+
+// readBlocks reads the block list of t (or takes it from the block cache).
+func (s *Snapshot) readBlocks(t *tableState) (_ []BlockMeta, err error) {
+	defer recoverBadger(&err)
 	ck := t.commitPoint()
 	if s.db.cache != nil {
 		if b, ok := s.db.cache.metas.get(t.id, ck); ok {

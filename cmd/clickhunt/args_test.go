@@ -70,3 +70,55 @@ func TestQueryOnlyParse(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainQuery checks the parser-free reading of the commonest command
+// line against the whole CLI's, and that it leaves everything else alone.
+func TestPlainQuery(t *testing.T) {
+	opts := []kong.Option{
+		kong.Name("clickhunt"),
+		kong.Writers(io.Discard, io.Discard),
+		kong.Exit(func(code int) { panic(exitCode(code)) }),
+		kong.Vars{"default_db": "/default"},
+	}
+	for _, args := range [][]string{
+		{"query", "T | take 1"},
+		{"--db", "/d", "query", "T"},
+		{"--db=/d", "query", "T"},
+		{"query", "--db", "/d", "T"},
+		{"query", "T", "--db=/d"},
+		{"--db", "/a", "query", "--db", "/b", "T"},
+		{"--db", "query", "query", "query"},
+		{"--db", "", "query", "UrlClickEvents\n| where Url has \"a-b\"\n| count"},
+	} {
+		db, text, ok := plainQuery(args)
+		if !ok {
+			t.Errorf("%q: not taken", args)
+			continue
+		}
+		var full cli
+		p, err := kong.New(&full, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kctx, err := p.Parse(args)
+		if err != nil {
+			t.Fatalf("%q: whole CLI: %v", args, err)
+		}
+		want := full.Query
+		got := queryCmd{Format: "auto", Repeat: 1, Text: text}
+		if kctx.Command() != "query <QUERY>" || db != full.DB || !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: %q %+v, whole CLI %q %q %+v", args, db, got, kctx.Command(), full.DB, want)
+		}
+	}
+	for _, args := range [][]string{
+		{}, {"query"}, {"query", "-f", "q.kql"}, {"query", "--format", "csv", "T"},
+		{"query", "T", "--timing"}, {"query", "-", "T"}, {"query", "T", "U"},
+		{"query", "--", "T"}, {"query", "-h"}, {"query", "T", "--db"},
+		{"--tz", "UTC", "query", "T"}, {"ingest", "x.csv"}, {"repl"}, {"T"},
+		{"query", "query", "T"}, {"query", ""},
+	} {
+		if _, _, ok := plainQuery(args); ok {
+			t.Errorf("%q: taken", args)
+		}
+	}
+}

@@ -178,7 +178,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}()
 	var c cli
 	var cmd string
-	if q, ok := parseQueryOnly(args, opts); ok {
+	if db, text, ok := plainQuery(args); ok {
+		c.DB, c.Query, cmd = db, queryCmd{Format: "auto", Repeat: 1, Text: text}, "query"
+	} else if q, ok := parseQueryOnly(args, opts); ok {
 		c.globals, c.Query, cmd = q.globals, q.Query, "query"
 	} else {
 		parser, err := kong.New(&c, opts...)
@@ -275,6 +277,31 @@ func parseQueryOnly(args []string, opts []kong.Option) (_ *queryCLI, ok bool) {
 		return nil, false
 	}
 	return &q, true
+}
+
+// plainQuery recognises the commonest command line, a query and perhaps
+// the database: [--db DIR] query [--db DIR] QUERY (--db=DIR too). Those
+// arguments need no parser: building even queryCLI's kong model costs a
+// one-shot query half a millisecond. Anything else (another flag, a
+// QUERY starting with "-", "--") is left to kong.
+func plainQuery(args []string) (db, text string, ok bool) {
+	seenCmd := false
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--db" && i+1 < len(args):
+			db = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--db="):
+			db = strings.TrimPrefix(a, "--db=")
+		case a == "query" && !seenCmd:
+			seenCmd = true
+		case seenCmd && text == "" && a != "" && !strings.HasPrefix(a, "-"):
+			text = a
+		default:
+			return "", "", false
+		}
+	}
+	return db, text, seenCmd && text != ""
 }
 
 // commandPrefix is "query " when the usage error was in the query command.

@@ -1,6 +1,9 @@
 package syntax
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // firstExpected reduces participle's grammar notation to what may come next.
 func TestFirstExpected(t *testing.T) {
@@ -17,4 +20,16 @@ func TestFirstExpected(t *testing.T) {
 	f(`ParsePart+`, `parse pattern`)
 	f(`(<ident> | <qident>) ("," (<ident> | <qident>))*`, `a name or a ['quoted name']`)
 	f(`Expr`, `expression`)
+}
+
+func TestNames(t *testing.T) {
+	got := Names("let x = 1;\nUrlClickEvents | where Url has 'a' and ['Odd Name'] == x // Comment\n| join (EmailEvents) on NetworkMessageId | summarize count() by Url")
+	// Operator names that are not reserved words lex as names too.
+	want := []string{"x", "UrlClickEvents", "where", "Url", "join", "EmailEvents", "on", "NetworkMessageId", "summarize", "count"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Names = %q, want %q", got, want)
+	}
+	if got := Names(`T | where x == "unterminated | y`); !slices.Equal(got, []string{"T", "where", "x"}) {
+		t.Errorf("Names of text that stops lexing = %q", got)
+	}
 }

@@ -45,7 +45,9 @@
 package syntax
 
 import (
+	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -364,6 +366,7 @@ type Arg struct {
 // parser builds the grammar on first use (a few milliseconds of
 // reflection): Prepare lets a process build it while it does other work.
 var parser = sync.OnceValue(func() *participle.Parser[Script] {
+	defer built.Store(true)
 	return participle.MustBuild[Script](
 		participle.Lexer(kqlLexer()),
 		participle.Elide("Comment", "Whitespace"),
@@ -375,6 +378,39 @@ var parser = sync.OnceValue(func() *participle.Parser[Script] {
 	)
 })
 
+// built is set once the parser exists.
+var built atomic.Bool
+
 // Prepare builds the parser now, so that a later Parse need not wait for
 // it; a fresh process calls it on a goroutine while it opens the database.
 func Prepare() { parser() }
+
+// Ready reports whether the parser is built. Until it is, a fresh process
+// has time for other work before Parse (query.Run reads ahead the block
+// lists of the tables the text names).
+func Ready() bool { return built.Load() }
+
+// Names returns the names (identifiers, operator names that are not
+// reserved words among them) in text, each once, in order of first
+// appearance, up to where text stops lexing.
+func Names(text string) []string {
+	if len(text) > maxQueryLen {
+		return nil
+	}
+	def := kqlLexer()
+	lex, err := def.LexString("", text)
+	if err != nil {
+		return nil
+	}
+	ident := def.Symbols()["Ident"]
+	var names []string
+	for {
+		tok, err := lex.Next()
+		if err != nil || tok.EOF() {
+			return names
+		}
+		if tok.Type == ident && !slices.Contains(names, tok.Value) {
+			names = append(names, tok.Value)
+		}
+	}
+}
