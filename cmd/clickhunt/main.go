@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
 	"syscall"
 
 	_ "clickhunt/cmd/clickhunt/internal/warm" // builds the KQL parser from init on
@@ -19,7 +18,7 @@ var exitsAfterRun bool
 func main() {
 	// SIGTERM ends everything; Ctrl-C (SIGINT) is handled per query in run
 	// so that in the REPL it cancels a query, not the session.
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	ctx, stop := notifyContext(context.Background(), syscall.SIGTERM)
 	stopProfiles := startProfiles(os.Stderr)
 	exitsAfterRun = true
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)

@@ -3,12 +3,15 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // heavyQuery takes seconds over a few hundred thousand rows: long string
@@ -126,5 +129,33 @@ func TestREPLWorkbench(t *testing.T) {
 	s.send("\x04")
 	if code := s.wait(); code != 0 {
 		t.Errorf("exit status after Ctrl-D %d", code)
+	}
+}
+
+// TestCLIQueryInterrupt: Ctrl-C (SIGINT) during a one-shot query cancels
+// it: an error message and exit status 1, not a silent kill. SIGTERM
+// also ends it cleanly.
+func TestCLIQueryInterrupt(t *testing.T) {
+	dir, db := bigDB(t, "300000")
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		cmd := exec.Command(binary, "query", "--db", db, heavyQuery)
+		cmd.Env = testEnv(dir)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond)
+		if err := cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+		err := cmd.Wait()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+			t.Errorf("%v: %v, want exit status 1; stderr %q", sig, err, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), "error: query cancelled") {
+			t.Errorf("%v: stderr %q", sig, stderr.String())
+		}
 	}
 }
