@@ -22,3 +22,14 @@ func BenchmarkString(b *testing.B) {
 		_ = s.String()
 	}
 }
+
+// BenchmarkBuildParser builds the grammar, which a fresh process does on
+// a goroutine of its own while it opens the database: a one-shot query
+// waits for it.
+func BenchmarkBuildParser(b *testing.B) {
+	kqlLexer()
+	b.ReportAllocs()
+	for b.Loop() {
+		buildParser()
+	}
+}
