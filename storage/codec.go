@@ -710,14 +710,10 @@ func readCodes(codes []uint32, src []byte, w uint, rows int, want []uint32) ([]b
 	if want == nil {
 		return unpackCodes(codes, src, w)
 	}
-	if w > 32 {
-		return nil, fmt.Errorf("%w: code width %d", errCorrupt, w)
+	packed, rest, err := packedCodes(src, w, rows)
+	if err != nil {
+		return nil, err
 	}
-	n := packedLen(rows, w)
-	if len(src) < n {
-		return nil, fmt.Errorf("%w: codes run past the end", errCorrupt)
-	}
-	packed := src[:n]
 	mask := uint64(1)<<w - 1
 	for i, r := range want {
 		// A code spans at most 5 bytes (w <= 32, starting at bit 0-7).
@@ -726,7 +722,7 @@ func readCodes(codes []uint32, src []byte, w uint, rows int, want []uint32) ([]b
 		copy(word[:], packed[bit>>3:])
 		codes[i] = uint32(binary.LittleEndian.Uint64(word[:]) >> (bit & 7) & mask)
 	}
-	return src[n:], nil
+	return rest, nil
 }
 
 // cutStrings reads n strings stored as n uvarint lengths, then their
@@ -768,15 +764,87 @@ func cutStrings(dst []string, src []byte, n uint64, owned bool) ([]string, []byt
 // unpackCodes fills codes from w-bit packed codes at the start of src and
 // returns the rest of src.
 func unpackCodes(codes []uint32, src []byte, w uint) ([]byte, error) {
+	packed, rest, err := packedCodes(src, w, len(codes))
+	if err != nil {
+		return nil, err
+	}
+	unpackBits(codes, packed, w)
+	return rest, nil
+}
+
+// packedCodes checks that src starts with the w-bit codes of rows rows and
+// returns them and the rest of src.
+func packedCodes(src []byte, w uint, rows int) (packed, rest []byte, err error) {
 	if w > 32 {
-		return nil, fmt.Errorf("%w: code width %d", errCorrupt, w)
+		return nil, nil, fmt.Errorf("%w: code width %d", errCorrupt, w)
 	}
-	n := packedLen(len(codes), w)
+	n := packedLen(rows, w)
 	if len(src) < n {
-		return nil, fmt.Errorf("%w: codes run past the end", errCorrupt)
+		return nil, nil, fmt.Errorf("%w: codes run past the end", errCorrupt)
 	}
-	unpackBits(codes, src[:n], w)
-	return src[n:], nil
+	return src[:n], src[n:], nil
+}
+
+// readDeltas fills dst with integers stored as varint deltas (intDelta),
+// the first of them row at, following the value prev, and returns the rest
+// of src and the last value.
+func readDeltas(dst []int64, src []byte, at int, prev int64) ([]byte, int64, error) {
+	for i := range dst {
+		u, k := binary.Uvarint(src)
+		if k <= 0 {
+			return nil, 0, fmt.Errorf("%w: bad delta at row %d", errCorrupt, at+i)
+		}
+		src = src[k:]
+		prev += unzigzag(u)
+		dst[i] = prev
+	}
+	return src, prev, nil
+}
+
+// readFrame reads the head of rows integers packed against a frame of
+// reference (intFOR): their base, their bit width, the packed values and
+// the rest of src.
+func readFrame(src []byte, rows int) (base int64, w uint, packed, rest []byte, err error) {
+	u, k := binary.Uvarint(src)
+	if k <= 0 || len(src) < k+1 {
+		return 0, 0, nil, nil, fmt.Errorf("%w: bad frame of reference", errCorrupt)
+	}
+	base, w, src = unzigzag(u), uint(src[k]), src[k+1:]
+	if w > 64 {
+		return 0, 0, nil, nil, fmt.Errorf("%w: bit width %d", errCorrupt, w)
+	}
+	n := packedLen(rows, w)
+	if len(src) < n {
+		return 0, 0, nil, nil, fmt.Errorf("%w: packed integers run past the end", errCorrupt)
+	}
+	return base, w, src[:n], src[n:], nil
+}
+
+// readPackedDeltas reads the head of rows (at least one) integers stored
+// as packed deltas (intDeltaFOR): the first value, the smallest delta, the
+// bit width, the rows-1 packed deltas and the rest of src.
+func readPackedDeltas(src []byte, rows int) (first, dmin int64, w uint, packed, rest []byte, err error) {
+	if rows == 0 {
+		return 0, 0, 0, nil, nil, fmt.Errorf("%w: packed deltas of no rows", errCorrupt)
+	}
+	u, k := binary.Uvarint(src)
+	if k <= 0 {
+		return 0, 0, 0, nil, nil, fmt.Errorf("%w: bad first value", errCorrupt)
+	}
+	src = src[k:]
+	d, k := binary.Uvarint(src)
+	if k <= 0 || len(src) < k+1 {
+		return 0, 0, 0, nil, nil, fmt.Errorf("%w: bad delta base", errCorrupt)
+	}
+	first, dmin, w, src = unzigzag(u), unzigzag(d), uint(src[k]), src[k+1:]
+	if w > 64 {
+		return 0, 0, 0, nil, nil, fmt.Errorf("%w: bit width %d", errCorrupt, w)
+	}
+	n := packedLen(rows-1, w)
+	if len(src) < n {
+		return 0, 0, 0, nil, nil, fmt.Errorf("%w: packed deltas run past the end", errCorrupt)
+	}
+	return first, dmin, w, src[:n], src[n:], nil
 }
 
 func zigzag(x int64) uint64   { return uint64(x<<1) ^ uint64(x>>63) }
@@ -902,62 +970,25 @@ func decodeInts(dst []int64, src []byte) ([]byte, error) {
 	src = src[1:]
 	switch enc {
 	case intDelta:
-		var prev int64
-		for i := range dst {
-			u, k := binary.Uvarint(src)
-			if k <= 0 {
-				return nil, fmt.Errorf("%w: bad delta at row %d", errCorrupt, i)
-			}
-			src = src[k:]
-			prev += unzigzag(u)
-			dst[i] = prev
-		}
-		return src, nil
+		rest, _, err := readDeltas(dst, src, 0, 0)
+		return rest, err
 	case intFOR:
-		u, k := binary.Uvarint(src)
-		if k <= 0 || len(src) < k+1 {
-			return nil, fmt.Errorf("%w: bad frame of reference", errCorrupt)
+		base, w, packed, rest, err := readFrame(src, len(dst))
+		if err != nil {
+			return nil, err
 		}
-		base := unzigzag(u)
-		w := uint(src[k])
-		src = src[k+1:]
-		if w > 64 {
-			return nil, fmt.Errorf("%w: bit width %d", errCorrupt, w)
-		}
-		n := packedLen(len(dst), w)
-		if len(src) < n {
-			return nil, fmt.Errorf("%w: packed integers run past the end", errCorrupt)
-		}
-		unpackBits(dst, src[:n], w)
+		unpackBits(dst, packed, w)
 		for i, x := range dst {
 			dst[i] = int64(uint64(x) + uint64(base))
 		}
-		return src[n:], nil
+		return rest, nil
 	case intDeltaFOR:
-		if len(dst) == 0 {
-			return nil, fmt.Errorf("%w: packed deltas of no rows", errCorrupt)
-		}
-		u, k := binary.Uvarint(src)
-		if k <= 0 {
-			return nil, fmt.Errorf("%w: bad first value", errCorrupt)
-		}
-		src = src[k:]
-		d, k := binary.Uvarint(src)
-		if k <= 0 || len(src) < k+1 {
-			return nil, fmt.Errorf("%w: bad delta base", errCorrupt)
-		}
-		first, dmin := unzigzag(u), unzigzag(d)
-		w := uint(src[k])
-		src = src[k+1:]
-		if w > 64 {
-			return nil, fmt.Errorf("%w: bit width %d", errCorrupt, w)
+		first, dmin, w, packed, tail, err := readPackedDeltas(src, len(dst))
+		if err != nil {
+			return nil, err
 		}
 		rest := dst[1:]
-		n := packedLen(len(rest), w)
-		if len(src) < n {
-			return nil, fmt.Errorf("%w: packed deltas run past the end", errCorrupt)
-		}
-		unpackBits(rest, src[:n], w)
+		unpackBits(rest, packed, w)
 		// Prefix sums in wrapping unsigned arithmetic, as encoded.
 		acc := uint64(first)
 		dst[0] = first
@@ -965,7 +996,7 @@ func decodeInts(dst []int64, src []byte) ([]byte, error) {
 			acc += uint64(x) + uint64(dmin)
 			rest[i] = int64(acc)
 		}
-		return src[n:], nil
+		return tail, nil
 	}
 	return nil, fmt.Errorf("%w: unknown integer encoding %d", errCorrupt, enc)
 }

@@ -162,35 +162,25 @@ func (m *matcher) add(i int, x int64) {
 // deltas scans varint deltas (intDelta).
 func (m *matcher) deltas(src []byte, rows int) ([]byte, error) {
 	var prev int64
-	for i := range rows {
-		u, k := binary.Uvarint(src)
-		if k <= 0 {
-			return nil, fmt.Errorf("%w: bad delta at row %d", errCorrupt, i)
+	for at := 0; at < rows; at += rowChunk {
+		vals := m.buf[:min(rowChunk, rows-at)]
+		var err error
+		if src, prev, err = readDeltas(vals, src, at, prev); err != nil {
+			return nil, err
 		}
-		src = src[k:]
-		prev += unzigzag(u)
-		m.add(i, prev)
+		for j, x := range vals {
+			m.add(at+j, x)
+		}
 	}
 	return src, nil
 }
 
 // frame scans values packed against a frame of reference (intFOR).
 func (m *matcher) frame(src []byte, rows int) ([]byte, error) {
-	u, k := binary.Uvarint(src)
-	if k <= 0 || len(src) < k+1 {
-		return nil, fmt.Errorf("%w: bad frame of reference", errCorrupt)
+	base, w, packed, rest, err := readFrame(src, rows)
+	if err != nil {
+		return nil, err
 	}
-	base := unzigzag(u)
-	w := uint(src[k])
-	src = src[k+1:]
-	if w > 64 {
-		return nil, fmt.Errorf("%w: bit width %d", errCorrupt, w)
-	}
-	size := packedLen(rows, w)
-	if len(src) < size {
-		return nil, fmt.Errorf("%w: packed integers run past the end", errCorrupt)
-	}
-	packed := src[:size]
 	for at := 0; at < rows; at += rowChunk {
 		vals := m.buf[:min(rowChunk, rows-at)]
 		unpackBits(vals, packed[at/8*int(w):], w)
@@ -198,35 +188,16 @@ func (m *matcher) frame(src []byte, rows int) ([]byte, error) {
 			m.add(at+j, int64(uint64(x)+uint64(base)))
 		}
 	}
-	return src[size:], nil
+	return rest, nil
 }
 
 // packedDeltas scans packed deltas (intDeltaFOR): row 0's value, then
 // rows-1 deltas of dmin plus a w-bit field each.
 func (m *matcher) packedDeltas(src []byte, rows int) ([]byte, error) {
-	if rows == 0 {
-		return nil, fmt.Errorf("%w: packed deltas of no rows", errCorrupt)
+	first, dmin, w, packed, rest, err := readPackedDeltas(src, rows)
+	if err != nil {
+		return nil, err
 	}
-	u, k := binary.Uvarint(src)
-	if k <= 0 {
-		return nil, fmt.Errorf("%w: bad first value", errCorrupt)
-	}
-	src = src[k:]
-	d, k := binary.Uvarint(src)
-	if k <= 0 || len(src) < k+1 {
-		return nil, fmt.Errorf("%w: bad delta base", errCorrupt)
-	}
-	first, dmin := unzigzag(u), unzigzag(d)
-	w := uint(src[k])
-	src = src[k+1:]
-	if w > 64 {
-		return nil, fmt.Errorf("%w: bit width %d", errCorrupt, w)
-	}
-	size := packedLen(rows-1, w)
-	if len(src) < size {
-		return nil, fmt.Errorf("%w: packed deltas run past the end", errCorrupt)
-	}
-	packed := src[:size]
 	// Deltas all >= 0 (or all <= 0) make the values ascend (descend)
 	// for as long as their sum does not wrap around the int64 range. Then
 	// a chunk ending past the range ends the scan, when the remaining
@@ -255,16 +226,16 @@ func (m *matcher) packedDeltas(src []byte, rows int) ([]byte, error) {
 			// v + left*(dmin+dspan) <= MaxInt64: no wrap ahead.
 			hi, lo := bits.Mul64(left, uint64(dmin)+dspan)
 			if hi == 0 && lo <= uint64(math.MaxInt64)-uint64(v) {
-				return src[size:], nil
+				return rest, nil
 			}
 		case descending && v < m.lo:
 			// v + left*dmin >= MinInt64: no wrap ahead (v - MinInt64 is
 			// uint64(v) + 2^63).
 			hi, lo := bits.Mul64(left, 0-uint64(dmin))
 			if hi == 0 && lo <= uint64(v)+1<<63 {
-				return src[size:], nil
+				return rest, nil
 			}
 		}
 	}
-	return src[size:], nil
+	return rest, nil
 }

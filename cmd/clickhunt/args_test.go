@@ -10,16 +10,21 @@ import (
 	"github.com/alecthomas/kong"
 )
 
-// TestQueryOnlyParse checks the query command's own parser against the
-// whole CLI's: what it takes it reads the same way, and it leaves the rest
-// (other commands, help, usage errors) to the whole CLI.
-func TestQueryOnlyParse(t *testing.T) {
-	opts := []kong.Option{
+// testKongOptions are run's kong options, with output discarded.
+func testKongOptions() []kong.Option {
+	return []kong.Option{
 		kong.Name("clickhunt"),
 		kong.Writers(io.Discard, io.Discard),
 		kong.Exit(func(code int) { panic(exitCode(code)) }),
 		kong.Vars{"default_db": "/default"},
 	}
+}
+
+// TestQueryOnlyParse checks the query command's own parser against the
+// whole CLI's: what it takes it reads the same way, and it leaves the rest
+// (other commands, help, usage errors) to the whole CLI.
+func TestQueryOnlyParse(t *testing.T) {
+	opts := testKongOptions()
 	batch := filepath.Join(t.TempDir(), "q.kql")
 	if err := os.WriteFile(batch, []byte("T\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -74,12 +79,7 @@ func TestQueryOnlyParse(t *testing.T) {
 // TestPlainQuery checks the parser-free reading of the commonest command
 // line against the whole CLI's, and that it leaves everything else alone.
 func TestPlainQuery(t *testing.T) {
-	opts := []kong.Option{
-		kong.Name("clickhunt"),
-		kong.Writers(io.Discard, io.Discard),
-		kong.Exit(func(code int) { panic(exitCode(code)) }),
-		kong.Vars{"default_db": "/default"},
-	}
+	opts := testKongOptions()
 	for _, args := range [][]string{
 		{"query", "T | take 1"},
 		{"--db", "/d", "query", "T"},
