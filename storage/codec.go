@@ -299,7 +299,6 @@ func decodeColumnPayloadOwned(src []byte, t column.Type, owned bool) (_ *column.
 // decodeColumnPayloadRows is decodeColumnPayloadOwned for the rows want of
 // the payload (all when nil; see decodeColumnValueRows).
 func decodeColumnPayloadRows(src []byte, t column.Type, owned bool, want []uint32, blockRows int) (_ *column.Vector, shared int, _ []byte, _ error) {
-	src0 := src
 	if len(src) < 3 {
 		return nil, 0, nil, fmt.Errorf("%w: short header", errCorrupt)
 	}
@@ -334,13 +333,6 @@ func decodeColumnPayloadRows(src []byte, t column.Type, owned bool, want []uint3
 			v.Len = len(want)
 		}
 		return v, shared, src, err
-	}
-	if want != nil {
-		v, shared, src, err := decodeColumnPayloadRows(src0, t, owned, nil, 0)
-		if err != nil {
-			return nil, 0, nil, err
-		}
-		return v.Gather(want), shared, src, nil
 	}
 	switch hasNulls {
 	case 0:
@@ -380,6 +372,9 @@ func decodeColumnPayloadRows(src []byte, t column.Type, owned bool, want []uint3
 				v.Ints[i] = 0
 			}
 		}
+	}
+	if want != nil {
+		v = v.Gather(want)
 	}
 	return v, 0, src, nil
 }

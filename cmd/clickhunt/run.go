@@ -397,8 +397,9 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 	case !cached && exitsAfterRun:
 		// A one-shot query process leaves its read-only database to the
 		// exit, which releases the files and the shared lock at once;
-		// Close would unmap Badger's files one by one first (0.1-0.2 ms
-		// of a 9 ms run), and a read-only open has nothing to write back.
+		// Close would unmap Badger's files one by one and stop its
+		// goroutines first (0.4 ms of an 8 ms run), and a read-only open
+		// has nothing to write back.
 	default:
 		defer db.Close()
 	}

@@ -145,12 +145,8 @@ func (s *scanOp) Next(ctx context.Context) (*column.Batch, error) {
 // other needed columns only when some row passes (nil when none does).
 // filter is the caller's own compiled copy: workers never share one.
 func (s *scanOp) load(bm *storage.BlockMeta, filter expr) (*column.Batch, error) {
-	b := &column.Batch{Len: bm.Rows, Cols: make([]*column.Vector, len(s.cols))}
 	if filter == nil {
-		if err := s.read(b, bm, func(i int) bool { return s.needed[i] }); err != nil {
-			return nil, err
-		}
-		return b, nil
+		return s.readNeeded(bm)
 	}
 	if s.span != nil {
 		return s.loadSpan(bm)
@@ -160,6 +156,7 @@ func (s *scanOp) load(bm *storage.BlockMeta, filter expr) (*column.Batch, error)
 			return tb, err
 		}
 	}
+	b := &column.Batch{Len: bm.Rows, Cols: make([]*column.Vector, len(s.cols))}
 	if err := s.read(b, bm, func(i int) bool { return s.fcols[i] }); err != nil {
 		return nil, err
 	}
@@ -308,6 +305,15 @@ func (s *scanOp) countBlock(rows int) {
 	if s.span != nil {
 		s.st.SpanBlocks++
 	}
+}
+
+// readNeeded reads the needed columns of a whole block.
+func (s *scanOp) readNeeded(bm *storage.BlockMeta) (*column.Batch, error) {
+	b := &column.Batch{Len: bm.Rows, Cols: make([]*column.Vector, len(s.cols))}
+	if err := s.read(b, bm, func(i int) bool { return s.needed[i] }); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 func (s *scanOp) read(b *column.Batch, bm *storage.BlockMeta, want func(int) bool) error {

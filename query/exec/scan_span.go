@@ -91,8 +91,7 @@ func (s *scanOp) loadSpan(bm *storage.BlockMeta) (*column.Batch, error) {
 	sp := s.span
 	col := s.cols[sp.col]
 	if st, ok := bm.Stats.Get(col.ID); ok && st.HasMinMax && st.Nulls == 0 && st.MinInt >= sp.lo && st.MaxInt <= sp.hi {
-		b := &column.Batch{Len: bm.Rows, Cols: make([]*column.Vector, len(s.cols))}
-		return b, s.read(b, bm, func(i int) bool { return s.needed[i] })
+		return s.readNeeded(bm)
 	}
 	sel, err := s.store.(rangeSelector).SelectIntRange(s.table, bm, col, sp.lo, sp.hi, nil)
 	if err != nil || len(sel) == 0 {
@@ -101,8 +100,8 @@ func (s *scanOp) loadSpan(bm *storage.BlockMeta) (*column.Batch, error) {
 	if rr, ok := s.store.(rowReader); ok && len(sel) < bm.Rows/sparseRows {
 		return s.loadRows(rr, nil, bm, sel)
 	}
-	b := &column.Batch{Len: bm.Rows, Cols: make([]*column.Vector, len(s.cols))}
-	if err := s.read(b, bm, func(i int) bool { return s.needed[i] }); err != nil {
+	b, err := s.readNeeded(bm)
+	if err != nil {
 		return nil, err
 	}
 	if len(sel) < bm.Rows {
