@@ -596,22 +596,17 @@ func codeBits(n int) int {
 }
 
 func decodeStrings(src []byte, rows int) (dict []string, codes []uint32, rest []byte, err error) {
-	dict, codes, shared, rest, err := decodeStringsOwned(src, rows, false)
+	dict, codes, shared, rest, err := decodeStringRows(src, rows, false, nil)
 	if err == nil && shared > 0 {
 		err = errNeedsDict
 	}
 	return dict, codes, rest, err
 }
 
-// decodeStringsOwned is decodeStrings; with owned, the dictionary's bytes
-// are used in place (src must never change afterwards).
-func decodeStringsOwned(src []byte, rows int, owned bool) (dict []string, codes []uint32, shared int, rest []byte, err error) {
-	return decodeStringRows(src, rows, owned, nil)
-}
-
-// decodeStringRows is decodeStringsOwned for the rows want of the value
+// decodeStringRows is decodeStrings for the rows want of the value
 // (ascending, each < rows; all when nil): codes holds theirs only, read
-// one by one from packed codes rather than unpacking all.
+// one by one from packed codes rather than unpacking all. With owned, the
+// dictionary's bytes are used in place (src must never change afterwards).
 func decodeStringRows(src []byte, rows int, owned bool, want []uint32) (dict []string, codes []uint32, shared int, rest []byte, err error) {
 	nd, k := binary.Uvarint(src)
 	if k <= 0 || nd > uint64(rows) {
@@ -625,11 +620,8 @@ func decodeStringRows(src []byte, rows int, owned bool, want []uint32) (dict []s
 	}
 	enc := src[0]
 	src = src[1:]
-	// row is the row of codes[i].
-	row := func(i int) int { return i }
 	if want != nil {
 		codes = make([]uint32, len(want))
-		row = func(i int) int { return int(want[i]) }
 	} else {
 		codes = make([]uint32, rows)
 	}
@@ -660,8 +652,12 @@ func decodeStringRows(src []byte, rows int, owned bool, want []uint32) (dict []s
 		if nd != uint64(rows) {
 			return nil, nil, 0, nil, fmt.Errorf("%w: %d rows as a dictionary of %d", errCorrupt, rows, nd)
 		}
+		if want != nil {
+			copy(codes, want)
+			return dict, codes, 0, src, nil
+		}
 		for i := range codes {
-			codes[i] = uint32(row(i))
+			codes[i] = uint32(i)
 		}
 		return dict, codes, 0, src, nil
 	case enc&codesPacked != 0:
@@ -673,19 +669,28 @@ func decodeStringRows(src []byte, rows int, owned bool, want []uint32) (dict []s
 		if len(src) < n {
 			return nil, nil, 0, nil, fmt.Errorf("%w: codes run past the end", errCorrupt)
 		}
+		// Byte-aligned codes decode at memory speed: all of them, then
+		// the wanted ones picked.
+		all := codes
+		if want != nil {
+			all = make([]uint32, rows)
+		}
 		switch enc {
 		case 1:
-			for i := range codes {
-				codes[i] = uint32(src[row(i)])
+			for i := range all {
+				all[i] = uint32(src[i])
 			}
 		case 2:
-			for i := range codes {
-				codes[i] = uint32(binary.LittleEndian.Uint16(src[2*row(i):]))
+			for i := range all {
+				all[i] = uint32(binary.LittleEndian.Uint16(src[2*i:]))
 			}
 		case 4:
-			for i := range codes {
-				codes[i] = binary.LittleEndian.Uint32(src[4*row(i):])
+			for i := range all {
+				all[i] = binary.LittleEndian.Uint32(src[4*i:])
 			}
+		}
+		for i, r := range want {
+			codes[i] = all[r]
 		}
 		src = src[n:]
 	default:
