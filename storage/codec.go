@@ -296,26 +296,33 @@ func decodeColumnPayloadOwned(src []byte, t column.Type, owned bool) (_ *column.
 	return decodeColumnPayloadRows(src, t, owned, nil, 0)
 }
 
+// readPayloadHeader reads a payload's type (which must be t), row count
+// and null flag, and returns the rest of src.
+func readPayloadHeader(src []byte, t column.Type) (rows int, hasNulls byte, rest []byte, err error) {
+	if len(src) < 3 {
+		return 0, 0, nil, fmt.Errorf("%w: short header", errCorrupt)
+	}
+	if got := column.Type(src[0]); got != t {
+		return 0, 0, nil, fmt.Errorf("%w: stored type %s, want %s", errCorrupt, got, t)
+	}
+	n, k := binary.Uvarint(src[1:])
+	if k <= 0 || n > BlockRows {
+		return 0, 0, nil, fmt.Errorf("%w: bad row count", errCorrupt)
+	}
+	src = src[1+k:]
+	if len(src) < 1 {
+		return 0, 0, nil, fmt.Errorf("%w: short header", errCorrupt)
+	}
+	return int(n), src[0], src[1:], nil
+}
+
 // decodeColumnPayloadRows is decodeColumnPayloadOwned for the rows want of
 // the payload (all when nil; see decodeColumnValueRows).
 func decodeColumnPayloadRows(src []byte, t column.Type, owned bool, want []uint32, blockRows int) (_ *column.Vector, shared int, _ []byte, _ error) {
-	if len(src) < 3 {
-		return nil, 0, nil, fmt.Errorf("%w: short header", errCorrupt)
+	n, hasNulls, src, err := readPayloadHeader(src, t)
+	if err != nil {
+		return nil, 0, nil, err
 	}
-	if got := column.Type(src[0]); got != t {
-		return nil, 0, nil, fmt.Errorf("%w: stored type %s, want %s", errCorrupt, got, t)
-	}
-	rows, k := binary.Uvarint(src[1:])
-	if k <= 0 || rows > BlockRows {
-		return nil, 0, nil, fmt.Errorf("%w: bad row count", errCorrupt)
-	}
-	src = src[1+k:]
-	n := int(rows)
-	if len(src) < 1 {
-		return nil, 0, nil, fmt.Errorf("%w: short header", errCorrupt)
-	}
-	hasNulls := src[0]
-	src = src[1:]
 	v := &column.Vector{Type: t, Len: n}
 	if want != nil && n != blockRows {
 		return nil, 0, nil, fmt.Errorf("%w: %d rows, block has %d", errCorrupt, n, blockRows)
@@ -327,7 +334,6 @@ func decodeColumnPayloadRows(src []byte, t column.Type, owned bool, want []uint3
 		if hasNulls != 0 {
 			return nil, 0, nil, fmt.Errorf("%w: null flag on a string column", errCorrupt)
 		}
-		var err error
 		v.Dict, v.Codes, shared, src, err = decodeStringRows(src, n, owned, want)
 		if want != nil {
 			v.Len = len(want)
@@ -338,14 +344,12 @@ func decodeColumnPayloadRows(src []byte, t column.Type, owned bool, want []uint3
 	case 0:
 	case 1:
 		v.Nulls = make([]bool, n)
-		var err error
 		if src, err = decodeBitmap(v.Nulls, src); err != nil {
 			return nil, 0, nil, err
 		}
 	default:
 		return nil, 0, nil, fmt.Errorf("%w: bad null flag %d", errCorrupt, hasNulls)
 	}
-	var err error
 	switch t {
 	case column.Real:
 		v.Floats = make([]float64, n)

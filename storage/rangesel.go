@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math"
 	"math/bits"
@@ -104,37 +103,31 @@ type matcher struct {
 }
 
 func (m *matcher) scan(src []byte, t column.Type, rows int) error {
-	if len(src) < 3 {
-		return fmt.Errorf("%w: short header", errCorrupt)
+	n, hasNulls, src, err := readPayloadHeader(src, t)
+	if err != nil {
+		return err
 	}
-	if got := column.Type(src[0]); got != t {
-		return fmt.Errorf("%w: stored type %s, want %s", errCorrupt, got, t)
+	if n != rows {
+		return fmt.Errorf("%w: %d rows, block has %d", errCorrupt, n, rows)
 	}
-	n, k := binary.Uvarint(src[1:])
-	if k <= 0 || n != uint64(rows) {
-		return fmt.Errorf("%w: bad row count", errCorrupt)
-	}
-	src = src[1+k:]
-	if len(src) < 2 {
-		return fmt.Errorf("%w: short header", errCorrupt)
-	}
-	switch src[0] {
+	switch hasNulls {
 	case 0:
-		src = src[1:]
 	case 1:
 		nb := (rows + 7) / 8
-		if len(src) < 2+nb {
+		if len(src) < nb {
 			return fmt.Errorf("%w: bitmap runs past the end", errCorrupt)
 		}
-		m.nulls, src = src[1:1+nb], src[1+nb:]
+		m.nulls, src = src[:nb], src[nb:]
 	default:
-		return fmt.Errorf("%w: bad null flag %d", errCorrupt, src[0])
+		return fmt.Errorf("%w: bad null flag %d", errCorrupt, hasNulls)
+	}
+	if len(src) < 1 {
+		return fmt.Errorf("%w: missing integer encoding", errCorrupt)
 	}
 	if m.lo > m.hi {
 		return nil
 	}
 	enc, src := src[0], src[1:]
-	var err error
 	switch enc {
 	case intDelta:
 		src, err = m.deltas(src, rows)
