@@ -136,7 +136,7 @@ func typedVector(t column.Type, vals []any) *column.Vector {
 			case column.String, column.Guid:
 				b.AppendString(x)
 			case column.Datetime:
-				if d, err := column.ParseDatetime(x); err == nil {
+				if d, err := column.ParseKQLDatetime(x); err == nil {
 					b.AppendInt(d)
 				} else {
 					b.AppendNull()

@@ -361,4 +361,3 @@ func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 	}
 	return sig.resolve(b, c, args)
 }
-

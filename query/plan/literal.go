@@ -136,7 +136,7 @@ func parseLiteralText(s string, t column.Type) (any, error) {
 	case column.String, column.Guid:
 		return s, nil
 	case column.Datetime:
-		return ParseDatetimeLiteral(s)
+		return column.ParseKQLDatetime(s)
 	case column.Timespan:
 		return column.ParseTimespan(s)
 	case column.Int, column.Long:
@@ -153,35 +153,4 @@ func parseLiteralText(s string, t column.Type) (any, error) {
 		}
 	}
 	return nil, fmt.Errorf("cannot read %q as a %s", s, t)
-}
-
-// ParseDatetimeLiteral reads the text of a datetime literal: what
-// column.ParseDatetime reads, and the year, month, day [, hour, minute,
-// second] list Kusto also accepts (datetime(2025, 6, 14)).
-func ParseDatetimeLiteral(s string) (int64, error) {
-	t, err := column.ParseDatetime(s)
-	if err == nil || !strings.Contains(s, ",") {
-		return t, err
-	}
-	parts := strings.Split(s, ",")
-	if len(parts) < 3 || len(parts) > 7 {
-		return 0, err
-	}
-	var n [7]int
-	for i, p := range parts {
-		x, perr := strconv.Atoi(strings.TrimSpace(p))
-		if perr != nil {
-			return 0, err
-		}
-		n[i] = x
-	}
-	if n[1] < 1 || n[1] > 12 || n[2] < 1 || n[2] > 31 || n[3] > 23 || n[4] > 59 || n[5] > 59 {
-		return 0, err
-	}
-	ts := fmt.Sprintf("%04d-%02d-%02dT%02d:%02d:%02d", n[0], n[1], n[2], n[3], n[4], n[5])
-	v, perr := column.ParseDatetime(ts + "Z")
-	if perr != nil {
-		return 0, err
-	}
-	return v + int64(n[6])*10000, nil // a seventh part is milliseconds
 }
