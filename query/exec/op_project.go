@@ -15,10 +15,10 @@ type projectOp struct {
 	needed []bool
 }
 
-func newProject(n *plan.Project, in Operator) (*projectOp, error) {
+func newProject(n *plan.Project, in Operator, s *stopper) (*projectOp, error) {
 	p := &projectOp{in: in, needed: n.Needed}
 	for _, e := range n.Exprs {
-		c, err := compile(e)
+		c, err := compile(e, s)
 		if err != nil {
 			return nil, err
 		}

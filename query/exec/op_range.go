@@ -68,7 +68,7 @@ func newRange(n *plan.Range) (*rangeOp, error) {
 
 // evalConst evaluates an expression that refers to no column.
 func evalConst(e plan.Expr) (any, error) {
-	x, err := compile(e)
+	x, err := compile(e, nil)
 	if err != nil {
 		return nil, err
 	}

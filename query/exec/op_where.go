@@ -14,8 +14,8 @@ type filterOp struct {
 	pred expr
 }
 
-func newFilter(n *plan.Filter, in Operator) (*filterOp, error) {
-	p, err := compile(n.Pred)
+func newFilter(n *plan.Filter, in Operator, s *stopper) (*filterOp, error) {
+	p, err := compile(n.Pred, s)
 	if err != nil {
 		return nil, err
 	}
