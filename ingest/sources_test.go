@@ -151,9 +151,9 @@ func TestSources(t *testing.T) {
 				{"ReportId": "c2", "Workload": "Email", "AppName": "Outlook", "ActionType": "ClickBlocked", "IsClickedThrough": true},
 				{"ReportId": "c3", "Workload": "", "AppName": ""},
 			}},
-		// AppName alone becomes Workload.
+		// AppName alone gives Workload, and is kept.
 		{file: "urltrace_appname.csv", source: "PowerShell Export-Csv of Get-UrlTrace", table: "UrlClickEvents", encoding: EncUTF8, rows: 1,
-			want: []map[string]any{{"ReportId": "d1", "Workload": "Teams", "AppName": nil}}},
+			want: []map[string]any{{"ReportId": "d1", "Workload": "Teams", "AppName": "Teams"}}},
 		{file: "safelinks_report.csv", source: "Safe Links report export (Defender portal)", table: "UrlClickEvents", encoding: EncUTF8, rows: 2,
 			want: []map[string]any{{"AccountUpn": "alice@contoso.com", "Url": "https://evil.example/login", "ThreatTypes": "Phish", "ActionType": "ClickAllowed", "IsClickedThrough": true, "Workload": "Email", "IPAddress": "198.51.100.7", "Message Subject": "Your mailbox is full"}}},
 		{file: "safelinks_report_utf16be.csv", source: "Safe Links report export (Defender portal)", table: "UrlClickEvents", encoding: EncUTF16BE, rows: 2,
@@ -163,11 +163,11 @@ func TestSources(t *testing.T) {
 			want:  []map[string]any{{"Timestamp": tsUTC("2020-06-08T15:40:01Z"), "NetworkMessageId": nmid, "Size": int64(12345), "Subject": "Your mailbox is full", "SenderAddress": "evil@fabrikam.com", "PSComputerName": "outlook.office365.com"}}},
 		{file: "mt_summary_utf16le.csv", source: "message trace historical search, summary report", table: "MessageTrace", encoding: EncUTF16LE, rows: 2,
 			want: []map[string]any{
-				{"Timestamp": tsUTC("2020-06-08T15:40:01.1234567Z"), "RecipientAddress": "alice@contoso.com", "Status": "Deliver", "RecipientStatus": "Receive, Deliver", "NetworkMessageId": nmid, "Subject": "Your mailbox is full – ünïcode", "Size": int64(12345)},
-				{"RecipientAddress": "bob@contoso.com", "Status": "Fail", "NetworkMessageId": nmid},
+				{"Timestamp": tsUTC("2020-06-08T15:40:01.1234567Z"), "RecipientAddress": "alice@contoso.com", "Status": "Delivered", "RecipientStatus": "Receive, Deliver", "NetworkMessageId": nmid, "Subject": "Your mailbox is full – ünïcode", "Size": int64(12345)},
+				{"RecipientAddress": "bob@contoso.com", "Status": "Failed", "NetworkMessageId": nmid},
 			}},
 		{file: "mt_detail.csv", source: "message trace historical search, detailed report", table: "MessageTraceDetail", encoding: EncUTF8, rows: 2,
-			want: []map[string]any{{"EventId": "RECEIVE", "NetworkMessageId": nmid, "custom_data": "S:Foo=bar", "ClientIP": "203.0.113.9"}, {"EventId": "DELIVER", "recipient_status": "250 2.1.5"}}},
+			want: []map[string]any{{"EventId": "RECEIVE", "NetworkMessageId": nmid, "Data": "S:Foo=bar", "ClientIP": "203.0.113.9"}, {"EventId": "DELIVER", "Detail": "250 2.1.5"}}},
 		{file: "emailevents.csv", source: "Advanced Hunting CSV", table: "EmailEvents", encoding: EncUTF8, rows: 1,
 			types: map[string]column.Type{"EmailClusterId": column.Long, "BulkComplaintLevel": column.Long, "UrlCount": column.Long},
 			want:  []map[string]any{{"EmailClusterId": int64(1234567890123), "Subject": "Your mailbox is full", "NetworkMessageId": nmid}}},
