@@ -14,8 +14,8 @@ type filterOp struct {
 	pred expr
 }
 
-func newFilter(n *plan.Filter, in Operator) (*filterOp, error) {
-	p, err := compile(n.Pred)
+func newFilter(n *plan.Filter, in Operator, s *stopper) (*filterOp, error) {
+	p, err := compile(n.Pred, s)
 	if err != nil {
 		return nil, err
 	}
@@ -47,10 +47,10 @@ type projectOp struct {
 	needed []bool
 }
 
-func newProject(n *plan.Project, in Operator) (*projectOp, error) {
+func newProject(n *plan.Project, in Operator, s *stopper) (*projectOp, error) {
 	p := &projectOp{in: in, needed: n.Needed}
 	for _, e := range n.Exprs {
-		c, err := compile(e)
+		c, err := compile(e, s)
 		if err != nil {
 			return nil, err
 		}

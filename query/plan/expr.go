@@ -546,7 +546,7 @@ func (b *builder) primary(p *syntax.Primary, sc *scope) (Expr, error) {
 		if s == "null" {
 			return &Const{T: column.Datetime}, nil
 		}
-		t, err := column.ParseDatetime(s)
+		t, err := column.ParseKQLDatetime(s)
 		if err != nil {
 			return nil, errAt(p.Pos, "%v", err)
 		}

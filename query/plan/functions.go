@@ -374,7 +374,7 @@ func (b *builder) typedLiteral(c *syntax.Call, sc *scope) (Expr, error) {
 		return nil, errAt(c.Pos, "%s() takes a literal value", c.Name)
 	}
 	if c.Name == "datetime" {
-		t, err := column.ParseDatetime(k.Val.(string))
+		t, err := column.ParseKQLDatetime(k.Val.(string))
 		if err != nil {
 			return nil, errAt(c.Args[0].Pos, "%v", err)
 		}
