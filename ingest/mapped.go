@@ -233,8 +233,10 @@ func newPlan(header []string, declared []column.Type, cfg *readConfig) (*plan, e
 	for i := range header {
 		out := p.byName[fieldTarget[i]]
 		p.fields[i] = fieldPlan{name: header[i], out: out, typ: p.schema[out].Type, kind: fieldKind[i]}
-		note := fieldNote[i]
+		note := ""
 		switch {
+		case fieldNote[i] != "":
+			note = fieldNote[i]
 		case fieldKind[i] == convNMID:
 			note = "normalised to a lower-case GUID with dashes"
 		case fieldKind[i] == convAction:

@@ -118,7 +118,7 @@ type srcCol struct {
 	typ    column.Type // type of a non-canonical target; Invalid: string
 	kind   convKind
 	adds   []string // derived columns this one brings
-	note   string   // what a dry run says of it, when the kind does not
+	note   string   // what ingest does with it, for --dry-run's mapping
 }
 
 // sourceDef is one kind of export clickhunt recognises.
@@ -182,13 +182,19 @@ var sources = []*sourceDef{
 			{name: "Date (UTC)", target: "Timestamp"},
 			{name: "User", target: "AccountUpn"},
 			{name: "Original URL", target: "Url"},
-			{name: "Verdict", target: "ThreatTypes"},
-			{name: "Action", kind: convAction, adds: []string{"ActionType", "IsClickedThrough"}},
+			{name: "Verdict", note: "kept in the report's words (Clean → Safe, Phish → Malicious); ThreatTypes, ActionType, IsClickedThrough derived",
+				adds: []string{"ThreatTypes", "ActionType", "IsClickedThrough"}},
+			{name: "Action", note: "kept in the report's words; ActionType and IsClickedThrough derived (User Override: clicked through)",
+				adds: []string{"ActionType", "IsClickedThrough"}},
 			{name: "Click Source", target: "Workload"},
 			{name: "IP Address", target: "IPAddress"},
 			{name: "Network Message ID", target: "NetworkMessageId", kind: convNMID},
+			{name: "Threat Types", target: "ThreatTypes"},
+			{name: "Report ID", target: "ReportId"},
+			{name: "Tenant ID", target: "TenantId"},
+			{name: "Tenant", target: "TenantId"},
 		},
-		derive: deriveAction,
+		derive: deriveSafeLinksReport,
 	},
 	{
 		Name: "messagetrace-detail", Desc: "PowerShell Export-Csv of Get-MessageTraceDetail", Table: "MessageTraceDetail",
@@ -368,7 +374,8 @@ func deriveAction(r *rowView) {
 // in Defender's words (from AppName where the export's is empty or
 // Other), and ActionType and IsClickedThrough from the Click Action
 // (ClickActions), else from UrlBlocked and UrlClicked: a blocked URL the
-// user went on to is a click-through. A Click Action the table knows is
+// user went on to is a click-through (ClickAllowed, clicked through, as
+// Blocked overridden). A Click Action the table knows is
 // stored in the cmdlet's spelling.
 func deriveUrlTrace(r *rowView) {
 	if w := r.get("Workload"); w != nil {
@@ -400,13 +407,14 @@ func deriveUrlTrace(r *rowView) {
 	if blocked == nil || blocked.null {
 		return
 	}
-	if blocked.b {
+	through := blocked.b && clicked != nil && !clicked.null && clicked.b
+	if blocked.b && !through {
 		*at = cell{s: "ClickBlocked"}
 	} else {
 		*at = cell{s: "ClickAllowed"}
 	}
 	if ct != nil && ct.null {
-		*ct = cell{b: blocked.b && clicked != nil && !clicked.null && clicked.b}
+		*ct = cell{b: through}
 	}
 }
 

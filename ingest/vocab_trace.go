@@ -8,12 +8,9 @@ import "strings"
 // build their KQL from them the other way, so both directions come from
 // one table. The README's Sources section shows them.
 
-// vocabKey folds a value for lookup: any case, spaces, hyphens and
-// underscores ignored ("Pending verdict" = "PendingVerdict" =
-// "pending_verdict").
-func vocabKey(s string) string {
-	return strings.ToLower(strings.NewReplacer(" ", "", "_", "", "-", "").Replace(strings.TrimSpace(s)))
-}
+// Spellings are compared by vocabKey (safelinks_report.go): any case,
+// spaces, hyphens and underscores ignored ("Pending verdict" =
+// "PendingVerdict" = "pending_verdict").
 
 // ClickAction is one of Get-UrlTrace's Click Action values and what it
 // means in UrlClickEvents' terms.
@@ -50,7 +47,10 @@ var ClickActions = []ClickAction{
 	{Name: "Allowed", ActionType: "ClickAllowed", Through: False, UrlClicked: true},
 	{Name: "Blocked", ActionType: "ClickBlocked", Through: False, UrlBlocked: true},
 	{Name: "Pending verdict", ActionType: "UrlScanInProgress", Through: False, UrlBlocked: true},
-	{Name: "Blocked overridden", ActionType: "ClickBlocked", Through: True, UrlBlocked: true, UrlClicked: true},
+	// A click-through is stored as every source stores one (the Safe
+	// Links report's User Override, Get-SafeLinksDetailReport's
+	// ClickedThrough): ClickAllowed, clicked through.
+	{Name: "Blocked overridden", ActionType: "ClickAllowed", Through: True, UrlBlocked: true, UrlClicked: true},
 	{Name: "Pending verdict bypassed", ActionType: "UrlScanInProgress", Through: True, UrlBlocked: true, UrlClicked: true},
 	{Name: "Error", ActionType: "UrlErrorPage", Through: False},
 	{Name: "Failure"},

@@ -32,9 +32,9 @@ func export(t *testing.T, name string) string {
 	return p
 }
 
-// readCSV reads CSV (a PowerShell #TYPE line skipped, UTF-16 LE decoded)
+// readRows reads CSV (a PowerShell #TYPE line skipped, UTF-16 LE decoded)
 // into one map per row, keyed by header.
-func readCSV(t *testing.T, text string) []map[string]string {
+func readRows(t *testing.T, text string) []map[string]string {
 	t.Helper()
 	if strings.HasPrefix(text, "\xff\xfe") {
 		var sb strings.Builder
@@ -80,7 +80,7 @@ func readExport(t *testing.T, name string) []map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return readCSV(t, string(b))
+	return readRows(t, string(b))
 }
 
 // exportDB ingests files into a new database and returns its directory.
@@ -110,7 +110,7 @@ func TestWholeTables(t *testing.T) {
 	}
 	for _, f := range []string{export(t, "sentinel.csv"), export(t, "urltrace.csv"), ownCSV, export(t, "safelinks_report.csv")} {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			rows := len(readCSV(t, mustRead(t, f)))
+			rows := len(readRows(t, mustRead(t, f)))
 			db := exportDB(t, t.TempDir(), f)
 			r := clickhunt(t, dir, "", "report", "--db", db, "--out", "-", "--format", "csv")
 			r.expect(t, 0)
@@ -119,7 +119,7 @@ func TestWholeTables(t *testing.T) {
 			}
 			r = clickhunt(t, dir, "", "urltrace", "--db", db, "--format", "csv")
 			r.expect(t, 0)
-			if got := len(readCSV(t, r.stdout)); got != rows {
+			if got := len(readRows(t, r.stdout)); got != rows {
 				t.Errorf("urltrace: %d rows, the export has %d:\n%s", got, rows, r.stdout)
 			}
 			for _, args := range [][]string{{"messagetrace"}, {"messagetrace", "--detail"}} {
@@ -177,7 +177,7 @@ func TestOldPartialDatabase(t *testing.T) {
 	}
 	r := clickhunt(t, dir, "", "urltrace", "--db", db, "--format", "csv")
 	r.expect(t, 0)
-	if got := readCSV(t, r.stdout); len(got) != 10 {
+	if got := readRows(t, r.stdout); len(got) != 10 {
 		t.Errorf("urltrace: %d rows, want the 8 + 2 clicks:\n%s", len(got), r.stdout)
 	}
 	r = clickhunt(t, dir, "", "report", "--db", db, "--out", "-", "--format", "csv")
@@ -199,7 +199,7 @@ func TestOldPartialDatabase(t *testing.T) {
 		}
 		r := clickhunt(t, dir, "", "messagetrace", "--db", db, "-Status", st.Name, "--format", "csv")
 		r.expect(t, 0)
-		got := readCSV(t, r.stdout)
+		got := readRows(t, r.stdout)
 		if len(got) != want {
 			t.Errorf("-Status %s: %d rows, want %d:\n%s", st.Name, len(got), want, r.stdout)
 		}
@@ -211,7 +211,7 @@ func TestOldPartialDatabase(t *testing.T) {
 	}
 	r = clickhunt(t, dir, "", "messagetrace", "--db", db, "--detail", "--format", "csv")
 	r.expect(t, 0)
-	if got := readCSV(t, r.stdout); len(got) != 2 || got[0]["Event"] != "FAIL" {
+	if got := readRows(t, r.stdout); len(got) != 2 || got[0]["Event"] != "FAIL" {
 		t.Errorf("--detail:\n%s", r.stdout)
 	}
 }
