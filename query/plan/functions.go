@@ -293,6 +293,9 @@ func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 	if f, ok := b.funcs[name]; ok {
 		return b.callUser(name, f, c, sc)
 	}
+	if _, ok := aggregates[name]; ok && sc.aggs != nil {
+		return b.liftAggregate(c, sc.aggs)
+	}
 	switch name {
 	case "typeof":
 		return typeOf(c)
