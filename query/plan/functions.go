@@ -288,6 +288,10 @@ func iffSig() funcSig {
 	}}
 }
 
+// builtinCalls are the calls b.call plans itself, not through the
+// function registry.
+var builtinCalls = map[string]bool{"typeof": true, "toscalar": true, "materialize": true}
+
 func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 	name := c.Name
 	if f, ok := b.funcs[name]; ok {

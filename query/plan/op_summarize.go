@@ -133,7 +133,8 @@ type aggContext struct {
 }
 
 // isAggCall reports whether e is a single aggregation call, planned as
-// its own column(s).
+// its own column(s), or a call of no known function (which summarize
+// reports as an unknown aggregation).
 func (b *builder) isAggCall(e *syntax.Expr) bool {
 	p := primaryOf(e)
 	if p == nil || p.Call == nil {
@@ -146,8 +147,9 @@ func (b *builder) isAggCall(e *syntax.Expr) bool {
 	case "arg_max", "arg_min", "percentiles":
 		return true
 	}
-	_, ok := aggregates[p.Call.Name]
-	return ok
+	_, scalar := functions[p.Call.Name]
+	_, typed := literalTypes[p.Call.Name]
+	return !scalar && !typed && !builtinCalls[p.Call.Name]
 }
 
 // liftAggregate plans an aggregation call met inside an aggregation
