@@ -72,6 +72,8 @@ func (c *Call) String() string {
 type scope struct {
 	schema column.Schema
 	aggs   *aggContext
+	// window, when set, collects window function calls (fn_window.go).
+	window *windowContext
 }
 
 func (b *builder) expr(e *syntax.Expr, sc *scope) (Expr, error) {

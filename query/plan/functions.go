@@ -297,6 +297,9 @@ func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 	if f, ok := b.funcs[name]; ok {
 		return b.callUser(name, f, c, sc)
 	}
+	if w, ok := windowFuncs[name]; ok {
+		return b.windowCall(c, sc, w)
+	}
 	if _, ok := aggregates[name]; ok && sc.aggs != nil {
 		return b.liftAggregate(c, sc.aggs)
 	}

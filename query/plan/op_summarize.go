@@ -149,7 +149,8 @@ func (b *builder) isAggCall(e *syntax.Expr) bool {
 	}
 	_, scalar := functions[p.Call.Name]
 	_, typed := literalTypes[p.Call.Name]
-	return !scalar && !typed && !builtinCalls[p.Call.Name]
+	_, window := windowFuncs[p.Call.Name]
+	return !scalar && !typed && !window && !builtinCalls[p.Call.Name]
 }
 
 // liftAggregate plans an aggregation call met inside an aggregation
