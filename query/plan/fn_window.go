@@ -25,9 +25,9 @@ type Window struct {
 	Schema column.Schema
 }
 
-func (n *Window) Out() column.Schema    { return n.Schema }
-func (n *Window) Inputs() []Node        { return []Node{n.Input} }
-func (*Window) node()                   {}
+func (n *Window) Out() column.Schema     { return n.Schema }
+func (n *Window) Inputs() []Node         { return []Node{n.Input} }
+func (*Window) node()                    {}
 func (n *Window) setInput(_ int, x Node) { n.Input = x }
 func (n *Window) exprRefs() []*Expr {
 	var refs []*Expr
