@@ -220,15 +220,6 @@ func TestReportAnalystView(t *testing.T) {
 	}
 }
 
-func mustRead(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 // traceSubjects reads examples/messagetrace.csv (a historical search
 // summary) as network message id (lower-case, dashed) => subject.
 func traceSubjects(t *testing.T) map[string]string {

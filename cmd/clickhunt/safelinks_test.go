@@ -65,7 +65,7 @@ func reportSection(t *testing.T, out, id string) map[string]int {
 	return m
 }
 
-func count(vals []string) map[string]int {
+func countValues(vals []string) map[string]int {
 	m := map[string]int{}
 	for _, v := range vals {
 		m[v]++
@@ -122,7 +122,7 @@ func TestSafeLinksReportExport(t *testing.T) {
 			verdicts[i] = "Safe"
 		}
 	}
-	wantVerdicts, wantActions := count(verdicts), count(actions)
+	wantVerdicts, wantActions := countValues(verdicts), countValues(actions)
 	for _, w := range []string{"Safe", "Malicious", "Blocked", "Pending Verdict", "User Override"} {
 		if wantVerdicts[w] == 0 {
 			t.Fatalf("examples/safelinks-report.csv has no %s verdict", w)
@@ -180,11 +180,11 @@ func TestSafeLinksReportExport(t *testing.T) {
 	if code != 200 || len(erows) != len(rows) {
 		t.Fatalf("export: %d, %d rows", code, len(erows))
 	}
-	if got := count(csvColumn(t, eh, erows, "Device")); !sameCounts(got, count(devices)) {
-		t.Errorf("export devices %v, want %v", got, count(devices))
+	if got := countValues(csvColumn(t, eh, erows, "Device")); !sameCounts(got, countValues(devices)) {
+		t.Errorf("export devices %v, want %v", got, countValues(devices))
 	}
-	if got := count(csvColumn(t, eh, erows, "Message Subject")); !sameCounts(got, count(subjects)) {
-		t.Errorf("export subjects %v, want %v", got, count(subjects))
+	if got := countValues(csvColumn(t, eh, erows, "Message Subject")); !sameCounts(got, countValues(subjects)) {
+		t.Errorf("export subjects %v, want %v", got, countValues(subjects))
 	}
 	again := filepath.Join(dir, "export.csv")
 	if err := os.WriteFile(again, []byte(exported), 0o644); err != nil {
