@@ -76,6 +76,9 @@ func Topics() []Topic {
 	for name, a := range aggregates {
 		out = append(out, a.topic(name))
 	}
+	for name, t := range tupleFuncs {
+		out = append(out, t.sig.topic(name))
+	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Name != out[j].Name {
 			return out[i].Name < out[j].Name
@@ -169,22 +172,26 @@ var undocumented = map[string]bool{
 	"parsejson": true, "percentile": true, "pi": true, "pow": true, "round": true, "series_abs": true,
 	"series_acos": true, "series_add": true, "series_asin": true, "series_atan": true,
 	"series_ceiling": true, "series_cos": true, "series_cosine_similarity": true,
-	"series_decompose_forecast": true, "series_divide": true, "series_dot_product": true,
-	"series_equals": true, "series_exp": true, "series_fill_backward": true,
-	"series_fill_const": true, "series_fill_forward": true, "series_fill_linear": true,
-	"series_fir": true, "series_fit_2lines_dynamic": true, "series_fit_line_dynamic": true,
-	"series_floor": true, "series_greater": true, "series_greater_equals": true, "series_iir": true,
+	"series_decompose": true, "series_decompose_anomalies": true, "series_decompose_forecast": true,
+	"series_divide": true, "series_dot_product": true, "series_equals": true, "series_exp": true,
+	"series_fft": true, "series_fill_backward": true, "series_fill_const": true,
+	"series_fill_forward": true, "series_fill_linear": true, "series_fir": true,
+	"series_fit_2lines": true, "series_fit_2lines_dynamic": true, "series_fit_line": true,
+	"series_fit_line_dynamic": true, "series_fit_poly": true, "series_floor": true,
+	"series_greater": true, "series_greater_equals": true, "series_ifft": true, "series_iir": true,
 	"series_less": true, "series_less_equals": true, "series_log": true, "series_magnitude": true,
 	"series_multiply": true, "series_not_equals": true, "series_outliers": true,
-	"series_pearson_correlation": true, "series_pow": true, "series_product": true,
-	"series_seasonal": true, "series_sign": true, "series_sin": true, "series_stats_dynamic": true,
-	"series_subtract": true, "series_sum": true, "series_tan": true, "sign": true, "sin": true,
-	"sqrt": true, "startofday": true, "startofmonth": true, "startofweek": true, "startofyear": true,
-	"stdev": true, "stdevif": true, "stdevp": true, "strcmp": true, "sumif": true, "take_any": true,
-	"take_anyif": true, "tan": true, "todecimal": true, "todynamic": true,
-	"unixtime_microseconds_todatetime": true, "unixtime_milliseconds_todatetime": true,
-	"unixtime_nanoseconds_todatetime": true, "unixtime_seconds_todatetime": true, "variance": true,
-	"varianceif": true, "variancep": true, "week_of_year": true, "weekofyear": true,
+	"series_pearson_correlation": true, "series_periods_detect": true,
+	"series_periods_validate": true, "series_pow": true, "series_product": true,
+	"series_seasonal": true, "series_sign": true, "series_sin": true, "series_stats": true,
+	"series_stats_dynamic": true, "series_subtract": true, "series_sum": true, "series_tan": true,
+	"sign": true, "sin": true, "sqrt": true, "startofday": true, "startofmonth": true,
+	"startofweek": true, "startofyear": true, "stdev": true, "stdevif": true, "stdevp": true,
+	"strcmp": true, "sumif": true, "take_any": true, "take_anyif": true, "tan": true,
+	"todecimal": true, "todynamic": true, "unixtime_microseconds_todatetime": true,
+	"unixtime_milliseconds_todatetime": true, "unixtime_nanoseconds_todatetime": true,
+	"unixtime_seconds_todatetime": true, "variance": true, "varianceif": true, "variancep": true,
+	"week_of_year": true, "weekofyear": true,
 }
 
 func init() {
