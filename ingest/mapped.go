@@ -149,6 +149,7 @@ func newPlan(header []string, declared []column.Type, cfg *readConfig) (*plan, e
 	fieldTarget := make([]string, len(names))
 	fieldTyp := make([]column.Type, len(names))
 	fieldKind := make([]convKind, len(names))
+	fieldNote := make([]string, len(names))
 	fillFrom := make([]string, len(names)) // a column this one fills where empty
 	var adds []string
 	for i, n := range names {
@@ -170,6 +171,7 @@ func newPlan(header []string, declared []column.Type, cfg *readConfig) (*plan, e
 					typ = sc.typ
 				}
 				kind = sc.kind
+				fieldNote[i] = sc.note
 				adds = append(adds, sc.adds...)
 				if kind == convRecipients {
 					p.explode = i
@@ -233,6 +235,8 @@ func newPlan(header []string, declared []column.Type, cfg *readConfig) (*plan, e
 		p.fields[i] = fieldPlan{name: header[i], out: out, typ: p.schema[out].Type, kind: fieldKind[i]}
 		note := ""
 		switch {
+		case fieldNote[i] != "":
+			note = fieldNote[i]
 		case fieldKind[i] == convNMID:
 			note = "normalised to a lower-case GUID with dashes"
 		case fieldKind[i] == convAction:

@@ -113,6 +113,7 @@ type srcCol struct {
 	typ    column.Type // type of a non-canonical target; Invalid: string
 	kind   convKind
 	adds   []string // derived columns this one brings
+	note   string   // what ingest does with it, for --dry-run's mapping
 }
 
 // sourceDef is one kind of export clickhunt recognises.
@@ -173,13 +174,19 @@ var sources = []*sourceDef{
 			{name: "Date (UTC)", target: "Timestamp"},
 			{name: "User", target: "AccountUpn"},
 			{name: "Original URL", target: "Url"},
-			{name: "Verdict", target: "ThreatTypes"},
-			{name: "Action", kind: convAction, adds: []string{"ActionType", "IsClickedThrough"}},
+			{name: "Verdict", note: "kept in the report's words (Clean → Safe, Phish → Malicious); ThreatTypes, ActionType, IsClickedThrough derived",
+				adds: []string{"ThreatTypes", "ActionType", "IsClickedThrough"}},
+			{name: "Action", note: "kept in the report's words; ActionType and IsClickedThrough derived (User Override: clicked through)",
+				adds: []string{"ActionType", "IsClickedThrough"}},
 			{name: "Click Source", target: "Workload"},
 			{name: "IP Address", target: "IPAddress"},
 			{name: "Network Message ID", target: "NetworkMessageId", kind: convNMID},
+			{name: "Threat Types", target: "ThreatTypes"},
+			{name: "Report ID", target: "ReportId"},
+			{name: "Tenant ID", target: "TenantId"},
+			{name: "Tenant", target: "TenantId"},
 		},
-		derive: deriveAction,
+		derive: deriveSafeLinksReport,
 	},
 	{
 		Name: "messagetrace", Desc: "PowerShell Export-Csv of Get-MessageTrace / Get-MessageTraceV2", Table: "MessageTrace",

@@ -156,6 +156,21 @@ func TestSources(t *testing.T) {
 			want: []map[string]any{{"ReportId": "d1", "Workload": "Teams", "AppName": nil}}},
 		{file: "safelinks_report.csv", source: "Safe Links report export (Defender portal)", table: "UrlClickEvents", encoding: EncUTF8, rows: 2,
 			want: []map[string]any{{"AccountUpn": "alice@contoso.com", "Url": "https://evil.example/login", "ThreatTypes": "Phish", "ActionType": "ClickAllowed", "IsClickedThrough": true, "Workload": "Email", "IPAddress": "198.51.100.7", "Message Subject": "Your mailbox is full"}}},
+		// Every verdict and action of the portal's export (UTF-8 with a
+		// BOM, CRLF, US dates): Safe and Clean name no threat, User
+		// Override is a click-through whichever column says it, Verdict
+		// and Action stay in the report's words.
+		{file: "safelinks_report_verdicts.csv", source: "Safe Links report export (Defender portal)", table: "UrlClickEvents", encoding: EncUTF8BOM, rows: 7,
+			types: map[string]column.Type{"Timestamp": column.Datetime, "IsClickedThrough": column.Bool, "Verdict": column.String, "Device": column.String},
+			want: []map[string]any{
+				{"Timestamp": tsUTC("2024-09-24T08:01:02Z"), "Verdict": "Safe", "Action": "Allowed", "ThreatTypes": "", "ActionType": "ClickAllowed", "IsClickedThrough": false, "Device": "Windows 11", "Message Subject": "Quarterly numbers"},
+				{"Verdict": "Malicious", "Action": "Blocked", "ThreatTypes": "Malicious", "ActionType": "ClickBlocked", "IsClickedThrough": false},
+				{"Verdict": "Blocked", "Action": "Blocked", "ThreatTypes": "", "ActionType": "ClickBlockedByTenantPolicy", "IsClickedThrough": false, "Workload": "Teams", "Message Subject": ""},
+				{"Verdict": "Pending Verdict", "Action": "Allowed", "ThreatTypes": "", "ActionType": "UrlScanInProgress", "IsClickedThrough": false},
+				{"Verdict": "User Override", "Action": "User Override", "ThreatTypes": "", "ActionType": "ClickAllowed", "IsClickedThrough": true, "Message Subject": "Password expires today, act now"},
+				{"Timestamp": tsUTC("2024-09-24T13:05:10Z"), "Verdict": "Safe", "Action": "Allowed", "ThreatTypes": "", "IsClickedThrough": false},
+				{"Verdict": "Malicious", "Action": "User Override", "ThreatTypes": "Malicious", "ActionType": "ClickAllowed", "IsClickedThrough": true, "Device": "iPadOS 17"},
+			}},
 		{file: "safelinks_report_utf16be.csv", source: "Safe Links report export (Defender portal)", table: "UrlClickEvents", encoding: EncUTF16BE, rows: 2,
 			want: []map[string]any{{"AccountUpn": "alice@contoso.com", "Message Subject": "Your mailbox is full"}}},
 		{file: "messagetrace.csv", source: "PowerShell Export-Csv of Get-MessageTrace / Get-MessageTraceV2", table: "MessageTrace", encoding: EncUTF8, rows: 1,
