@@ -314,6 +314,9 @@ func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 	}
 	sig, ok := functions[name]
 	if !ok {
+		if _, tuple := tupleFuncs[name]; tuple {
+			return nil, errAt(c.Pos, "%s() returns several columns: use it alone in extend or project, as in extend (a, b) = %s(...)", name, name)
+		}
 		if _, agg := aggregates[name]; agg {
 			return nil, errAt(c.Pos, "%s() is an aggregation function: use it in summarize", name)
 		}

@@ -102,18 +102,48 @@ func (b *builder) count(in Node, e *syntax.Expr, opName string) (int64, error) {
 }
 
 func (b *builder) project(in Node, cols []*syntax.NamedExpr, extend bool) (Node, error) {
+	orig := in
+	// Functions returning several columns compute below, once per row.
+	in, tuples, err := b.tupleColumns(in, cols, extend)
+	if err != nil {
+		return nil, err
+	}
 	sc := b.scopeOf(in)
 	var exprs []Expr
 	var schema column.Schema
 	if extend {
-		for i, f := range in.Out() {
+		for i, f := range orig.Out() {
 			exprs = append(exprs, &ColRef{Index: i, Name: f.Name, T: f.Type})
 			schema = append(schema, f)
 		}
 	}
 	auto := 0
 	seen := map[string]syntax.Position{}
+	add := func(ne *syntax.NamedExpr, name string, e Expr) error {
+		if !extend {
+			if p, dup := seen[name]; dup {
+				return errAt(ne.Pos, "column '%s' is projected twice (first at %d:%d)", name, p.Line, p.Column)
+			}
+			seen[name] = ne.Pos
+		}
+		f := column.Field{Name: name, Type: e.Type()}
+		if i := schema.Index(name); i >= 0 {
+			exprs[i], schema[i] = e, f // extend replaces a column in place
+			return nil
+		}
+		exprs = append(exprs, e)
+		schema = append(schema, f)
+		return nil
+	}
 	for _, ne := range cols {
+		if tc := tuples[ne]; tc != nil {
+			for k, name := range tc.names {
+				if err := add(ne, name, tc.field(k)); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
 		e, err := b.expr(ne.Expr, sc)
 		if err != nil {
 			return nil, err
@@ -126,19 +156,9 @@ func (b *builder) project(in Node, cols []*syntax.NamedExpr, extend bool) (Node,
 				name = fmt.Sprintf("Column%d", auto)
 			}
 		}
-		if !extend {
-			if p, dup := seen[name]; dup {
-				return nil, errAt(ne.Pos, "column '%s' is projected twice (first at %d:%d)", name, p.Line, p.Column)
-			}
-			seen[name] = ne.Pos
+		if err := add(ne, name, e); err != nil {
+			return nil, err
 		}
-		f := column.Field{Name: name, Type: e.Type()}
-		if i := schema.Index(name); i >= 0 {
-			exprs[i], schema[i] = e, f // extend replaces a column in place
-			continue
-		}
-		exprs = append(exprs, e)
-		schema = append(schema, f)
 	}
 	return &Project{Input: in, Exprs: exprs, Schema: schema}, nil
 }

@@ -25,7 +25,7 @@
 //	Distinct   = "distinct" ( "*" | Expr { "," Expr } ) .
 //	Count      = "count" .
 //	Render     = "render" IDENT [ "with" "(" [ NamedExpr { "," NamedExpr } ] ")" ] .
-//	NamedExpr  = [ IDENT "=" ] Expr .
+//	NamedExpr  = [ "(" IDENT { "," IDENT } ")" "=" | IDENT "=" ] Expr .
 //	Expr       = And { "or" And } .
 //	And        = Cmp { "and" Cmp } .
 //	Cmp        = Add [ InTail | BetweenTail | BinTail ] .
@@ -230,11 +230,14 @@ func (*DistinctOp) operator()  {}
 func (*CountOp) operator()     {}
 func (*RenderOp) operator()    {}
 
-// NamedExpr is an expression with an optional output column name.
+// NamedExpr is an expression with an optional output column name, or with
+// a parenthesised list of names for a function that returns several
+// columns: (Slope, Interception) = series_fit_line(y).
 type NamedExpr struct {
-	Pos  Position
-	Name string `parser:"( @( Ident | QIdent ) \"=\" )?"`
-	Expr *Expr  `parser:"@@"`
+	Pos   Position
+	Names []string `parser:"( \"(\" @( Ident | QIdent ) ( \",\" @( Ident | QIdent ) )* \")\" \"=\" )?"`
+	Name  string   `parser:"( @( Ident | QIdent ) \"=\" )?"`
+	Expr  *Expr    `parser:"@@"`
 }
 
 // Expr is a disjunction: And { "or" And }.
