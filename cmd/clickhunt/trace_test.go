@@ -215,3 +215,334 @@ func TestOldPartialDatabase(t *testing.T) {
 		t.Errorf("--detail:\n%s", r.stdout)
 	}
 }
+
+// TestUrlTraceExport: a Get-UrlTrace export's Click Action, UrlBlocked,
+// UrlClicked, AppName, MessageId, SourceId and SourceDetails come back
+// from urltrace as the export had them (they came back as Allowed,
+// flipped, overwritten by the workload or missing), and urltrace's own
+// output ingested again gives the same rows.
+func TestUrlTraceExport(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"testdata/exports/urltrace.csv", "../../examples/get-urltrace.csv"} {
+		abs, _ := filepath.Abs(name)
+		exp := readRows(t, mustRead(t, abs))
+		db := exportDB(t, t.TempDir(), abs)
+		r := clickhunt(t, dir, "", "urltrace", "--db", db, "--format", "csv")
+		r.expect(t, 0)
+		got := map[string]map[string]string{}
+		for _, row := range readRows(t, r.stdout) {
+			got[row["ClickId"]] = row
+		}
+		seen := map[string]bool{}
+		for _, e := range exp {
+			g := got[e["ClickId"]]
+			if g == nil {
+				t.Errorf("%s: click %s missing", name, e["ClickId"])
+				continue
+			}
+			seen[e["ClickAction"]] = true
+			for _, col := range []string{"ClickAction", "UrlBlocked", "UrlClicked", "AppName", "MessageId", "SourceId", "SourceDetails", "RecipientAddress", "Url", "Workload"} {
+				if !strings.EqualFold(g[col], e[col]) {
+					t.Errorf("%s: click %s: %s = %q, the export says %q", name, e["ClickId"], col, g[col], e[col])
+				}
+			}
+		}
+		// The examples hold every Click Action the cmdlet documents.
+		if strings.Contains(name, "examples") {
+			for _, a := range ingest.ClickActions {
+				if !seen[a.Name] {
+					t.Errorf("%s has no %s click", name, a.Name)
+				}
+			}
+		}
+		// Round trip: urltrace's CSV is a Get-UrlTrace export.
+		own := filepath.Join(t.TempDir(), "own.csv")
+		if err := os.WriteFile(own, []byte(r.stdout), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		again := clickhunt(t, dir, "", "urltrace", "--db", exportDB(t, t.TempDir(), own), "--format", "csv")
+		again.expect(t, 0)
+		if again.stdout != r.stdout {
+			t.Errorf("%s: urltrace of urltrace's output differs:\n%s\nwant:\n%s", name, again.stdout, r.stdout)
+		}
+	}
+}
+
+// TestUrlTraceDefender: on Defender's clicks urltrace speaks the
+// cmdlet's words only (it printed ClickedThrough, PendingDetonation,
+// UrlErrorPage), derived by ingest's rules; a click made while the scan
+// was in progress counts as UrlBlocked, as the cmdlet's help says.
+func TestUrlTraceDefender(t *testing.T) {
+	dir := t.TempDir()
+	db := exportDB(t, dir, export(t, "defender.csv"))
+	r := clickhunt(t, dir, "", "urltrace", "--db", db, "--format", "csv")
+	r.expect(t, 0)
+	var names []string
+	for _, a := range ingest.ClickActions {
+		names = append(names, a.Name)
+	}
+	got := map[string]map[string]string{}
+	for _, row := range readRows(t, r.stdout) {
+		got[row["ClickId"]] = row
+	}
+	src := readExport(t, "defender.csv")
+	if len(got) != len(src) {
+		t.Fatalf("%d clicks, the export has %d", len(got), len(src))
+	}
+	for _, e := range src {
+		g := got[e["ReportId"]]
+		through := strings.EqualFold(e["IsClickedThrough"], "true")
+		want := ingest.DeriveClickAction(e["ActionType"], through)
+		if g["ClickAction"] != want || !slices.Contains(names, g["ClickAction"]) {
+			t.Errorf("%s/%s: ClickAction %q, want %q", e["ActionType"], e["IsClickedThrough"], g["ClickAction"], want)
+		}
+		scan := strings.EqualFold(e["ActionType"], "UrlScanInProgress") || strings.EqualFold(e["ActionType"], "PendingDetonation")
+		if scan && g["UrlBlocked"] != "true" {
+			t.Errorf("%s: a click while the scan was in progress has UrlBlocked %q", e["ReportId"], g["UrlBlocked"])
+		}
+		if through && g["UrlClicked"] != "true" {
+			t.Errorf("%s: a click-through has UrlClicked %q", e["ReportId"], g["UrlClicked"])
+		}
+		if !slices.Contains([]string{"Mail", "OfficeClient", "Other"}, g["Workload"]) {
+			t.Errorf("%s: Workload %q is not the cmdlet's word", e["ReportId"], g["Workload"])
+		}
+	}
+	// The same words whatever the Defender ActionType spelled.
+	for _, word := range []string{"ClickAllowed", "ClickBlocked", "ClickedThrough", "PendingDetonation", "UrlScanInProgress", "UrlErrorPage", "Email"} {
+		if strings.Contains(r.stdout, ","+word+"\n") || strings.Contains(r.stdout, ","+word+",") {
+			t.Errorf("urltrace shows Defender's %s:\n%s", word, r.stdout)
+		}
+	}
+}
+
+// TestTraceParameters: lists and repeats, GUIDs with braces, and the
+// refusals, through the binary.
+func TestTraceParameters(t *testing.T) {
+	dir := t.TempDir()
+	db := exportDB(t, dir, export(t, "defender.csv"))
+	ids := func(args ...string) []string {
+		t.Helper()
+		r := clickhunt(t, dir, "", append([]string{"urltrace", "--db", db, "--format", "csv"}, args...)...)
+		r.expect(t, 0)
+		var out []string
+		for _, row := range readRows(t, r.stdout) {
+			out = append(out, row["ClickId"])
+		}
+		slices.Sort(out)
+		return out
+	}
+	a, b := ids("-UrlOrDomain", "site1.fabrikam.com"), ids("-UrlOrDomain", "https://site2.fabrikam.com/")
+	if len(a) != 1 || len(b) != 1 {
+		t.Fatalf("one domain: %v, one URL: %v", a, b)
+	}
+	both := append(slices.Clone(a), b...)
+	slices.Sort(both)
+	for _, args := range [][]string{
+		{"-UrlOrDomain", "site1.fabrikam.com,https://site2.fabrikam.com/"},
+		{"-UrlOrDomain", "site1.fabrikam.com", "-UrlOrDomain", "https://site2.fabrikam.com/"},
+		{"--url-or-domain", "site1.fabrikam.com", "--url-or-domain=https://site2.fabrikam.com/"},
+		{"-ClickId", strings.ToUpper("{" + a[0] + "}"), "-ClickId:" + strings.ReplaceAll(b[0], "-", "")},
+		{"-ClickId", "(" + a[0] + ")," + b[0]},
+		{"-RecipientAddress", "user1@contoso.com", "-RecipientAddress", "USER2@contoso.com"},
+	} {
+		if got := ids(args...); !slices.Equal(got, both) {
+			t.Errorf("%q: %v, want %v", args, got, both)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"urltrace", "-ClickId", "site1"}, `-ClickId: "site1" is not a GUID (expected 32 hex digits`},
+		{[]string{"urltrace", "-ClickId", a[0] + "0"}, `is not a GUID`},
+		{[]string{"urltrace", "-RecipentAddress", "x"}, "unknown parameter -RecipentAddress (did you mean -RecipientAddress?)"},
+		{[]string{"messagetrace", "-RecipentAddress", "x"}, "unknown parameter -RecipentAddress (did you mean -RecipientAddress?)"},
+		{[]string{"urltrace", "-StartDate", "12/1/2023", "-StartDate", "12/2/2023"}, "-StartDate given twice: it takes one value"},
+		{[]string{"messagetrace", "-MessageTraceId", "{nope}"}, `-MessageTraceId: "{nope}" is not a GUID`},
+		{[]string{"messagetrace", "-Direction", "Sideways"}, `-Direction: unknown direction "Sideways" (expected Inbound, Outbound, All)`},
+		{[]string{"messagetrace", "--accepted-domain", "@"}, `--accepted-domain: "@" is not a domain`},
+		{[]string{"messagetrace", "-Status", "Bogus"}, `-Status: unknown status "Bogus" (expected Delivered, Expanded, Failed, Pending, Quarantined, Filtered as spam, Getting status`},
+	} {
+		r := clickhunt(t, dir, "", append(c.args, "--db", db)...)
+		r.expect(t, 2)
+		if !strings.Contains(r.stderr, c.msg) {
+			t.Errorf("%q: %s", c.args, r.stderr)
+		}
+	}
+}
+
+// TestMessageTraceStatuses: -Status takes the seven documented statuses
+// in any spelling and finds each stored spelling ('Filtered as spam' and
+// 'Getting status' found nothing); a historical search summary stores
+// the delivery status, not the last event.
+func TestMessageTraceStatuses(t *testing.T) {
+	dir := t.TempDir()
+	example, _ := filepath.Abs("../../examples/get-messagetrace.csv")
+	db := exportDB(t, dir, export(t, "messagetrace.csv"), export(t, "mt_summary.csv"), example)
+	stored := map[string]int{} // rows per documented status, from the exports
+	for _, f := range []string{"messagetrace.csv", "mt_summary.csv"} {
+		for _, row := range readExport(t, f) {
+			if row["Status"] != "" {
+				st, ok := ingest.LookupMessageStatus(row["Status"])
+				if !ok {
+					t.Fatalf("%s: status %q", f, row["Status"])
+				}
+				stored[st.Name]++
+				continue
+			}
+			for _, rcpt := range strings.Split(row["recipient_status"], ";") {
+				ev := strings.Split(rcpt, ",")
+				st, _ := ingest.LookupMessageStatus(strings.TrimSpace(ev[len(ev)-1]))
+				stored[st.Name]++
+			}
+		}
+	}
+	ex := readRows(t, mustRead(t, example))
+	for _, row := range ex {
+		st, _ := ingest.LookupMessageStatus(row["Status"])
+		stored[st.Name]++
+	}
+	for _, st := range ingest.MessageStatuses {
+		for _, spelling := range []string{st.Name, strings.ToLower(st.Name), strings.ReplaceAll(st.Name, " ", "")} {
+			r := clickhunt(t, dir, "", "messagetrace", "--db", db, "-Status", spelling, "--format", "csv")
+			r.expect(t, 0)
+			rows := readRows(t, r.stdout)
+			if len(rows) != stored[st.Name] || len(rows) == 0 {
+				t.Errorf("-Status %q: %d rows, the exports have %d", spelling, len(rows), stored[st.Name])
+			}
+		}
+	}
+	// The summary's rows store the delivery status.
+	r := clickhunt(t, dir, "", "query", "--db", db, "--format", "csv", `MessageTrace | where isnotempty(RecipientStatus) | project RecipientStatus, Status`)
+	r.expect(t, 0)
+	for _, row := range readRows(t, r.stdout) {
+		ev := strings.Split(row["RecipientStatus"], ",")
+		st, ok := ingest.LookupMessageStatus(strings.TrimSpace(ev[len(ev)-1]))
+		if !ok || row["Status"] != st.Name {
+			t.Errorf("events %q stored as status %q", row["RecipientStatus"], row["Status"])
+		}
+	}
+	// Two statuses in one -Status, and repeated.
+	one := func(args ...string) int {
+		r := clickhunt(t, dir, "", append([]string{"messagetrace", "--db", db, "--format", "csv"}, args...)...)
+		r.expect(t, 0)
+		return len(readRows(t, r.stdout))
+	}
+	if n := one("-Status", "Failed,Quarantined"); n != stored["Failed"]+stored["Quarantined"] || n != one("-Status", "failed", "--status", "QUARANTINED") {
+		t.Errorf("-Status Failed,Quarantined: %d rows", n)
+	}
+}
+
+// TestMessageTraceDetail: --detail shows each event's Action, Detail and
+// Data (why delivery failed), from Get-MessageTraceDetail and historical
+// search exports; -Status Failed --detail lists the failed messages'
+// events and only theirs.
+func TestMessageTraceDetail(t *testing.T) {
+	dir := t.TempDir()
+	db := exportDB(t, dir, export(t, "messagetrace.csv"), export(t, "messagetracedetail.csv"), export(t, "mt_detail.csv"))
+	r := clickhunt(t, dir, "", "messagetrace", "--db", db, "--detail", "--format", "csv")
+	r.expect(t, 0)
+	all := readRows(t, r.stdout)
+	want := len(readExport(t, "messagetracedetail.csv")) + len(readExport(t, "mt_detail.csv"))
+	if len(all) != want {
+		t.Fatalf("--detail: %d events, the exports have %d", len(all), want)
+	}
+	for _, e := range readExport(t, "messagetracedetail.csv") {
+		found := false
+		for _, g := range all {
+			found = found || g["Event"] == e["Event"] && g["Detail"] == e["Detail"] && g["Data"] == e["Data"] && g["Action"] == e["Action"]
+		}
+		if !found {
+			t.Errorf("event %s %q not shown with its Action, Detail and Data", e["Event"], e["Detail"])
+		}
+	}
+	for _, e := range readExport(t, "mt_detail.csv") {
+		found := false
+		for _, g := range all {
+			found = found || strings.EqualFold(g["Event"], e["event_id"]) && g["Detail"] == e["recipient_status"]
+		}
+		if !found {
+			t.Errorf("historical event %s: reason %q not in Detail", e["event_id"], e["recipient_status"])
+		}
+	}
+	// -Status Failed --detail: the events of the messages Get-MessageTrace
+	// says failed (a MessageTraceId and a recipient each).
+	failed := map[string]bool{}
+	for _, m := range readExport(t, "messagetrace.csv") {
+		if m["Status"] == "Failed" {
+			failed[m["MessageTraceId"]+" "+strings.ToLower(m["RecipientAddress"])] = true
+		}
+	}
+	r = clickhunt(t, dir, "", "messagetrace", "--db", db, "-Status", "Failed", "--detail", "--format", "csv")
+	r.expect(t, 0)
+	got := readRows(t, r.stdout)
+	n := 0
+	for _, g := range all {
+		if failed[g["MessageTraceId"]+" "+strings.ToLower(g["RecipientAddress"])] {
+			n++
+		}
+	}
+	if len(got) != n || n == 0 {
+		t.Errorf("-Status Failed --detail: %d events, want %d:\n%s", len(got), n, r.stdout)
+	}
+	for _, g := range got {
+		if !failed[g["MessageTraceId"]+" "+strings.ToLower(g["RecipientAddress"])] {
+			t.Errorf("event of a message that did not fail: %v", g)
+		}
+	}
+	// Without a message trace, -Status --detail says what it needs.
+	only := exportDB(t, t.TempDir(), export(t, "mt_detail.csv"))
+	r = clickhunt(t, dir, "", "messagetrace", "--db", only, "-Status", "Failed", "--detail")
+	r.expect(t, 1)
+	if kqlPosition.MatchString(r.stderr) || !strings.Contains(r.stderr, "-Status with --detail takes the messages in that status from the message trace") {
+		t.Errorf("no MessageTrace: %s", r.stderr)
+	}
+}
+
+// TestMessageTraceDirection: -Direction by the organisation's domains,
+// from --accepted-domain, the config file, or the data (said on stderr).
+func TestMessageTraceDirection(t *testing.T) {
+	dir := t.TempDir()
+	db := exportDB(t, dir, export(t, "messagetrace.csv"))
+	msgs := readExport(t, "messagetrace.csv")
+	count := func(domain string, outbound bool) int {
+		n := 0
+		for _, m := range msgs {
+			if strings.HasSuffix(strings.ToLower(m["SenderAddress"]), "@"+domain) == outbound {
+				n++
+			}
+		}
+		return n
+	}
+	run := func(env []string, args ...string) ([]map[string]string, string) {
+		t.Helper()
+		r := clickhuntEnv(t, dir, "", env, append([]string{"messagetrace", "--db", db, "--format", "csv"}, args...)...)
+		r.expect(t, 0)
+		return readRows(t, r.stdout), r.stderr
+	}
+	// Derived: contoso.com is the domain most recipients share.
+	in, stderr := run(nil, "-Direction", "Inbound")
+	if len(in) != count("contoso.com", false) || !strings.Contains(stderr, "taking contoso.com as the organisation's domain (the domain most recipients share)") {
+		t.Errorf("Inbound: %d rows, want %d; stderr %q", len(in), count("contoso.com", false), stderr)
+	}
+	out, _ := run(nil, "-Direction", "outbound")
+	if len(out) != count("contoso.com", true) || len(out)+len(in) != len(msgs) {
+		t.Errorf("Outbound: %d rows, want %d", len(out), count("contoso.com", true))
+	}
+	if all, _ := run(nil, "-Direction", "All"); len(all) != len(msgs) {
+		t.Errorf("All: %d rows", len(all))
+	}
+	// Given: fabrikam.com as the organisation turns the directions round.
+	out, stderr = run(nil, "-Direction", "Outbound", "--accepted-domain", "FABRIKAM.com")
+	if len(out) != count("fabrikam.com", true) || stderr != "" {
+		t.Errorf("--accepted-domain fabrikam.com: %d rows, want %d; stderr %q", len(out), count("fabrikam.com", true), stderr)
+	}
+	cfg := filepath.Join(dir, "config")
+	if err := os.WriteFile(cfg, []byte("accepted-domain = fabrikam.com, contoso-payroll.biz\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr = run([]string{"CLICKHUNT_CONFIG=" + cfg}, "-Direction", "Outbound")
+	if len(out) != count("fabrikam.com", true)+count("contoso-payroll.biz", true) || stderr != "" {
+		t.Errorf("config accepted-domain: %d rows; stderr %q", len(out), stderr)
+	}
+}
