@@ -456,6 +456,17 @@ func TestMessageTraceDetail(t *testing.T) {
 			t.Errorf("event %s %q not shown with its Action, Detail and Data", e["Event"], e["Detail"])
 		}
 	}
+	// Get-MessageTraceDetail's export has no Subject: the message's is
+	// shown.
+	subject := map[string]string{}
+	for _, m := range readExport(t, "messagetrace.csv") {
+		subject[m["MessageTraceId"]] = m["Subject"]
+	}
+	for _, g := range all {
+		if want, ok := subject[g["MessageTraceId"]]; ok && g["Subject"] != want {
+			t.Errorf("event %s of %s: Subject %q, the message's is %q", g["Event"], g["MessageTraceId"], g["Subject"], want)
+		}
+	}
 	for _, e := range readExport(t, "mt_detail.csv") {
 		found := false
 		for _, g := range all {
