@@ -98,7 +98,8 @@ func Prepare(snap *storage.Snapshot, text string, opts Options) (plan.Node, erro
 	if now.IsZero() {
 		now = time.Now()
 	}
-	return plan.Build(script, catalog{snap}, plan.Options{Now: column.TicksFromTime(now)})
+	run := exec.Materializer(context.Background(), snap, exec.Options{MaxMemory: opts.MaxMemory})
+	return plan.Build(script, catalog{snap}, plan.Options{Now: column.TicksFromTime(now), Materialize: run})
 }
 
 // Run parses, plans and runs one query (let statements followed by one

@@ -60,6 +60,8 @@ func (b *builder) operator(in Node, op syntax.Operator) (Node, error) {
 		return b.projectRename(in, op)
 	case *syntax.ParseOp:
 		return b.parse(in, op)
+	case *syntax.EvaluateOp:
+		return b.evaluate(in, op)
 	case *syntax.GetschemaOp:
 		return getschema(in), nil
 	case *syntax.AsOp, *syntax.SerializeOp:

@@ -45,7 +45,11 @@ func rewriteInputs(n Node, f func(Node) Node) {
 		for i := range n.Ins {
 			n.Ins[i] = f(n.Ins[i])
 		}
-	case *Scan, *Values:
+	case *Evaluate:
+		for i := range n.Ins {
+			n.Ins[i] = f(n.Ins[i])
+		}
+	case *Scan, *Values, *Materialized:
 	default:
 		panic(fmt.Sprintf("BUG: rewriteInputs: unhandled node %T", n))
 	}

@@ -153,6 +153,10 @@ var RenderKinds = map[string]bool{
 type Options struct {
 	// Now is what now() and ago() mean, in datetime ticks.
 	Now int64
+	// Materialize runs a plan and returns its rows, for evaluate plugins
+	// whose output columns depend on the data (bag_unpack, pivot); nil
+	// when the query is only checked (they then report an error).
+	Materialize func(Node) (*column.Batch, error)
 }
 
 // Build plans a parsed script: let statements, then exactly one tabular

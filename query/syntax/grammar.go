@@ -382,7 +382,7 @@ func buildParser() *participle.Parser[Script] {
 		participle.Union[Operator](&WhereOp{}, &SummarizeOp{}, &ProjectOp{}, &ExtendOp{},
 			&SortOp{}, &TopOp{}, &TakeOp{}, &DistinctOp{}, &CountOp{}, &RenderOp{},
 			&JoinOp{}, &UnionOp{}, &MakeSeriesOp{}, &MvExpandOp{}, &ProjectNamesOp{}, &ProjectRenameOp{},
-			&ParseOp{}, &GetschemaOp{}, &AsOp{}, &SerializeOp{}),
+			&ParseOp{}, &GetschemaOp{}, &AsOp{}, &SerializeOp{}, &EvaluateOp{}),
 		participle.UseLookahead(3),
 	)
 }

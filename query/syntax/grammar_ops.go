@@ -22,6 +22,9 @@ package syntax
 //	Getschema   = "getschema" .
 //	As          = "as" { Param } IDENT .
 //	Serialize   = "serialize" [ NamedExpr { "," NamedExpr } ] .
+//	Evaluate    = "evaluate" { Param } IDENT "(" [ EvalArg { "," EvalArg } ] ")" [ ":" "(" OutColumn { "," OutColumn } ")" ] .
+//	EvalArg     = [ IDENT "=" ] Arg .
+//	OutColumn   = "*" | Name ":" IDENT .
 //	Dynamic     = "dynamic" "(" JSONValue ")" .
 //	Name        = IDENT | QIDENT .
 
@@ -171,6 +174,34 @@ type SerializeOp struct {
 	Columns []*NamedExpr `parser:"( @@ ( \",\" @@ )* )?"`
 }
 
+// EvaluateOp runs a plugin: evaluate bag_unpack(d), evaluate
+// pivot(Kind, count()), with an optional output schema.
+type EvaluateOp struct {
+	Pos     Position
+	Keyword string         `parser:"@\"evaluate\""`
+	Params  []*Param       `parser:"@@*"`
+	Plugin  string         `parser:"@Ident \"(\""`
+	Args    []*EvaluateArg `parser:"( @@ ( \",\" @@ )* )? \")\""`
+	Schema  []*OutColumn   `parser:"( \":\" \"(\" @@ ( \",\" @@ )* \")\" )?"`
+}
+
+// EvaluateArg is a plugin argument, positional or named
+// (columnsConflict='keep_source').
+type EvaluateArg struct {
+	Pos  Position
+	Name string `parser:"( @Ident \"=\" )?"`
+	Arg  *Arg   `parser:"@@"`
+}
+
+// OutColumn is one column of an output schema: Name:type, or * for the
+// plugin's other columns.
+type OutColumn struct {
+	Pos  Position
+	Star bool   `parser:"(   @\"*\""`
+	Name string `parser:"  | @( Ident | QIdent )"`
+	Type string `parser:"    \":\" @Ident )"`
+}
+
 // DynamicLit is a dynamic literal: dynamic([1, "a"]), dynamic({"k": 1}).
 type DynamicLit struct {
 	Pos   Position
@@ -219,3 +250,4 @@ func (*ParseOp) operator()         {}
 func (*GetschemaOp) operator()     {}
 func (*AsOp) operator()            {}
 func (*SerializeOp) operator()     {}
+func (*EvaluateOp) operator()      {}
