@@ -242,7 +242,7 @@ func newPlan(header []string, declared []column.Type, cfg *readConfig) (*plan, e
 		case fieldKind[i] == convAction:
 			note = "kept; ActionType and IsClickedThrough derived from it"
 		case fieldKind[i] == convRecipients:
-			note = "kept; one row per recipient (RecipientAddress, RecipientStatus, Status)"
+			note = "kept; one row per recipient (RecipientAddress, RecipientStatus, Status: the delivery status its last event leaves)"
 		case local[i]:
 			note = "local time, zone from --tz"
 		case p.schema[out].Name != names[i] && splitTypeSuffix(names[i]) != "":
@@ -384,11 +384,7 @@ func (p *plan) appendRow(rec []string, e *emitter) error {
 		addr, events, _ := strings.Cut(part, "##")
 		p.cells[ra] = cell{s: strings.TrimSpace(addr)}
 		p.cells[rs] = cell{s: strings.TrimSpace(events)}
-		last := events
-		if k := strings.LastIndex(events, ","); k >= 0 {
-			last = events[k+1:]
-		}
-		p.cells[st] = cell{s: strings.TrimSpace(last)}
+		p.cells[st] = cell{s: statusOfEvents(events)}
 		if err := p.appendCells(e); err != nil {
 			return err
 		}

@@ -139,7 +139,7 @@ func TestSources(t *testing.T) {
 			opts:  Options{Culture: "de-DE"},
 			types: map[string]column.Type{"UrlBlocked": column.Bool, "UrlClicked": column.Bool},
 			want: []map[string]any{
-				{"Timestamp": tsUTC("2020-06-08T15:41:22Z"), "IPAddress": "198.51.100.7", "NetworkMessageId": nmid, "ReportId": "9e1a0c34-0000-4000-8000-000000000001", "ActionType": "ClickBlocked", "IsClickedThrough": true, "Workload": "Email", "AppName": "Outlook", "UrlBlocked": true},
+				{"Timestamp": tsUTC("2020-06-08T15:41:22Z"), "IPAddress": "198.51.100.7", "NetworkMessageId": nmid, "ReportId": "9e1a0c34-0000-4000-8000-000000000001", "ActionType": "ClickAllowed", "IsClickedThrough": true, "Workload": "Email", "AppName": "Outlook", "UrlBlocked": true},
 				{"Timestamp": tsUTC("2020-06-13T08:05:00Z"), "ActionType": "ClickAllowed", "IsClickedThrough": false, "Workload": "Teams", "AppName": "Teams"}, // empty Workload filled from AppName
 			}},
 		// AppName before Workload: still kept as its own column, and
@@ -148,12 +148,12 @@ func TestSources(t *testing.T) {
 			types: map[string]column.Type{"Workload": column.String, "AppName": column.String},
 			want: []map[string]any{
 				{"ReportId": "c1", "Workload": "Teams", "AppName": "Teams", "NetworkMessageId": nmid, "IsClickedThrough": false},
-				{"ReportId": "c2", "Workload": "Email", "AppName": "Outlook", "ActionType": "ClickBlocked", "IsClickedThrough": true},
+				{"ReportId": "c2", "Workload": "Email", "AppName": "Outlook", "ActionType": "ClickAllowed", "IsClickedThrough": true},
 				{"ReportId": "c3", "Workload": "", "AppName": ""},
 			}},
-		// AppName alone becomes Workload.
+		// AppName alone gives Workload, and is kept.
 		{file: "urltrace_appname.csv", source: "PowerShell Export-Csv of Get-UrlTrace", table: "UrlClickEvents", encoding: EncUTF8, rows: 1,
-			want: []map[string]any{{"ReportId": "d1", "Workload": "Teams", "AppName": nil}}},
+			want: []map[string]any{{"ReportId": "d1", "Workload": "Teams", "AppName": "Teams"}}},
 		{file: "safelinks_report.csv", source: "Safe Links report export (Defender portal)", table: "UrlClickEvents", encoding: EncUTF8, rows: 2,
 			want: []map[string]any{{"AccountUpn": "alice@contoso.com", "Url": "https://evil.example/login", "ThreatTypes": "Phish", "ActionType": "ClickAllowed", "IsClickedThrough": true, "Workload": "Email", "IPAddress": "198.51.100.7", "Message Subject": "Your mailbox is full"}}},
 		// Every verdict and action of the portal's export (UTF-8 with a
@@ -178,11 +178,11 @@ func TestSources(t *testing.T) {
 			want:  []map[string]any{{"Timestamp": tsUTC("2020-06-08T15:40:01Z"), "NetworkMessageId": nmid, "Size": int64(12345), "Subject": "Your mailbox is full", "SenderAddress": "evil@fabrikam.com", "PSComputerName": "outlook.office365.com"}}},
 		{file: "mt_summary_utf16le.csv", source: "message trace historical search, summary report", table: "MessageTrace", encoding: EncUTF16LE, rows: 2,
 			want: []map[string]any{
-				{"Timestamp": tsUTC("2020-06-08T15:40:01.1234567Z"), "RecipientAddress": "alice@contoso.com", "Status": "Deliver", "RecipientStatus": "Receive, Deliver", "NetworkMessageId": nmid, "Subject": "Your mailbox is full – ünïcode", "Size": int64(12345)},
-				{"RecipientAddress": "bob@contoso.com", "Status": "Fail", "NetworkMessageId": nmid},
+				{"Timestamp": tsUTC("2020-06-08T15:40:01.1234567Z"), "RecipientAddress": "alice@contoso.com", "Status": "Delivered", "RecipientStatus": "Receive, Deliver", "NetworkMessageId": nmid, "Subject": "Your mailbox is full – ünïcode", "Size": int64(12345)},
+				{"RecipientAddress": "bob@contoso.com", "Status": "Failed", "NetworkMessageId": nmid},
 			}},
 		{file: "mt_detail.csv", source: "message trace historical search, detailed report", table: "MessageTraceDetail", encoding: EncUTF8, rows: 2,
-			want: []map[string]any{{"EventId": "RECEIVE", "NetworkMessageId": nmid, "custom_data": "S:Foo=bar", "ClientIP": "203.0.113.9"}, {"EventId": "DELIVER", "recipient_status": "250 2.1.5"}}},
+			want: []map[string]any{{"EventId": "RECEIVE", "NetworkMessageId": nmid, "Data": "S:Foo=bar", "ClientIP": "203.0.113.9"}, {"EventId": "DELIVER", "Detail": "250 2.1.5"}}},
 		{file: "emailevents.csv", source: "Advanced Hunting CSV", table: "EmailEvents", encoding: EncUTF8, rows: 1,
 			types: map[string]column.Type{"EmailClusterId": column.Long, "BulkComplaintLevel": column.Long, "UrlCount": column.Long},
 			want:  []map[string]any{{"EmailClusterId": int64(1234567890123), "Subject": "Your mailbox is full", "NetworkMessageId": nmid}}},

@@ -150,6 +150,8 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 		return newScan(n, store, st)
 	case *plan.Values:
 		return &valuesOp{n: n}, nil
+	case *plan.Range:
+		return newRange(n)
 	case *plan.Materialized:
 		return &materializedOp{n: n}, nil
 	case *plan.Evaluate:

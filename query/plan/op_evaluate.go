@@ -26,6 +26,9 @@ func (n *Evaluate) Out() column.Schema      { return n.Schema }
 func (n *Evaluate) Inputs() []Node          { return n.Ins }
 func (*Evaluate) node()                     {}
 func (n *Evaluate) setInput(i int, in Node) { n.Ins[i] = in }
+func (n *Evaluate) describe() string {
+	return "Evaluate " + n.Plugin + " " + schemaText(n.Schema)
+}
 
 // Materialized is an input the planner has run already: a plugin whose
 // output columns depend on the input's rows (bag_unpack, pivot) needs them
@@ -38,6 +41,9 @@ type Materialized struct {
 func (n *Materialized) Out() column.Schema { return n.Schema }
 func (n *Materialized) Inputs() []Node     { return nil }
 func (*Materialized) node()                {}
+func (n *Materialized) describe() string {
+	return fmt.Sprintf("Materialized %s (%d rows)", schemaText(n.Schema), n.Batch.Len)
+}
 
 // plugin plans one evaluate plugin.
 type plugin struct {
@@ -299,5 +305,7 @@ func (c *pluginCall) materialize(in Node) (*Materialized, error) {
 	return &Materialized{Schema: n.Out(), Batch: batch}, nil
 }
 
-// addPluginTopic documents a plugin for the REPL's help.
-func addPluginTopic(name, syntaxLine, description, page, example string) {}
+// addPluginTopic documents a plugin for the REPL's completion and .help.
+func addPluginTopic(name, syntaxLine, description, page, example string) {
+	addTopic(Topic{Kind: KindPlugin, Name: name, Syntax: syntaxLine, Description: description, DocURL: docBase + page, Example: example})
+}
