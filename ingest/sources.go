@@ -151,6 +151,16 @@ var sources = []*sourceDef{
 			// export's is empty or Other.
 			{name: "AppName", adds: []string{"Workload"}, note: "kept; gives Workload where that is empty or Other"},
 			{name: "ClickAction", adds: []string{"ActionType", "IsClickedThrough"}, note: "kept; ActionType and IsClickedThrough derived from it"},
+			{name: "Click Action", target: "ClickAction", adds: []string{"ActionType", "IsClickedThrough"}, note: "kept; ActionType and IsClickedThrough derived from it"},
+			// The cmdlet's other fields, under one spelling whatever the
+			// export's (SourceID, "Source ID"), so urltrace finds them.
+			{name: "MessageId", target: "MessageId"},
+			{name: "Message ID", target: "MessageId"},
+			{name: "SourceId", target: "SourceId"},
+			{name: "Source ID", target: "SourceId"},
+			{name: "SourceDetails", target: "SourceDetails"},
+			{name: "Source Details", target: "SourceDetails"},
+			{name: "App Name", target: "AppName", adds: []string{"Workload"}, note: "kept; gives Workload where that is empty or Other"},
 			{name: "UrlBlocked", typ: column.Bool, adds: []string{"ActionType", "IsClickedThrough"}},
 			{name: "UrlClicked", typ: column.Bool},
 		},

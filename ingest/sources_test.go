@@ -151,6 +151,11 @@ func TestSources(t *testing.T) {
 				{"ReportId": "c2", "Workload": "Email", "AppName": "Outlook", "ActionType": "ClickAllowed", "IsClickedThrough": true},
 				{"ReportId": "c3", "Workload": "", "AppName": ""},
 			}},
+		// The cmdlet's field names spelt with spaces or other case, and
+		// a Click Action without them: one stored spelling each.
+		{file: "urltrace_spaced.csv", source: "PowerShell Export-Csv of Get-UrlTrace", table: "UrlClickEvents", encoding: EncUTF8, rows: 1,
+			want: []map[string]any{{"AppName": "Word", "Workload": "Office", "SourceId": "S1", "SourceDetails": "Doc.docx", "MessageId": "",
+				"ClickAction": "Pending verdict bypassed", "ActionType": "UrlScanInProgress", "IsClickedThrough": true}}},
 		// AppName alone gives Workload, and is kept.
 		{file: "urltrace_appname.csv", source: "PowerShell Export-Csv of Get-UrlTrace", table: "UrlClickEvents", encoding: EncUTF8, rows: 1,
 			want: []map[string]any{{"ReportId": "d1", "Workload": "Teams", "AppName": "Teams"}}},

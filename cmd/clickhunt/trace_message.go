@@ -38,7 +38,8 @@ with the cmdlet's columns (Received, SenderAddress, RecipientAddress, Subject,
 Status, ToIP, FromIP, Size, MessageId, MessageTraceId). --detail searches
 MessageTraceDetail instead, as Get-MessageTraceDetail (Date, Event, Action,
 Detail, Data, SenderAddress, RecipientAddress, Subject, ClientIP, ServerIP,
-Size, MessageId, MessageTraceId): Detail and Data say why a delivery failed.
+Size, MessageId, MessageTraceId; Subject and Size from the message trace
+where the events lack them): Detail and Data say why a delivery failed.
 -Status Failed --detail lists the events of the failed messages, as
 Get-MessageTrace -Status Failed | Get-MessageTraceDetail does.
 
@@ -170,6 +171,14 @@ func messagetraceQuery(c *messagetraceCmd, src traceSource) (string, error) {
 			"| project-away Recipient_")
 	}
 	lines = append(lines, "| sort by Timestamp desc, RecipientAddress asc", fmt.Sprintf("| take %d", c.Page*c.PageSize))
+	if c.Detail && src.table("MessageTrace") != nil {
+		// Get-MessageTraceDetail's export carries no Subject or Size: the
+		// message trace has them.
+		lines = append(lines,
+			"| join kind=leftouter (MessageTrace | summarize Subject_ = take_any(Subject), Size_ = take_any(Size) by NetworkMessageId) on NetworkMessageId",
+			"| extend Subject = coalesce(Subject, Subject_), Size = coalesce(Size, Size_)",
+			"| sort by Timestamp desc, RecipientAddress asc")
+	}
 	if c.Detail {
 		lines = append(lines, "| project Date = Timestamp, Event = EventId, Action, Detail, Data, SenderAddress, RecipientAddress, Subject, ClientIP, ServerIP, Size, MessageId, MessageTraceId = NetworkMessageId")
 	} else {

@@ -349,6 +349,28 @@ func TestTraceParameters(t *testing.T) {
 			t.Errorf("%q: %v, want %v", args, got, both)
 		}
 	}
+	// A comma in a URL's query stays part of it.
+	sentinel, _ := filepath.Abs("../../ingest/testdata/sources/sentinel_utc.csv")
+	sdb := exportDB(t, dir, sentinel)
+	for _, c := range []struct {
+		arg  string
+		urls []string
+	}{
+		{"https://b.example/?a=1,2", []string{"https://b.example/?a=1,2"}},
+		{"a.example,https://b.example/?a=1,2", []string{"https://a.example/", "https://b.example/?a=1,2"}},
+		{"https://b.example/?a=1,2,a.example", []string{"https://a.example/", "https://b.example/?a=1,2"}},
+	} {
+		r := clickhunt(t, dir, "", "urltrace", "--db", sdb, "--format", "csv", "-UrlOrDomain", c.arg)
+		r.expect(t, 0)
+		var urls []string
+		for _, row := range readRows(t, r.stdout) {
+			urls = append(urls, row["Url"])
+		}
+		slices.Sort(urls)
+		if !slices.Equal(urls, c.urls) {
+			t.Errorf("-UrlOrDomain %q: %q, want %q", c.arg, urls, c.urls)
+		}
+	}
 	for _, c := range []struct {
 		args []string
 		msg  string
@@ -454,6 +476,17 @@ func TestMessageTraceDetail(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("event %s %q not shown with its Action, Detail and Data", e["Event"], e["Detail"])
+		}
+	}
+	// Get-MessageTraceDetail's export has no Subject: the message's is
+	// shown.
+	subject := map[string]string{}
+	for _, m := range readExport(t, "messagetrace.csv") {
+		subject[m["MessageTraceId"]] = m["Subject"]
+	}
+	for _, g := range all {
+		if want, ok := subject[g["MessageTraceId"]]; ok && g["Subject"] != want {
+			t.Errorf("event %s of %s: Subject %q, the message's is %q", g["Event"], g["MessageTraceId"], g["Subject"], want)
 		}
 	}
 	for _, e := range readExport(t, "mt_detail.csv") {

@@ -14,7 +14,7 @@ import (
 
 type urltraceCmd struct {
 	RecipientAddress []string `placeholder:"UPN" help:"-RecipientAddress: users who clicked (comma-separated or repeated)."`
-	UrlOrDomain      []string `placeholder:"URL|DOMAIN" help:"-UrlOrDomain: URLs (each matches itself and longer URLs starting with it) or domains (and their subdomains); comma-separated or repeated."`
+	UrlOrDomain      []string `sep:"none" placeholder:"URL|DOMAIN" help:"-UrlOrDomain: URLs (each matches itself and longer URLs starting with it) or domains (and their subdomains); comma-separated or repeated."`
 	StartDate        string   `placeholder:"DATE" help:"-StartDate: clicks at or after DATE (UTC)."`
 	EndDate          string   `placeholder:"DATE" help:"-EndDate: clicks before DATE (UTC)."`
 	Workloads        []string `placeholder:"W" help:"-Workloads: Mail, OfficeClient, Other (comma-separated or repeated)."`
