@@ -54,7 +54,8 @@ func TestCheckHealthy(t *testing.T) {
 	// The first two files' blocks also hold the Url's head (derived.go).
 	want := CheckReport{Format: formatVersion, Checksums: true, Tables: 2, Columns: 17, DerivedColumns: 1, Blocks: 4,
 		Values: 2*(len(clickSchema)+1) + 4 + 1 + 7, Files: 3, Rows: 880,
-		TermFilters: 2*4 + 3 + 2} // one per string column of each block
+		TermFilters: 2*4 + 3 + 2, // one per string column of each block
+		Journal:     "3 commits"}
 	if fmt.Sprint(*r) != fmt.Sprint(want) {
 		t.Errorf("report %+v, want %+v", *r, want)
 	}

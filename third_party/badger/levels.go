@@ -54,6 +54,11 @@ func revertToManifest(kv *DB, mf *Manifest, idMap map[uint64]struct{}) error {
 	// 2. Delete files that shouldn't exist.
 	for id := range idMap {
 		if _, ok := mf.Tables[id]; !ok {
+			if kv.opt.ReadOnly {
+				// clickhunt: a read-only open never deletes. A table the
+				// MANIFEST does not list is not opened; a writer decides.
+				continue
+			}
 			kv.opt.Debugf("Table file %d not referenced in MANIFEST\n", id)
 			filename := table.NewFilename(id, kv.opt.Dir)
 			if err := os.Remove(filename); err != nil {

@@ -71,6 +71,11 @@ func (db *DB) openMemTables(opt Options) error {
 		flags := os.O_RDWR
 		if db.opt.ReadOnly {
 			flags = os.O_RDONLY
+			// clickhunt: a writer killed while creating a memtable leaves
+			// it empty; it holds nothing, and a reader cannot size it.
+			if fi, err := os.Stat(db.mtFilePath(fid)); err == nil && fi.Size() == 0 {
+				continue
+			}
 		}
 		mt, err := db.openMemTable(fid, flags)
 		if err != nil {
@@ -122,6 +127,13 @@ func (db *DB) openMemTable(fid, flags int) (*memTable, error) {
 	// Have a callback set to delete WAL when skiplist reference count goes down to zero. That is,
 	// when it gets flushed to L0.
 	s.OnClose = func() {
+		if db.opt.ReadOnly {
+			// clickhunt: a reader never deletes a log; closing it unmaps it.
+			if err := mt.wal.Close(-1); err != nil {
+				db.opt.Errorf("while closing file: %s, err: %v", filepath, err)
+			}
+			return
+		}
 		if err := mt.wal.Delete(); err != nil {
 			db.opt.Errorf("while deleting file: %s, err: %v", filepath, err)
 		}
@@ -206,8 +218,12 @@ func (mt *memTable) UpdateSkipList() error {
 	if err != nil {
 		return y.Wrapf(err, "while iterating wal: %s", mt.wal.Fd.Name())
 	}
-	if endOff < mt.wal.size.Load() && mt.opt.ReadOnly {
-		return y.Wrapf(ErrTruncateNeeded, "end offset: %d < size: %d", endOff, mt.wal.size.Load())
+	if mt.opt.ReadOnly {
+		// clickhunt: the entries up to endOff are what a read-write open
+		// replays too (the log iterator stops at the first incomplete
+		// transaction); a reader uses them as they are and leaves the
+		// truncation of the rest to the next writer.
+		return nil
 	}
 	return mt.wal.Truncate(int64(endOff))
 }
