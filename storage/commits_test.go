@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -224,4 +225,45 @@ func TestJournalBehind(t *testing.T) {
 	if r := mustCheck(t, db); !r.OK() || r.Journal != "2 commits" {
 		t.Errorf("after catching up: problems %q, journal %q", r.Problems, r.Journal)
 	}
+}
+
+// A reader that finds a writer recovering the database waits for it
+// instead of failing, however short its LockWait.
+func TestReaderWaitsForRecovery(t *testing.T) {
+	dir := t.TempDir()
+	files := storeThree(t, dir)
+	w := openTestDB(t, dir, func(o *Options) { o.Recover = true })
+	waiting := make(chan struct{})
+	var once sync.Once
+	waitHook = func() { once.Do(func() { close(waiting) }) }
+	defer func() { waitHook = nil }()
+	opened := make(chan error, 1)
+	go func() {
+		r, err := Open(dir, Options{Small: true, ReadOnly: true})
+		if err == nil {
+			var s *Snapshot
+			if s, err = r.Snapshot(); err == nil {
+				checkTable(t, s, "clicks", files...)
+				s.Close()
+			}
+			r.Close()
+		}
+		opened <- err
+	}()
+	select {
+	case <-waiting: // the reader found the writer recovering
+	case err := <-opened:
+		t.Fatalf("the reader did not wait for the recovering writer: %v", err)
+	}
+	w.Close()
+	if err := <-opened; err != nil {
+		t.Fatalf("the reader: %v", err)
+	}
+
+	// A writer that is only writing makes readers fail after LockWait.
+	w = openTestDB(t, dir)
+	if _, err := openTestDBErr(t, dir, readOnly); !errors.Is(err, ErrLocked) {
+		t.Errorf("reader beside a writer: %v, want ErrLocked", err)
+	}
+	w.Close()
 }

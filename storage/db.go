@@ -100,12 +100,20 @@ func Open(dir string, opts Options) (*DB, error) {
 		if err == nil || !errors.Is(err, ErrLocked) {
 			return db, err
 		}
-		if !recovering(dir) && !time.Now().Before(deadline) {
+		rec := recovering(dir)
+		if !rec && !time.Now().Before(deadline) {
 			return db, err
+		}
+		if rec && waitHook != nil {
+			waitHook()
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
 }
+
+// waitHook, when set (only by tests), is called each time Open waits for
+// a writer that is recovering the database.
+var waitHook func()
 
 // recovering reports whether dir's lock is held by a writer that says it
 // is recovering the database (lockholder.go).
