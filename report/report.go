@@ -30,28 +30,41 @@ import (
 //go:embed queries/*.kql
 var queryFiles embed.FS
 
-// ClicksHeader is the let statement every section query starts with. The
-// verdicts follow the Defender portal's Safe Links report: a click through
-// a warning is a user override whatever the threat; a pending scan is
-// pending; a tenant block-list hit is blocked; any threat type (or a Safe
-// Links block) is malicious; everything else is safe.
-const ClicksHeader = `let Clicks = UrlClickEvents
-| extend Verdict = case(IsClickedThrough == true, "User override",
-                        ActionType == "UrlScanInProgress", "Pending verdict",
-                        ActionType == "ClickBlockedByTenantPolicy", "Blocked",
-                        ThreatTypes != "" or ActionType == "ClickBlocked", "Malicious",
-                        "Safe"),
-         Action = case(IsClickedThrough == true, "User Override",
+// ClicksHeader is the let statement every section query starts with. It
+// reads UrlClickEvents through a union with an empty datatable of the
+// columns the report uses, so an export that lacks some (a Sentinel CSV
+// has no ReportId, only the portal's export has Device) still gives a
+// report, those columns empty. Verdict and Action are the Safe Links
+// report's: a portal export's own words (ingest stores them so), else
+// derived from Defender's columns: a click through a warning is a user
+// override whatever the threat; a pending scan is pending; a tenant
+// block-list hit is blocked; any threat type (or a Safe Links block) is
+// malicious; everything else is safe. Action comes first because it reads
+// the Verdict column as stored.
+const ClicksHeader = `let Clicks = union UrlClickEvents,
+    // The columns the report reads: an export that lacks one leaves it empty.
+    (datatable(Timestamp:datetime, Url:string, ActionType:string, AccountUpn:string, Workload:string,
+               NetworkMessageId:string, IPAddress:string, ThreatTypes:string, IsClickedThrough:bool,
+               ReportId:string, Verdict:string, Action:string, Device:string, ['Message Subject']:string)[])
+// The report's Action and Verdict: a portal export's own, else derived from Defender's columns.
+| extend Action = case(isnotempty(Verdict) and isnotempty(Action), Action,
+                       IsClickedThrough == true, "User Override",
                        ActionType startswith "ClickBlocked", "Blocked",
                        ActionType == "UrlScanInProgress", "Pending",
                        ActionType == "UrlErrorPage", "Error",
-                       "Allowed");
+                       "Allowed"),
+         Verdict = case(isnotempty(Verdict), Verdict,
+                        IsClickedThrough == true, "User Override",
+                        ActionType == "UrlScanInProgress", "Pending Verdict",
+                        ActionType == "ClickBlockedByTenantPolicy", "Blocked",
+                        ThreatTypes != "" or ActionType == "ClickBlocked", "Malicious",
+                        "Safe");
 `
 
 // Verdicts and Actions are the values of the Verdict and Action columns
 // ClicksHeader defines, in display order.
 var (
-	Verdicts = []string{"Safe", "Malicious", "Blocked", "Pending verdict", "User override"}
+	Verdicts = []string{"Safe", "Malicious", "Blocked", "Pending Verdict", "User Override"}
 	Actions  = []string{"Allowed", "Blocked", "User Override", "Pending", "Error"}
 	// Sources are the Workload values of Safe Links clicks.
 	Sources = []string{"Email", "Teams", "Office"}

@@ -120,9 +120,6 @@ func TestSections(t *testing.T) {
 	if s, _ := SectionByID("heatmap"); s.Chart != "heatmap" {
 		t.Errorf("heatmap chart = %q", s.Chart)
 	}
-	if s, _ := SectionByID("clicked-through-phish"); len(s.Requires) != 1 || s.Requires[0] != "MessageTrace" {
-		t.Errorf("requires = %q", s.Requires)
-	}
 	if _, err := parseSection("x.kql", "// t\nUrlClickEvents"); err == nil {
 		t.Error("a query without the Clicks let statement was accepted")
 	}
@@ -216,8 +213,8 @@ func TestReportNumbersMatchExampleQueries(t *testing.T) {
 		kql  string
 		want int64
 	}{
-		"user override":   {verdict["User override"], `UrlClickEvents | where IsClickedThrough == true | count`, 35},
-		"pending verdict": {verdict["Pending verdict"], `UrlClickEvents | where ActionType == "UrlScanInProgress" and IsClickedThrough != true | count`, 135},
+		"user override":   {verdict["User Override"], `UrlClickEvents | where IsClickedThrough == true | count`, 35},
+		"pending verdict": {verdict["Pending Verdict"], `UrlClickEvents | where ActionType == "UrlScanInProgress" and IsClickedThrough != true | count`, 135},
 		"tenant blocked":  {verdict["Blocked"], `UrlClickEvents | where ActionType == "ClickBlockedByTenantPolicy" | count`, 49},
 		"blocked action":  {action["Blocked"], `UrlClickEvents | where ActionType in ("ClickBlocked", "ClickBlockedByTenantPolicy") | count`, 199},
 		"override action": {action["User Override"], `UrlClickEvents | where IsClickedThrough == true | count`, 35},
@@ -250,12 +247,12 @@ func TestReportNumbersMatchExampleQueries(t *testing.T) {
 	if len(got) != 10 || !equalCounts(got, want) {
 		t.Errorf("top blocked users: report %v, hunts.kql %v", got, want)
 	}
-	// Every clicked-through phish is listed, and those with mail have a sender.
+	// Every click-through is listed, and those with mail have a sender.
 	phish := section(t, rep, "clicked-through-phish")
-	if n := scalar(`UrlClickEvents | where IsClickedThrough == true and ThreatTypes has "Phish" | count`); int64(phish.Rows()) != n {
+	if n := scalar(`UrlClickEvents | where IsClickedThrough == true | count`); int64(phish.Rows()) != n {
 		t.Errorf("clicked-through phish: %d rows, want %d", phish.Rows(), n)
 	}
-	withSender := scalar(`UrlClickEvents | where IsClickedThrough == true and ThreatTypes has "Phish" | join kind=inner (MessageTrace | distinct NetworkMessageId) on NetworkMessageId | count`)
+	withSender := scalar(`UrlClickEvents | where IsClickedThrough == true | join kind=inner (MessageTrace | distinct NetworkMessageId) on NetworkMessageId | count`)
 	var senders int64
 	for i := 0; i < phish.Rows(); i++ {
 		if phish.Batch.Cols[phish.Schema.Index("SenderAddress")].Str(i) != "" {
@@ -327,7 +324,7 @@ func TestFilterWhere(t *testing.T) {
 		"| where Timestamp >= datetime(2023-12-01T00:00:00Z)\n| where Timestamp < datetime(2023-12-08T12:00:00Z)\n")
 	f(FilterArgs{Last: "30d"}, "| where Timestamp > toscalar(UrlClickEvents | summarize max(Timestamp)) - 30d\n")
 	f(FilterArgs{Verdict: []string{"malicious,user OVERRIDE"}, Action: []string{"blocked"}, Source: []string{"teams", "Email"}},
-		"| where Verdict in (\"Malicious\", \"User override\")\n| where Action in (\"Blocked\")\n| where Workload in~ (\"Teams\", \"Email\")\n")
+		"| where Verdict in (\"Malicious\", \"User Override\")\n| where Action in (\"Blocked\")\n| where Workload in~ (\"Teams\", \"Email\")\n")
 	f(FilterArgs{User: []string{`a@b.com`}}, "| where AccountUpn in~ (\"a@b.com\")\n")
 
 	bad := func(args FilterArgs, param string) {
@@ -392,11 +389,9 @@ func TestFilteredReport(t *testing.T) {
 	if r := section(t, rep, "verdicts"); !strings.Contains(r.KQL, "| where Workload in~ (\"Email\");\nClicks\n") {
 		t.Errorf("the shown query lacks the filter:\n%s", r.KQL)
 	}
-	// Without MessageTrace, the phish section says what to load.
-	for _, r := range rep.Sections {
-		if r.ID == "clicked-through-phish" && !strings.Contains(r.Note, "No MessageTrace table") {
-			t.Errorf("note = %q", r.Note)
-		}
+	// Without MessageTrace, the click-through section still runs: no sender.
+	if r := section(t, rep, "clicked-through-phish"); r.Note != "" || r.Batch == nil {
+		t.Errorf("clicked-through without a message trace: note %q", r.Note)
 	}
 }
 
@@ -465,7 +460,7 @@ func TestCSVAndJSON(t *testing.T) {
 			heads = append(heads, line)
 		}
 	}
-	if len(heads) != len(Sections())+1 || heads[0] != "# verdicts: Clicks by verdict" {
+	if len(heads) != len(Sections()) || heads[0] != "# verdicts: Clicks by verdict" {
 		t.Errorf("csv section lines: %q", heads)
 	}
 	if !strings.Contains(buf.String(), "# verdicts: Clicks by verdict\nVerdict,Clicks\nSafe,4581\n") {

@@ -253,19 +253,6 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) {
 	w.Write(buf.Bytes())
 }
 
-// clickColumns are the columns of the safe-links listing and export.
-const clickColumns = "Timestamp, AccountUpn, Url, Verdict, Action, Workload, ThreatTypes, ActionType, IsClickedThrough, IPAddress, NetworkMessageId, ReportId"
-
-// ClicksQuery is the listing's KQL: the filtered clicks, newest first,
-// the first n of them (n <= 0: all).
-func ClicksQuery(f Filter, n int) string {
-	q := ClicksHeader + "Clicks\n| sort by Timestamp desc, ReportId asc\n"
-	if n > 0 {
-		q += fmt.Sprintf("| take %d\n", n)
-	}
-	return f.Apply(q + "| project " + clickColumns + "\n")
-}
-
 func (s *server) list(w http.ResponseWriter, r *http.Request) {
 	f, err := parseQuery(r, "page", "pageSize")
 	if err != nil {

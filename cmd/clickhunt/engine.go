@@ -156,7 +156,7 @@ func openForQuery(dir string, cached bool) (*storage.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open database: %w", err)
 	}
-	db, err := storage.Open(dir, storage.Options{ReadOnly: true, LockWait: lockWait, CacheBytes: cache})
+	db, err := storage.Open(dir, storage.Options{ReadOnly: true, LockWait: lockWait, CacheBytes: cache, Declared: ingest.Schemas})
 	if errors.Is(err, storage.ErrNotDatabase) {
 		if _, serr := os.Stat(filepath.Join(dir, "MANIFEST")); errors.Is(serr, os.ErrNotExist) && onlyLock(entries) {
 			return nil, errNoDB{dir}
@@ -181,8 +181,10 @@ func openForIngest(dir string) (*storage.DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("cannot create database directory: %w", err)
 	}
-	// storage.Open's errors name dir and say what to do.
-	return storage.Open(dir, storage.Options{LockWait: lockWait})
+	// storage.Open's errors name dir and say what to do. The REPL queries
+	// through this handle after .ingest: the canonical tables are whole
+	// there too.
+	return storage.Open(dir, storage.Options{LockWait: lockWait, Declared: ingest.Schemas})
 }
 
 // parseSize reads a byte size: 512MB, 2GiB, 1G, 4096 (KB/MB/GB/TB and

@@ -17,7 +17,7 @@ type reportFilterFlags struct {
 	From    string   `placeholder:"TIME" help:"Clicks at or after TIME (ISO 8601 or a date, UTC)."`
 	To      string   `placeholder:"TIME" help:"Clicks before TIME (ISO 8601 or a date, UTC)."`
 	Last    string   `placeholder:"7d|30d|90d" help:"Clicks in the last N days of the data (counted back from its newest click)."`
-	Verdict []string `placeholder:"V" help:"Verdicts to keep: Safe, Malicious, Blocked, 'Pending verdict', 'User override' (comma-separated or repeated)."`
+	Verdict []string `placeholder:"V" help:"Verdicts to keep: Safe, Malicious, Blocked, 'Pending Verdict', 'User Override' (comma-separated or repeated)."`
 	Action  []string `placeholder:"A" help:"Actions to keep: Allowed, Blocked, 'User Override', Pending, Error."`
 	Source  []string `placeholder:"S" help:"Click sources to keep: Email, Teams, Office."`
 	User    []string `placeholder:"UPN" help:"Users to keep (any case)."`

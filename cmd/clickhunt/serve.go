@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"clickhunt/ingest"
 	"clickhunt/report"
 	"clickhunt/storage"
 )
@@ -78,7 +79,7 @@ func runServe(ctx context.Context, dbDir string, c *serveCmd, stdout, stderr io.
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 2
 	}
-	db, err := storage.Open(dbDir, storage.Options{ReadOnly: true, CacheBytes: cache})
+	db, err := storage.Open(dbDir, storage.Options{ReadOnly: true, CacheBytes: cache, Declared: ingest.Schemas})
 	if err != nil {
 		fmt.Fprintf(stderr, "error: cannot open the database read-only: %v\n", err)
 		return 1

@@ -546,11 +546,14 @@ func (b *builder) primary(p *syntax.Primary, sc *scope) (Expr, error) {
 		if s == "null" {
 			return &Const{T: column.Datetime}, nil
 		}
-		t, err := column.ParseDatetime(s)
+		t, err := column.ParseKQLDatetime(s)
 		if err != nil {
 			return nil, errAt(p.Pos, "%v", err)
 		}
 		return &Const{T: column.Datetime, Val: t}, nil
+	case p.Guid != nil:
+		s := strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(*p.Guid, "guid("), ")"))
+		return &Const{T: column.Guid, Val: strings.ToLower(s)}, nil
 	case p.Timespan != nil:
 		s := *p.Timespan
 		if i := strings.IndexByte(s, '('); i >= 0 {

@@ -17,16 +17,17 @@ type mvExpandOp struct {
 	n     *plan.MvExpand
 	in    Operator
 	exprs []expr
+	stop  *stopper
 }
 
-func newMvExpand(n *plan.MvExpand, in Operator) (*mvExpandOp, error) {
-	m := &mvExpandOp{n: n, in: in}
+func newMvExpand(n *plan.MvExpand, in Operator, s *stopper) (*mvExpandOp, error) {
+	m := &mvExpandOp{n: n, in: in, stop: s}
 	for _, it := range n.Items {
 		if it.Expr == nil {
 			m.exprs = append(m.exprs, nil) // with_itemindex
 			continue
 		}
-		e, err := compile(it.Expr)
+		e, err := compile(it.Expr, s)
 		if err != nil {
 			return nil, err
 		}
@@ -72,6 +73,7 @@ func (m *mvExpandOp) Next(ctx context.Context) (*column.Batch, error) {
 		items := make([][]any, len(m.exprs))
 		var index []any
 		for i := 0; i < b.Len; i++ {
+			m.stop.row(i)
 			var els [][]any
 			longest := 0
 			for k, v := range vals {
@@ -136,7 +138,7 @@ func typedVector(t column.Type, vals []any) *column.Vector {
 			case column.String, column.Guid:
 				b.AppendString(x)
 			case column.Datetime:
-				if d, err := column.ParseDatetime(x); err == nil {
+				if d, err := column.ParseKQLDatetime(x); err == nil {
 					b.AppendInt(d)
 				} else {
 					b.AppendNull()

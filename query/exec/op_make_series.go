@@ -23,7 +23,7 @@ const maxSeriesLen = 1 << 20
 
 // constValue evaluates a constant plan expression.
 func constValue(e plan.Expr) (any, error) {
-	c, err := compile(e)
+	c, err := compile(e, nil)
 	if err != nil {
 		return nil, err
 	}

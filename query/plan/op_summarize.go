@@ -8,209 +8,11 @@ import (
 	"clickhunt/query/syntax"
 )
 
-func (b *builder) operator(in Node, op syntax.Operator) (Node, error) {
-	switch op := op.(type) {
-	case *syntax.WhereOp:
-		return b.where(in, op)
-	case *syntax.ProjectOp:
-		return b.project(in, op.Columns, false)
-	case *syntax.ExtendOp:
-		return b.project(in, op.Columns, true)
-	case *syntax.SummarizeOp:
-		return b.summarize(in, op)
-	case *syntax.SortOp:
-		keys, err := b.sortKeys(in, op.Keys)
-		if err != nil {
-			return nil, err
-		}
-		return &Sort{Input: in, Keys: keys, Limit: -1}, nil
-	case *syntax.TopOp:
-		n, err := b.count(in, op.N, "top")
-		if err != nil {
-			return nil, err
-		}
-		keys, err := b.sortKeys(in, []*syntax.SortKey{op.By})
-		if err != nil {
-			return nil, err
-		}
-		return &Sort{Input: in, Keys: keys, Limit: n}, nil
-	case *syntax.TakeOp:
-		n, err := b.count(in, op.N, op.Keyword)
-		if err != nil {
-			return nil, err
-		}
-		return &Limit{Input: in, N: n}, nil
-	case *syntax.DistinctOp:
-		return b.distinct(in, op)
-	case *syntax.CountOp:
-		return &Count{Input: in}, nil
-	case *syntax.RenderOp:
-		return b.render(in, op)
-	case *syntax.JoinOp:
-		return b.join(in, op)
-	case *syntax.UnionOp:
-		return b.union(in, op)
-	case *syntax.MakeSeriesOp:
-		return b.makeSeries(in, op)
-	case *syntax.MvExpandOp:
-		return b.mvExpand(in, op)
-	case *syntax.ProjectNamesOp:
-		return b.projectNames(in, op)
-	case *syntax.ProjectRenameOp:
-		return b.projectRename(in, op)
-	case *syntax.ParseOp:
-		return b.parse(in, op)
-	case *syntax.GetschemaOp:
-		return getschema(in), nil
-	case *syntax.AsOp, *syntax.SerializeOp:
-		if s, ok := op.(*syntax.SerializeOp); ok {
-			return b.serialize(in, s)
-		}
-		return in, nil
-	}
-	panic(fmt.Sprintf("BUG: unhandled operator %T", op))
-}
-
-func (b *builder) scopeOf(in Node) *scope { return &scope{schema: in.Out()} }
-
-func (b *builder) where(in Node, op *syntax.WhereOp) (Node, error) {
-	pred, err := b.expr(op.Predicate, b.scopeOf(in))
-	if err != nil {
-		return nil, err
-	}
-	if pred.Type() != column.Bool {
-		return nil, errAt(op.Predicate.Pos, "where needs a bool predicate, got %s", pred.Type())
-	}
-	return &Filter{Input: in, Pred: pred}, nil
-}
-
-// count evaluates the row count of take/top: a constant non-negative long.
-func (b *builder) count(in Node, e *syntax.Expr, opName string) (int64, error) {
-	x, err := b.expr(e, &scope{})
-	if err != nil {
-		return 0, err
-	}
-	c, ok := x.(*Const)
-	if !ok || !(c.T == column.Long || c.T == column.Int) || c.Val == nil {
-		return 0, errAt(e.Pos, "%s needs a constant number of rows", opName)
-	}
-	n := c.Val.(int64)
-	if n < 0 {
-		return 0, errAt(e.Pos, "%s needs a number of rows >= 0, got %d", opName, n)
-	}
-	return n, nil
-}
-
-func (b *builder) project(in Node, cols []*syntax.NamedExpr, extend bool) (Node, error) {
-	sc := b.scopeOf(in)
-	var exprs []Expr
-	var schema column.Schema
-	if extend {
-		for i, f := range in.Out() {
-			exprs = append(exprs, &ColRef{Index: i, Name: f.Name, T: f.Type})
-			schema = append(schema, f)
-		}
-	}
-	auto := 0
-	seen := map[string]syntax.Position{}
-	for _, ne := range cols {
-		e, err := b.expr(ne.Expr, sc)
-		if err != nil {
-			return nil, err
-		}
-		name := unquoteIdent(ne.Name)
-		if name == "" {
-			name = derivedName(ne.Expr, e)
-			if name == "" {
-				auto++
-				name = fmt.Sprintf("Column%d", auto)
-			}
-		}
-		if !extend {
-			if p, dup := seen[name]; dup {
-				return nil, errAt(ne.Pos, "column '%s' is projected twice (first at %d:%d)", name, p.Line, p.Column)
-			}
-			seen[name] = ne.Pos
-		}
-		f := column.Field{Name: name, Type: e.Type()}
-		if i := schema.Index(name); i >= 0 {
-			exprs[i], schema[i] = e, f // extend replaces a column in place
-			continue
-		}
-		exprs = append(exprs, e)
-		schema = append(schema, f)
-	}
-	return &Project{Input: in, Exprs: exprs, Schema: schema}, nil
-}
-
-// derivedName is the column name Kusto derives for an unnamed expression: a
-// column's own name, or for bin()/conversions the name of their first
-// argument; "" when it would be ColumnN.
-func derivedName(se *syntax.Expr, e Expr) string {
-	if c, ok := e.(*ColRef); ok {
-		return c.Name
-	}
-	p := primaryOf(se)
-	if p == nil || p.Call == nil || len(p.Call.Args) == 0 || p.Call.Args[0].Expr == nil {
-		return ""
-	}
-	switch strings.ToLower(p.Call.Name) {
-	case "bin", "floor", "bin_at", "tostring", "tolong", "toint", "todouble", "toreal", "todatetime", "totimespan", "tobool",
-		"todynamic", "parse_json":
-		if name, _, ok := identOf(p.Call.Args[0].Expr); ok {
-			return name
-		}
-	}
-	return ""
-}
-
-func (b *builder) sortKeys(in Node, keys []*syntax.SortKey) ([]SortKey, error) {
-	sc := b.scopeOf(in)
-	var out []SortKey
-	for _, k := range keys {
-		e, err := b.expr(k.Expr, sc)
-		if err != nil {
-			return nil, err
-		}
-		if e.Type() == column.Dynamic {
-			return nil, errAt(k.Pos, "cannot sort by a dynamic value: convert it with tostring() or tolong()")
-		}
-		desc := k.Dir != "asc"
-		nullsFirst := !desc
-		switch k.Nulls {
-		case "first":
-			nullsFirst = true
-		case "last":
-			nullsFirst = false
-		}
-		out = append(out, SortKey{Expr: e, Desc: desc, NullsFirst: nullsFirst})
-	}
-	return out, nil
-}
-
-func (b *builder) distinct(in Node, op *syntax.DistinctOp) (Node, error) {
-	agg := &Aggregate{Input: in}
-	if op.Star {
-		for i, f := range in.Out() {
-			agg.Keys = append(agg.Keys, &ColRef{Index: i, Name: f.Name, T: f.Type})
-			agg.Schema = append(agg.Schema, f)
-		}
-		return agg, nil
-	}
-	sc := b.scopeOf(in)
-	for _, c := range op.Columns {
-		e, err := b.expr(c, sc)
-		if err != nil {
-			return nil, err
-		}
-		name := derivedName(c, e)
-		if name == "" {
-			name = fmt.Sprintf("Column%d", len(agg.Keys)+1)
-		}
-		agg.Keys = append(agg.Keys, e)
-		agg.Schema = append(agg.Schema, column.Field{Name: name, Type: e.Type()})
-	}
-	return agg, nil
+func init() {
+	operatorTopic("summarize",
+		"T | summarize [Name =] Aggregation, ... [by [Name =] GroupExpression, ...]",
+		"groups rows and computes aggregations per group",
+		"summarize-operator", "range x from 1 to 10 step 1 | summarize Rows = count(), Total = sum(x) by Odd = x % 2")
 }
 
 func (b *builder) summarize(in Node, op *syntax.SummarizeOp) (Node, error) {
@@ -285,7 +87,7 @@ func (b *builder) aggregates(ne *syntax.NamedExpr, sc *scope) ([]namedAgg, error
 	}
 	c := p.Call
 	for _, a := range c.Args {
-		if len(a.Ops) > 0 || a.Union != nil {
+		if a.Tabular() {
 			return nil, errAt(a.Pos, "%s() takes a scalar, not a tabular expression", c.Name)
 		}
 	}
@@ -411,7 +213,7 @@ func (b *builder) aggregate(se *syntax.Expr, sc *scope) (*AggCall, string, error
 		if a.Star {
 			return nil, "", errAt(a.Pos, "%s() does not take *", fn)
 		}
-		if len(a.Ops) > 0 || a.Union != nil {
+		if a.Tabular() {
 			return nil, "", errAt(a.Pos, "%s() takes a scalar, not a tabular expression", fn)
 		}
 		e, err := b.expr(a.Expr, sc)
@@ -437,40 +239,55 @@ func (b *builder) aggregate(se *syntax.Expr, sc *scope) (*AggCall, string, error
 	return call, name, nil
 }
 
-// render checks a render operator: a known chart kind and constant
-// properties. https://learn.microsoft.com/kusto/query/render-operator
-func (b *builder) render(in Node, op *syntax.RenderOp) (Node, error) {
-	if !RenderKinds[op.Kind] {
-		kinds := make([]string, 0, len(RenderKinds))
-		for k := range RenderKinds {
-			kinds = append(kinds, k)
-		}
-		msg := fmt.Sprintf("unknown chart kind '%s'", op.Kind)
-		if s := Suggest(op.Kind, kinds); s != "" {
-			msg += fmt.Sprintf(" (did you mean '%s'?)", s)
-		}
-		return nil, errAt(op.Pos, "%s", msg)
+// Aggregate groups by Keys and computes Aggs per group (summarize,
+// distinct). Output: key columns, then aggregate columns.
+type Aggregate struct {
+	Input  Node
+	Keys   []Expr
+	Aggs   []*AggCall
+	Schema column.Schema
+}
+
+// AggCall is one aggregation: Fn over Arg (nil for count()); Pred for the
+// *if variants; Extra for further arguments (arg_max's returned column,
+// make_list's size limit, percentile's rank, as constants or expressions).
+type AggCall struct {
+	Fn    string
+	Arg   Expr
+	Pred  Expr
+	Extra []Expr
+	Type  column.Type
+}
+
+func (n *Aggregate) Out() column.Schema { return n.Schema }
+
+func (n *Aggregate) Inputs() []Node { return []Node{n.Input} }
+
+func (*Aggregate) node() {}
+
+func (n *Aggregate) describe() string {
+	keys := len(n.Keys)
+	var aggs []string
+	for i, a := range n.Aggs {
+		aggs = append(aggs, quoteName(n.Schema[keys+i].Name)+" = "+a.text())
 	}
-	r := &Render{Input: in, Kind: op.Kind, Properties: map[string]any{}}
-	for _, p := range op.Properties {
-		if p.Name == "" {
-			return nil, errAt(p.Pos, "render properties are written name = value, e.g. title = \"Clicks per day\"")
-		}
-		// Property values are constants; names like xcolumn refer to
-		// columns and are kept as their text.
-		if name, _, ok := identOf(p.Expr); ok {
-			r.Properties[p.Name] = name
-			continue
-		}
-		e, err := b.expr(p.Expr, &scope{})
-		if err != nil {
-			return nil, err
-		}
-		c, ok := e.(*Const)
-		if !ok {
-			return nil, errAt(p.Pos, "render property %s needs a constant value", p.Name)
-		}
-		r.Properties[p.Name] = c.Val
+	s := "Aggregate " + strings.Join(aggs, ", ")
+	if keys > 0 {
+		s += " by " + namedExprs(n.Schema[:keys], n.Keys)
 	}
-	return r, nil
+	return s + " -> " + schemaText(n.Schema)
+}
+
+// text prints the aggregation as a call: its function, argument,
+// predicate and further arguments.
+func (a *AggCall) text() string {
+	var args []Expr
+	if a.Arg != nil {
+		args = append(args, a.Arg)
+	}
+	if a.Pred != nil {
+		args = append(args, a.Pred)
+	}
+	args = append(args, a.Extra...)
+	return a.Fn + "(" + exprsText(args) + ")"
 }

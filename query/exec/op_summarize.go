@@ -46,10 +46,10 @@ type aggregateOp struct {
 // and its aggregation states.
 func (a *aggregateOp) groupBytes() int64 { return int64(48 + 8*len(a.keys) + 24*len(a.aggs)) }
 
-func newAggregate(n *plan.Aggregate, in Operator) (*aggregateOp, error) {
+func newAggregate(n *plan.Aggregate, in Operator, s *stopper) (*aggregateOp, error) {
 	a := &aggregateOp{in: in, node: n, groups: map[string]uint32{}}
 	for _, k := range n.Keys {
-		e, err := compile(k)
+		e, err := compile(k, s)
 		if err != nil {
 			return nil, err
 		}
@@ -60,18 +60,18 @@ func newAggregate(n *plan.Aggregate, in Operator) (*aggregateOp, error) {
 		var arg, pred expr
 		var err error
 		if ag.Arg != nil {
-			if arg, err = compile(ag.Arg); err != nil {
+			if arg, err = compile(ag.Arg, s); err != nil {
 				return nil, err
 			}
 		}
 		if ag.Pred != nil {
-			if pred, err = compile(ag.Pred); err != nil {
+			if pred, err = compile(ag.Pred, s); err != nil {
 				return nil, err
 			}
 		}
 		var extra []expr
 		for _, x := range ag.Extra {
-			e, err := compile(x)
+			e, err := compile(x, s)
 			if err != nil {
 				return nil, err
 			}
