@@ -211,6 +211,8 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 		return newMvExpand(n, in, st.stop)
 	case *plan.Parse:
 		return newParse(n, in, st.stop)
+	case *plan.Window:
+		return newWindow(n, in, st)
 	}
 	panic(fmt.Sprintf("BUG: exec: unhandled plan node %T", n))
 }
