@@ -438,7 +438,9 @@ func (s *session) checkSummary() {
 
 // explainQuery prints the plan of one query statement (or its error).
 func (s *session) explainQuery(st statement) bool {
-	e, ok := s.eng.(interface{ Explain(text string) (string, error) })
+	e, ok := s.eng.(interface {
+		Explain(text string) (string, error)
+	})
 	if !ok {
 		fmt.Fprintln(s.stderr, "error: this engine cannot explain queries")
 		s.failed = true
