@@ -52,11 +52,18 @@ type parquetCol struct {
 // columns' order and KQL types in its metadata; another file's columns are
 // typed from their Parquet types and mapped like an Advanced Hunting
 // export. Problems name the row (1-based) where a line would be.
-func readParquet(r io.Reader, name string, cfg *readConfig, e *emitter) error {
+func readParquet(r io.Reader, name string, cfg *readConfig, e *emitter) (err error) {
 	ra, size, cleanup, err := spool(r)
 	if err != nil {
-		return fmt.Errorf("cannot read %s: %w", name, err)
+		return fmt.Errorf("%s: cannot read the file: %w", name, err)
 	}
+	// A damaged file can make the Parquet library index out of its
+	// buffers: it is refused like any unreadable file, never a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			err = &Error{File: name, Line: 1, Msg: fmt.Sprintf("not a readable Parquet file: %v", r)}
+		}
+	}()
 	defer cleanup()
 	f, err := parquet.OpenFile(ra, size)
 	if err != nil {
