@@ -1,6 +1,6 @@
 // Command benchrun is `make bench`: it times the Safe Links benchmark
-// workloads (../shared/bench/workloads/q*.kql) through the real clickhunt
-// binary and, when ../shared/bench/peer.sh and node are available, through
+// workloads (bench/workloads/q*.kql) through the real clickhunt binary
+// and, when bench/peer.sh and node are available, through
 // DuckDB on the same CSV with the same parameters, and prints one table.
 //
 // For each row count it generates a CSV with bin/clickgen (seed 7, cached),
@@ -21,10 +21,15 @@
 //	BENCH_COLD     fresh processes per workload (default 5)
 //	BENCH_WARM     in-process runs per workload, the first included (default 11)
 //	BENCH_GO=0     skip the Go benchmarks
-//	BENCH_PEER=0   skip DuckDB; BENCH_PEER_DIR: where peer.sh is (default ../shared/bench)
+//	BENCH_PEER=0   skip DuckDB; BENCH_PEER_DIR: where peer.sh and workloads/ are
+//	               (default bench, the repository's copy of the kit)
 //	BENCH_REINGEST=1  ingest again even when the cached database is current
 //	BENCH_TERM, BENCH_USER, BENCH_HOUR  override the q6 term, q9 user, q7 hour
 //	               (ISO start of the hour)
+//	BENCH_CANCEL=0     skip the Ctrl-C latency (cancel.go): a regular
+//	               expression query cancelled at several points, through a
+//	               fresh process and through the REPL on a pseudo-terminal;
+//	               BENCH_CANCEL_RUNS: how many points (default 5)
 //	BENCH_OUT      also write the table to this file
 package main
 
@@ -52,18 +57,20 @@ import (
 const seed = 7
 
 type config struct {
-	rows      []int
-	cache     string
-	only      []string
-	cold      int
-	warm      int
-	goBench   bool
-	peer      bool
-	peerDir   string
-	reingest  bool
-	clickhunt string
-	clickgen  string
-	out       io.Writer
+	rows       []int
+	cache      string
+	only       []string
+	cold       int
+	warm       int
+	goBench    bool
+	peer       bool
+	peerDir    string
+	reingest   bool
+	cancel     bool
+	cancelRuns int
+	clickhunt  string
+	clickgen   string
+	out        io.Writer
 }
 
 func main() {
@@ -93,7 +100,7 @@ func run() error {
 
 func loadConfig() (*config, error) {
 	c := &config{cold: 5, warm: 11, goBench: os.Getenv("BENCH_GO") != "0", peer: os.Getenv("BENCH_PEER") != "0",
-		reingest: os.Getenv("BENCH_REINGEST") == "1"}
+		reingest: os.Getenv("BENCH_REINGEST") == "1", cancel: os.Getenv("BENCH_CANCEL") != "0", cancelRuns: 5}
 	rows := os.Getenv("ROWS")
 	if rows == "" {
 		rows = "1000000"
@@ -105,7 +112,7 @@ func loadConfig() (*config, error) {
 		}
 		c.rows = append(c.rows, n)
 	}
-	for env, p := range map[string]*int{"BENCH_COLD": &c.cold, "BENCH_WARM": &c.warm} {
+	for env, p := range map[string]*int{"BENCH_COLD": &c.cold, "BENCH_WARM": &c.warm, "BENCH_CANCEL_RUNS": &c.cancelRuns} {
 		if s := os.Getenv(env); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil || n < 1 || (env == "BENCH_WARM" && n < 2) {
@@ -134,7 +141,7 @@ func loadConfig() (*config, error) {
 	}
 	c.peerDir = os.Getenv("BENCH_PEER_DIR")
 	if c.peerDir == "" {
-		c.peerDir = filepath.Join("..", "shared", "bench")
+		c.peerDir = "bench"
 	}
 	var err error
 	if c.peerDir, err = filepath.Abs(c.peerDir); err != nil {
@@ -226,6 +233,10 @@ func benchRows(c *config, n int) error {
 		}
 	}
 	printTable(c, n, csvPath, p, wls, results, ing, cached, duck)
+	if c.cancel {
+		logf("%d rows: Ctrl-C latency", n)
+		printCancel(c, n, cancelLatency(c, db))
+	}
 	return nil
 }
 

@@ -29,7 +29,7 @@ func TestReportCommand(t *testing.T) {
 	dir, db := exampleDB(t)
 	r := clickhunt(t, dir, "", "report", "--db", db, "--out", "report.html")
 	r.expect(t, 0)
-	matches(t, "stdout", r.stdout, `^report\.html: Safe Links report \(html\) of 5000 clicks, all clicks, 12 sections\n$`)
+	matches(t, "stdout", r.stdout, `^report\.html: Safe Links report \(html\) of 5000 clicks, all clicks, 14 sections\n$`)
 	page, err := os.ReadFile(filepath.Join(dir, "report.html"))
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +53,7 @@ func TestReportCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	files, _ := filepath.Glob("../../examples/report/*.kql")
-	if len(files) != len(doc.Sections) || len(files) != 12 {
+	if len(files) != len(doc.Sections) || len(files) != 14 {
 		t.Fatalf("%d sections, %d example queries", len(doc.Sections), len(files))
 	}
 	for i, f := range files {
@@ -140,7 +140,7 @@ func get(t *testing.T, url, token string) (int, string) {
 func TestServeCommand(t *testing.T) {
 	dir, db := exampleDB(t)
 	base := startServe(t, dir, "--db", db)
-	if code, body := get(t, base+"/api/reports/exchange/safe-links/top-users", ""); code != 200 || !strings.Contains(body, `"AccountUpn": "grace.johnson@contoso.com"`) {
+	if code, body := get(t, base+"/api/reports/exchange/safe-links/top-users", ""); code != 200 || !strings.Contains(body, `"User": "grace.johnson@contoso.com"`) {
 		t.Errorf("top-users: %d %.300s", code, body)
 	}
 	if code, body := get(t, base+"/api/reports/exchange/safe-links?pageSize=0", ""); code != 400 || !strings.Contains(body, `"parameter": "pageSize"`) {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,7 +65,7 @@ func reportSection(t *testing.T, out, id string) map[string]int {
 	return m
 }
 
-func count(vals []string) map[string]int {
+func countValues(vals []string) map[string]int {
 	m := map[string]int{}
 	for _, v := range vals {
 		m[v]++
@@ -121,7 +122,7 @@ func TestSafeLinksReportExport(t *testing.T) {
 			verdicts[i] = "Safe"
 		}
 	}
-	wantVerdicts, wantActions := count(verdicts), count(actions)
+	wantVerdicts, wantActions := countValues(verdicts), countValues(actions)
 	for _, w := range []string{"Safe", "Malicious", "Blocked", "Pending Verdict", "User Override"} {
 		if wantVerdicts[w] == 0 {
 			t.Fatalf("examples/safelinks-report.csv has no %s verdict", w)
@@ -179,11 +180,11 @@ func TestSafeLinksReportExport(t *testing.T) {
 	if code != 200 || len(erows) != len(rows) {
 		t.Fatalf("export: %d, %d rows", code, len(erows))
 	}
-	if got := count(csvColumn(t, eh, erows, "Device")); !sameCounts(got, count(devices)) {
-		t.Errorf("export devices %v, want %v", got, count(devices))
+	if got := countValues(csvColumn(t, eh, erows, "Device")); !sameCounts(got, countValues(devices)) {
+		t.Errorf("export devices %v, want %v", got, countValues(devices))
 	}
-	if got := count(csvColumn(t, eh, erows, "Message Subject")); !sameCounts(got, count(subjects)) {
-		t.Errorf("export subjects %v, want %v", got, count(subjects))
+	if got := countValues(csvColumn(t, eh, erows, "Message Subject")); !sameCounts(got, countValues(subjects)) {
+		t.Errorf("export subjects %v, want %v", got, countValues(subjects))
 	}
 	again := filepath.Join(dir, "export.csv")
 	if err := os.WriteFile(again, []byte(exported), 0o644); err != nil {
@@ -230,5 +231,83 @@ func TestSafeLinksExportRoundTrip(t *testing.T) {
 		if x, y := reportSection(t, ra.stdout, id), reportSection(t, rb.stdout, id); !sameCounts(x, y) {
 			t.Errorf("%s after export and ingest: %v, before %v", id, y, x)
 		}
+	}
+}
+
+// Exports that lack some of UrlClickEvents' columns (a Sentinel CSV, a
+// Get-UrlTrace export, clickhunt's own urltrace output ingested again)
+// still give a report and the API; data the report cannot read is said
+// in the user's terms, never as a position in KQL they did not write.
+func TestReportPartialExports(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		// Sentinel / Log Analytics: no ThreatTypes, ReportId, Workload.
+		"sentinel.csv": `"TenantId","TimeGenerated [UTC]","Url","ActionType","AccountUpn","IsClickedThrough","Type",` + "\n" +
+			`11111111-2222-3333-4444-555555555555,"9/24/2024, 7:34:57.433 PM",https://a.example/,ClickBlocked,alice@contoso.com,False,UrlClickEvents,` + "\n" +
+			`11111111-2222-3333-4444-555555555555,"9/24/2024, 10:01:02.5 AM","https://b.example/?a=1,2",ClickAllowed,bob@contoso.com,True,UrlClickEvents,` + "\n",
+		// Get-UrlTrace | Export-Csv: no ThreatTypes, IPAddress.
+		"urltrace.csv": "#TYPE Deserialized.Microsoft.Exchange.Management.FfoReporting.UrlTrace\r\n" +
+			`"ClickId","Workload","AppName","ClickTime","RecipientAddress","Url","UrlBlocked","UrlClicked","MessageTraceId"` + "\r\n" +
+			`"c1","Email","Outlook","6/8/2020 3:41:22 PM","alice@contoso.com","https://a.example/","True","True","3F2504E04F8911D39A0C0305E82C3301"` + "\r\n" +
+			`"c2","Teams","Teams","6/8/2020 3:42:00 PM","bob@contoso.com","https://b.example/","False","True",""` + "\r\n",
+	}
+	for name, text := range files {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		db := filepath.Join(dir, name+".db")
+		clickhunt(t, dir, "", "ingest", "--db", db, path).expect(t, 0)
+		r := clickhunt(t, dir, "", "report", "--db", db, "--format", "csv", "--out", "-")
+		r.expect(t, 0)
+		total := 0
+		for _, n := range reportSection(t, r.stdout, "verdicts") {
+			total += n
+		}
+		if total != 2 {
+			t.Errorf("%s: the report counts %d clicks, want 2:\n%s", name, total, r.stderr)
+		}
+		base := startServe(t, dir, "--db", db)
+		for _, path := range []string{"/api/reports/exchange/safe-links", "/api/reports/exchange/safe-links/top-urls", "/api/reports/exchange/safe-links/top-users", "/"} {
+			if code, body := get(t, base+path, ""); code != 200 {
+				t.Errorf("%s: GET %s: %d %.300s", name, path, code, body)
+			}
+		}
+	}
+	// clickhunt's own urltrace output, ingested again.
+	_, full := exampleDB(t)
+	u := clickhunt(t, dir, "", "urltrace", "--db", full, "--format", "csv")
+	u.expect(t, 0)
+	again := filepath.Join(dir, "again.csv")
+	os.WriteFile(again, []byte(u.stdout), 0o644)
+	db2 := filepath.Join(dir, "again.db")
+	clickhunt(t, dir, "", "ingest", "--db", db2, "--source", "urltrace", again).expect(t, 0)
+	clickhunt(t, dir, "", "report", "--db", db2, "--out", "again.html").expect(t, 0)
+
+	// A column the report reads, stored with another type by a document
+	// that declared it so.
+	doc := `{"Schema":[{"Name":"Timestamp","Type":"DateTime"},{"Name":"Url","Type":"String"},{"Name":"Device","Type":"Int64"}],
+"Results":[{"Timestamp":"2024-09-24T19:34:57Z","Url":"https://a.example/","Device":7}]}`
+	path := filepath.Join(dir, "typed.json")
+	os.WriteFile(path, []byte(doc), 0o644)
+	db := filepath.Join(dir, "typed.db")
+	clickhunt(t, dir, "", "ingest", "--db", db, path).expect(t, 0)
+	r := clickhunt(t, dir, "", "report", "--db", db, "--out", "x.html")
+	r.expect(t, 1)
+	if !strings.Contains(r.stderr, "Device holds long values, not string") || regexp.MustCompile(`\d+:\d+: `).MatchString(r.stderr) {
+		t.Errorf("wrong-typed column: %s", r.stderr)
+	}
+	base := startServe(t, dir, "--db", db)
+	if code, body := get(t, base+"/api/reports/exchange/safe-links", ""); code != http.StatusConflict || !strings.Contains(body, "Device holds long values") {
+		t.Errorf("wrong-typed column, API: %d %s", code, body)
+	}
+	// No clicks at all.
+	empty := filepath.Join(dir, "trace.db")
+	mt, _ := filepath.Abs("../../examples/messagetrace.csv")
+	clickhunt(t, dir, "", "ingest", "--db", empty, mt).expect(t, 0)
+	r = clickhunt(t, dir, "", "report", "--db", empty, "--out", "x.html")
+	r.expect(t, 1)
+	if !strings.Contains(r.stderr, "no Safe Links clicks in this database") {
+		t.Errorf("no clicks: %s", r.stderr)
 	}
 }

@@ -53,6 +53,9 @@ func quoteName(name string) string {
 	if isPlainName(name) {
 		return name
 	}
+	if strings.HasPrefix(name, "\x00") {
+		return "<" + name[1:] + ">" // a hidden column between two operators
+	}
 	return "['" + strings.ReplaceAll(name, "'", `\'`) + "']"
 }
 

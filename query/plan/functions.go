@@ -288,10 +288,20 @@ func iffSig() funcSig {
 	}}
 }
 
+// builtinCalls are the calls b.call plans itself, not through the
+// function registry.
+var builtinCalls = map[string]bool{"typeof": true, "toscalar": true, "materialize": true}
+
 func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 	name := c.Name
 	if f, ok := b.funcs[name]; ok {
 		return b.callUser(name, f, c, sc)
+	}
+	if w, ok := windowFuncs[name]; ok {
+		return b.windowCall(c, sc, w)
+	}
+	if _, ok := aggregates[name]; ok && sc.aggs != nil {
+		return b.liftAggregate(c, sc.aggs)
 	}
 	switch name {
 	case "typeof":

@@ -27,6 +27,7 @@ func (b *builder) project(in Node, cols []*syntax.NamedExpr, extend bool) (Node,
 		return nil, err
 	}
 	sc := b.scopeOf(in)
+	sc.window = &windowContext{base: len(in.Out())}
 	var exprs []Expr
 	var schema column.Schema
 	if extend {
@@ -78,14 +79,14 @@ func (b *builder) project(in Node, cols []*syntax.NamedExpr, extend bool) (Node,
 			return nil, err
 		}
 	}
-	return &Project{Input: in, Exprs: exprs, Schema: schema}, nil
+	return &Project{Input: sc.window.window(in), Exprs: exprs, Schema: schema}, nil
 }
 
 // derivedName is the column name Kusto derives for an unnamed expression: a
 // column's own name, or for bin()/conversions the name of their first
 // argument; "" when it would be ColumnN.
 func derivedName(se *syntax.Expr, e Expr) string {
-	if c, ok := e.(*ColRef); ok {
+	if c, ok := e.(*ColRef); ok && !strings.HasPrefix(c.Name, "\x00") {
 		return c.Name
 	}
 	p := primaryOf(se)

@@ -49,8 +49,40 @@ func (b *builder) summarize(in Node, op *syntax.SummarizeOp) (Node, error) {
 		agg.Keys = append(agg.Keys, e)
 		keyFields = append(keyFields, column.Field{Name: name, Type: e.Type()})
 	}
-	var aggFields column.Schema
+	// Aggregations are columns of agg; an aggregation that is an
+	// expression over aggregates (round(100.0 * countif(x) / count(), 2))
+	// has its aggregates lifted into agg as hidden columns and is computed
+	// over them by a Project above (post).
+	var outFields column.Schema
+	var post []Expr
+	lifted := false
+	addAgg := func(c *AggCall) int {
+		agg.Aggs = append(agg.Aggs, c)
+		return len(keyFields) + len(agg.Aggs) - 1
+	}
 	for _, ne := range op.Aggs {
+		if !b.isAggCall(ne.Expr) {
+			ctx := &aggContext{in: sc, add: addAgg}
+			e, err := b.expr(ne.Expr, &scope{schema: keyFields, aggs: ctx})
+			if err != nil {
+				return nil, err
+			}
+			if !ctx.used {
+				return nil, errAt(ne.Expr.Pos, "expected an aggregation function such as count(), countif(), dcount(), sum(), avg(), min() or max()")
+			}
+			name := unquoteIdent(ne.Name)
+			if name == "" {
+				auto++
+				name = fmt.Sprintf("Column%d", auto)
+			}
+			if err := addName(ne.Pos, name); err != nil {
+				return nil, err
+			}
+			lifted = true
+			post = append(post, e)
+			outFields = append(outFields, column.Field{Name: name, Type: e.Type()})
+			continue
+		}
 		calls, err := b.aggregates(ne, sc)
 		if err != nil {
 			return nil, err
@@ -59,15 +91,88 @@ func (b *builder) summarize(in Node, op *syntax.SummarizeOp) (Node, error) {
 			if i > 0 && names[c.name] {
 				continue // arg_max(x, *) does not repeat the by columns
 			}
-			if err := addName(ne.Pos, c.name); err != nil {
+			name := c.name
+			if ne.Name == "" || i > 0 {
+				// A derived name already taken gets a number: set_y, set_y1.
+				for n := 1; names[name]; n++ {
+					name = fmt.Sprintf("%s%d", c.name, n)
+				}
+			}
+			if err := addName(ne.Pos, name); err != nil {
 				return nil, err
 			}
-			agg.Aggs = append(agg.Aggs, c.call)
-			aggFields = append(aggFields, column.Field{Name: c.name, Type: c.call.Type})
+			idx := addAgg(c.call)
+			post = append(post, &ColRef{Index: idx, Name: name, T: c.call.Type})
+			outFields = append(outFields, column.Field{Name: name, Type: c.call.Type})
 		}
 	}
-	agg.Schema = append(keyFields, aggFields...)
-	return agg, nil
+	agg.Schema = append(column.Schema{}, keyFields...)
+	for i, c := range agg.Aggs {
+		agg.Schema = append(agg.Schema, column.Field{Name: fmt.Sprintf("__agg%d", i), Type: c.Type})
+	}
+	if !lifted {
+		agg.Schema = append(keyFields, outFields...)
+		return agg, nil
+	}
+	p := &Project{Input: agg, Schema: append(append(column.Schema{}, keyFields...), outFields...)}
+	for i, f := range keyFields {
+		p.Exprs = append(p.Exprs, &ColRef{Index: i, Name: f.Name, T: f.Type})
+	}
+	p.Exprs = append(p.Exprs, post...)
+	return p, nil
+}
+
+// aggContext lets an aggregation expression of summarize call
+// aggregation functions: each call is planned over the input rows (in)
+// and becomes a column of the Aggregate (add returns its index), which
+// the expression then reads.
+type aggContext struct {
+	in   *scope
+	add  func(*AggCall) int
+	used bool
+}
+
+// isAggCall reports whether e is a single aggregation call, planned as
+// its own column(s), or a call of no known function (which summarize
+// reports as an unknown aggregation).
+func (b *builder) isAggCall(e *syntax.Expr) bool {
+	p := primaryOf(e)
+	if p == nil || p.Call == nil {
+		return false
+	}
+	if _, ok := b.funcs[p.Call.Name]; ok {
+		return false
+	}
+	switch p.Call.Name {
+	case "arg_max", "arg_min", "percentiles":
+		return true
+	}
+	_, scalar := functions[p.Call.Name]
+	_, typed := literalTypes[p.Call.Name]
+	_, window := windowFuncs[p.Call.Name]
+	return !scalar && !typed && !window && !builtinCalls[p.Call.Name]
+}
+
+// liftAggregate plans an aggregation call met inside an aggregation
+// expression: a column of the Aggregate below.
+func (b *builder) liftAggregate(c *syntax.Call, ctx *aggContext) (Expr, error) {
+	for _, a := range c.Args {
+		if a.Tabular() {
+			return nil, errAt(a.Pos, "%s() takes a scalar, not a tabular expression", c.Name)
+		}
+	}
+	call, name, err := b.aggregate(callExpr(c), ctx.in)
+	if err != nil {
+		return nil, err
+	}
+	ctx.used = true
+	return &ColRef{Index: ctx.add(call), Name: name, T: call.Type}, nil
+}
+
+// callExpr wraps a call into an expression.
+func callExpr(c *syntax.Call) *syntax.Expr {
+	return &syntax.Expr{Pos: c.Pos, Left: &syntax.AndExpr{Pos: c.Pos, Left: &syntax.CmpExpr{Pos: c.Pos, Left: &syntax.AddExpr{Pos: c.Pos, Left: &syntax.MulExpr{Pos: c.Pos,
+		Left: &syntax.Unary{Pos: c.Pos, Operand: &syntax.Postfix{Pos: c.Pos, Primary: &syntax.Primary{Pos: c.Pos, Call: c}}}}}}}}
 }
 
 // namedAgg is one aggregation output column.

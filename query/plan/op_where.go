@@ -17,14 +17,25 @@ func init() {
 }
 
 func (b *builder) where(in Node, op *syntax.WhereOp) (Node, error) {
-	pred, err := b.expr(op.Predicate, b.scopeOf(in))
+	sc := b.scopeOf(in)
+	sc.window = &windowContext{base: len(in.Out())}
+	pred, err := b.expr(op.Predicate, sc)
 	if err != nil {
 		return nil, err
 	}
 	if pred.Type() != column.Bool {
 		return nil, errAt(op.Predicate.Pos, "where needs a bool predicate, got %s", pred.Type())
 	}
-	return &Filter{Input: in, Pred: pred}, nil
+	if len(sc.window.calls) == 0 {
+		return &Filter{Input: in, Pred: pred}, nil
+	}
+	// where x > prev(x): filter over the window columns, then drop them.
+	f := &Filter{Input: sc.window.window(in), Pred: pred}
+	p := &Project{Input: f, Schema: in.Out()}
+	for i, c := range in.Out() {
+		p.Exprs = append(p.Exprs, &ColRef{Index: i, Name: c.Name, T: c.Type})
+	}
+	return p, nil
 }
 
 // Filter keeps the rows where Pred is true.

@@ -76,6 +76,9 @@ func Topics() []Topic {
 	for name, a := range aggregates {
 		out = append(out, a.topic(name))
 	}
+	for name, t := range tupleFuncs {
+		out = append(out, t.sig.topic(name))
+	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Name != out[j].Name {
 			return out[i].Name < out[j].Name
@@ -177,16 +180,19 @@ var undocumented = map[string]bool{
 	"parseurl": true, "percentile": true, "pi": true, "pow": true, "replace_regex": true,
 	"replace_string": true, "reverse": true, "round": true, "series_abs": true, "series_acos": true,
 	"series_add": true, "series_asin": true, "series_atan": true, "series_ceiling": true,
-	"series_cos": true, "series_cosine_similarity": true, "series_decompose_forecast": true,
-	"series_divide": true, "series_dot_product": true, "series_equals": true, "series_exp": true,
+	"series_cos": true, "series_cosine_similarity": true, "series_decompose": true,
+	"series_decompose_anomalies": true, "series_decompose_forecast": true, "series_divide": true,
+	"series_dot_product": true, "series_equals": true, "series_exp": true, "series_fft": true,
 	"series_fill_backward": true, "series_fill_const": true, "series_fill_forward": true,
-	"series_fill_linear": true, "series_fir": true, "series_fit_2lines_dynamic": true,
-	"series_fit_line_dynamic": true, "series_floor": true, "series_greater": true,
-	"series_greater_equals": true, "series_iir": true, "series_less": true,
+	"series_fill_linear": true, "series_fir": true, "series_fit_2lines": true,
+	"series_fit_2lines_dynamic": true, "series_fit_line": true, "series_fit_line_dynamic": true,
+	"series_fit_poly": true, "series_floor": true, "series_greater": true,
+	"series_greater_equals": true, "series_ifft": true, "series_iir": true, "series_less": true,
 	"series_less_equals": true, "series_log": true, "series_magnitude": true, "series_multiply": true,
 	"series_not_equals": true, "series_outliers": true, "series_pearson_correlation": true,
-	"series_pow": true, "series_product": true, "series_seasonal": true, "series_sign": true,
-	"series_sin": true, "series_stats_dynamic": true, "series_subtract": true, "series_sum": true,
+	"series_periods_detect": true, "series_periods_validate": true, "series_pow": true,
+	"series_product": true, "series_seasonal": true, "series_sign": true, "series_sin": true,
+	"series_stats": true, "series_stats_dynamic": true, "series_subtract": true, "series_sum": true,
 	"series_tan": true, "set_difference": true, "set_has_element": true, "set_intersect": true,
 	"set_union": true, "sign": true, "sin": true, "split": true, "sqrt": true, "startofday": true,
 	"startofmonth": true, "startofweek": true, "startofyear": true, "stdev": true, "stdevif": true,

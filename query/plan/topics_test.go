@@ -45,10 +45,11 @@ func TestTopicsComplete(t *testing.T) {
 	for name := range undocumented {
 		f, isFunc := functions[name]
 		a, isAgg := aggregates[name]
+		tf, isTuple := tupleFuncs[name]
 		switch {
-		case !isFunc && !isAgg:
+		case !isFunc && !isAgg && !isTuple:
 			t.Errorf("undocumented lists %q, which is no function or aggregation", name)
-		case isFunc && f.fnDoc.syntax != "", isAgg && a.fnDoc.syntax != "":
+		case isFunc && f.fnDoc.syntax != "", isAgg && a.fnDoc.syntax != "", isTuple && tf.sig.fnDoc.syntax != "":
 			t.Errorf("%q is documented now: delete it from undocumented", name)
 		}
 	}
