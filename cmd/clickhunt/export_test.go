@@ -77,7 +77,9 @@ func TestExportRoundTrip(t *testing.T) {
 	dir, db := allExamplesDB(t)
 	queries := exampleQueries(t)
 	want := clickhunt(t, dir, queries, "query", "--db", db, "--format", "json", "--now", "2024-01-15T00:00:00Z", "--keep-going")
-	if want.code != 0 || strings.Count(want.stdout, "[") < 15 {
+	// Some examples read tables the example exports do not fill
+	// (EmailEvents, AlertInfo): they fail alike on both databases.
+	if strings.Count(want.stdout, "\n[") < 20 {
 		t.Fatalf("example queries on the original database: exit %d\n%s\n%s", want.code, want.stdout, want.stderr)
 	}
 	schemas := tableSchemas(t, dir, db)
