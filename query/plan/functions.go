@@ -27,6 +27,16 @@ type aggSig struct {
 	predicateOnly bool
 	resolve       func(c *syntax.Call, args []Expr) (*AggCall, error)
 	fnDoc         // topics.go
+	// columns, when set, plans an aggregation that gives several columns
+	// (arg_max, percentiles): summarize calls it instead of resolve for the
+	// aggregation named ne.
+	columns func(b *builder, ne *syntax.NamedExpr, c *syntax.Call, sc *scope) ([]namedAgg, error)
+}
+
+// severalColumns is the resolve of an aggregation with columns: used inside
+// an expression, where one value is needed, it is an error.
+func severalColumns(c *syntax.Call, args []Expr) (*AggCall, error) {
+	return nil, errAt(c.Pos, "%s() gives several columns: use it alone in summarize, as in summarize %s(...) by ...", c.Name, c.Name)
 }
 
 // functions and aggregates are the signature registries. Files add to them
@@ -227,6 +237,15 @@ func aggColumnName(fn, col string, args []Expr) (name string, ok bool) {
 		return "bag_" + col, true
 	case "take_any", "take_anyif":
 		return col, true
+	case "covariance", "covariancep", "covarianceif", "covariancepif":
+		// covariance(x, y) is covariance_x_y.
+		if len(args) >= 2 {
+			if y, ok := args[1].(*ColRef); ok {
+				return fn + "_" + col + "_" + y.Name, true
+			}
+		}
+	case "percentiles_array", "percentilesw_array":
+		return "percentiles_" + col, true
 	case "percentile":
 		if len(args) == 2 {
 			if k, ok := args[1].(*Const); ok && k.Val != nil {
