@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"sort"
+
 	"clickhunt/column"
 	"clickhunt/query/plan"
 )
@@ -18,6 +20,7 @@ func init() {
 	// https://learn.microsoft.com/kusto/query/make-bag-aggregation-function
 	registerAgg("make_bag", func(*plan.AggCall) aggregator { return &collectAgg{bag: true} })
 	registerAgg("make_bag_if", ifOf("make_bag"))
+	registerAgg("buildschema", func(*plan.AggCall) aggregator { return &schemaAgg{} })
 }
 
 const defaultCollectLimit = 1048576
@@ -117,6 +120,129 @@ func (a *collectAgg) result(ng int) *column.Vector {
 			l = []any{}
 		}
 		b.AppendDynamic(l)
+	}
+	return b.Build()
+}
+
+// schemaNode is buildschema's merged schema of some dynamic values: the
+// merged property bag (an array counts as a bag with the key `indexer`,
+// for its elements) and the scalar types seen.
+type schemaNode struct {
+	bag     map[string]*schemaNode
+	keys    []string // bag keys in first-seen order
+	scalars map[string]bool
+}
+
+func (n *schemaNode) add(x any) {
+	switch v := x.(type) {
+	case nil:
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			n.child(k).add(v[k])
+		}
+	case []any:
+		c := n.child("`indexer`")
+		for _, e := range v {
+			c.add(e)
+		}
+	default:
+		if n.scalars == nil {
+			n.scalars = map[string]bool{}
+		}
+		n.scalars[dynSchemaType(v)] = true
+	}
+}
+
+func (n *schemaNode) child(k string) *schemaNode {
+	if n.bag == nil {
+		n.bag = map[string]*schemaNode{}
+	}
+	c, ok := n.bag[k]
+	if !ok {
+		c = &schemaNode{}
+		n.bag[k] = c
+		n.keys = append(n.keys, k)
+	}
+	return c
+}
+
+// value renders the schema: a bag alone, a type name alone, or an array
+// of the bag and the type names (sorted) when there are several.
+func (n *schemaNode) value() any {
+	var alts []any
+	if n.bag != nil {
+		m := make(map[string]any, len(n.bag))
+		for _, k := range n.keys {
+			m[k] = n.bag[k].value()
+		}
+		alts = append(alts, m)
+	}
+	names := make([]string, 0, len(n.scalars))
+	for t := range n.scalars {
+		names = append(names, t)
+	}
+	sort.Strings(names)
+	for _, t := range names {
+		alts = append(alts, t)
+	}
+	switch len(alts) {
+	case 0:
+		return nil
+	case 1:
+		return alts[0]
+	}
+	return alts
+}
+
+// dynSchemaType names a dynamic scalar's type as buildschema does.
+func dynSchemaType(x any) string {
+	switch x.(type) {
+	case int64:
+		return "long"
+	case float64:
+		return "double"
+	case bool:
+		return "bool"
+	}
+	return "string"
+}
+
+// schemaAgg is buildschema(x): the minimal schema admitting every value
+// of the group (null for a group without one).
+// https://learn.microsoft.com/kusto/query/buildschema-aggregation-function
+type schemaAgg struct {
+	nodes []*schemaNode
+}
+
+func (a *schemaAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
+	a.nodes = grow(a.nodes, ng)
+	r := newDynReader(arg)
+	for i, g := range groups {
+		v := toDyn(arg.Type, r.value(i))
+		if v == nil {
+			continue
+		}
+		if a.nodes[g] == nil {
+			a.nodes[g] = &schemaNode{}
+		}
+		a.nodes[g].add(v)
+	}
+}
+
+func (a *schemaAgg) result(ng int) *column.Vector {
+	a.nodes = grow(a.nodes, ng)
+	b := column.NewDynamicBuilder(ng)
+	for g := 0; g < ng; g++ {
+		if a.nodes[g] == nil {
+			b.AppendNull()
+			continue
+		}
+		b.AppendDynamic(a.nodes[g].value())
 	}
 	return b.Build()
 }

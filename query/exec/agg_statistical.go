@@ -78,7 +78,35 @@ func (a *ifAgg) setExtra(extra []*column.Vector) {
 	}
 }
 
+// rowMarker is an aggregator whose result depends on whether a group had
+// rows at all (avg, variance: NaN or 0 over no rows, null over nulls); an
+// ifAgg tells it of the rows its predicate left out.
+type rowMarker interface {
+	markRows(groups []uint32, ngroups int)
+}
+
+func (a *avgAgg) markRows(groups []uint32, ng int) {
+	a.rows = grow(a.rows, ng)
+	for _, g := range groups {
+		a.rows[g] = true
+	}
+}
+
+func (a *momentAgg) markRows(groups []uint32, ng int) {
+	a.rows = grow(a.rows, ng)
+	for _, g := range groups {
+		a.rows[g] = true
+	}
+}
+
 func (a *ifAgg) update(groups []uint32, ng int, arg, pred *column.Vector) {
+	if m, ok := a.inner.(rowMarker); ok {
+		a.shifted = grow(a.shifted[:0], len(groups))
+		for i, g := range groups {
+			a.shifted[i] = g + 1
+		}
+		m.markRows(a.shifted, ng+1)
+	}
 	a.shifted = grow(a.shifted[:0], len(groups))
 	for i, g := range groups {
 		if pred.Bool(i) && !pred.IsNull(i) {
@@ -188,14 +216,16 @@ func (a *sumAgg) result(ng int) *column.Vector {
 
 // avgAgg ignores nulls; a group with no values averages to null.
 type avgAgg struct {
-	t   column.Type
-	sum []float64
-	n   []int64
+	t    column.Type
+	sum  []float64
+	n    []int64
+	rows []bool // the group had a row, null or not
 }
 
 func (a *avgAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
-	a.sum, a.n = grow(a.sum, ng), grow(a.n, ng)
+	a.sum, a.n, a.rows = grow(a.sum, ng), grow(a.n, ng), grow(a.rows, ng)
 	for i, g := range groups {
+		a.rows[g] = true
 		if arg.IsNull(i) {
 			continue
 		}
@@ -209,10 +239,15 @@ func (a *avgAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 }
 
 func (a *avgAgg) result(ng int) *column.Vector {
-	a.sum, a.n = grow(a.sum, ng), grow(a.n, ng)
+	// A group without any row (summarize without by over no rows) has
+	// Kusto's 0/0, NaN; a group whose values were all null averages to
+	// null.
+	a.sum, a.n, a.rows = grow(a.sum, ng), grow(a.n, ng), grow(a.rows, ng)
 	b := column.NewBuilder(a.t, ng)
 	for g := 0; g < ng; g++ {
 		switch {
+		case a.n[g] == 0 && !a.rows[g] && a.t == column.Real:
+			b.AppendFloat(math.NaN())
 		case a.n[g] == 0:
 			b.AppendNull()
 		case a.t == column.Timespan:
@@ -484,11 +519,13 @@ type momentAgg struct {
 	sample, sqrt bool
 	n            []int64
 	mean, m2     []float64
+	rows         []bool // the group had a row, null or not
 }
 
 func (a *momentAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
-	a.n, a.mean, a.m2 = grow(a.n, ng), grow(a.mean, ng), grow(a.m2, ng)
+	a.n, a.mean, a.m2, a.rows = grow(a.n, ng), grow(a.mean, ng), grow(a.m2, ng), grow(a.rows, ng)
 	for i, g := range groups {
+		a.rows[g] = true
 		if arg.IsNull(i) {
 			continue
 		}
@@ -506,10 +543,16 @@ func (a *momentAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 }
 
 func (a *momentAgg) result(ng int) *column.Vector {
-	a.n, a.mean, a.m2 = grow(a.n, ng), grow(a.mean, ng), grow(a.m2, ng)
+	// Over no rows at all (summarize without by on empty input) Kusto's
+	// variance and stdev are 0; over only nulls, null.
+	a.n, a.mean, a.m2, a.rows = grow(a.n, ng), grow(a.mean, ng), grow(a.m2, ng), grow(a.rows, ng)
 	b := column.NewBuilder(column.Real, ng)
 	for g := 0; g < ng; g++ {
 		n := a.n[g]
+		if n == 0 && !a.rows[g] {
+			b.AppendFloat(0)
+			continue
+		}
 		if n == 0 {
 			b.AppendNull()
 			continue

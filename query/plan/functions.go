@@ -12,6 +12,10 @@ import (
 // funcSig types a scalar function call. The exec package implements each
 // function under the same key (the Call's Fn).
 type funcSig struct {
+	// argNamed: an unnamed column computed by this function on a column
+	// X is named fn_X, as aggregation columns are (the scalar aggregation
+	// functions: project dcount_hll(h) is dcount_hll_h).
+	argNamed         bool
 	minArgs, maxArgs int
 	argsText         string
 	resolve          func(b *builder, c *syntax.Call, args []Expr) (Expr, error)
@@ -235,6 +239,8 @@ func aggColumnName(fn, col string, args []Expr) (name string, ok bool) {
 		return "list_" + col, true
 	case "make_bag", "make_bag_if":
 		return "bag_" + col, true
+	case "buildschema":
+		return "schema_" + col, true
 	case "take_any", "take_anyif":
 		return col, true
 	case "covariance", "covariancep", "covarianceif", "covariancepif":

@@ -143,9 +143,8 @@ func (b *builder) isAggCall(e *syntax.Expr) bool {
 	if _, ok := b.funcs[p.Call.Name]; ok {
 		return false
 	}
-	switch p.Call.Name {
-	case "arg_max", "arg_min", "percentiles":
-		return true
+	if _, agg := aggregates[p.Call.Name]; agg {
+		return true // an aggregation, even when a scalar function has its name (hll_merge)
 	}
 	_, scalar := functions[p.Call.Name]
 	_, typed := literalTypes[p.Call.Name]
@@ -250,10 +249,13 @@ func (b *builder) aggregate(se *syntax.Expr, sc *scope) (*AggCall, string, error
 	}
 	name := fn + "_"
 	if len(c.Args) > 0 && !sig.predicateOnly {
-		if col, ok := args[0].(*ColRef); ok {
-			name = fn + "_" + col.Name
+		// The column the first argument names, also through conversions
+		// (buildschema(todynamic(tostring(x))) is schema_x).
+		col := derivedName(c.Args[0].Expr, args[0])
+		if col != "" {
+			name = fn + "_" + col
 			// make_set(X) is set_X, make_list(X) list_X, take_any(X) X ...
-			if n, ok := aggColumnName(fn, col.Name, args); ok {
+			if n, ok := aggColumnName(fn, col, args); ok {
 				name = n
 			}
 		}
