@@ -77,6 +77,8 @@ type queryCmd struct {
 	KeepGoing bool   `help:"In a batch, run the remaining queries after one fails (exit status is still 1)."`
 	MaxMemory string `name:"max-memory" placeholder:"SIZE" help:"Stop a query that would hold more than SIZE in group tables, sort buffers, join sides and its result (default 4GiB; e.g. 512MB)."`
 	Check     bool   `help:"Parse and resolve the queries without running them (against the database, or the known table schemas when there is none); exit 0 only if all are valid."`
+	Explain   bool   `help:"Print the plan of each query (one operator a line, with the columns it produces) without running it."`
+	ExcelSafe bool   `name:"csv-excel-safe" help:"In csv output, prefix a ' to text cells a spreadsheet would run as a formula (starting with = + - @). By default csv holds the values as stored."`
 	Repeat    int    `placeholder:"N" default:"1" help:"Run each query N times in this process (warm runs); the result is written once."`
 	Timing    bool   `help:"Print each run's elapsed time, rows and blocks read, then the median, to standard error."`
 	File      string `short:"f" placeholder:"FILE" help:"Run the queries in FILE (a batch)."`
@@ -396,8 +398,10 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 	db, err := openForQuery(dbDir, cached)
 	var noDB errNoDB
 	switch {
-	case q.Check && errors.As(err, &noDB):
-		db = nil // check against the known schemas
+	case errors.As(err, &noDB):
+		// No database: a query reading no table runs, a check or an
+		// explain uses the known schemas, and nothing is created.
+		db = nil
 	case err != nil:
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
@@ -411,7 +415,7 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 		defer db.Close()
 	}
 	s := &session{
-		eng:       &dbEngine{db: db, maxMemory: maxMem},
+		eng:       &dbEngine{db: db, dir: dbDir, maxMemory: maxMem},
 		stdout:    stdout,
 		stderr:    stderr,
 		format:    format,
@@ -421,6 +425,8 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 		keepGoing: q.KeepGoing || q.Check,
 		renderOut: q.RenderOut,
 		checkOnly: q.Check,
+		explain:   q.Explain,
+		excelSafe: q.ExcelSafe,
 	}
 	if (q.Repeat > 1 || q.Timing) && !q.Check {
 		s.eng = newTimedEngine(s.eng, q.Repeat, q.Timing, in != nil, stderr) // timing.go
