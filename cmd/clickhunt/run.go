@@ -36,6 +36,9 @@ type cli struct {
 	Serve        serveCmd        `cmd:"" help:"Serve the report page and a read-only report API on localhost."`
 	Urltrace     urltraceCmd     `cmd:"" help:"Get-UrlTrace: search the clicks with the cmdlet's parameters."`
 	Messagetrace messagetraceCmd `cmd:"" help:"Get-MessageTrace: search the message trace with the cmdlet's parameters."`
+
+	// Handing data over to Kusto (export.go).
+	Export exportCmd `cmd:"" help:"Write tables or a query's result as Parquet or CSV files Kusto ingests, and the .kql commands to load them."`
 }
 
 // globals are the flags before the command.
@@ -55,7 +58,7 @@ type queryCLI struct {
 
 type ingestCmd struct {
 	Table  string   `placeholder:"NAME" help:"Table to load into (default: the format's table, UrlClickEvents)."`
-	Format string   `enum:"auto,csv,json,jsonl" default:"auto" help:"Input format: auto, csv, json or jsonl (default: auto, from the content)."`
+	Format string   `enum:"auto,csv,json,jsonl,parquet" default:"auto" help:"Input format: auto, csv, json, jsonl or parquet (default: auto, from the content)."`
 	Files  []string `arg:"" name:"FILE" help:"Export files to load, in order."`
 
 	ingestOpts
@@ -241,6 +244,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runURLTrace(ctx, dbDir, &c.Urltrace, stdout, stderr)
 	case "messagetrace":
 		return runMessageTrace(ctx, dbDir, &c.Messagetrace, p, stdout, stderr)
+	case "export":
+		ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+		defer stop()
+		return runExport(ctx, dbDir, &c.Export, stdout, stderr)
 	case "shell":
 		if isTerminal(stdin) {
 			return runRepl(ctx, dbDir, p, stdin, stdout, stderr)
