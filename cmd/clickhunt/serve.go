@@ -19,7 +19,7 @@ import (
 
 type serveCmd struct {
 	Addr         string        `default:"127.0.0.1:8080" placeholder:"HOST:PORT" help:"Address to listen on (default 127.0.0.1:8080). A non-loopback address needs --token."`
-	Token        string        `placeholder:"T" env:"CLICKHUNT_TOKEN" help:"Require 'Authorization: Bearer T' on every request (also $$CLICKHUNT_TOKEN)."`
+	Token        string        `placeholder:"T" env:"CLICKHUNT_TOKEN" help:"Require 'Authorization: Bearer T' on every request."`
 	QueryTimeout time.Duration `default:"30s" placeholder:"D" help:"Time limit of each query (default 30s)."`
 	MaxRows      int           `default:"10000" placeholder:"N" help:"Most rows POST /api/query returns (default 10000)."`
 	reportFilesFlags
@@ -39,8 +39,9 @@ func (serveCmd) Help() string {
   POST /api/query                            body {"query": KQL, "maxRows": N}
 
 Bad parameters get HTTP 400 and {"error", "parameter"}. The database is opened
-read-only; nothing served can change it. While serve runs, ingest into the
-same database waits for it to stop (one writer or many readers).`
+read-only; nothing served can change it. While serve runs, an ingest into the
+same database is refused ("database is in use"): one writer or many readers.
+Stop serve to ingest.`
 }
 
 // isLoopbackAddr reports whether a listen address is on the loopback
