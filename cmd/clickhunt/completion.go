@@ -376,7 +376,9 @@ func fishCompletion(b *strings.Builder, s compSpec) {
 	}
 }
 
-func fishQuote(s string) string { return "'" + strings.NewReplacer(`\`, `\\`, "'", `\'`).Replace(s) + "'" }
+func fishQuote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, "'", `\'`).Replace(s) + "'"
+}
 
 func powershellCompletion(b *strings.Builder, s compSpec) {
 	b.WriteString(`# PowerShell completion for clickhunt (made by: clickhunt completion powershell)
