@@ -115,16 +115,49 @@ func (e *dbEngine) Run(ctx context.Context, text string, now time.Time) (*query.
 }
 
 func (e *dbEngine) RunProgress(ctx context.Context, text string, now time.Time, progress *atomic.Int64) (*query.Result, error) {
+	limit := e.maxMemory
+	if limit == 0 {
+		limit = defaultMaxMemory
+	}
+	opts := query.Options{Now: now, MaxMemory: limit, Progress: progress}
+	if e.db == nil {
+		// No database: a query that reads no table (print, range,
+		// datatable) runs all the same, as in Kusto.
+		if err := e.tableless(text); err != nil {
+			return nil, err
+		}
+		return query.Run(ctx, nil, text, opts)
+	}
 	snap, err := e.snapshot()
 	if err != nil {
 		return nil, err
 	}
 	defer snap.Close()
-	limit := e.maxMemory
-	if limit == 0 {
-		limit = defaultMaxMemory
+	return query.Run(ctx, snap, text, opts)
+}
+
+// tableless checks, with no database, that text reads no table: a query
+// naming a table lacks the database (errNoDB); other errors are its own.
+func (e *dbEngine) tableless(text string) error {
+	err := query.Check(nil, text)
+	if errors.Is(err, query.ErrUnknownTable) {
+		return errNoDB{e.dir}
 	}
-	return query.Run(ctx, snap, text, query.Options{Now: now, MaxMemory: limit, Progress: progress})
+	return err
+}
+
+// Explain plans text against the database (or, with none, the known table
+// schemas) and prints the plan, one operator a line.
+func (e *dbEngine) Explain(text string) (string, error) {
+	if e.db == nil {
+		return query.ExplainSchemas(ingest.Schemas, text)
+	}
+	snap, err := e.snapshot()
+	if err != nil {
+		return "", err
+	}
+	defer snap.Close()
+	return query.Explain(snap, text, query.Options{})
 }
 
 // errNoDB says a query was asked of a database that was never created.
@@ -136,11 +169,11 @@ func (e errNoDB) Error() string {
 
 // openForQuery opens an existing database for queries. It does not create
 // one: a missing or empty directory, or one with no database in it yet, is
-// errNoDB. It opens read-only (several shells may then share the
-// database) and falls back to read-write only when read-only opening fails
-// for another reason than a lock or a missing database, e.g. when Badger
-// must replay its log after a crash. With cached, the database keeps
-// decoded blocks for the next queries (cacheBytes).
+// errNoDB. It opens read-only, always: several shells may then share the
+// database, and nothing a query, report or check does changes a file
+// (after a crashed ingest, the crashed writer's log is read as it is; the
+// next ingest or `clickhunt recover` replays it). With cached, the
+// database keeps decoded blocks for the next queries (cacheBytes).
 func openForQuery(dir string, cached bool) (*storage.DB, error) {
 	var cache int64
 	if cached {
@@ -157,27 +190,12 @@ func openForQuery(dir string, cached bool) (*storage.DB, error) {
 		return nil, fmt.Errorf("cannot open database: %w", err)
 	}
 	db, err := storage.Open(dir, storage.Options{ReadOnly: true, LockWait: lockWait, CacheBytes: cache, Declared: ingest.Schemas})
-	switch {
-	case err == nil:
-		return db, nil
-	case errors.Is(err, storage.ErrNotDatabase):
+	if errors.Is(err, storage.ErrNotDatabase) {
 		if _, serr := os.Stat(filepath.Join(dir, "MANIFEST")); errors.Is(serr, os.ErrNotExist) && onlyLock(entries) {
 			return nil, errNoDB{dir}
 		}
-		return nil, err
-	case errors.Is(err, storage.ErrLocked), errors.Is(err, storage.ErrFormatVersion):
-		return nil, err
 	}
-	// A read-only open fails after a crash (Badger must replay its log):
-	// recover with one read-write open when nobody holds the database.
-	db, err2 := storage.Open(dir, storage.Options{LockWait: lockWait, CacheBytes: cache, Declared: ingest.Schemas})
-	if err2 != nil {
-		if errors.Is(err, storage.ErrNeedsRecovery) {
-			return nil, fmt.Errorf("%w; recovering it failed: %w", err, err2)
-		}
-		return nil, err
-	}
-	return db, nil
+	return db, err
 }
 
 // onlyLock reports whether a directory holds nothing but a LOCK file, as
