@@ -253,6 +253,13 @@ func CreateTable(fname string, builder *Builder) (*Table, error) {
 		return nil, fmt.Errorf("file already exists: %s", fname)
 	}
 
+	// clickhunt: back the whole file with disk blocks before writing it
+	// through the map, so that a full disk is an error, not SIGBUS; a
+	// table that cannot be written leaves no file behind.
+	if err := y.Allocate(mf.Fd, 0, int64(bd.Size)); err != nil {
+		_ = mf.Delete()
+		return nil, y.Wrapf(err, "while creating table: %s", fname)
+	}
 	written := bd.Copy(mf.Data)
 	y.AssertTrue(written == len(mf.Data))
 	if err := z.Msync(mf.Data); err != nil {
