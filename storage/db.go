@@ -689,6 +689,11 @@ func (db *DB) dropKeys(prefixes [][]byte) error {
 	if err := db.bdb.DropPrefix(prefixes...); err != nil {
 		return fmt.Errorf("cannot drop deleted blocks: %w", ioError(err))
 	}
+	// The value-log file being written holds the newest of the dropped
+	// values, and GC rewrites no file while that one leads: end it.
+	if err := db.bdb.RotateValueLog(); err != nil {
+		return fmt.Errorf("cannot start a new value-log file: %w", ioError(err))
+	}
 	return db.valueLogGC()
 }
 
