@@ -552,7 +552,8 @@ func readMappedCSV(r io.Reader, name string, cfg *readConfig, e *emitter) error 
 		return shiftLine(csvError(name, err, header, 0), lineBase)
 	}
 	header = slices.Clone(header)
-	p, err := newPlan(header, nil, cfg)
+	header, declared, cfg := typedHeader(header, name, cfg) // a clickhunt export's part (typed_csv.go)
+	p, err := newPlan(header, declared, cfg)
 	if err != nil {
 		line, _ := cr.FieldPos(0)
 		return &Error{File: name, Line: line + lineBase, Msg: err.Error()}

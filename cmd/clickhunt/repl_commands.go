@@ -1,14 +1,14 @@
 package main
 
 import (
-	"clickhunt/query"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"clickhunt/query"
 
 	"clickhunt/chart"
 )
@@ -156,12 +156,7 @@ func (s *session) dotIngest(ctx context.Context, args []string) (bool, error) {
 	}
 	files := make([]string, len(args))
 	for i, a := range args {
-		if strings.HasPrefix(a, "~/") {
-			if home, err := os.UserHomeDir(); err == nil {
-				a = filepath.Join(home, a[2:])
-			}
-		}
-		files[i] = a
+		files[i] = expandHome(a)
 	}
 	// Ctrl-C stops the ingest (the file being loaded is not stored), not
 	// the session.
@@ -194,6 +189,17 @@ func (s *session) dotOutput(_ context.Context, args []string) (bool, error) {
 		return false, nil
 	}
 	return false, errors.New("usage: .output [FILE]")
+}
+
+func (s *session) dotExplain(_ context.Context, args []string) (bool, error) {
+	text := strings.TrimSuffix(strings.TrimSpace(strings.Join(args, " ")), ";")
+	if text == "" {
+		if text = s.lastQuery; text == "" {
+			return false, fmt.Errorf("usage: .explain QUERY (no query has run yet)")
+		}
+	}
+	s.explainQuery(statement{Text: text, Line: 1})
+	return false, nil
 }
 
 func (s *session) dotTiming(_ context.Context, args []string) (bool, error) {
