@@ -714,8 +714,10 @@ func (t *Table) VerifyChecksum() error {
 	for i := 0; i < ti.OffsetsLength(); i++ {
 		b, err := t.block(i, true)
 		if err != nil {
-			return y.Wrapf(err, "checksum validation failed for table: %s, block: %d, offset:%d",
-				t.Filename(), i, b.offset)
+			// clickhunt: b is nil here; upstream read its offset and
+			// panicked (nil pointer) instead of naming the table.
+			return y.Wrapf(err, "checksum validation failed for table: %s, block: %d",
+				t.Filename(), i)
 		}
 		// We should not call incrRef here, because the block already has one ref when created.
 		defer b.decrRef()
