@@ -59,6 +59,8 @@ func (b *builder) operator(in Node, op syntax.Operator) (Node, error) {
 		return b.makeSeries(in, op)
 	case *syntax.MvExpandOp:
 		return b.mvExpand(in, op)
+	case *syntax.MvApplyOp:
+		return b.mvApply(in, op)
 	case *syntax.ProjectNamesOp:
 		return b.projectNames(in, op)
 	case *syntax.ProjectRenameOp:

@@ -12,7 +12,7 @@
 //	Pipeline   = ( Union | Datatable | Print | Range | Expr ) { "|" Operator } .
 //	Operator   = Where | Summarize | Project | Extend | Sort | Top | Take
 //	           | Distinct | Count | Render | Join | Union | MakeSeries | MvExpand
-//	           | ProjectAway | ProjectRename | Parse | Getschema | As | Serialize | Evaluate
+//	           | ProjectAway | ProjectRename | Parse | Getschema | As | Serialize | MvApply | Evaluate
 //	           .
 //	Where      = ( "where" | "filter" ) Expr .
 //	Summarize  = "summarize" [ NamedExpr { "," NamedExpr } ] [ "by" NamedExpr { "," NamedExpr } ] .
@@ -52,6 +52,7 @@
 //	SeriesAgg   = NamedExpr [ "default" "=" Expr ] .
 //	MvExpand    = "mv-expand" { Param } ExpandItem { "," ExpandItem } [ "limit" Expr ] .
 //	ExpandItem  = NamedExpr [ "to" "typeof" "(" IDENT ")" ] .
+//	MvApply     = "mv-apply" { Param } ExpandItem { "," ExpandItem } [ "limit" Expr ] "on" "(" Operator { "|" Operator } ")" .
 //	ProjectAway = ( "project-away" | "project-keep" | "project-reorder" ) Name { "," Name } .
 //	ProjectRename = "project-rename" NamedExpr { "," NamedExpr } .
 //	Parse       = ( "parse" | "parse-where" ) [ "kind" "=" IDENT [ "flags" "=" IDENT ] ] Expr "with" ParsePart { ParsePart } .
@@ -476,6 +477,17 @@ type MvExpandOp struct {
 	Limit   *Expr         `parser:"( \"limit\" @@ )?"`
 }
 
+// MvApplyOp applies a subquery to the elements of each row's arrays:
+// mv-apply [params] Items [limit N] on ( Operator { | Operator } ).
+type MvApplyOp struct {
+	Pos     Position
+	Keyword string        `parser:"@\"mv-apply\""`
+	Params  []*Param      `parser:"@@*"`
+	Items   []*ExpandItem `parser:"@@ ( \",\" @@ )*"`
+	Limit   *Expr         `parser:"( \"limit\" @@ )?"`
+	Ops     []Operator    `parser:"\"on\" \"(\" @@ ( \"|\" @@ )* \")\""`
+}
+
 // ExpandItem is one mv-expand column, optionally converted.
 type ExpandItem struct {
 	Pos    Position
@@ -643,6 +655,7 @@ func (*JoinOp) operator()          {}
 func (*UnionOp) operator()         {}
 func (*MakeSeriesOp) operator()    {}
 func (*MvExpandOp) operator()      {}
+func (*MvApplyOp) operator()       {}
 func (*ProjectNamesOp) operator()  {}
 func (*ProjectRenameOp) operator() {}
 func (*ParseOp) operator()         {}
@@ -666,7 +679,7 @@ func buildParser() *participle.Parser[Script] {
 		participle.Elide("Comment", "Whitespace"),
 		participle.Union[Operator](&WhereOp{}, &SummarizeOp{}, &ProjectOp{}, &ExtendOp{},
 			&SortOp{}, &TopOp{}, &TakeOp{}, &DistinctOp{}, &CountOp{}, &RenderOp{},
-			&JoinOp{}, &UnionOp{}, &MakeSeriesOp{}, &MvExpandOp{}, &ProjectNamesOp{}, &ProjectRenameOp{},
+			&JoinOp{}, &UnionOp{}, &MakeSeriesOp{}, &MvExpandOp{}, &MvApplyOp{}, &ProjectNamesOp{}, &ProjectRenameOp{},
 			&ParseOp{}, &GetschemaOp{}, &AsOp{}, &SerializeOp{}, &EvaluateOp{}),
 		participle.UseLookahead(3),
 	)

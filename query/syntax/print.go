@@ -652,6 +652,25 @@ func (o *MvExpandOp) writeKQL(b *strings.Builder) {
 	}
 }
 
+// String prints the operator as KQL.
+func (o *MvApplyOp) String() string { return kqlString(o) }
+
+func (o *MvApplyOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	writeParams(b, o.Params)
+	b.WriteByte(' ')
+	writeList(b, o.Items)
+	if o.Limit != nil {
+		b.WriteString(" limit ")
+		o.Limit.writeKQL(b)
+	}
+	b.WriteString(" on (")
+	var sub strings.Builder
+	writeOps(&sub, o.Ops)
+	b.WriteString(strings.TrimPrefix(sub.String(), " | "))
+	b.WriteByte(')')
+}
+
 // String prints the column as KQL.
 func (e *ExpandItem) String() string { return kqlString(e) }
 
