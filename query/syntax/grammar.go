@@ -47,14 +47,14 @@
 //	              | "hint" "." IDENT { "." IDENT } ) "=" ( IDENT | STRING | NUMBER | "true" | "false" ) .
 //	Union       = "union" { Param } UnionItem { "," UnionItem } .
 //	UnionItem   = "(" Pipeline ")" | IDENT .
-//	MakeSeries  = "make-series" SeriesAgg { "," SeriesAgg } "on" Expr [ "from" Expr ] [ "to" Expr ]
+//	MakeSeries  = "make-series" { Param } SeriesAgg { "," SeriesAgg } "on" Expr [ "from" Expr ] [ "to" Expr ]
 //	              "step" Expr [ "by" NamedExpr { "," NamedExpr } ] .
 //	SeriesAgg   = NamedExpr [ "default" "=" Expr ] .
 //	MvExpand    = "mv-expand" { Param } ExpandItem { "," ExpandItem } [ "limit" Expr ] .
 //	ExpandItem  = NamedExpr [ "to" "typeof" "(" IDENT ")" ] .
 //	ProjectAway = ( "project-away" | "project-keep" | "project-reorder" ) Name { "," Name } .
 //	ProjectRename = "project-rename" NamedExpr { "," NamedExpr } .
-//	Parse       = "parse" [ "kind" "=" IDENT ] Expr "with" ParsePart { ParsePart } .
+//	Parse       = ( "parse" | "parse-where" ) [ "kind" "=" IDENT [ "flags" "=" IDENT ] ] Expr "with" ParsePart { ParsePart } .
 //	ParsePart   = "*" | STRING | IDENT [ ":" IDENT ] .
 //	Datatable   = "datatable" "(" ColumnDecl { "," ColumnDecl } ")" "[" [ Expr { "," Expr } [ "," ] ] "]" .
 //	ColumnDecl  = Name ":" IDENT .
@@ -452,6 +452,7 @@ type UnionItem struct {
 type MakeSeriesOp struct {
 	Pos     Position
 	Keyword string       `parser:"@\"make-series\""`
+	Params  []*Param     `parser:"@@*"`
 	Aggs    []*SeriesAgg `parser:"@@ ( \",\" @@ )*"`
 	On      *Expr        `parser:"\"on\" @@"`
 	From    *Expr        `parser:"( \"from\" @@ )?"`
@@ -498,11 +499,13 @@ type ProjectRenameOp struct {
 	Renames []*NamedExpr `parser:"@@ ( \",\" @@ )*"`
 }
 
-// ParseOp extracts columns from a string by a pattern.
+// ParseOp extracts columns from a string by a pattern: parse, or
+// parse-where, which keeps only the rows that match.
 type ParseOp struct {
 	Pos     Position
-	Keyword string       `parser:"@\"parse\""`
-	Kind    string       `parser:"( \"kind\" \"=\" @Ident )?"`
+	Keyword string       `parser:"@( \"parse\" | \"parse-where\" )"`
+	Kind    string       `parser:"( \"kind\" \"=\" @Ident"`
+	Flags   string       `parser:"  ( \"flags\" \"=\" @Ident )? )?"`
 	Expr    *Expr        `parser:"@@ \"with\""`
 	Parts   []*ParsePart `parser:"@@+"`
 }
