@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +20,7 @@ import (
 type clusterFlags struct {
 	Cluster  string `placeholder:"URL" help:"Run on this Kusto cluster instead of the local database: https://CLUSTER.REGION.kusto.windows.net, or http://localhost:8080 for the Kusto emulator."`
 	Database string `placeholder:"DB" help:"The cluster's database (with --cluster)."`
-	Auth     string `enum:"auto,none,token,azcli,msi" default:"auto" help:"How to sign in to the cluster: auto (a token in $$CLICKHUNT_KUSTO_TOKEN, else none for http://localhost, else the Azure CLI's login, then managed identity), none, token, azcli, msi."`
+	Auth     string `placeholder:"HOW" help:"How to sign in to the cluster: auto (a token in $$CLICKHUNT_KUSTO_TOKEN, else none for http://localhost, else the Azure CLI's login, then managed identity), none, token, azcli, msi."`
 }
 
 // check reports flags that do not go together (a usage error).
@@ -29,6 +30,8 @@ func (f clusterFlags) check() error {
 		return errors.New("--database names a cluster's database: give --cluster URL too")
 	case f.Cluster != "" && f.Database == "":
 		return errors.New("--cluster needs --database DB")
+	case f.Auth != "" && !slices.Contains(kusto.Auths, f.Auth):
+		return fmt.Errorf("--auth %s: want one of %s", f.Auth, strings.Join(kusto.Auths, ", "))
 	}
 	return nil
 }
