@@ -510,10 +510,10 @@ type MvExpandOp struct {
 // scan [with_match_id = Name] [declare (Decl, ...)] with (Step ...).
 type ScanOp struct {
 	Pos     Position
-	Keyword string       `parser:"@\"scan\""`
-	MatchID string       `parser:"( \"with_match_id\" \"=\" @( Ident | QIdent ) )?"`
-	Declare []*ScanDecl  `parser:"( \"declare\" \"(\" @@ ( \",\" @@ )* \")\" )?"`
-	Steps   []*ScanStep  `parser:"\"with\" \"(\" @@+ \")\""`
+	Keyword string      `parser:"@\"scan\""`
+	MatchID string      `parser:"( \"with_match_id\" \"=\" @( Ident | QIdent ) )?"`
+	Declare []*ScanDecl `parser:"( \"declare\" \"(\" @@ ( \",\" @@ )* \")\" )?"`
+	Steps   []*ScanStep `parser:"\"with\" \"(\" @@+ \")\""`
 }
 
 // ScanDecl declares a column the steps assign: Name: type [= default].
