@@ -21,67 +21,187 @@ func init() {
 			name = "arg_max_value"
 		}
 		registerAgg(name, func(c *plan.AggCall) aggregator {
-			return &argAgg{max: max, t: c.Type, key: plan.SortKey{Desc: max}}
+			return &argAgg{max: max, t: c.Type, arg: c.Arg, sel: &argSelector{max: max}}
 		})
 	}
 }
 
+// argAgg returns, per group, one column's value on the row an argSelector
+// picked (arg_max(x, c) and arg_min(x, c) plan one argAgg per returned
+// column c, all sharing the selector of x). It copies that row's value
+// only once per group and batch (typed, strings into an arena), not on
+// every row that beats the best so far: arg_max(Timestamp, ...) over
+// time-ordered rows improves on almost every row.
 type argAgg struct {
 	max   bool
 	t     column.Type
-	key   plan.SortKey
+	arg   plan.Expr
+	sel   *argSelector // shared by the argAggs of one arg_max/arg_min call
 	extra *column.Vector
-	best  []*column.Vector // per group: the best arg value (one row)
-	vals  []any
-	seen  []bool
-	// first is the group's first row's value, the answer when the
-	// compared expression is null on every row (Kusto still returns a
-	// row then).
-	first    []any
-	hasFirst []bool
+	vals  valueSlots
 }
 
 func (a *argAgg) setExtra(extra []*column.Vector) { a.extra = extra[0] }
 
+func (a *argAgg) startBatch() { a.sel.ran = false }
+
 func (a *argAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
-	a.best, a.vals, a.seen = grow(a.best, ng), grow(a.vals, ng), grow(a.seen, ng)
-	a.first, a.hasFirst = grow(a.first, ng), grow(a.hasFirst, ng)
-	for i, g := range groups {
-		if !a.hasFirst[g] {
-			a.first[g], a.hasFirst[g] = a.extra.Value(i), true
-		}
-		if isNullish(arg, i) {
-			continue
-		}
-		if a.seen[g] {
-			// compareRows orders best-first for this direction.
-			if compareRows2(arg, i, a.best[g], 0, a.key) >= 0 {
-				continue
-			}
-		}
-		a.best[g] = arg.Gather([]uint32{uint32(i)})
-		a.vals[g] = a.extra.Value(i)
-		a.seen[g] = true
+	a.sel.run(groups, ng, arg)
+	a.vals.grow(ng)
+	for _, g := range a.sel.touched {
+		a.vals.set(int(g), a.extra, int(a.sel.win[g]))
 	}
 }
 
 func (a *argAgg) result(ng int) *column.Vector {
-	a.vals, a.seen = grow(a.vals, ng), grow(a.seen, ng)
-	a.first, a.hasFirst = grow(a.first, ng), grow(a.hasFirst, ng)
-	var b *column.Builder
-	if a.t == column.Dynamic && a.extra != nil && a.extra.Anys != nil {
-		b = column.NewDynamicBuilder(ng)
-	} else {
-		b = column.NewBuilder(a.t, ng)
-	}
-	for g := 0; g < ng; g++ {
-		if !a.seen[g] {
-			b.AppendValue(a.first[g]) // null when the group had no row
+	a.vals.grow(ng)
+	return a.vals.vector(a.t, ng)
+}
+
+// shareArgSelectors gives the argAggs of one arg_max or arg_min call (the
+// same direction and compared expression) one selector, so the rows are
+// compared once, not once per returned column.
+func shareArgSelectors(aggs []aggregator) {
+	for i, ag := range aggs {
+		a, ok := ag.(*argAgg)
+		if !ok {
 			continue
 		}
-		b.AppendValue(a.vals[g])
+		for _, prev := range aggs[:i] {
+			if p, ok := prev.(*argAgg); ok && p.max == a.max && sameExpr(p.arg, a.arg) {
+				a.sel = p.sel
+				break
+			}
+		}
 	}
-	return b.Build()
+}
+
+// sameExpr reports whether two plan expressions compute the same values
+// (structurally equal columns, constants and calls).
+func sameExpr(a, b plan.Expr) bool {
+	if a == b {
+		return true
+	}
+	switch a := a.(type) {
+	case *plan.ColRef:
+		b, ok := b.(*plan.ColRef)
+		return ok && a.Index == b.Index && a.T == b.T
+	case *plan.Const:
+		b, ok := b.(*plan.Const)
+		if !ok || a.T != b.T {
+			return false
+		}
+		switch a.Val.(type) {
+		case nil, string, int64, float64, bool:
+			return a.Val == b.Val
+		}
+		return false // dynamic values: not worth comparing
+	case *plan.Call:
+		b, ok := b.(*plan.Call)
+		if !ok || a.Fn != b.Fn || a.T != b.T || len(a.Args) != len(b.Args) || volatile[a.Fn] {
+			return false
+		}
+		for i := range a.Args {
+			if !sameExpr(a.Args[i], b.Args[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// volatile are the functions whose every call gives new values.
+var volatile = map[string]bool{"rand": true, "new_guid": true}
+
+// argSelector finds, per group, the row where the compared expression is
+// largest (arg_max) or smallest (arg_min), the first such row on ties;
+// rows where it is null (or NaN) never win, but a group whose every row
+// is null keeps its first row (Kusto still returns a row then). After run,
+// touched lists the groups whose row changed in the batch and win[g] is
+// that row.
+type argSelector struct {
+	max     bool
+	ran     bool
+	state   []uint8 // 0: no row yet, 1: first row kept (all null so far), 2: a best row
+	best    valueSlots
+	win     []int32
+	touched []uint32
+	cmp     sortCol
+}
+
+func (s *argSelector) run(groups []uint32, ng int, arg *column.Vector) {
+	if s.ran {
+		return
+	}
+	s.ran = true
+	for len(s.state) < ng {
+		s.state = append(s.state, 0)
+		s.win = append(s.win, -1)
+	}
+	s.best.grow(ng)
+	for _, g := range s.touched {
+		s.win[g] = -1
+	}
+	s.touched = s.touched[:0]
+	n := len(groups)
+	s.cmp = newSortCol(arg, n, plan.SortKey{}, false)
+	c := &s.cmp
+	for i, g := range groups {
+		null := c.null != nil && c.null[i]
+		switch {
+		case s.state[g] == 0:
+			s.state[g] = 1
+			if !null {
+				s.state[g] = 2
+			}
+		case null:
+			continue
+		case s.state[g] == 1:
+			s.state[g] = 2
+		case !s.better(i, g):
+			continue
+		}
+		if s.win[g] < 0 {
+			s.touched = append(s.touched, g)
+		}
+		s.win[g] = int32(i)
+		if c.kind != sortStrings {
+			s.best.setSort(int(g), c, i) // strings are copied once, below
+		}
+	}
+	if c.kind == sortStrings {
+		for _, g := range s.touched {
+			if s.state[g] == 2 {
+				s.best.set(int(g), arg, int(s.win[g]))
+			}
+		}
+	}
+}
+
+// better reports whether row i beats group g's best (strictly: the first
+// row wins ties). The best is row win[g] of this batch when set there.
+func (s *argSelector) better(i int, g uint32) bool {
+	c := &s.cmp
+	var r int
+	switch c.kind {
+	case sortInts:
+		r = cmpInt(c.ints[i], s.best.ints[g])
+	case sortFloats:
+		r = cmpFloat(c.floats[i], s.best.floats[g])
+	default:
+		var b string
+		if w := s.win[g]; w >= 0 {
+			b = c.vec.Str(int(w))
+		} else {
+			b = s.best.str(int(g))
+		}
+		r = strings.Compare(c.vec.Str(i), b)
+	}
+	if s.max {
+		return r > 0
+	}
+	return r < 0
 }
 
 // compareRows2 orders row i of v against row j of w (non-null) under a sort

@@ -79,10 +79,17 @@ func newAggregate(n *plan.Aggregate, in Operator, s *stopper) (*aggregateOp, err
 		a.extras = append(a.extras, extra)
 		a.aggs = append(a.aggs, newAggregator(ag))
 	}
+	shareArgSelectors(a.aggs)
 	if len(n.Keys) == 0 {
 		a.ngroups = 1 // no keys: one row, even for empty input
 	}
 	return a, nil
+}
+
+// batchStarter is an aggregator that wants to know when a new batch
+// begins (before the update of any aggregator of the summarize).
+type batchStarter interface {
+	startBatch()
 }
 
 func (a *aggregateOp) Next(ctx context.Context) (*column.Batch, error) {
@@ -115,6 +122,11 @@ func (a *aggregateOp) consume(ctx context.Context) error {
 		}
 		if err := a.mem.charge(int64(a.ngroups-before)*a.groupBytes(), fmt.Sprintf("summarize with %d groups", a.ngroups)); err != nil {
 			return err
+		}
+		for _, ag := range a.aggs {
+			if bs, ok := ag.(batchStarter); ok {
+				bs.startBatch()
+			}
 		}
 		for i, ag := range a.aggs {
 			var arg, pred *column.Vector
