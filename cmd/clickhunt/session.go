@@ -19,10 +19,11 @@ import (
 // session serves a single query, a batch (-f FILE or piped stdin) or a REPL.
 type session struct {
 	eng            engine
-	checkOnly      bool // --check: parse and resolve, do not run
-	explain        bool // --explain: print each query's plan, do not run
-	excelSafe      bool // --csv-excel-safe: csv cells a spreadsheet cannot run as formulas
-	invalid        int  // --check: queries that failed
+	local          engine // the local database's engine while eng is a cluster (.connect)
+	checkOnly      bool   // --check: parse and resolve, do not run
+	explain        bool   // --explain: print each query's plan, do not run
+	excelSafe      bool   // --csv-excel-safe: csv cells a spreadsheet cannot run as formulas
+	invalid        int    // --check: queries that failed
 	stdout, stderr io.Writer
 	format         string    // output format: table, csv, json or jsonl
 	now            time.Time // pins now() and ago(); zero means the clock
@@ -266,6 +267,8 @@ func init() {
 		{".schema", "TABLE", "show a table's columns and types, with its row count", (*session).dotSchema},
 		{".stats", "", "database size on disk, tables, blocks, files and the last ingest", (*session).dotStats},
 		{".ingest", "FILE...", "load exports into the database, as 'clickhunt ingest' does", (*session).dotIngest},
+		{".connect", "URL DB [AUTH]", "run the queries on a Kusto cluster's database (auth: auto, none, token, azcli, msi)", (*session).dotConnect},
+		{".disconnect", "", "back to the local database after .connect", (*session).dotDisconnect},
 		{".format", "table|csv|json|jsonl|vertical", "set the output format (no argument: show it)", (*session).dotFormat},
 		{".output", "[FILE]", "write results to FILE (no argument: back to the terminal)", (*session).dotOutput},
 		{".explain", "[QUERY]", "show the plan of QUERY (or of the last query) without running it", (*session).dotExplain},
@@ -312,9 +315,9 @@ func (s *session) dotHelp(_ context.Context, args []string) (bool, error) {
 		}
 		fmt.Fprintf(&sb, "  %-36s %s\n", usage, c.help)
 	}
-	sb.WriteString("\n.help TOPIC shows the syntax of an operator or function and an example:\n")
-	for _, kind := range []string{"operator", "aggregation", "function", "predicate"} {
-		fmt.Fprintf(&sb, "  %-12s %s\n", kind+"s", strings.Join(topicNames(kind), " "))
+	sb.WriteString("\n.help NAME shows the syntax of an operator, function or plugin, an example and its page:\n")
+	for _, kind := range []query.TopicKind{query.KindStatement, query.KindOperator, query.KindPredicate, query.KindAggregation, query.KindFunction, query.KindPlugin} {
+		writeWrapped(&sb, fmt.Sprintf("  %-12s ", string(kind)+"s"), topicNames(kind), 100)
 	}
 	_, err := io.WriteString(s.stdout, sb.String())
 	return false, err
@@ -451,4 +454,23 @@ func (s *session) explainQuery(st statement) bool {
 	}
 	fmt.Fprint(s.out(), p)
 	return true
+}
+
+// writeWrapped writes the words after label, wrapped at width columns with
+// the continuation lines indented under the first word.
+func writeWrapped(sb *strings.Builder, label string, words []string, width int) {
+	sb.WriteString(label)
+	col := len(label)
+	for i, w := range words {
+		if i > 0 && col+1+len(w) > width {
+			sb.WriteString("\n" + strings.Repeat(" ", len(label)))
+			col = len(label)
+		} else if i > 0 {
+			sb.WriteByte(' ')
+			col++
+		}
+		sb.WriteString(w)
+		col += len(w)
+	}
+	sb.WriteByte('\n')
 }

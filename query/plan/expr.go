@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -74,6 +75,9 @@ type scope struct {
 	aggs   *aggContext
 	// window, when set, collects window function calls (fn_window.go).
 	window *windowContext
+	// steps, inside scan's conditions and assignments, are where each
+	// step's state columns are (op_scan_steps.go).
+	steps *scanScope
 }
 
 func (b *builder) expr(e *syntax.Expr, sc *scope) (Expr, error) {
@@ -514,16 +518,25 @@ func (b *builder) unary(e *syntax.Unary, sc *scope) (Expr, error) {
 }
 
 func (b *builder) postfix(e *syntax.Postfix, sc *scope) (Expr, error) {
-	x, err := b.primary(e.Primary, sc)
-	if err != nil || len(e.Suffix) == 0 {
+	suffix := e.Suffix
+	var x Expr
+	var err error
+	if ref, ok := sc.stepRef(e); ok {
+		// scan's StepName.Column: a column of that step's state.
+		x, suffix = ref, suffix[1:]
+	} else if x, err = b.primary(e.Primary, sc); err != nil || len(suffix) == 0 {
 		return x, err
 	}
-	for _, s := range e.Suffix {
+	for _, s := range suffix {
 		var key Expr
-		if s.Member != "" {
-			key = &Const{T: column.String, Val: unquoteIdent(s.Member)}
+		index := s.Index
+		if index == nil {
+			index = s.DotIndex
+		}
+		if s.Name() != "" {
+			key = &Const{T: column.String, Val: unquoteIdent(s.Name())}
 		} else {
-			if key, err = b.expr(s.Index, sc); err != nil {
+			if key, err = b.expr(index, sc); err != nil {
 				return nil, err
 			}
 			if t := key.Type(); t != column.String && t != column.Long && t != column.Int {
@@ -587,6 +600,9 @@ func (b *builder) primary(p *syntax.Primary, sc *scope) (Expr, error) {
 		return &Const{T: column.Bool, Val: strings.EqualFold(*p.Bool, "true")}, nil
 	case p.Dynamic != nil:
 		v, err := jsonValue(p.Dynamic.Value)
+		if se := (*syntax.Error)(nil); errors.As(err, &se) {
+			return nil, se // already placed
+		}
 		if err != nil {
 			return nil, errAt(p.Pos, "%v", err)
 		}
