@@ -327,7 +327,9 @@ func failureCases(f func(q, want string)) {
 
 	// Pipes and operators.
 	f(`T |`, `1:4: unexpected end of query, expected operator`)
-	f(`| T`, `1:1: unexpected "|"`)
+	f(`| T`, `1:1: unexpected "|": a query starts with a table, e.g. UrlClickEvents | where ...`)
+	f("let x = 1;\n| where A", `2:1: unexpected "|": a query starts with a table, e.g. UrlClickEvents | where ...`)
+	f("T | where A in ((1));\n  | take 1", `2:3: unexpected "|": a query starts with a table, e.g. UrlClickEvents | where ...`)
 	f(`T | foo`, `1:5: unexpected "foo", expected operator`)
 	f(`T | project-away`, `1:17: unexpected end of query, expected a name or a ['quoted name']`)
 	f(`T | mv-apply A on (take 1)`, `1:5: unexpected "mv-apply", expected operator`)
@@ -388,10 +390,10 @@ func failureCases(f func(q, want string)) {
 	f(`;T`, `1:1: unexpected ";"`)
 
 	// Lexer errors.
-	f(`T | where A == "abc`, `1:16: lexer: invalid input text "\"abc"`)
-	f(`T | where A == 'abc`, `1:16: lexer: invalid input text "'abc"`)
-	f("T | where A == \"ab\nc\"", `1:16: lexer: invalid input text "\"ab\nc\""`)
-	f(`T | where A == @"abc`, `1:17: lexer: invalid input text "\"abc"`)
+	f(`T | where A == "abc`, `1:16: unterminated string: no closing " before the end of the line`)
+	f(`T | where A == 'abc`, `1:16: unterminated string: no closing ' before the end of the line`)
+	f("T | where A == \"ab\nc\"", `1:16: unterminated string: no closing " before the end of the line`)
+	f(`T | where A == @"abc`, `1:17: unterminated string: no closing " before the end of the line`)
 	f("T | where A == \x00", `1:16: lexer: invalid input text "\x00"`)
 	f("T | where A == \xff", "1:16: lexer: invalid input text \"\ufffd\"")
 	f("T | where A == #", `1:16: lexer: invalid input text "#"`)
@@ -407,7 +409,7 @@ func failureCases(f func(q, want string)) {
 	f("T\n| where A == 1\n  | foo B", `3:5: unexpected "foo", expected operator`)
 	// The error points at the first comma of ",,", not the second.
 	f("let x = 1;\nT\n| where A in (1,\n    2,, 3)", `4:6: unexpected ",", expected ")"`)
-	f("T // comment\n\t| where A == \"x\n", `2:15: lexer: invalid input text "\"x\n"`)
+	f("T // comment\n\t| where A == \"x\n", `2:15: unterminated string: no closing " before the end of the line`)
 	// Columns count characters, not bytes.
 	f("T\n| where Name == \"é\" and é", `2:25: lexer: invalid input text "é"`)
 }
