@@ -101,7 +101,7 @@ var (
 		"Statement", "statement", "FuncDef", "function definition", "<ident>", "a name", "<string>", "a string",
 		"<qident>", "a ['quoted name']", "Arg", "expression", "ParsePart", "parse pattern", "JSONValue", "JSON value",
 		"JSONPair", "JSON property", "ColumnDecl", "column declaration", "FuncParam", "parameter", "SeriesAgg", "aggregation",
-		"ExpandItem", "expression", "UnionItem", "table", "Param", "parameter", "<datetimelit>", "a datetime",
+		"ExpandItem", "expression", "NamePattern", "a column name or pattern", "UnionItem", "table", "Param", "parameter", "<datetimelit>", "a datetime",
 		"<number>", "a number", "<eof>", "end of query",
 	)
 	unexpectedRe = regexp.MustCompile(`^unexpected token "(.*)"(?: \(expected (.*)\))?$`)
