@@ -21,7 +21,7 @@ import (
 type cli struct {
 	globals
 
-	Ingest  ingestCmd  `cmd:"" help:"Load Safe Links click exports (CSV, JSON, JSON Lines) into the database."`
+	Ingest  ingestCmd  `cmd:"" help:"Load Safe Links click exports (CSV, JSON, JSON Lines, Parquet) into the database."`
 	Query   queryCmd   `cmd:"" help:"Run KQL queries and print the results."`
 	Repl    replCmd    `cmd:"" help:"Open the interactive KQL shell."`
 	Version versionCmd `cmd:"" help:"Print the version."`
