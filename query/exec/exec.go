@@ -71,6 +71,7 @@ func RunWith(ctx context.Context, n plan.Node, store Store, opts Options) (_ *co
 	ctx, cancel := context.WithCancel(ctx)
 	st = Stats{mem: &budget{limit: opts.MaxMemory}, stop: newStopper(ctx), progress: opts.Progress, wg: &sync.WaitGroup{},
 		rowSources: map[*plan.RowSource]*column.Batch{}}
+	st.stop.mem = st.mem
 	defer st.wg.Wait() // runs after cancel: the scan goroutines are stopping
 	defer cancel()
 	// A kernel or loop of this goroutine that saw the cancellation
@@ -156,6 +157,15 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 		return &valuesOp{n: n}, nil
 	case *plan.Range:
 		return newRange(n)
+	case *plan.Partition:
+		in, err := build(n.Input, store, st)
+		if err != nil {
+			return nil, err
+		}
+		if st.rowSources == nil {
+			st.rowSources = map[*plan.RowSource]*column.Batch{} // Stats made outside a run
+		}
+		return &partitionOp{n: n, in: in, store: store, st: st}, nil
 	case *plan.RowSource:
 		return &batchOp{b: st.rowSources[n]}, nil
 	case *plan.MvApply:
@@ -232,6 +242,8 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 		return newParse(n, in, st.stop)
 	case *plan.Window:
 		return newWindow(n, in, st)
+	case *plan.ScanSteps:
+		return newScanSteps(n, in, st)
 	}
 	panic(fmt.Sprintf("BUG: exec: unhandled plan node %T", n))
 }
