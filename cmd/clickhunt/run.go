@@ -217,7 +217,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "ingest":
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 		defer stop()
-		return runIngest(ctx, dbDir, &c.Ingest, stdout, stderr, isTerminal(stderr))
+		return runIngest(ctx, dbDir, &c.Ingest, stdin, stdout, stderr, isTerminal(stderr))
 	case "query":
 		ctx, stop := notifyContext(ctx, os.Interrupt)
 		defer stop()
