@@ -405,6 +405,9 @@ func (jr *jsonReader) stageObject(obj []byte) error {
 	for {
 		end, esc := scanString(obj, i)
 		key := obj[i+1 : end-1]
+		if int64(len(key)) > jr.lim.field {
+			return jr.errAt(i, "column name: %s", fieldLimitMsg(len(key), jr.lim.field))
+		}
 		var c *jsonCol
 		if esc {
 			var k string

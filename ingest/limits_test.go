@@ -105,6 +105,8 @@ func TestLimits(t *testing.T) {
 		"a.csv:2: line longer than 100 bytes (a row, or a value left open, that big is refused; raise --max-line-size to read it)")
 	f("a.jsonl", `{"Url":"`+long+`"}`, small,
 		"a.jsonl:1:8: column Url: value of 28 bytes, more than 25 bytes (raise --max-field-size to read it)")
+	f("a.jsonl", `{"`+long+`":1}`, small,
+		"a.jsonl:1:2: column name: value of 26 bytes, more than 25 bytes (raise --max-field-size to read it)")
 	f("a.jsonl", `{"a":1}`+"\n"+`{"b":1,"c":2,"d":3}`, small,
 		"a.jsonl:2:14: more than 3 columns (raise --max-columns to read them)")
 	f("a.json", "[{\n"+strings.Repeat(`"Url": null,`+"\n", 10)+`"a": 1}]`, small,

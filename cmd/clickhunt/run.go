@@ -55,7 +55,7 @@ type queryCLI struct {
 type ingestCmd struct {
 	Table  string   `placeholder:"NAME" help:"Table to load into (default: the format's table, UrlClickEvents)."`
 	Format string   `enum:"auto,csv,json,jsonl" default:"auto" help:"Input format: auto, csv, json or jsonl (default: auto, from the content)."`
-	Files  []string `arg:"" name:"FILE" help:"Export files to load, in order."`
+	Files  []string `arg:"" name:"FILE" help:"Export files to load, in order; - reads standard input (pipes, FIFOs and /dev/stdin are read once too)."`
 
 	ingestOpts
 }
