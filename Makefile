@@ -66,7 +66,7 @@ demo: build
 	$(BIN)/clickhunt ingest examples/clicks.csv examples/messagetrace.csv
 	$(BIN)/clickhunt query -f examples/sample.kql
 
-# Workloads q0-q9 of ../shared/bench through bin/clickhunt (cold and warm),
+# The workloads of bench/workloads through bin/clickhunt (cold and warm),
 # the Go benchmarks and, when node is there, DuckDB via peer.sh: one table.
 # Datasets and databases are cached; ROWS=10000000 make bench for 10M rows
 # (see cmd/benchrun for the other knobs). Never part of make test.

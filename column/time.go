@@ -2,6 +2,7 @@ package column
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -205,6 +206,9 @@ func parseTimespanAbs(s string) (int64, error) {
 				return 0, err
 			}
 		}
+		if days > 10675199 || h > 1<<40 || m > 1<<40 || sec > 1e11 { // TimeSpan.MaxValue is 10675199.02:48:05.4775807
+			return 0, fmt.Errorf("timespan out of range")
+		}
 		return days*Day + h*Hour + m*Minute + int64(sec*float64(Second)+0.5), nil
 	}
 	i := 0
@@ -219,5 +223,201 @@ func parseTimespanAbs(s string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if f := n*float64(unit) + 0.5; f >= 9.2e18 {
+		return 0, fmt.Errorf("timespan out of range")
+	}
 	return int64(n*float64(unit) + 0.5), nil
+}
+
+// The range Kusto's datetime covers: 0001-01-01T00:00:00 to
+// 9999-12-31T23:59:59.9999999, in ticks since the Unix epoch. Arithmetic and
+// conversions that leave it give null, as in Kusto.
+const (
+	MinDatetime int64 = -EpochTicks
+	MaxDatetime int64 = 3155378975999999999 - EpochTicks
+)
+
+// InDatetimeRange reports whether t lies in Kusto's datetime range.
+func InDatetimeRange(t int64) bool { return t >= MinDatetime && t <= MaxDatetime }
+
+// DatetimeText renders ticks as tostring() does in Kusto: ISO 8601 UTC with
+// always seven fractional digits, 2020-01-01T00:00:00.0000000Z. Functions
+// that read a datetime as text (strcat, hash_*, reverse...) see this form.
+func DatetimeText(t int64) string {
+	return TimeFromTicks(t).Format("2006-01-02T15:04:05.0000000Z")
+}
+
+// ParseKQLDatetime parses the text forms Kusto's datetime literals and
+// todatetime() accept: ISO 8601, RFC 822, RFC 850 and RFC 1123 as
+// ParseDatetime does, and the looser forms .NET's invariant culture reads
+// (month first: 02/17/2016 08:40:01, 12-02-2022; unpadded parts: 1970-5-12;
+// comma-separated parts: 2025, 6, 14; a 12-hour clock with AM/PM).
+// https://learn.microsoft.com/kusto/query/scalar-data-types/datetime
+func ParseKQLDatetime(s string) (int64, error) {
+	if t, err := ParseDatetime(s); err == nil {
+		return t, nil
+	}
+	if t, ok := parseLooseDatetime(strings.TrimSpace(s)); ok {
+		return t, nil
+	}
+	return 0, fmt.Errorf("cannot parse %q as a datetime (expected ISO 8601 such as 2023-12-21T19:04:59.0109752Z)", strings.TrimSpace(s))
+}
+
+var (
+	looseTime = regexp.MustCompile(`(?i)(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?(?:\s*([ap]\.?m\.?))?`)
+	looseZone = regexp.MustCompile(`(?i)^\s*(?:(z|gmt|utc|ut)|([+-])(\d{1,2}):?(\d{2})?|(est|edt|cst|cdt|mst|mdt|pst|pdt))\s*$`)
+	monthAbbr = map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+		"jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+	usZones = map[string]int{"est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7}
+)
+
+// parseLooseDatetime reads a date (numbers and month names in any of the
+// orders .NET's invariant culture accepts), an optional time of day and an
+// optional zone. A value without a zone is UTC.
+func parseLooseDatetime(s string) (int64, bool) {
+	datePart, rest := s, ""
+	var h, mi, sec, frac int
+	if m := looseTime.FindStringSubmatchIndex(s); m != nil {
+		datePart, rest = s[:m[0]], s[m[1]:]
+		g := func(k int) string {
+			if m[2*k] < 0 {
+				return ""
+			}
+			return s[m[2*k]:m[2*k+1]]
+		}
+		h, _ = strconv.Atoi(g(1))
+		mi, _ = strconv.Atoi(g(2))
+		sec, _ = strconv.Atoi(g(3))
+		if f := g(4); f != "" {
+			f = (f + "0000000")[:7]
+			frac, _ = strconv.Atoi(f)
+		}
+		if ampm := strings.ToLower(g(5)); ampm != "" {
+			if h < 1 || h > 12 {
+				return 0, false
+			}
+			h %= 12
+			if ampm[0] == 'p' {
+				h += 12
+			}
+		}
+		if h > 23 || mi > 59 || sec > 59 {
+			return 0, false
+		}
+	}
+	offset := 0 // minutes east of UTC
+	if strings.TrimSpace(rest) != "" {
+		z := looseZone.FindStringSubmatch(rest)
+		if z == nil {
+			return 0, false
+		}
+		switch {
+		case z[2] != "":
+			oh, _ := strconv.Atoi(z[3])
+			om, _ := strconv.Atoi(z[4])
+			offset = oh*60 + om
+			if z[2] == "-" {
+				offset = -offset
+			}
+		case z[5] != "":
+			offset = usZones[strings.ToLower(z[5])] * 60
+		}
+	}
+	y, mo, d, ok := parseLooseDate(strings.TrimRight(datePart, " T,"))
+	if !ok {
+		return 0, false
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, frac*100, time.UTC)
+	if t.Day() != d || t.Month() != time.Month(mo) {
+		return 0, false
+	}
+	t = t.Add(-time.Duration(offset) * time.Minute)
+	ticks := TicksFromTime(t)
+	return ticks, InDatetimeRange(ticks)
+}
+
+// parseLooseDate reads year, month and day from three parts separated by
+// - / . , or spaces, skipping a weekday name: year first when it has four
+// digits, else month first (9/1/2024 is September 1st, as in .NET's
+// invariant culture); a month name fixes which part is the month. Two-digit
+// years are 1930-2029, as .NET reads them.
+func parseLooseDate(s string) (y, mo, d int, ok bool) {
+	fields := strings.FieldsFunc(s, func(r rune) bool {
+		return r == '-' || r == '/' || r == '.' || r == ',' || r == ' ' || r == '\t'
+	})
+	var nums []string
+	month := 0
+	for _, f := range fields {
+		if f[0] >= '0' && f[0] <= '9' {
+			for _, c := range f {
+				if c < '0' || c > '9' {
+					return 0, 0, 0, false
+				}
+			}
+			nums = append(nums, f)
+			continue
+		}
+		low := strings.ToLower(f)
+		if len(low) >= 3 {
+			if m, isMonth := monthAbbr[low[:3]]; isMonth && strings.HasPrefix(monthNames[m-1], low) {
+				if month != 0 {
+					return 0, 0, 0, false
+				}
+				month = m
+				continue
+			}
+			if isWeekday(low) {
+				continue
+			}
+		}
+		return 0, 0, 0, false
+	}
+	year := func(f string) (int, bool) {
+		n, _ := strconv.Atoi(f)
+		switch len(f) {
+		case 4:
+			return n, n >= 1
+		case 1, 2:
+			if n < 30 {
+				return 2000 + n, true
+			}
+			return 1900 + n, true
+		}
+		return 0, false
+	}
+	atoi := func(f string) int { n, _ := strconv.Atoi(f); return n }
+	switch {
+	case month != 0 && len(nums) == 2:
+		// 8 Nov 14, Nov 8 2014, 2014 Nov 8: the four-digit part is the year,
+		// else the day comes first.
+		a, b := nums[0], nums[1]
+		if len(a) == 4 {
+			a, b = b, a
+		}
+		y, ok = year(b)
+		mo, d = month, atoi(a)
+	case month == 0 && len(nums) == 3:
+		if len(nums[0]) == 4 {
+			y, ok = year(nums[0])
+			mo, d = atoi(nums[1]), atoi(nums[2])
+		} else {
+			y, ok = year(nums[2])
+			mo, d = atoi(nums[0]), atoi(nums[1])
+		}
+	default:
+		return 0, 0, 0, false
+	}
+	return y, mo, d, ok && mo >= 1 && mo <= 12 && d >= 1 && d <= 31
+}
+
+var monthNames = [...]string{"january", "february", "march", "april", "may", "june", "july",
+	"august", "september", "october", "november", "december"}
+
+func isWeekday(s string) bool {
+	for _, w := range [...]string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"} {
+		if strings.HasPrefix(w, s) && len(s) >= 3 {
+			return true
+		}
+	}
+	return false
 }

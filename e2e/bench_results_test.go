@@ -1,12 +1,14 @@
 package e2e
 
-// The benchmark workloads (../shared/bench/workloads) give the same rows out
-// of clickhunt and DuckDB on a small generated export. Needs node and the
-// @duckdb/node-api package that ../shared/bench/peer.sh installs once into
-// its cache; skipped otherwise (this test never installs anything).
+// The benchmark workloads (bench/workloads) give the same rows out of
+// clickhunt and DuckDB on a small generated export. Needs node and the
+// @duckdb/node-api package that bench/peer.sh installs once into its
+// cache; skipped otherwise, saying which is missing (this test never
+// installs anything).
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,21 +19,23 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"clickhunt/internal/citest"
 )
 
-// peerSetup finds ../shared/bench and the cached DuckDB package, or skips.
+// peerSetup finds bench/ and the cached DuckDB package, or skips.
 func peerSetup(t *testing.T) (benchDir, modules string) {
 	t.Helper()
 	benchDir = os.Getenv("BENCH_PEER_DIR")
 	if benchDir == "" {
-		benchDir = filepath.Join("..", "..", "shared", "bench")
+		benchDir = filepath.Join("..", "bench")
 	}
 	benchDir, _ = filepath.Abs(benchDir)
 	if _, err := os.Stat(filepath.Join(benchDir, "duckq.mjs")); err != nil {
-		t.Skipf("no DuckDB peer: %v", err)
+		citest.Optional(t, fmt.Sprintf("no DuckDB peer: %v", err))
 	}
 	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("no DuckDB peer: node not found")
+		citest.Optional(t, "no DuckDB peer: node not found")
 	}
 	var candidates []string
 	if d := os.Getenv("CLICKHUNT_PEER_CACHE"); d != "" {
@@ -50,7 +54,7 @@ func peerSetup(t *testing.T) (benchDir, modules string) {
 			return benchDir, c
 		}
 	}
-	t.Skip("no DuckDB peer: @duckdb/node-api not installed (run ../shared/bench/peer.sh once)")
+	citest.Optional(t, "no DuckDB peer: @duckdb/node-api not installed (bench/peer.sh installs it once with npm)")
 	return "", ""
 }
 

@@ -138,12 +138,13 @@ func TestTwoWriters(t *testing.T) {
 }
 
 // waitForLock waits until process pid holds a file lock (Linux's
-// /proc/locks), or fails the test if it ends first or takes too long.
+// /proc/locks), or fails the test if the process ends first. There is no
+// time limit: on a busy machine taking the lock may be slow, and a hang
+// is the test binary's timeout to catch.
 func waitForLock(t *testing.T, pid int, done chan error) {
 	t.Helper()
 	want := " " + strconv.Itoa(pid) + " "
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
+	for {
 		if b, err := os.ReadFile("/proc/locks"); err != nil {
 			return // not Linux: probe at once
 		} else if strings.Contains(string(b), want) {
@@ -152,8 +153,7 @@ func waitForLock(t *testing.T, pid int, done chan error) {
 		select {
 		case err := <-done:
 			t.Fatalf("the ingest ended before it took the lock: %v", err)
-		case <-time.After(5 * time.Millisecond):
+		case <-time.After(5 * time.Millisecond): // poll /proc/locks again
 		}
 	}
-	t.Fatal("the ingest did not take the database lock within 20 s")
 }

@@ -30,3 +30,18 @@ func TestMaxMemory(t *testing.T) {
 		t.Fatalf("bad size: %v, want exit 2", err)
 	}
 }
+
+// Datetime and timespan values that would leave Kusto's range (years 1 to
+// 9999, a 64-bit tick count) come out null, never a wrapped-around date
+// (issue 17, finding 8: these printed -14888-03-11 and the like).
+func TestDatetimeOutOfRangeIsNull(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "db")
+	run(t, "ingest", "--db", db, "../examples/clicks.csv")
+	out := run(t, "query", "--db", db, "--format", "json", `print a = datetime_add('year', 100000, datetime(2023-01-01)),
+		b = make_datetime(99999, 1, 1), c = unixtime_seconds_todatetime(1e20), d = 1d * 9223372036854775807,
+		e = datetime(9999-12-31T23:59:59.9999999Z) + 1d, f = datetime(9999-12-31) + (1d - 1tick)`)
+	want := `{"a":null,"b":null,"c":null,"d":null,"e":null,"f":"9999-12-31T23:59:59.9999999Z"}`
+	if !strings.Contains(out, want) {
+		t.Fatalf("got %s, want the row %s", out, want)
+	}
+}

@@ -153,6 +153,7 @@ func newPlan(header []string, declared []column.Type, cfg *readConfig) (*plan, e
 	fieldTarget := make([]string, len(names))
 	fieldTyp := make([]column.Type, len(names))
 	fieldKind := make([]convKind, len(names))
+	fieldNote := make([]string, len(names))
 	fillFrom := make([]string, len(names)) // a column this one fills where empty
 	var adds []string
 	for i, n := range names {
@@ -174,6 +175,7 @@ func newPlan(header []string, declared []column.Type, cfg *readConfig) (*plan, e
 					typ = sc.typ
 				}
 				kind = sc.kind
+				fieldNote[i] = sc.note
 				adds = append(adds, sc.adds...)
 				if kind == convRecipients {
 					p.explode = i
@@ -235,12 +237,14 @@ func newPlan(header []string, declared []column.Type, cfg *readConfig) (*plan, e
 		p.fields[i] = fieldPlan{name: header[i], out: out, typ: p.schema[out].Type, kind: fieldKind[i]}
 		note := ""
 		switch {
+		case fieldNote[i] != "":
+			note = fieldNote[i]
 		case fieldKind[i] == convNMID:
 			note = "normalised to a lower-case GUID with dashes"
 		case fieldKind[i] == convAction:
 			note = "kept; ActionType and IsClickedThrough derived from it"
 		case fieldKind[i] == convRecipients:
-			note = "kept; one row per recipient (RecipientAddress, RecipientStatus, Status)"
+			note = "kept; one row per recipient (RecipientAddress, RecipientStatus, Status: the delivery status its last event leaves)"
 		case local[i]:
 			note = "local time, zone from --tz"
 		case p.schema[out].Name != names[i] && splitTypeSuffix(names[i]) != "":
@@ -384,11 +388,7 @@ func (p *plan) appendRow(rec []string, e *emitter) error {
 		addr, events, _ := strings.Cut(part, "##")
 		p.cells[ra] = cell{s: strings.TrimSpace(addr)}
 		p.cells[rs] = cell{s: strings.TrimSpace(events)}
-		last := events
-		if k := strings.LastIndex(events, ","); k >= 0 {
-			last = events[k+1:]
-		}
-		p.cells[st] = cell{s: strings.TrimSpace(last)}
+		p.cells[st] = cell{s: statusOfEvents(events)}
 		if err := p.appendCells(e); err != nil {
 			return err
 		}

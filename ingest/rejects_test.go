@@ -282,7 +282,7 @@ func TestDryRunDuplicates(t *testing.T) {
 	}
 }
 
-// TestUrlTraceMapping: the dry run says AppName fills Workload.
+// TestUrlTraceMapping: the dry run says AppName gives Workload.
 func TestUrlTraceMapping(t *testing.T) {
 	for _, f := range []string{"urltrace_de.csv", "urltrace_appfirst.csv"} {
 		sum, err := File(context.Background(), nil, filepath.Join("testdata", "sources", f), Options{DryRun: true, Culture: map[bool]string{true: "de-DE", false: "en-US"}[f == "urltrace_de.csv"]})
@@ -296,8 +296,8 @@ func TestUrlTraceMapping(t *testing.T) {
 			}
 		}
 		want := []MappingEntry{
-			{Source: "Workload", Column: "Workload", Type: column.String},
-			{Source: "AppName", Column: "AppName", Type: column.String, Note: "kept; fills Workload where that is empty"},
+			{Source: "Workload", Column: "Workload", Type: column.String, Note: "Mail as Email, OfficeClient as Office"},
+			{Source: "AppName", Column: "AppName", Type: column.String, Note: "kept; gives Workload where that is empty or Other"},
 		}
 		if f == "urltrace_appfirst.csv" {
 			want[0], want[1] = want[1], want[0]

@@ -87,6 +87,11 @@ var moreSchemas = map[string]column.Schema{
 		{Name: "Size", Type: column.Long},
 		{Name: "MessageId", Type: column.String},
 		{Name: "NetworkMessageId", Type: column.String},
+		// Get-MessageTraceDetail's Action, Detail (a failure's reason)
+		// and Data.
+		{Name: "Action", Type: column.String},
+		{Name: "Detail", Type: column.String},
+		{Name: "Data", Type: column.String},
 	},
 }
 
@@ -113,6 +118,7 @@ type srcCol struct {
 	typ    column.Type // type of a non-canonical target; Invalid: string
 	kind   convKind
 	adds   []string // derived columns this one brings
+	note   string   // what ingest does with it, for --dry-run's mapping
 }
 
 // sourceDef is one kind of export clickhunt recognises.
@@ -139,9 +145,22 @@ var sources = []*sourceDef{
 			{name: "UserIp", target: "IPAddress"},
 			{name: "MessageTraceId", target: "NetworkMessageId", kind: convNMID},
 			{name: "NetworkMessageId", target: "NetworkMessageId", kind: convNMID},
-			{name: "ClickId", target: "ReportId"},
-			{name: "Workload", target: "Workload"},
-			{name: "AppName", target: "Workload"},
+			{name: "ClickId", target: "ReportId", kind: convNMID},
+			{name: "Workload", target: "Workload", note: "Mail as Email, OfficeClient as Office"},
+			// AppName (Outlook, Word) is kept; it gives Workload where the
+			// export's is empty or Other.
+			{name: "AppName", adds: []string{"Workload"}, note: "kept; gives Workload where that is empty or Other"},
+			{name: "ClickAction", adds: []string{"ActionType", "IsClickedThrough"}, note: "kept; ActionType and IsClickedThrough derived from it"},
+			{name: "Click Action", target: "ClickAction", adds: []string{"ActionType", "IsClickedThrough"}, note: "kept; ActionType and IsClickedThrough derived from it"},
+			// The cmdlet's other fields, under one spelling whatever the
+			// export's (SourceID, "Source ID"), so urltrace finds them.
+			{name: "MessageId", target: "MessageId"},
+			{name: "Message ID", target: "MessageId"},
+			{name: "SourceId", target: "SourceId"},
+			{name: "Source ID", target: "SourceId"},
+			{name: "SourceDetails", target: "SourceDetails"},
+			{name: "Source Details", target: "SourceDetails"},
+			{name: "App Name", target: "AppName", adds: []string{"Workload"}, note: "kept; gives Workload where that is empty or Other"},
 			{name: "UrlBlocked", typ: column.Bool, adds: []string{"ActionType", "IsClickedThrough"}},
 			{name: "UrlClicked", typ: column.Bool},
 		},
@@ -173,13 +192,28 @@ var sources = []*sourceDef{
 			{name: "Date (UTC)", target: "Timestamp"},
 			{name: "User", target: "AccountUpn"},
 			{name: "Original URL", target: "Url"},
-			{name: "Verdict", target: "ThreatTypes"},
-			{name: "Action", kind: convAction, adds: []string{"ActionType", "IsClickedThrough"}},
+			{name: "Verdict", note: "kept in the report's words (Clean → Safe, Phish → Malicious); ThreatTypes, ActionType, IsClickedThrough derived",
+				adds: []string{"ThreatTypes", "ActionType", "IsClickedThrough"}},
+			{name: "Action", note: "kept in the report's words; ActionType and IsClickedThrough derived (User Override: clicked through)",
+				adds: []string{"ActionType", "IsClickedThrough"}},
 			{name: "Click Source", target: "Workload"},
 			{name: "IP Address", target: "IPAddress"},
 			{name: "Network Message ID", target: "NetworkMessageId", kind: convNMID},
+			{name: "Threat Types", target: "ThreatTypes"},
+			{name: "Report ID", target: "ReportId"},
+			{name: "Tenant ID", target: "TenantId"},
+			{name: "Tenant", target: "TenantId"},
 		},
-		derive: deriveAction,
+		derive: deriveSafeLinksReport,
+	},
+	{
+		Name: "messagetrace-detail", Desc: "PowerShell Export-Csv of Get-MessageTraceDetail", Table: "MessageTraceDetail",
+		match: func(h map[string]bool) bool { return h["event"] && h["date"] && h["messagetraceid"] },
+		cols: []srcCol{
+			{name: "Date", target: "Timestamp"},
+			{name: "Event", target: "EventId"},
+			{name: "MessageTraceId", target: "NetworkMessageId", kind: convNMID},
+		},
 	},
 	{
 		Name: "messagetrace", Desc: "PowerShell Export-Csv of Get-MessageTrace / Get-MessageTraceV2", Table: "MessageTrace",
@@ -219,6 +253,11 @@ var sources = []*sourceDef{
 			{name: "total_bytes", target: "Size"},
 			{name: "message_id", target: "MessageId"},
 			{name: "network_message_id", target: "NetworkMessageId", kind: convNMID},
+			// What happened at the event: a failure's reason ("550 5.1.10
+			// RESOLVER.ADR.RecipientNotFound; ..."), as Get-MessageTraceDetail's
+			// Detail and Data give it.
+			{name: "recipient_status", target: "Detail"},
+			{name: "custom_data", target: "Data"},
 		},
 	},
 	{
@@ -341,22 +380,51 @@ func deriveAction(r *rowView) {
 	}
 }
 
-// deriveUrlTrace sets ActionType and IsClickedThrough from Get-UrlTrace's
-// UrlBlocked and UrlClicked: a blocked URL the user went on to is a
-// click-through.
+// deriveUrlTrace fills a Get-UrlTrace click's canonical columns: Workload
+// in Defender's words (from AppName where the export's is empty or
+// Other), and ActionType and IsClickedThrough from the Click Action
+// (ClickActions), else from UrlBlocked and UrlClicked: a blocked URL the
+// user went on to is a click-through (ClickAllowed, clicked through, as
+// Blocked overridden). A Click Action the table knows is
+// stored in the cmdlet's spelling.
 func deriveUrlTrace(r *rowView) {
-	blocked, clicked := r.get("UrlBlocked"), r.get("UrlClicked")
+	if w := r.get("Workload"); w != nil {
+		app := ""
+		if a := r.get("AppName"); a != nil && !a.null {
+			app = a.s
+		}
+		if c := canonicalWorkload(w.s, app); c != "" {
+			*w = cell{s: c}
+		}
+	}
 	at, ct := r.get("ActionType"), r.get("IsClickedThrough")
-	if blocked == nil || blocked.null || at == nil || !at.null {
+	if at == nil || !at.null {
 		return
 	}
-	if blocked.b {
+	if ca := r.get("ClickAction"); ca != nil && !ca.null {
+		if a, ok := LookupClickAction(ca.s); ok {
+			*ca = cell{s: a.Name}
+			if a.ActionType != "" {
+				*at = cell{s: a.ActionType}
+			}
+			if ct != nil && ct.null && a.Through != Unknown {
+				*ct = cell{b: a.Through == True}
+			}
+			return
+		}
+	}
+	blocked, clicked := r.get("UrlBlocked"), r.get("UrlClicked")
+	if blocked == nil || blocked.null {
+		return
+	}
+	through := blocked.b && clicked != nil && !clicked.null && clicked.b
+	if blocked.b && !through {
 		*at = cell{s: "ClickBlocked"}
 	} else {
 		*at = cell{s: "ClickAllowed"}
 	}
 	if ct != nil && ct.null {
-		*ct = cell{b: blocked.b && clicked != nil && !clicked.null && clicked.b}
+		*ct = cell{b: through}
 	}
 }
 

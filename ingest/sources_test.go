@@ -139,7 +139,7 @@ func TestSources(t *testing.T) {
 			opts:  Options{Culture: "de-DE"},
 			types: map[string]column.Type{"UrlBlocked": column.Bool, "UrlClicked": column.Bool},
 			want: []map[string]any{
-				{"Timestamp": tsUTC("2020-06-08T15:41:22Z"), "IPAddress": "198.51.100.7", "NetworkMessageId": nmid, "ReportId": "9e1a0c34-0000-4000-8000-000000000001", "ActionType": "ClickBlocked", "IsClickedThrough": true, "Workload": "Email", "AppName": "Outlook", "UrlBlocked": true},
+				{"Timestamp": tsUTC("2020-06-08T15:41:22Z"), "IPAddress": "198.51.100.7", "NetworkMessageId": nmid, "ReportId": "9e1a0c34-0000-4000-8000-000000000001", "ActionType": "ClickAllowed", "IsClickedThrough": true, "Workload": "Email", "AppName": "Outlook", "UrlBlocked": true},
 				{"Timestamp": tsUTC("2020-06-13T08:05:00Z"), "ActionType": "ClickAllowed", "IsClickedThrough": false, "Workload": "Teams", "AppName": "Teams"}, // empty Workload filled from AppName
 			}},
 		// AppName before Workload: still kept as its own column, and
@@ -148,14 +148,34 @@ func TestSources(t *testing.T) {
 			types: map[string]column.Type{"Workload": column.String, "AppName": column.String},
 			want: []map[string]any{
 				{"ReportId": "c1", "Workload": "Teams", "AppName": "Teams", "NetworkMessageId": nmid, "IsClickedThrough": false},
-				{"ReportId": "c2", "Workload": "Email", "AppName": "Outlook", "ActionType": "ClickBlocked", "IsClickedThrough": true},
+				{"ReportId": "c2", "Workload": "Email", "AppName": "Outlook", "ActionType": "ClickAllowed", "IsClickedThrough": true},
 				{"ReportId": "c3", "Workload": "", "AppName": ""},
 			}},
-		// AppName alone becomes Workload.
+		// The cmdlet's field names spelt with spaces or other case, and
+		// a Click Action without them: one stored spelling each.
+		{file: "urltrace_spaced.csv", source: "PowerShell Export-Csv of Get-UrlTrace", table: "UrlClickEvents", encoding: EncUTF8, rows: 1,
+			want: []map[string]any{{"AppName": "Word", "Workload": "Office", "SourceId": "S1", "SourceDetails": "Doc.docx", "MessageId": "",
+				"ClickAction": "Pending verdict bypassed", "ActionType": "UrlScanInProgress", "IsClickedThrough": true}}},
+		// AppName alone gives Workload, and is kept.
 		{file: "urltrace_appname.csv", source: "PowerShell Export-Csv of Get-UrlTrace", table: "UrlClickEvents", encoding: EncUTF8, rows: 1,
-			want: []map[string]any{{"ReportId": "d1", "Workload": "Teams", "AppName": nil}}},
+			want: []map[string]any{{"ReportId": "d1", "Workload": "Teams", "AppName": "Teams"}}},
 		{file: "safelinks_report.csv", source: "Safe Links report export (Defender portal)", table: "UrlClickEvents", encoding: EncUTF8, rows: 2,
 			want: []map[string]any{{"AccountUpn": "alice@contoso.com", "Url": "https://evil.example/login", "ThreatTypes": "Phish", "ActionType": "ClickAllowed", "IsClickedThrough": true, "Workload": "Email", "IPAddress": "198.51.100.7", "Message Subject": "Your mailbox is full"}}},
+		// Every verdict and action of the portal's export (UTF-8 with a
+		// BOM, CRLF, US dates): Safe and Clean name no threat, User
+		// Override is a click-through whichever column says it, Verdict
+		// and Action stay in the report's words.
+		{file: "safelinks_report_verdicts.csv", source: "Safe Links report export (Defender portal)", table: "UrlClickEvents", encoding: EncUTF8BOM, rows: 7,
+			types: map[string]column.Type{"Timestamp": column.Datetime, "IsClickedThrough": column.Bool, "Verdict": column.String, "Device": column.String},
+			want: []map[string]any{
+				{"Timestamp": tsUTC("2024-09-24T08:01:02Z"), "Verdict": "Safe", "Action": "Allowed", "ThreatTypes": "", "ActionType": "ClickAllowed", "IsClickedThrough": false, "Device": "Windows 11", "Message Subject": "Quarterly numbers"},
+				{"Verdict": "Malicious", "Action": "Blocked", "ThreatTypes": "Malicious", "ActionType": "ClickBlocked", "IsClickedThrough": false},
+				{"Verdict": "Blocked", "Action": "Blocked", "ThreatTypes": "", "ActionType": "ClickBlockedByTenantPolicy", "IsClickedThrough": false, "Workload": "Teams", "Message Subject": ""},
+				{"Verdict": "Pending Verdict", "Action": "Allowed", "ThreatTypes": "", "ActionType": "UrlScanInProgress", "IsClickedThrough": false},
+				{"Verdict": "User Override", "Action": "User Override", "ThreatTypes": "", "ActionType": "ClickAllowed", "IsClickedThrough": true, "Message Subject": "Password expires today, act now"},
+				{"Timestamp": tsUTC("2024-09-24T13:05:10Z"), "Verdict": "Safe", "Action": "Allowed", "ThreatTypes": "", "IsClickedThrough": false},
+				{"Verdict": "Malicious", "Action": "User Override", "ThreatTypes": "Malicious", "ActionType": "ClickAllowed", "IsClickedThrough": true, "Device": "iPadOS 17"},
+			}},
 		{file: "safelinks_report_utf16be.csv", source: "Safe Links report export (Defender portal)", table: "UrlClickEvents", encoding: EncUTF16BE, rows: 2,
 			want: []map[string]any{{"AccountUpn": "alice@contoso.com", "Message Subject": "Your mailbox is full"}}},
 		{file: "messagetrace.csv", source: "PowerShell Export-Csv of Get-MessageTrace / Get-MessageTraceV2", table: "MessageTrace", encoding: EncUTF8, rows: 1,
@@ -163,11 +183,11 @@ func TestSources(t *testing.T) {
 			want:  []map[string]any{{"Timestamp": tsUTC("2020-06-08T15:40:01Z"), "NetworkMessageId": nmid, "Size": int64(12345), "Subject": "Your mailbox is full", "SenderAddress": "evil@fabrikam.com", "PSComputerName": "outlook.office365.com"}}},
 		{file: "mt_summary_utf16le.csv", source: "message trace historical search, summary report", table: "MessageTrace", encoding: EncUTF16LE, rows: 2,
 			want: []map[string]any{
-				{"Timestamp": tsUTC("2020-06-08T15:40:01.1234567Z"), "RecipientAddress": "alice@contoso.com", "Status": "Deliver", "RecipientStatus": "Receive, Deliver", "NetworkMessageId": nmid, "Subject": "Your mailbox is full – ünïcode", "Size": int64(12345)},
-				{"RecipientAddress": "bob@contoso.com", "Status": "Fail", "NetworkMessageId": nmid},
+				{"Timestamp": tsUTC("2020-06-08T15:40:01.1234567Z"), "RecipientAddress": "alice@contoso.com", "Status": "Delivered", "RecipientStatus": "Receive, Deliver", "NetworkMessageId": nmid, "Subject": "Your mailbox is full – ünïcode", "Size": int64(12345)},
+				{"RecipientAddress": "bob@contoso.com", "Status": "Failed", "NetworkMessageId": nmid},
 			}},
 		{file: "mt_detail.csv", source: "message trace historical search, detailed report", table: "MessageTraceDetail", encoding: EncUTF8, rows: 2,
-			want: []map[string]any{{"EventId": "RECEIVE", "NetworkMessageId": nmid, "custom_data": "S:Foo=bar", "ClientIP": "203.0.113.9"}, {"EventId": "DELIVER", "recipient_status": "250 2.1.5"}}},
+			want: []map[string]any{{"EventId": "RECEIVE", "NetworkMessageId": nmid, "Data": "S:Foo=bar", "ClientIP": "203.0.113.9"}, {"EventId": "DELIVER", "Detail": "250 2.1.5"}}},
 		{file: "emailevents.csv", source: "Advanced Hunting CSV", table: "EmailEvents", encoding: EncUTF8, rows: 1,
 			types: map[string]column.Type{"EmailClusterId": column.Long, "BulkComplaintLevel": column.Long, "UrlCount": column.Long},
 			want:  []map[string]any{{"EmailClusterId": int64(1234567890123), "Subject": "Your mailbox is full", "NetworkMessageId": nmid}}},

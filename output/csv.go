@@ -53,6 +53,11 @@ func isText(t column.Type) bool {
 	return t == column.String || t == column.Dynamic || t == column.Guid
 }
 
+// SpreadsheetSafe returns text for a CSV cell that a spreadsheet shows as
+// text, never runs as a formula (see WriteCSV), for writers that format
+// their own cells, such as the report's.
+func SpreadsheetSafe(s string) string { return defuseFormula(s) }
+
 // defuseFormula prefixes a single quote to s when a spreadsheet would
 // read it as a formula (OWASP "CSV Injection").
 func defuseFormula(s string) string {

@@ -65,10 +65,13 @@ type Render struct {
 	Properties map[string]any
 }
 
-// catalog adapts a snapshot to the planner.
+// catalog adapts a snapshot to the planner; a nil snapshot has no tables.
 type catalog struct{ snap *storage.Snapshot }
 
 func (c catalog) TableSchema(name string) (column.Schema, bool) {
+	if c.snap == nil {
+		return nil, false
+	}
 	t, err := c.snap.Table(name)
 	if err != nil {
 		return nil, false
@@ -81,6 +84,9 @@ func (c catalog) TableSchema(name string) (column.Schema, bool) {
 }
 
 func (c catalog) TableNames() []string {
+	if c.snap == nil {
+		return nil
+	}
 	var names []string
 	for _, t := range c.snap.Tables() {
 		names = append(names, t.Name)
@@ -88,7 +94,8 @@ func (c catalog) TableNames() []string {
 	return names
 }
 
-// Prepare parses and plans text against snap without running it.
+// Prepare parses and plans text against snap without running it. A nil
+// snap is a database with no tables (print, range and datatable still run).
 func Prepare(snap *storage.Snapshot, text string, opts Options) (plan.Node, error) {
 	script, err := syntax.Parse(text)
 	if err != nil {
@@ -102,17 +109,22 @@ func Prepare(snap *storage.Snapshot, text string, opts Options) (plan.Node, erro
 }
 
 // Run parses, plans and runs one query (let statements followed by one
-// tabular expression) against snap. Errors in the query are *Error.
+// tabular expression) against snap (nil: no tables). Errors in the query
+// are *Error.
 func Run(ctx context.Context, snap *storage.Snapshot, text string, opts Options) (*Result, error) {
 	start := time.Now()
-	if !syntax.Ready() {
+	if !syntax.Ready() && snap != nil {
 		readAhead(snap, text)
 	}
 	p, err := Prepare(snap, text, opts)
 	if err != nil {
 		return nil, err
 	}
-	b, st, err := exec.RunWith(ctx, p, snap, exec.Options{MaxMemory: opts.MaxMemory, Progress: opts.Progress})
+	var store exec.Store = snap
+	if snap == nil {
+		store = nil // no table to read: no store at all, not a nil snapshot
+	}
+	b, st, err := exec.RunWith(ctx, p, store, exec.Options{MaxMemory: opts.MaxMemory, Progress: opts.Progress})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil, fmt.Errorf("query cancelled")
@@ -138,6 +150,39 @@ func readAhead(snap *storage.Snapshot, text string) {
 			snap.Blocks(t) // an error shows again when a scan asks
 		}
 	}
+}
+
+// Topic documents one operator, function, aggregation, string predicate or
+// statement of the language: its syntax line, a one-line description,
+// Microsoft's page and an example query.
+type Topic = plan.Topic
+
+// TopicKind says what a Topic names (plan.KindOperator, ...).
+type TopicKind = plan.TopicKind
+
+// The kinds of Topic.
+const (
+	KindOperator    = plan.KindOperator
+	KindStatement   = plan.KindStatement
+	KindPredicate   = plan.KindPredicate
+	KindFunction    = plan.KindFunction
+	KindAggregation = plan.KindAggregation
+	KindPlugin      = plan.KindPlugin
+)
+
+// Topics returns every operator, function, aggregation, predicate and
+// statement the engine supports, sorted by name: what the REPL completes
+// and .help shows.
+func Topics() []Topic { return plan.Topics() }
+
+// Explain plans text against snap (nil: no tables) and prints the plan:
+// one operator a line, with what it computes and the columns it produces.
+func Explain(snap *storage.Snapshot, text string, opts Options) (string, error) {
+	p, err := Prepare(snap, text, opts)
+	if err != nil {
+		return "", err
+	}
+	return plan.Explain(p), nil
 }
 
 // Suggest returns the name in candidates closest to name (a near miss in

@@ -16,7 +16,7 @@ import (
 	"clickhunt/storage"
 )
 
-// The Safe Links benchmark workloads (../shared/bench/workloads), all ten,
+// The Safe Links benchmark workloads q0-q9 (bench/workloads),
 // over a generated database of $CLICKHUNT_BENCH_ROWS rows (default
 // 200,000), built once per run.
 var workloads = []struct{ name, kql string }{

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"clickhunt/column"
+	"clickhunt/query"
 	"clickhunt/storage"
 )
 
@@ -27,6 +29,13 @@ type Filter struct {
 	// Tenants keeps the clicks of these tenants (TenantId, any case), for
 	// exports that carry it (Sentinel's do).
 	Tenants []string
+	// Groups keeps the clicks of these groups' members (the report's "User
+	// or group" filter): with Users, a click of either is kept. Members
+	// are the groups' users, from the group file (see Groups).
+	Groups, Members []string
+	// Zone is no filter: the IANA time zone the report counts days and
+	// hours in and shows times in ("" is UTC).
+	Zone string
 }
 
 // ParamError is a bad filter or request parameter: Param names it.
@@ -39,7 +48,7 @@ func (e *ParamError) Error() string { return e.Param + ": " + e.Msg }
 
 // IsZero reports whether the filter keeps every click.
 func (f Filter) IsZero() bool {
-	return f.From.IsZero() && f.To.IsZero() && f.Last == 0 && len(f.Verdicts)+len(f.Actions)+len(f.Sources)+len(f.Users)+len(f.Tenants) == 0
+	return f.From.IsZero() && f.To.IsZero() && f.Last == 0 && len(f.Verdicts)+len(f.Actions)+len(f.Sources)+len(f.Users)+len(f.Tenants)+len(f.Groups) == 0
 }
 
 // Where returns the filter as KQL where clauses on Clicks, one per line,
@@ -68,20 +77,55 @@ func (f Filter) Where() string {
 	in("Verdict", "in", f.Verdicts)
 	in("Action", "in", f.Actions)
 	in("Workload", "in~", f.Sources)
-	in("AccountUpn", "in~", f.Users)
+	if len(f.Groups) > 0 {
+		// The members are listed, so the query runs as shown; the
+		// comment says where they came from.
+		fmt.Fprintf(&b, "// the members of group %s (from the group file)\n", strings.Join(f.Groups, ", "))
+		members := union(f.Users, f.Members)
+		if len(members) == 0 {
+			members = []string{""} // an empty group keeps no click
+		}
+		in("AccountUpn", "in~", members)
+	} else {
+		in("AccountUpn", "in~", f.Users)
+	}
 	in("TenantId", "in~", f.Tenants)
 	return b.String()
 }
 
+// union returns the values of a and b, each once (any case), in order.
+func union(a, b []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range append(append([]string(nil), a...), b...) {
+		if k := strings.ToLower(v); !seen[k] {
+			seen[k] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// zoneLine is ClicksHeader's first line, which names the report's time
+// zone.
+var zoneLine = ClicksHeader[:strings.Index(ClicksHeader, "\n")+1]
+
 // Apply returns the section query text with the filter's where clauses
-// added to its Clicks let statement.
+// added to its Clicks let statement and the filter's zone in its
+// TimeZone let statement.
 func (f Filter) Apply(text string) string {
 	w := f.Where()
-	if w == "" {
+	if w == "" && (f.Zone == "" || f.Zone == "UTC") {
 		return text
 	}
-	head := strings.TrimSuffix(ClicksHeader, ";\n")
-	return strings.Replace(text, ClicksHeader, head+"\n"+strings.TrimSuffix(w, "\n")+";\n", 1)
+	head := ClicksHeader
+	if f.Zone != "" && f.Zone != "UTC" {
+		head = strings.Replace(head, zoneLine, strings.Replace(zoneLine, `"UTC"`, Quote(f.Zone), 1), 1)
+	}
+	if w != "" {
+		head = strings.TrimSuffix(head, ";\n") + "\n" + strings.TrimSuffix(w, "\n") + ";\n"
+	}
+	return strings.Replace(text, ClicksHeader, head, 1)
 }
 
 // Quote writes s as a KQL string literal: double quotes, with backslash,
@@ -128,16 +172,36 @@ func kqlTimespan(d time.Duration) string {
 
 // ParseTime reads a filter time: ISO 8601 (2023-12-01T08:00:00Z, with no
 // zone UTC) or a date (2023-12-01, midnight UTC).
-func ParseTime(s string) (time.Time, error) {
+func ParseTime(s string) (time.Time, error) { return ParseTimeIn(s, time.UTC) }
+
+// ParseTimeIn is ParseTime with times and dates that carry no zone read
+// in loc.
+func ParseTimeIn(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	if t, err := time.Parse("2006-01-02", s); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
 		return t, nil
 	}
 	ticks, err := column.ParseDatetime(s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("bad time %q (expected e.g. 2023-12-01 or 2023-12-01T08:00:00Z)", s)
 	}
-	return column.TimeFromTicks(ticks), nil
+	t := column.TimeFromTicks(ticks)
+	if loc != time.UTC && !hasZone(s) {
+		// The wall time as written, in loc.
+		t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+	}
+	return t, nil
+}
+
+// hasZone reports whether an ISO 8601 time ends in Z or an offset.
+func hasZone(s string) bool {
+	if strings.HasSuffix(s, "Z") || strings.HasSuffix(s, "z") {
+		return true
+	}
+	if i := strings.IndexAny(s, "Tt "); i >= 0 {
+		return strings.ContainsAny(s[i:], "+-")
+	}
+	return false
 }
 
 // ParseLast reads a --last duration: Nd, Nh (7d, 30d, 90d, 12h).
@@ -194,23 +258,35 @@ func splitList(vals []string) []string {
 // FilterArgs are filter values as the command line and the API take them:
 // strings, lists comma-separated or repeated.
 type FilterArgs struct {
-	From, To, Last                        string
-	Verdict, Action, Source, User, Tenant []string
+	From, To, Last                               string
+	Verdict, Action, Source, User, Tenant, Group []string
+	// TZ is the report's time zone (IANA name; "" is UTC). From and To
+	// without a zone of their own are read in it.
+	TZ string
+	// Groups is the group file Group names its groups in (nil: none).
+	Groups *Groups
 }
 
 // Parse checks the arguments and builds the filter. Errors are
 // *ParamError naming the parameter (from, to, last, verdict, action,
-// source, user, tenant).
+// source, user, tenant, group, tz).
 func (a FilterArgs) Parse() (Filter, error) {
 	var f Filter
 	var err error
+	loc := time.UTC
+	if z := strings.TrimSpace(a.TZ); z != "" && !strings.EqualFold(z, "UTC") {
+		if loc, err = LoadZone(z); err != nil {
+			return f, &ParamError{"tz", err.Error()}
+		}
+		f.Zone = loc.String()
+	}
 	if a.From != "" {
-		if f.From, err = ParseTime(a.From); err != nil {
+		if f.From, err = ParseTimeIn(a.From, loc); err != nil {
 			return f, &ParamError{"from", err.Error()}
 		}
 	}
 	if a.To != "" {
-		if f.To, err = ParseTime(a.To); err != nil {
+		if f.To, err = ParseTimeIn(a.To, loc); err != nil {
 			return f, &ParamError{"to", err.Error()}
 		}
 	}
@@ -243,23 +319,89 @@ func (a FilterArgs) Parse() (Filter, error) {
 		}
 		f.Tenants = append(f.Tenants, t)
 	}
+	if groups := splitList(a.Group); len(groups) > 0 {
+		if a.Groups == nil {
+			return f, &ParamError{"group", "no group file: give one (a CSV of user,group rows) to filter by group"}
+		}
+		for _, g := range groups {
+			name, members, ok := a.Groups.Lookup(g)
+			if !ok {
+				return f, &ParamError{"group", fmt.Sprintf("unknown group %q (%s has %s)", g, a.Groups.File, strings.Join(a.Groups.Names(), ", "))}
+			}
+			f.Groups = append(f.Groups, name)
+			f.Members = union(f.Members, members)
+		}
+	}
 	return f, nil
 }
 
-// Check reports a filter the loaded clicks cannot answer: a tenant filter
-// needs a TenantId column.
+// LoadZone loads an IANA time zone (Europe/Berlin, US/Pacific, UTC).
+func LoadZone(name string) (*time.Location, error) {
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "" || name == "Local" {
+		return nil, fmt.Errorf("unknown time zone %q (expected an IANA name such as UTC, Europe/Berlin or America/New_York)", name)
+	}
+	return loc, nil
+}
+
+// Location is the filter's zone (UTC when none was given).
+func (f Filter) Location() *time.Location {
+	if f.Zone == "" {
+		return time.UTC
+	}
+	if loc, err := LoadZone(f.Zone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// ZoneName is the zone's name for people ("UTC" when none was given).
+func (f Filter) ZoneName() string {
+	if f.Zone == "" {
+		return "UTC"
+	}
+	return f.Zone
+}
+
+// Check reports loaded clicks the report cannot read (CheckClicks: a
+// *DataError) and a filter they cannot answer (a *ParamError): a tenant
+// filter needs a TenantId column.
 func (f Filter) Check(snap *storage.Snapshot) error {
+	if err := CheckClicks(snap); err != nil {
+		return err
+	}
 	if len(f.Tenants) == 0 {
 		return nil
 	}
 	t, err := snap.Table("UrlClickEvents")
 	if err != nil {
-		return nil // Run says there is no table
+		return nil // CheckClicks said so
 	}
 	if _, ok := t.Column("TenantId"); !ok {
-		return &ParamError{"tenant", "the loaded clicks have no TenantId column (Sentinel exports carry one; Defender's do not)"}
+		return &ParamError{"tenant", "the loaded clicks have no tenant column (TenantId: Sentinel's exports carry one, and the portal's Tenant; Defender's do not)"}
 	}
 	return nil
+}
+
+// Tenants returns the tenants the loaded clicks name (TenantId), for the
+// page's tenant choice; none when the clicks carry no tenant column.
+func Tenants(ctx context.Context, snap *storage.Snapshot) []string {
+	t, err := snap.Table("UrlClickEvents")
+	if err != nil {
+		return nil
+	}
+	if c, ok := t.Column("TenantId"); !ok || c.Type != column.String {
+		return nil
+	}
+	res, err := query.Run(ctx, snap, "UrlClickEvents | where isnotempty(TenantId) | distinct TenantId | sort by TenantId asc | take 100", query.Options{})
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for i := 0; i < res.Batch.Len; i++ {
+		out = append(out, res.Batch.Cols[0].Str(i))
+	}
+	return out
 }
 
 // FilterArgsFromQuery reads the filter parameters of a URL query (from,
@@ -269,6 +411,7 @@ func FilterArgsFromQuery(q url.Values) FilterArgs {
 	return FilterArgs{
 		From: q.Get("from"), To: q.Get("to"), Last: q.Get("last"),
 		Verdict: q["verdict"], Action: q["action"], Source: q["source"], User: q["user"], Tenant: q["tenant"],
+		Group: q["group"], TZ: q.Get("tz"),
 	}
 }
 
@@ -300,6 +443,12 @@ func (f Filter) Values() url.Values {
 	for _, s := range f.Tenants {
 		v.Add("tenant", s)
 	}
+	for _, s := range f.Groups {
+		v.Add("group", s)
+	}
+	if f.Zone != "" {
+		v.Set("tz", f.Zone)
+	}
 	return v
 }
 
@@ -327,6 +476,7 @@ func (f Filter) String() string {
 	add("action", f.Actions)
 	add("source", f.Sources)
 	add("user", f.Users)
+	add("group", f.Groups)
 	add("tenant", f.Tenants)
 	return strings.Join(parts, "; ")
 }

@@ -37,9 +37,9 @@ func newHeatmap(schema column.Schema, b *column.Batch) *Heatmap {
 
 var weekdays = [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
 
-// SVG draws the heat map: one cell per weekday and hour, darker for more
-// clicks, each with a <title> tooltip giving the count.
-func (h *Heatmap) SVG(title string) string {
+// SVG draws the heat map: one cell per weekday and hour of zone, darker
+// for more clicks, each with a <title> tooltip giving the count.
+func (h *Heatmap) SVG(title, zone string) string {
 	const (
 		left, top, cw, ch = 50, 44, 30, 30
 		width             = left + 24*cw + 20
@@ -62,14 +62,14 @@ func (h *Heatmap) SVG(title string) string {
 			}
 			// From near-white to the palette's blue.
 			r, g, bl := 247-int(f*(247-31)), 251-int(f*(251-119)), 255-int(f*(255-180))
-			p(`<rect class="cell" x="%d" y="%d" width="%d" height="%d" fill="rgb(%d,%d,%d)" stroke="#ffffff"><title>%s %02d:00 UTC: %d clicks</title></rect>`+"\n",
-				left+hr*cw, y, cw, ch, r, g, bl, weekdays[d], hr, v)
+			p(`<rect class="cell" x="%d" y="%d" width="%d" height="%d" fill="rgb(%d,%d,%d)" stroke="#ffffff"><title>%s %02d:00 %s: %d clicks</title></rect>`+"\n",
+				left+hr*cw, y, cw, ch, r, g, bl, weekdays[d], hr, esc(zone), v)
 		}
 	}
 	for hr := 0; hr < 24; hr += 2 {
 		p(`<text class="tick" x="%d" y="%d" text-anchor="middle">%02d</text>`+"\n", left+hr*cw+cw/2, top+7*ch+16, hr)
 	}
-	p(`<text class="xtitle" x="%d" y="%d" text-anchor="middle">hour of day (UTC); darkest: %d clicks</text>`+"\n", left+12*cw, top+7*ch+34, h.Max)
+	p(`<text class="xtitle" x="%d" y="%d" text-anchor="middle">hour of day (%s); darkest: %d clicks</text>`+"\n", left+12*cw, top+7*ch+34, esc(zone), h.Max)
 	p("</svg>\n")
 	return b.String()
 }

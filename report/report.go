@@ -30,28 +30,43 @@ import (
 //go:embed queries/*.kql
 var queryFiles embed.FS
 
-// ClicksHeader is the let statement every section query starts with. The
-// verdicts follow the Defender portal's Safe Links report: a click through
-// a warning is a user override whatever the threat; a pending scan is
-// pending; a tenant block-list hit is blocked; any threat type (or a Safe
-// Links block) is malicious; everything else is safe.
-const ClicksHeader = `let Clicks = UrlClickEvents
-| extend Verdict = case(IsClickedThrough == true, "User override",
-                        ActionType == "UrlScanInProgress", "Pending verdict",
-                        ActionType == "ClickBlockedByTenantPolicy", "Blocked",
-                        ThreatTypes != "" or ActionType == "ClickBlocked", "Malicious",
-                        "Safe"),
-         Action = case(IsClickedThrough == true, "User Override",
+// ClicksHeader is the let statements every section query starts with.
+// TimeZone is the zone days and hours are counted in (Filter.Apply puts
+// the report's --tz there). Clicks reads UrlClickEvents through a union with an empty datatable of the
+// columns the report uses, so an export that lacks some (a Sentinel CSV
+// has no ReportId, only the portal's export has Device) still gives a
+// report, those columns empty. Verdict and Action are the Safe Links
+// report's: a portal export's own words (ingest stores them so), else
+// derived from Defender's columns: a click through a warning is a user
+// override whatever the threat; a pending scan is pending; a tenant
+// block-list hit is blocked; any threat type (or a Safe Links block) is
+// malicious; everything else is safe. Action comes first because it reads
+// the Verdict column as stored.
+const ClicksHeader = `let TimeZone = "UTC"; // the zone days and hours are counted in (clickhunt report --tz)
+let Clicks = union UrlClickEvents,
+    // The columns the report reads: an export that lacks one leaves it empty.
+    (datatable(Timestamp:datetime, Url:string, ActionType:string, AccountUpn:string, Workload:string,
+               NetworkMessageId:string, IPAddress:string, ThreatTypes:string, IsClickedThrough:bool,
+               ReportId:string, Verdict:string, Action:string, Device:string, ['Message Subject']:string)[])
+// The report's Action and Verdict: a portal export's own, else derived from Defender's columns.
+| extend Action = case(isnotempty(Verdict) and isnotempty(Action), Action,
+                       IsClickedThrough == true, "User Override",
                        ActionType startswith "ClickBlocked", "Blocked",
                        ActionType == "UrlScanInProgress", "Pending",
                        ActionType == "UrlErrorPage", "Error",
-                       "Allowed");
+                       "Allowed"),
+         Verdict = case(isnotempty(Verdict), Verdict,
+                        IsClickedThrough == true, "User Override",
+                        ActionType == "UrlScanInProgress", "Pending Verdict",
+                        ActionType == "ClickBlockedByTenantPolicy", "Blocked",
+                        ThreatTypes != "" or ActionType == "ClickBlocked", "Malicious",
+                        "Safe");
 `
 
 // Verdicts and Actions are the values of the Verdict and Action columns
 // ClicksHeader defines, in display order.
 var (
-	Verdicts = []string{"Safe", "Malicious", "Blocked", "Pending verdict", "User override"}
+	Verdicts = []string{"Safe", "Malicious", "Blocked", "Pending Verdict", "User Override"}
 	Actions  = []string{"Allowed", "Blocked", "User Override", "Pending", "Error"}
 	// Sources are the Workload values of Safe Links clicks.
 	Sources = []string{"Email", "Teams", "Office"}
@@ -67,12 +82,10 @@ type Section struct {
 	// Title is the file's first comment line; Description the other
 	// comment lines before the query, joined.
 	Title, Description string
-	// Chart is "heatmap" when the file says "// chart: heatmap"; other
-	// charts come from the query's own render operator.
+	// Chart is "heatmap" when the file says "// chart: heatmap" and
+	// "figures" (the row's values as headline figures) for "// chart:
+	// figures"; other charts come from the query's own render operator.
 	Chart string
-	// Requires names tables the section needs besides UrlClickEvents
-	// ("// requires: MessageTrace"); without them it shows a note.
-	Requires []string
 	// Query is the file's text.
 	Query string
 }
@@ -126,10 +139,6 @@ func parseSection(file, text string) (Section, error) {
 			s.Title = c
 		case strings.HasPrefix(c, "chart:"):
 			s.Chart = strings.TrimSpace(strings.TrimPrefix(c, "chart:"))
-		case strings.HasPrefix(c, "requires:"):
-			for _, t := range strings.Split(strings.TrimPrefix(c, "requires:"), ",") {
-				s.Requires = append(s.Requires, strings.TrimSpace(t))
-			}
 		default:
 			desc = append(desc, c)
 		}
@@ -179,14 +188,14 @@ type Options struct {
 type Result struct {
 	Section
 	// KQL is the query as run: the section's query with the filters.
-	KQL string
-	// Note replaces the result when the section could not run (a table
-	// it needs is not loaded).
-	Note   string
+	KQL    string
 	Schema column.Schema
 	Batch  *column.Batch
-	// Chart is the section's chart (nil when it has none).
-	Chart *chart.Chart
+	// Chart is the section's chart (nil when it has none); Panels its
+	// series drawn one chart each, when the render asked for
+	// ysplit=panels.
+	Chart  *chart.Chart
+	Panels []*chart.Chart
 	// Heat is the heat map's grid when Section.Chart is "heatmap".
 	Heat *Heatmap
 }
@@ -210,11 +219,45 @@ type Report struct {
 	Sections    []*Result
 }
 
+// DataError says why the loaded data cannot give the report, in the
+// user's terms (what is missing and which export brings it).
+type DataError struct{ Msg string }
+
+func (e *DataError) Error() string { return e.Msg }
+
+// ClickColumnTypes are the UrlClickEvents columns the report reads and
+// their types: ClicksHeader's datatable declares them, so a table that
+// lacks one reads it as empty; one stored with another type cannot be
+// read.
+var ClickColumnTypes = column.Schema{
+	{Name: "Timestamp", Type: column.Datetime}, {Name: "Url", Type: column.String}, {Name: "ActionType", Type: column.String},
+	{Name: "AccountUpn", Type: column.String}, {Name: "Workload", Type: column.String}, {Name: "NetworkMessageId", Type: column.String},
+	{Name: "IPAddress", Type: column.String}, {Name: "ThreatTypes", Type: column.String}, {Name: "IsClickedThrough", Type: column.Bool},
+	{Name: "ReportId", Type: column.String}, {Name: "Verdict", Type: column.String}, {Name: "Action", Type: column.String},
+	{Name: "Device", Type: column.String}, {Name: "Message Subject", Type: column.String},
+}
+
+// CheckClicks reports, as a *DataError, loaded data the report cannot
+// read: no clicks at all, or a column it reads stored with another type.
+func CheckClicks(snap *storage.Snapshot) error {
+	t, err := snap.Table("UrlClickEvents")
+	if err != nil {
+		return &DataError{"no Safe Links clicks in this database (no UrlClickEvents table): ingest a click export first (clickhunt ingest FILE): the portal's Safe Links report export, Get-UrlTrace, Advanced Hunting or Sentinel"}
+	}
+	var bad []string
+	for _, f := range ClickColumnTypes {
+		if c, ok := t.Column(f.Name); ok && c.Type != f.Type {
+			bad = append(bad, fmt.Sprintf("%s holds %s values, not %s", f.Name, c.Type, f.Type))
+		}
+	}
+	if len(bad) > 0 {
+		return &DataError{"the clicks in this database cannot give the report: " + strings.Join(bad, "; ") + " (an export stored them so; ingest it again with --source naming its kind)"}
+	}
+	return nil
+}
+
 // Run runs every section against snap with the filter.
 func Run(ctx context.Context, snap *storage.Snapshot, f Filter, opts Options) (*Report, error) {
-	if _, err := snap.Table("UrlClickEvents"); err != nil {
-		return nil, fmt.Errorf("no UrlClickEvents table: ingest a Safe Links click export first")
-	}
 	if err := f.Check(snap); err != nil {
 		return nil, err
 	}
@@ -241,18 +284,13 @@ func Run(ctx context.Context, snap *storage.Snapshot, f Filter, opts Options) (*
 	return rep, nil
 }
 
-// RunSection runs one section with the filter.
+// RunSection runs one section with the filter. It checks the data and the
+// filter first (CheckClicks, Filter.Check).
 func RunSection(ctx context.Context, snap *storage.Snapshot, s Section, f Filter, opts Options) (*Result, error) {
 	if err := f.Check(snap); err != nil {
 		return nil, err
 	}
 	r := &Result{Section: s, KQL: f.Apply(s.Query)}
-	for _, t := range s.Requires {
-		if _, err := snap.Table(t); err != nil {
-			r.Note = fmt.Sprintf("No %s table: ingest a message trace export (clickhunt ingest FILE) to see this section.", t)
-			return r, nil
-		}
-	}
 	qopts := query.Options{Now: opts.Now, MaxMemory: opts.MaxMemory}
 	res, err := query.Run(ctx, snap, r.KQL, qopts)
 	if err != nil {
@@ -263,11 +301,14 @@ func RunSection(ctx context.Context, snap *storage.Snapshot, s Section, f Filter
 	case s.Chart == "heatmap":
 		r.Heat = newHeatmap(res.Schema, res.Batch)
 	case res.Render != nil && res.Batch.Len > 0:
-		c, err := chart.Build(res.Schema, res.Batch, res.Render.Kind, res.Render.Properties, nil)
+		c, err := chart.Build(res.Schema, res.Batch, res.Render.Kind, res.Render.Properties, f.Location())
 		if err != nil {
 			return nil, fmt.Errorf("section %q: %w", s.Title, err)
 		}
 		r.Chart = c
+		if p, _ := res.Render.Properties["ysplit"].(string); strings.EqualFold(p, "panels") {
+			r.Panels = panels(c)
+		}
 	}
 	return r, nil
 }

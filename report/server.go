@@ -36,6 +36,9 @@ type ServerOptions struct {
 	QueryTimeout time.Duration
 	MaxRows      int
 	MaxMemory    int64
+	// Groups is the group file the group parameter names groups from
+	// (serve --group-file; nil: none).
+	Groups *Groups
 }
 
 // API paths.
@@ -139,28 +142,47 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-// badParam answers a *ParamError with 400, anything else with 500.
-func badParam(w http.ResponseWriter, err error) {
-	var pe *ParamError
-	if errors.As(err, &pe) {
-		writeError(w, http.StatusBadRequest, pe.Param, pe.Msg)
-		return
-	}
-	writeError(w, http.StatusInternalServerError, "", err.Error())
+// errTimeLimit is a query stopped by the server's time limit.
+type errTimeLimit struct{ limit time.Duration }
+
+func (e errTimeLimit) Error() string {
+	return fmt.Sprintf("the query ran longer than the server's limit of %s (serve --query-timeout)", e.limit)
 }
 
-var filterParams = []string{"from", "to", "last", "verdict", "action", "source", "user", "tenant"}
+// fail answers an error: a bad parameter (*ParamError) with 400 naming
+// it, data that cannot give the answer (*DataError) with 409, a query
+// stopped by the time limit with 503, anything else with 500.
+func fail(w http.ResponseWriter, err error) {
+	var pe *ParamError
+	var de *DataError
+	var tl errTimeLimit
+	switch {
+	case errors.As(err, &pe):
+		writeError(w, http.StatusBadRequest, pe.Param, pe.Msg)
+	case errors.As(err, &de):
+		writeError(w, http.StatusConflict, "", de.Msg)
+	case errors.As(err, &tl):
+		w.Header().Set("Retry-After", "60")
+		writeError(w, http.StatusServiceUnavailable, "", err.Error())
+	default:
+		fail(w, err)
+	}
+}
+
+var filterParams = []string{"from", "to", "last", "verdict", "action", "source", "user", "group", "tenant", "tz"}
 
 // parseQuery reads the filter parameters and any extra ones allowed;
 // another parameter is an error naming it.
-func parseQuery(r *http.Request, extra ...string) (Filter, error) {
+func (s *server) parseQuery(r *http.Request, extra ...string) (Filter, error) {
 	q := r.URL.Query()
 	for k := range q {
 		if !contains(filterParams, k) && !contains(extra, k) {
 			return Filter{}, &ParamError{k, "unknown parameter (expected one of " + strings.Join(append(append([]string(nil), filterParams...), extra...), ", ") + ")"}
 		}
 	}
-	return FilterArgsFromQuery(q).Parse()
+	a := FilterArgsFromQuery(q)
+	a.Groups = s.o.Groups
+	return a.Parse()
 }
 
 func contains(xs []string, x string) bool {
@@ -190,9 +212,9 @@ func intParam(r *http.Request, name string, lo, hi, def int) (int, error) {
 // can answer them; on a bad parameter it has written the 400 and ok is
 // false. The caller closes the snapshot.
 func (s *server) filtered(w http.ResponseWriter, r *http.Request) (Filter, *storage.Snapshot, bool) {
-	f, err := parseQuery(r)
+	f, err := s.parseQuery(r)
 	if err != nil {
-		badParam(w, err)
+		fail(w, err)
 		return f, nil, false
 	}
 	snap, ok := s.snapFor(w, f)
@@ -208,7 +230,7 @@ func (s *server) snapFor(w http.ResponseWriter, f Filter) (*storage.Snapshot, bo
 	}
 	if err := f.Check(snap); err != nil {
 		snap.Close()
-		badParam(w, err)
+		fail(w, err)
 		return nil, false
 	}
 	return snap, true
@@ -228,7 +250,7 @@ func (s *server) run(ctx context.Context, snap *storage.Snapshot, text string) (
 	defer cancel()
 	res, err := query.Run(ctx, snap, text, query.Options{MaxMemory: s.o.MaxMemory})
 	if err != nil && ctx.Err() == context.DeadlineExceeded {
-		return nil, fmt.Errorf("the query ran longer than the server's limit of %s", s.o.QueryTimeout)
+		return nil, errTimeLimit{s.o.QueryTimeout}
 	}
 	return res, err
 }
@@ -239,47 +261,43 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer snap.Close()
-	rep, err := Run(r.Context(), snap, f, Options{MaxMemory: s.o.MaxMemory})
+	ctx, cancel := context.WithTimeout(r.Context(), s.o.QueryTimeout)
+	defer cancel()
+	rep, err := Run(ctx, snap, f, Options{MaxMemory: s.o.MaxMemory})
+	if err != nil && ctx.Err() == context.DeadlineExceeded {
+		err = errTimeLimit{s.o.QueryTimeout}
+	}
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, "", err.Error())
+		fail(w, err)
 		return
 	}
+	opts := PageOptions{Form: true, Query: f.Values().Encode(), Tenants: Tenants(ctx, snap)}
+	if s.o.Groups != nil {
+		opts.Groups = s.o.Groups.Names()
+	}
 	var buf bytes.Buffer
-	if err := rep.WriteHTML(&buf, PageOptions{Form: true, Query: f.Values().Encode()}); err != nil {
-		writeError(w, http.StatusInternalServerError, "", err.Error())
+	if err := rep.WriteHTML(&buf, opts); err != nil {
+		fail(w, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Write(buf.Bytes())
 }
 
-// clickColumns are the columns of the safe-links listing and export.
-const clickColumns = "Timestamp, AccountUpn, Url, Verdict, Action, Workload, ThreatTypes, ActionType, IsClickedThrough, IPAddress, NetworkMessageId, ReportId"
-
-// ClicksQuery is the listing's KQL: the filtered clicks, newest first,
-// the first n of them (n <= 0: all).
-func ClicksQuery(f Filter, n int) string {
-	q := ClicksHeader + "Clicks\n| sort by Timestamp desc, ReportId asc\n"
-	if n > 0 {
-		q += fmt.Sprintf("| take %d\n", n)
-	}
-	return f.Apply(q + "| project " + clickColumns + "\n")
-}
-
 func (s *server) list(w http.ResponseWriter, r *http.Request) {
-	f, err := parseQuery(r, "page", "pageSize")
+	f, err := s.parseQuery(r, "page", "pageSize")
 	if err != nil {
-		badParam(w, err)
+		fail(w, err)
 		return
 	}
 	page, err := intParam(r, "page", 1, MaxPage, 1)
 	if err != nil {
-		badParam(w, err)
+		fail(w, err)
 		return
 	}
 	size, err := intParam(r, "pageSize", 1, MaxPageSize, DefaultPageSize)
 	if err != nil {
-		badParam(w, err)
+		fail(w, err)
 		return
 	}
 	snap, ok := s.snapFor(w, f)
@@ -290,13 +308,13 @@ func (s *server) list(w http.ResponseWriter, r *http.Request) {
 	countQ := f.Apply(ClicksHeader + "Clicks\n| count\n")
 	cres, err := s.run(r.Context(), snap, countQ)
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, "", err.Error())
+		fail(w, err)
 		return
 	}
 	text := ClicksQuery(f, page*size)
 	res, err := s.run(r.Context(), snap, text)
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, "", err.Error())
+		fail(w, err)
 		return
 	}
 	var idx []uint32
@@ -305,7 +323,7 @@ func (s *server) list(w http.ResponseWriter, r *http.Request) {
 	}
 	rows, err := rowsJSON(res.Schema, res.Batch.Gather(idx))
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, "", err.Error())
+		fail(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, struct {
@@ -341,12 +359,12 @@ func (s *server) section(id string) http.HandlerFunc {
 		defer cancel()
 		res, err := RunSection(ctx, snap, sec, f, Options{MaxMemory: s.o.MaxMemory})
 		if err != nil {
-			writeError(w, http.StatusInternalServerError, "", err.Error())
+			fail(w, err)
 			return
 		}
 		v, err := res.JSON()
 		if err != nil {
-			writeError(w, http.StatusInternalServerError, "", err.Error())
+			fail(w, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, v)
@@ -419,14 +437,16 @@ type exportBody struct {
 	Action  stringList `json:"action"`
 	Source  stringList `json:"source"`
 	User    stringList `json:"user"`
+	Group   stringList `json:"group"`
 	Tenant  stringList `json:"tenant"`
+	TZ      string     `json:"tz"`
 	Format  string     `json:"format"`
 }
 
 func (s *server) export(w http.ResponseWriter, r *http.Request) {
 	var body exportBody
 	if err := decodeBody(r, &body); err != nil {
-		badParam(w, err)
+		fail(w, err)
 		return
 	}
 	if body.Format == "" {
@@ -436,9 +456,10 @@ func (s *server) export(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "format", fmt.Sprintf("must be csv or json, not %q", body.Format))
 		return
 	}
-	f, err := FilterArgs{From: body.From, To: body.To, Last: body.Last, Verdict: body.Verdict, Action: body.Action, Source: body.Source, User: body.User, Tenant: body.Tenant}.Parse()
+	f, err := FilterArgs{From: body.From, To: body.To, Last: body.Last, Verdict: body.Verdict, Action: body.Action, Source: body.Source,
+		User: body.User, Group: body.Group, Tenant: body.Tenant, TZ: body.TZ, Groups: s.o.Groups}.Parse()
 	if err != nil {
-		badParam(w, err)
+		fail(w, err)
 		return
 	}
 	snap, ok := s.snapFor(w, f)
@@ -448,7 +469,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request) {
 	defer snap.Close()
 	res, err := s.run(r.Context(), snap, ClicksQuery(f, 0))
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, "", err.Error())
+		fail(w, err)
 		return
 	}
 	h := w.Header()
@@ -473,7 +494,7 @@ type queryBody struct {
 func (s *server) query(w http.ResponseWriter, r *http.Request) {
 	var body queryBody
 	if err := decodeBody(r, &body); err != nil {
-		badParam(w, err)
+		fail(w, err)
 		return
 	}
 	if strings.TrimSpace(body.Query) == "" {
@@ -509,7 +530,7 @@ func (s *server) query(w http.ResponseWriter, r *http.Request) {
 	}
 	rows, err := rowsJSON(res.Schema, b)
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, "", err.Error())
+		fail(w, err)
 		return
 	}
 	cols := []jsonColumn{}

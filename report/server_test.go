@@ -103,7 +103,7 @@ func TestServerEndpoints(t *testing.T) {
 	// Page 3 of 2 is rows 5 and 6 of the whole list.
 	var all struct{ Rows []map[string]any }
 	decode(t, call(t, ts, "GET", PathSafeLinks+"?pageSize=6&verdict=Malicious", "", ""), &all)
-	if len(all.Rows) != 6 || all.Rows[4]["ReportId"] != list.Rows[0]["ReportId"] || all.Rows[5]["ReportId"] != list.Rows[1]["ReportId"] {
+	if len(all.Rows) != 6 || all.Rows[4]["Report ID"] != list.Rows[0]["Report ID"] || all.Rows[5]["Report ID"] != list.Rows[1]["Report ID"] {
 		t.Errorf("page 3 of 2 is not rows 5-6")
 	}
 	decode(t, call(t, ts, "GET", PathSafeLinks, "", ""), &list)
@@ -127,20 +127,20 @@ func TestServerEndpoints(t *testing.T) {
 	}
 
 	// Export streams CSV or JSON.
-	r = call(t, ts, "POST", PathExport, "", `{"source":"Teams","verdict":["Malicious","User override"],"format":"csv"}`)
+	r = call(t, ts, "POST", PathExport, "", `{"source":"Teams","verdict":["Malicious","User Override"],"format":"csv"}`)
 	lines := strings.Split(strings.TrimSpace(r.body), "\n")
-	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") || !strings.HasPrefix(lines[0], "Timestamp,AccountUpn,Url,Verdict") {
+	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") || lines[0] != strings.Join(ClickColumns, ",") {
 		t.Fatalf("export csv: %d %s %.200s", r.status, r.header.Get("Content-Type"), r.body)
 	}
 	var teams struct{ Total int64 }
-	decode(t, call(t, ts, "GET", PathSafeLinks+"?source=Teams&verdict=Malicious,User%20override&pageSize=1", "", ""), &teams)
+	decode(t, call(t, ts, "GET", PathSafeLinks+"?source=Teams&verdict=Malicious,User%20Override&pageSize=1", "", ""), &teams)
 	if int64(len(lines)-1) != teams.Total || teams.Total == 0 {
 		t.Errorf("export has %d rows, listing total %d", len(lines)-1, teams.Total)
 	}
 	r = call(t, ts, "POST", PathExport, "", `{"user":"grace.johnson@contoso.com","format":"json"}`)
 	var rows []map[string]any
 	decode(t, r, &rows)
-	if len(rows) == 0 || rows[0]["AccountUpn"] != "grace.johnson@contoso.com" || !strings.Contains(r.header.Get("Content-Disposition"), "safe-links.json") {
+	if len(rows) == 0 || rows[0]["User"] != "grace.johnson@contoso.com" || !strings.Contains(r.header.Get("Content-Disposition"), "safe-links.json") {
 		t.Errorf("export json: %d rows", len(rows))
 	}
 

@@ -28,6 +28,14 @@ type Options struct {
 	// next snapshots to reuse (0: no cache). Worth it in processes that
 	// run more than one query.
 	CacheBytes int64
+	// Declared are columns each named table shows in every snapshot even
+	// where no file stored them: a column a table lacks is added to its
+	// TableInfo after the stored ones (in the declared order), null in
+	// every block. Nothing is written, so a read-only database built by an
+	// older clickhunt, or from an export without the column, reads the
+	// same as one that has it. A stored column of the same name wins,
+	// whatever its type. Tables not in the database are not created.
+	Declared map[string]column.Schema
 }
 
 // Sentinel errors.

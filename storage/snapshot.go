@@ -46,6 +46,25 @@ func (t *tableState) info() TableInfo {
 	return ti
 }
 
+// declare adds the columns of schema the table lacks, as columns no block
+// holds (Options.Declared). Their IDs follow the stored ones: the table
+// record's next column ID onwards, which no committed block uses, so
+// every read of them yields nulls. A later commit may give one of these
+// IDs to a stored column; a snapshot then sees that one instead (its
+// catalog is read afresh), and nothing of a declared column is cached.
+func (t *tableState) declare(schema column.Schema) {
+	next := t.rec.nextCol
+	for _, f := range schema {
+		if slices.ContainsFunc(t.cols, func(c ColumnInfo) bool { return c.Name == f.Name }) {
+			continue
+		}
+		c := ColumnInfo{ID: next, Name: f.Name, Type: f.Type}
+		next++
+		t.cols = append(t.cols, c)
+		t.byID[c.ID] = c
+	}
+}
+
 // loadCatalog reads every table and column record in txn. The catalog is a
 // few records per table and column, so it is read whole.
 func loadCatalog(txn *badger.Txn, sums bool) (map[uint32]*tableState, error) {
@@ -201,6 +220,7 @@ func (db *DB) Snapshot() (_ *Snapshot, err error) {
 	}
 	s := &Snapshot{db: db, txn: txn, byName: make(map[string]*tableState, len(cat)), epoch: db.epochs.Add(1)}
 	for _, t := range cat {
+		t.declare(db.opts.Declared[t.rec.name])
 		s.byName[t.rec.name] = t
 		s.tables = append(s.tables, t.info())
 	}

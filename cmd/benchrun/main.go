@@ -1,6 +1,6 @@
 // Command benchrun is `make bench`: it times the Safe Links benchmark
-// workloads (../shared/bench/workloads/q*.kql) through the real clickhunt
-// binary and, when ../shared/bench/peer.sh and node are available, through
+// workloads (bench/workloads/q*.kql) through the real clickhunt binary
+// and, when bench/peer.sh and node are available, through
 // DuckDB on the same CSV with the same parameters, and prints one table.
 //
 // For each row count it generates a CSV with bin/clickgen (seed 7, cached),
@@ -21,7 +21,8 @@
 //	BENCH_COLD     fresh processes per workload (default 5)
 //	BENCH_WARM     in-process runs per workload, the first included (default 11)
 //	BENCH_GO=0     skip the Go benchmarks
-//	BENCH_PEER=0   skip DuckDB; BENCH_PEER_DIR: where peer.sh is (default ../shared/bench)
+//	BENCH_PEER=0   skip DuckDB; BENCH_PEER_DIR: where peer.sh and workloads/ are
+//	               (default bench, the repository's copy of the kit)
 //	BENCH_REINGEST=1  ingest again even when the cached database is current
 //	BENCH_TERM, BENCH_USER, BENCH_HOUR  override the q6 term, q9 user, q7 hour
 //	               (ISO start of the hour)
@@ -134,7 +135,7 @@ func loadConfig() (*config, error) {
 	}
 	c.peerDir = os.Getenv("BENCH_PEER_DIR")
 	if c.peerDir == "" {
-		c.peerDir = filepath.Join("..", "shared", "bench")
+		c.peerDir = "bench"
 	}
 	var err error
 	if c.peerDir, err = filepath.Abs(c.peerDir); err != nil {

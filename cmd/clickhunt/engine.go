@@ -156,7 +156,7 @@ func openForQuery(dir string, cached bool) (*storage.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open database: %w", err)
 	}
-	db, err := storage.Open(dir, storage.Options{ReadOnly: true, LockWait: lockWait, CacheBytes: cache})
+	db, err := storage.Open(dir, storage.Options{ReadOnly: true, LockWait: lockWait, CacheBytes: cache, Declared: ingest.Schemas})
 	switch {
 	case err == nil:
 		return db, nil
@@ -170,7 +170,7 @@ func openForQuery(dir string, cached bool) (*storage.DB, error) {
 	}
 	// A read-only open fails after a crash (Badger must replay its log):
 	// recover with one read-write open when nobody holds the database.
-	db, err2 := storage.Open(dir, storage.Options{LockWait: lockWait, CacheBytes: cache})
+	db, err2 := storage.Open(dir, storage.Options{LockWait: lockWait, CacheBytes: cache, Declared: ingest.Schemas})
 	if err2 != nil {
 		if errors.Is(err, storage.ErrNeedsRecovery) {
 			return nil, fmt.Errorf("%w; recovering it failed: %w", err, err2)
@@ -196,8 +196,10 @@ func openForIngest(dir string) (*storage.DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("cannot create database directory: %w", err)
 	}
-	// storage.Open's errors name dir and say what to do.
-	return storage.Open(dir, storage.Options{LockWait: lockWait})
+	// storage.Open's errors name dir and say what to do. The REPL queries
+	// through this handle after .ingest: the canonical tables are whole
+	// there too.
+	return storage.Open(dir, storage.Options{LockWait: lockWait, Declared: ingest.Schemas})
 }
 
 // parseSize reads a byte size: 512MB, 2GiB, 1G, 4096 (KB/MB/GB/TB and

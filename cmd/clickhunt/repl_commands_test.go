@@ -92,7 +92,7 @@ func TestDotTZAndRender(t *testing.T) {
 
 func TestPrefs(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "clickhunt", "config")
-	p := prefs{DB: "/data/db", Format: "vertical", TZ: "Europe/Berlin", Now: "2024-03-01T12:00:00Z", Timing: true, Pager: "off"}
+	p := prefs{DB: "/data/db", Format: "vertical", TZ: "Europe/Berlin", Now: "2024-03-01T12:00:00Z", Timing: true, Pager: "off", AcceptedDomain: "contoso.com, contoso.co.uk"}
 	if err := p.save(path); err != nil {
 		t.Fatal(err)
 	}
@@ -103,6 +103,10 @@ func TestPrefs(t *testing.T) {
 	os.WriteFile(path, []byte("# c\nformat = xml\n"), 0o600)
 	if _, err := loadPrefs(path); err == nil || !strings.Contains(err.Error(), "config:2: format must be one of") {
 		t.Errorf("bad format: %v", err)
+	}
+	os.WriteFile(path, []byte("accepted-domain = contoso.com, alice@contoso.com\n"), 0o600)
+	if _, err := loadPrefs(path); err == nil || !strings.Contains(err.Error(), `config:1: accepted-domain: "alice@contoso.com" is not a domain`) {
+		t.Errorf("bad accepted-domain: %v", err)
 	}
 	os.WriteFile(path, []byte("colour = red\n"), 0o600)
 	if _, err := loadPrefs(path); err == nil || !strings.Contains(err.Error(), `unknown setting "colour"`) {

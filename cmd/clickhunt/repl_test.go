@@ -4,9 +4,13 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -16,16 +20,19 @@ import (
 )
 
 // ptySession is the binary running on a pseudo-terminal, with everything
-// it prints collected for expect.
+// it prints collected for expect. Nothing here waits on the clock: expect
+// returns when the text appears or the process ends, and only the test
+// binary's own deadline (go test -timeout) bounds a wait, to fail with the
+// output seen so far rather than a stack dump.
 type ptySession struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	tty  *os.File
 	mu   sync.Mutex
 	out  bytes.Buffer
-	seen int // expect matched up to here
-	done chan struct{}
-	end  time.Time // the whole session must finish by then
+	grew chan struct{} // closed (and replaced) whenever out grows
+	seen int           // expect matched up to here
+	done chan struct{} // closed when the terminal's output has ended
 }
 
 func startPTY(t *testing.T, dir string, args ...string) *ptySession {
@@ -47,7 +54,7 @@ func startPTYOpts(t *testing.T, dir string, env []string, pipeStdout bool, args 
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
 	cmd.Env = append(append(testEnv(dir), "TERM=xterm"), env...)
-	s := &ptySession{t: t, cmd: cmd, done: make(chan struct{}), end: time.Now().Add(20 * time.Second)}
+	s := &ptySession{t: t, cmd: cmd, done: make(chan struct{}), grew: make(chan struct{})}
 	if pipeStdout {
 		cmd.Stdout = ptyOutWriter{s}
 	}
@@ -61,9 +68,7 @@ func startPTYOpts(t *testing.T, dir string, env []string, pipeStdout bool, args 
 		buf := make([]byte, 4096)
 		for {
 			n, err := tty.Read(buf)
-			s.mu.Lock()
-			s.out.Write(buf[:n])
-			s.mu.Unlock()
+			s.add(buf[:n])
 			if err != nil {
 				return
 			}
@@ -79,45 +84,90 @@ func startPTYOpts(t *testing.T, dir string, env []string, pipeStdout bool, args 
 	return s
 }
 
+// add appends p to the output and wakes the waiters.
+func (s *ptySession) add(p []byte) {
+	if len(p) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.out.Write(p)
+	close(s.grew)
+	s.grew = make(chan struct{})
+}
+
 // ptyOutWriter adds what the process writes to a piped standard output
 // to the session's collected output.
 type ptyOutWriter struct{ s *ptySession }
 
 func (w ptyOutWriter) Write(p []byte) (int, error) {
-	w.s.mu.Lock()
-	defer w.s.mu.Unlock()
-	return w.s.out.Write(p)
+	w.s.add(p)
+	return len(p), nil
+}
+
+// testDeadline is a channel that fires a little before the test binary's
+// deadline (never without one).
+func testDeadline(t *testing.T) (<-chan time.Time, func()) {
+	d, ok := t.Deadline()
+	if !ok {
+		return nil, func() {}
+	}
+	timer := time.NewTimer(time.Until(d) - 15*time.Second)
+	return timer.C, func() { timer.Stop() }
+}
+
+// waitOutput waits until match finds what it looks for in the output after
+// the last match (returning where it ends), the process ends without it,
+// or the test binary's deadline nears.
+func (s *ptySession) waitOutput(what string, match func(out string) (end int, ok bool)) {
+	s.t.Helper()
+	deadline, stop := testDeadline(s.t)
+	defer stop()
+	for {
+		s.mu.Lock()
+		out, grew := s.out.String(), s.grew
+		s.mu.Unlock()
+		if end, ok := match(out[s.seen:]); ok {
+			s.seen += end
+			return
+		}
+		select {
+		case <-grew:
+		case <-s.done:
+			s.mu.Lock()
+			out = s.out.String()
+			s.mu.Unlock()
+			if end, ok := match(out[s.seen:]); ok {
+				s.seen += end
+				return
+			}
+			s.t.Fatalf("clickhunt's output ended while waiting for %s; output since last match:\n%s", what, out[s.seen:])
+		case <-deadline:
+			s.t.Fatalf("the test binary's deadline is near and still no %s; output since last match:\n%s", what, out[s.seen:])
+		}
+	}
 }
 
 // expect waits until want appears in the output after the last match.
 func (s *ptySession) expect(want string) {
 	s.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	if deadline.After(s.end) {
-		deadline = s.end
-	}
-	for {
-		s.mu.Lock()
-		out := s.out.String()
-		s.mu.Unlock()
-		if i := strings.Index(out[s.seen:], want); i >= 0 {
-			s.seen += i + len(want)
-			return
+	s.waitOutput(strconv.Quote(want), func(out string) (int, bool) {
+		i := strings.Index(out, want)
+		return i + len(want), i >= 0
+	})
+}
+
+// expectMatch waits until the output after the last match matches re.
+func (s *ptySession) expectMatch(re string) {
+	s.t.Helper()
+	rx := regexp.MustCompile(re)
+	s.waitOutput("/"+re+"/", func(out string) (int, bool) {
+		loc := rx.FindStringIndex(out)
+		if loc == nil {
+			return 0, false
 		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("timed out waiting for %q; output since last match:\n%s", want, out[s.seen:])
-		}
-		select {
-		case <-s.done:
-			s.mu.Lock()
-			out = s.out.String()
-			s.mu.Unlock()
-			if !strings.Contains(out[s.seen:], want) {
-				s.t.Fatalf("clickhunt exited while waiting for %q; output since last match:\n%s", want, out[s.seen:])
-			}
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+		return loc[1], true
+	})
 }
 
 func (s *ptySession) send(keys string) {
@@ -132,6 +182,8 @@ func (s *ptySession) wait() int {
 	s.t.Helper()
 	errc := make(chan error, 1)
 	go func() { errc <- s.cmd.Wait() }()
+	deadline, stop := testDeadline(s.t)
+	defer stop()
 	select {
 	case err := <-errc:
 		if ee, ok := err.(*exec.ExitError); ok {
@@ -141,7 +193,9 @@ func (s *ptySession) wait() int {
 			s.t.Fatal(err)
 		}
 		return 0
-	case <-time.After(time.Until(s.end)):
+	case <-deadline:
+		s.mu.Lock()
+		defer s.mu.Unlock()
 		s.t.Fatalf("clickhunt did not exit; output:\n%s", s.out.String())
 		return -1
 	}
@@ -185,7 +239,7 @@ func TestREPL(t *testing.T) {
 
 	// A stray SIGINT between queries does not end the session.
 	s.cmd.Process.Signal(os.Interrupt)
-	time.Sleep(100 * time.Millisecond)
+	waitSignalTaken(t, s.cmd.Process.Pid, 2)
 
 	s.send(".format csv\r")
 	s.expect("clickhunt> ")
@@ -220,5 +274,34 @@ func TestREPL(t *testing.T) {
 	s.send("\x04") // Ctrl-D leaves
 	if code := s.wait(); code != 0 {
 		t.Errorf("exit status after Ctrl-D %d", code)
+	}
+}
+
+// waitSignalTaken waits until signal number sig sent to process pid is no
+// longer pending (Linux's /proc/PID/status): the process has taken it, so
+// it cannot land on what the test does next. Elsewhere it returns at once.
+func waitSignalTaken(t *testing.T, pid, sig int) {
+	t.Helper()
+	bit := uint64(1) << (sig - 1)
+	for {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		if err != nil {
+			return
+		}
+		pending := false
+		for _, line := range strings.Split(string(data), "\n") {
+			k, v, ok := strings.Cut(line, ":")
+			if !ok || k != "SigPnd" && k != "ShdPnd" {
+				continue
+			}
+			mask, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+			if err == nil && mask&bit != 0 {
+				pending = true
+			}
+		}
+		if !pending {
+			return
+		}
+		runtime.Gosched()
 	}
 }

@@ -7,10 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // manyClicksCSV is an export of n clicks, one ReportId each.
@@ -171,32 +169,5 @@ func TestREPLPager(t *testing.T) {
 	}
 	if n := uses(); n != 1 {
 		t.Fatalf("clickhunt query or a batch used the pager (%d uses, want still 1)", n)
-	}
-}
-
-// expectMatch waits until the output after the last match matches re.
-func (s *ptySession) expectMatch(re string) {
-	s.t.Helper()
-	rx := regexp.MustCompile(re)
-	deadline := time.Now().Add(10 * time.Second)
-	if deadline.After(s.end) {
-		deadline = s.end
-	}
-	for {
-		s.mu.Lock()
-		out := s.out.String()
-		s.mu.Unlock()
-		if loc := rx.FindStringIndex(out[s.seen:]); loc != nil {
-			s.seen += loc[1]
-			return
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("timed out waiting for /%s/; output since last match:\n%s", re, out[s.seen:])
-		}
-		select {
-		case <-s.done:
-			s.t.Fatalf("clickhunt exited while waiting for /%s/; output since last match:\n%s", re, out[s.seen:])
-		case <-time.After(20 * time.Millisecond):
-		}
 	}
 }

@@ -29,7 +29,7 @@ func TestReportCommand(t *testing.T) {
 	dir, db := exampleDB(t)
 	r := clickhunt(t, dir, "", "report", "--db", db, "--out", "report.html")
 	r.expect(t, 0)
-	matches(t, "stdout", r.stdout, `^report\.html: Safe Links report \(html\) of 5000 clicks, all clicks, 12 sections\n$`)
+	matches(t, "stdout", r.stdout, `^report\.html: Safe Links report \(html\) of 5000 clicks, all clicks, 14 sections\n$`)
 	page, err := os.ReadFile(filepath.Join(dir, "report.html"))
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +53,7 @@ func TestReportCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	files, _ := filepath.Glob("../../examples/report/*.kql")
-	if len(files) != len(doc.Sections) || len(files) != 12 {
+	if len(files) != len(doc.Sections) || len(files) != 14 {
 		t.Fatalf("%d sections, %d example queries", len(doc.Sections), len(files))
 	}
 	for i, f := range files {
@@ -140,7 +140,7 @@ func get(t *testing.T, url, token string) (int, string) {
 func TestServeCommand(t *testing.T) {
 	dir, db := exampleDB(t)
 	base := startServe(t, dir, "--db", db)
-	if code, body := get(t, base+"/api/reports/exchange/safe-links/top-users", ""); code != 200 || !strings.Contains(body, `"AccountUpn": "grace.johnson@contoso.com"`) {
+	if code, body := get(t, base+"/api/reports/exchange/safe-links/top-users", ""); code != 200 || !strings.Contains(body, `"User": "grace.johnson@contoso.com"`) {
 		t.Errorf("top-users: %d %.300s", code, body)
 	}
 	if code, body := get(t, base+"/api/reports/exchange/safe-links?pageSize=0", ""); code != 400 || !strings.Contains(body, `"parameter": "pageSize"`) {
@@ -179,15 +179,24 @@ func TestServeCommand(t *testing.T) {
 func TestTraceArgs(t *testing.T) {
 	f := func(in, want string) {
 		t.Helper()
-		if got := strings.Join(traceArgs(strings.Fields(in)), " "); got != want {
-			t.Errorf("traceArgs(%s)\n got %s\nwant %s", in, got, want)
+		got, err := traceArgs(strings.Fields(in))
+		if err != nil {
+			got = []string{"error: " + err.Error()}
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("traceArgs(%s)\n got %s\nwant %s", in, strings.Join(got, " "), want)
 		}
 	}
 	f("urltrace -RecipientAddress a@b -pagesize 5", "urltrace --recipient-address a@b --page-size 5")
 	f("--db x urltrace -Workloads:Mail,Other -ClickId 1", "--db x urltrace --workloads=Mail,Other --click-id 1")
 	f("messagetrace -SenderAddress *@c.com -FromIP 1.2.3.4 -MessageTraceId g --detail", "messagetrace --sender-address *@c.com --from-ip 1.2.3.4 --message-trace-id g --detail")
+	f("messagetrace -Detail -ShowQuery -Page -1", "messagetrace --detail --show-query --page -1")
 	f("query -f x.kql", "query -f x.kql")
-	f("urltrace -Unknown 1 -f", "urltrace -Unknown 1 -f")
+	f("urltrace -- -Unknown", "urltrace -- -Unknown")
+	f("urltrace -Unknown 1 -f", "error: unknown parameter -Unknown (urltrace takes -ClickId, -EndDate, -Page, -PageSize, -RecipientAddress, -StartDate, -UrlOrDomain, -Workloads, -Format, -ShowQuery)")
+	f("messagetrace -RecipentAddress a@b", "error: unknown parameter -RecipentAddress (did you mean -RecipientAddress?)")
+	f("urltrace -StartDate 1/1/2024 --start-date 2024-01-02", "error: -StartDate given twice: it takes one value")
+	f("urltrace -UrlOrDomain a.biz --url-or-domain b.com", "urltrace --url-or-domain a.biz --url-or-domain b.com")
 }
 
 func TestURLTraceCommand(t *testing.T) {
@@ -197,7 +206,7 @@ func TestURLTraceCommand(t *testing.T) {
 		"-Workloads", "Mail,OfficeClient", "-PageSize", "2", "-Page", "1", "--show-query", "--format", "csv")
 	r.expect(t, 0)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
-	if lines[0] != "Clicked,Workload,AppName,RecipientAddress,Url,UrlBlocked,UrlClicked,ClickAction,ClickId,MessageTraceId,UserIp" || len(lines) != 3 {
+	if lines[0] != "Clicked,Workload,AppName,MessageId,MessageTraceId,SourceId,SourceDetails,ClickId,RecipientAddress,Url,UserIp,UrlBlocked,UrlClicked,ClickAction" || len(lines) != 3 {
 		t.Errorf("urltrace:\n%s", r.stdout)
 	}
 	for _, want := range []string{"| where Timestamp >= datetime(2023-12-01T00:00:00Z)", "| where Timestamp < datetime(2023-12-31T17:00:00Z)", `Workload in~ ("Email", "Mail")`, "| take 2"} {
@@ -256,12 +265,12 @@ func TestMessageTraceCommand(t *testing.T) {
 	}
 	r = clickhunt(t, dir, "", "messagetrace", "--db", db, "--detail")
 	r.expect(t, 1)
-	if !strings.Contains(r.stderr, "no MessageTraceDetail table") {
+	if !strings.Contains(r.stderr, "the database holds no message trace details: ingest a Get-MessageTraceDetail export or a historical search detailed report first") {
 		t.Errorf("--detail: %s", r.stderr)
 	}
 	r = clickhunt(t, dir, "", "messagetrace", "--db", db, "-ToIP", "10.0.0.1")
-	r.expect(t, 2)
-	if !strings.Contains(r.stderr, "-ToIP: the MessageTrace table has no ToIP column") {
+	r.expect(t, 1)
+	if !strings.Contains(r.stderr, "-ToIP: no message in the database has a ToIP (the exports ingested did not carry it)") {
 		t.Errorf("-ToIP: %s", r.stderr)
 	}
 }

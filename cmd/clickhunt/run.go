@@ -155,7 +155,11 @@ type exitCode int
 // program name), runs the command and returns the exit status: 0 success,
 // 1 query or ingest error, 2 bad usage.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
-	args = traceArgs(args) // -RecipientAddress as --recipient-address (trace.go)
+	args, err := traceArgs(args) // -RecipientAddress as --recipient-address (trace.go)
+	if err != nil {
+		fmt.Fprintf(stderr, "clickhunt: error: %v\n", err)
+		return 2
+	}
 	opts := []kong.Option{
 		kong.Name("clickhunt"),
 		kong.Description("Offline KQL analytics for Microsoft 365 Safe Links click exports.\n\nWith no command: an interactive shell when standard input is a terminal, otherwise the queries on standard input are run as a batch (see 'clickhunt query --help')."),
@@ -231,7 +235,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "urltrace":
 		return runURLTrace(ctx, dbDir, &c.Urltrace, stdout, stderr)
 	case "messagetrace":
-		return runMessageTrace(ctx, dbDir, &c.Messagetrace, stdout, stderr)
+		return runMessageTrace(ctx, dbDir, &c.Messagetrace, p, stdout, stderr)
 	case "shell":
 		if isTerminal(stdin) {
 			return runRepl(ctx, dbDir, p, stdin, stdout, stderr)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"clickhunt/ingest"
 	"clickhunt/report"
 	"clickhunt/storage"
 )
@@ -21,6 +22,7 @@ type serveCmd struct {
 	Token        string        `placeholder:"T" env:"CLICKHUNT_TOKEN" help:"Require 'Authorization: Bearer T' on every request (also $$CLICKHUNT_TOKEN)."`
 	QueryTimeout time.Duration `default:"30s" placeholder:"D" help:"Time limit of each query (default 30s)."`
 	MaxRows      int           `default:"10000" placeholder:"N" help:"Most rows POST /api/query returns (default 10000)."`
+	reportFilesFlags
 }
 
 func (serveCmd) Help() string {
@@ -69,6 +71,11 @@ func runServe(ctx context.Context, dbDir string, c *serveCmd, stdout, stderr io.
 		fmt.Fprintf(stderr, "clickhunt: error: --max-rows must be at least 1\n")
 		return 2
 	}
+	groups, err := loadGroups(c.GroupFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "clickhunt: error: --group-file: %v\n", err)
+		return 2
+	}
 	if entries, err := os.ReadDir(dbDir); errors.Is(err, os.ErrNotExist) || (err == nil && len(entries) == 0) {
 		fmt.Fprintf(stderr, "error: %v\n", errNoDB{dbDir})
 		return 1
@@ -78,7 +85,7 @@ func runServe(ctx context.Context, dbDir string, c *serveCmd, stdout, stderr io.
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 2
 	}
-	db, err := storage.Open(dbDir, storage.Options{ReadOnly: true, CacheBytes: cache})
+	db, err := storage.Open(dbDir, storage.Options{ReadOnly: true, CacheBytes: cache, Declared: ingest.Schemas})
 	if err != nil {
 		fmt.Fprintf(stderr, "error: cannot open the database read-only: %v\n", err)
 		return 1
@@ -97,6 +104,7 @@ func runServe(ctx context.Context, dbDir string, c *serveCmd, stdout, stderr io.
 			QueryTimeout: c.QueryTimeout,
 			MaxRows:      c.MaxRows,
 			MaxMemory:    defaultMaxMemory,
+			Groups:       groups,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,

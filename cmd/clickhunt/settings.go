@@ -23,6 +23,7 @@ import (
 //	now = 2024-03-01T12:00:00Z
 //	timing = on
 //	pager = off
+//	accepted-domain = contoso.com, contoso.co.uk
 //
 // Flags and environment variables win over the file: --db and
 // $CLICKHUNT_DB over db, --format over format, --tz over tz, --now over
@@ -39,6 +40,9 @@ type prefs struct {
 	// Pager is "off" to never page; "" pages long REPL results on a
 	// terminal through $PAGER (else less).
 	Pager string
+	// AcceptedDomain lists the organisation's own domains
+	// (comma-separated), for messagetrace -Direction.
+	AcceptedDomain string
 }
 
 // configFile is where prefs are read from and saved to.
@@ -83,7 +87,7 @@ func loadPrefs(path string) (prefs, error) {
 }
 
 // prefKeys are the config file's keys.
-var prefKeys = []string{"db", "format", "tz", "now", "timing", "pager"}
+var prefKeys = []string{"db", "format", "tz", "now", "timing", "pager", "accepted-domain"}
 
 // set sets one pref from its text, checking it.
 func (p *prefs) set(key, val string) error {
@@ -120,6 +124,13 @@ func (p *prefs) set(key, val string) error {
 			return errors.New("pager must be on or off")
 		}
 		p.Pager = val
+	case "accepted-domain":
+		for _, d := range strings.Split(val, ",") {
+			if d = strings.TrimSpace(d); d != "" && (strings.ContainsAny(d, "@ /") || !strings.Contains(d, ".")) {
+				return fmt.Errorf("accepted-domain: %q is not a domain (expected e.g. contoso.com, contoso.co.uk)", d)
+			}
+		}
+		p.AcceptedDomain = val
 	default:
 		return fmt.Errorf("unknown setting %q (settings: %s)", key, strings.Join(prefKeys, ", "))
 	}
@@ -133,7 +144,7 @@ func (p prefs) save(path string) error {
 	}
 	var sb strings.Builder
 	sb.WriteString("# clickhunt settings; see 'clickhunt --help'. The REPL's .save rewrites this file.\n")
-	kv := map[string]string{"db": p.DB, "format": p.Format, "tz": p.TZ, "now": p.Now, "pager": p.Pager}
+	kv := map[string]string{"db": p.DB, "format": p.Format, "tz": p.TZ, "now": p.Now, "pager": p.Pager, "accepted-domain": p.AcceptedDomain}
 	if p.Timing {
 		kv["timing"] = "on"
 	}

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,32 +15,68 @@ import (
 	"clickhunt/output"
 	"clickhunt/query"
 	"clickhunt/report"
+	"clickhunt/storage"
 )
 
 // The trace commands take the cmdlets' PowerShell parameters
 // (-RecipientAddress a@b.com) as well as GNU-style ones
 // (--recipient-address a@b.com). traceArgs rewrites the first form into the
-// second before kong sees it.
+// second before kong sees it, and refuses a parameter the cmdlet does not
+// have, naming the nearest one.
 
-// psParams maps the cmdlets' parameter names (lower case) to our flags.
-var psParams = map[string]map[string]string{
+// psParam is one parameter of a trace command.
+type psParam struct {
+	name  string // as the cmdlet spells it
+	flag  string // our long flag
+	multi bool   // takes several values (comma-separated or repeated)
+	bool  bool   // a switch: takes no value
+}
+
+// psParams are each trace command's parameters: the cmdlet's, then ours
+// (which may be written the cmdlets' way too).
+var psParams = map[string][]psParam{
 	"urltrace": {
-		"recipientaddress": "recipient-address", "urlordomain": "url-or-domain",
-		"startdate": "start-date", "enddate": "end-date", "workloads": "workloads",
-		"clickid": "click-id", "page": "page", "pagesize": "page-size",
+		{name: "ClickId", flag: "click-id", multi: true},
+		{name: "EndDate", flag: "end-date"},
+		{name: "Page", flag: "page"},
+		{name: "PageSize", flag: "page-size"},
+		{name: "RecipientAddress", flag: "recipient-address", multi: true},
+		{name: "StartDate", flag: "start-date"},
+		{name: "UrlOrDomain", flag: "url-or-domain", multi: true},
+		{name: "Workloads", flag: "workloads", multi: true},
+		{name: "Format", flag: "format"},
+		{name: "ShowQuery", flag: "show-query", bool: true},
 	},
 	"messagetrace": {
-		"senderaddress": "sender-address", "recipientaddress": "recipient-address",
-		"startdate": "start-date", "enddate": "end-date", "status": "status",
-		"messageid": "message-id", "messagetraceid": "message-trace-id",
-		"fromip": "from-ip", "toip": "to-ip", "page": "page", "pagesize": "page-size",
+		{name: "Direction", flag: "direction"},
+		{name: "EndDate", flag: "end-date"},
+		{name: "FromIP", flag: "from-ip"},
+		{name: "MessageId", flag: "message-id", multi: true},
+		{name: "MessageTraceId", flag: "message-trace-id", multi: true},
+		{name: "Page", flag: "page"},
+		{name: "PageSize", flag: "page-size"},
+		{name: "RecipientAddress", flag: "recipient-address", multi: true},
+		{name: "SenderAddress", flag: "sender-address", multi: true},
+		{name: "StartDate", flag: "start-date"},
+		{name: "Status", flag: "status", multi: true},
+		{name: "ToIP", flag: "to-ip"},
+		{name: "AcceptedDomain", flag: "accepted-domain", multi: true},
+		{name: "Detail", flag: "detail", bool: true},
+		{name: "Format", flag: "format"},
+		{name: "ShowQuery", flag: "show-query", bool: true},
 	},
 }
 
+// psName matches what may be a PowerShell-style parameter: -Name or
+// -Name:value (a negative number is a value).
+var psName = regexp.MustCompile(`^-[A-Za-z][A-Za-z0-9]+(:|$)`)
+
 // traceArgs rewrites -Name value and -Name:value into --name value for the
-// urltrace and messagetrace commands; other commands' arguments are
-// returned unchanged.
-func traceArgs(args []string) []string {
+// urltrace and messagetrace commands (any case, as PowerShell takes them);
+// other commands' arguments are returned unchanged. It refuses a
+// parameter the command does not have, and a single-valued one given
+// twice (kong would keep the last silently).
+func traceArgs(args []string) ([]string, error) {
 	cmd := -1
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -52,85 +90,76 @@ func traceArgs(args []string) []string {
 		}
 	}
 	if cmd < 0 {
-		return args
+		return args, nil
 	}
 	params, ok := psParams[strings.ToLower(args[cmd])]
 	if !ok {
-		return args
+		return args, nil
 	}
 	out := append([]string(nil), args[:cmd+1]...)
-	for _, a := range args[cmd+1:] {
-		if len(a) > 2 && a[0] == '-' && a[1] != '-' {
-			name, val, hasVal := strings.Cut(a[1:], ":")
-			if flag, ok := params[strings.ToLower(name)]; ok {
-				if hasVal {
-					out = append(out, "--"+flag+"="+val)
-				} else {
-					out = append(out, "--"+flag)
-				}
-				continue
-			}
+	seen := map[string]bool{}
+	once := func(p psParam) error {
+		if !p.multi && !p.bool && seen[p.flag] {
+			return fmt.Errorf("-%s given twice: it takes one value", p.name)
 		}
-		out = append(out, a)
+		seen[p.flag] = true
+		return nil
 	}
-	return out
+	for _, a := range args[cmd+1:] {
+		if a == "--" {
+			break
+		}
+		if strings.HasPrefix(a, "--") {
+			name, _, _ := strings.Cut(a[2:], "=")
+			for _, p := range params {
+				if p.flag == name {
+					if err := once(p); err != nil {
+						return nil, err
+					}
+				}
+			}
+			out = append(out, a)
+			continue
+		}
+		if !psName.MatchString(a) {
+			out = append(out, a)
+			continue
+		}
+		name, val, hasVal := strings.Cut(a[1:], ":")
+		i := slices.IndexFunc(params, func(p psParam) bool { return strings.EqualFold(p.name, name) })
+		if i < 0 {
+			names := make([]string, len(params))
+			for j, p := range params {
+				names[j] = p.name
+			}
+			msg := fmt.Sprintf("unknown parameter -%s", name)
+			if s := query.Suggest(name, names); s != "" {
+				msg += fmt.Sprintf(" (did you mean -%s?)", s)
+			} else {
+				msg += fmt.Sprintf(" (%s takes -%s)", args[cmd], strings.Join(names, ", -"))
+			}
+			return nil, errors.New(msg)
+		}
+		p := params[i]
+		if err := once(p); err != nil {
+			return nil, err
+		}
+		if hasVal {
+			out = append(out, "--"+p.flag+"="+val)
+		} else {
+			out = append(out, "--"+p.flag)
+		}
+	}
+	if len(out) < len(args) {
+		out = append(out, args[len(out):]...)
+	}
+	return out, nil
 }
 
 // traceFlags are the output flags both commands share.
 type traceFlags struct {
 	Format    string `enum:"auto,table,csv,json,jsonl,vertical" default:"auto" help:"Output: table, csv, json, jsonl, vertical (default: table on a terminal, csv otherwise)."`
 	ShowQuery bool   `help:"Print the KQL query that ran (to standard error)."`
-}
-
-type urltraceCmd struct {
-	RecipientAddress []string `placeholder:"UPN" help:"-RecipientAddress: users who clicked (comma-separated)."`
-	UrlOrDomain      string   `placeholder:"URL|DOMAIN" help:"-UrlOrDomain: a URL (matches it and longer URLs starting with it) or a domain (and its subdomains)."`
-	StartDate        string   `placeholder:"DATE" help:"-StartDate: clicks at or after DATE (UTC)."`
-	EndDate          string   `placeholder:"DATE" help:"-EndDate: clicks before DATE (UTC)."`
-	Workloads        []string `placeholder:"W" help:"-Workloads: Mail, OfficeClient, Other (comma-separated)."`
-	ClickId          []string `placeholder:"ID" help:"-ClickId: click ids (ReportId; comma-separated)."`
-	Page             int      `default:"1" help:"-Page: page of results, 1-1000 (default 1)."`
-	PageSize         int      `default:"1000" help:"-PageSize: rows per page, 1-5000 (default 1000)."`
-	traceFlags
-}
-
-func (urltraceCmd) Help() string {
-	return `Get-UrlTrace over the database's UrlClickEvents: the clicks, newest first, with
-Get-UrlTrace's columns (Clicked, Workload, AppName, RecipientAddress, Url,
-UrlBlocked, UrlClicked, ClickAction, ClickId, MessageTraceId, UserIp; the output
-can be ingested again with --source urltrace). Parameters may be written as
-the cmdlet's (-RecipientAddress a@contoso.com, -Workloads:Mail) or GNU-style
-(--recipient-address a@contoso.com).
-
-Dates: ISO 8601 (2023-12-01, 2023-12-01T08:00:00Z) or the cmdlet's US short
-forms (12/1/2023, "12/1/2023 5:00 PM", "12/1/2023 17:00"), UTC. Without
--StartDate/-EndDate every click is searched (exports are read long after they
-were taken, so there is no 48-hour default).`
-}
-
-type messagetraceCmd struct {
-	SenderAddress    []string `placeholder:"ADDR" help:"-SenderAddress: senders; wildcards such as *@contoso.com (comma-separated)."`
-	RecipientAddress []string `placeholder:"ADDR" help:"-RecipientAddress: recipients; wildcards such as *@contoso.com (comma-separated)."`
-	StartDate        string   `placeholder:"DATE" help:"-StartDate: messages received at or after DATE (UTC)."`
-	EndDate          string   `placeholder:"DATE" help:"-EndDate: messages received before DATE (UTC)."`
-	Status           []string `placeholder:"S" help:"-Status: delivery status (Delivered/Deliver, Failed/Fail, FilteredAsSpam, Quarantined, Expanded...; comma-separated)."`
-	MessageId        []string `placeholder:"ID" help:"-MessageId: Message-ID header values, with or without <>."`
-	MessageTraceId   []string `placeholder:"GUID" help:"-MessageTraceId: message trace ids (NetworkMessageId)."`
-	FromIP           string   `name:"from-ip" placeholder:"IP" help:"-FromIP: the sending IP address."`
-	ToIP             string   `name:"to-ip" placeholder:"IP" help:"-ToIP: the receiving IP address."`
-	Page             int      `default:"1" help:"-Page: page of results, 1-1000 (default 1)."`
-	PageSize         int      `default:"1000" help:"-PageSize: rows per page, 1-5000 (default 1000)."`
-	Detail           bool     `help:"The detail rows (MessageTraceDetail: one per message event), as Get-MessageTraceDetail."`
-	traceFlags
-}
-
-func (messagetraceCmd) Help() string {
-	return `Get-MessageTrace over the database's MessageTrace table: messages, newest first,
-with the cmdlet's columns (Received, SenderAddress, RecipientAddress, Subject,
-Status, ToIP, FromIP, Size, MessageId, MessageTraceId). --detail searches
-MessageTraceDetail instead (Date, Event, SenderAddress, RecipientAddress,
-Subject, ClientIP, ServerIP, Size, MessageId, MessageTraceId). Parameters as
-the cmdlet's (-SenderAddress *@contoso.com) or GNU-style; dates as for urltrace.`
 }
 
 // traceDateLayouts are the US short date forms the cmdlets document.
@@ -162,26 +191,33 @@ func (q *traceQuery) where(format string, args ...any) {
 	q.lines = append(q.lines, "| where "+fmt.Sprintf(format, args...))
 }
 
+// fail keeps the first error.
+func (q *traceQuery) fail(err error) {
+	if q.err == nil {
+		q.err = err
+	}
+}
+
 func (q *traceQuery) dates(start, end string) {
 	var s, e time.Time
 	if start != "" {
 		t, err := parseTraceDate(start)
-		if err != nil && q.err == nil {
-			q.err = fmt.Errorf("-StartDate: %w", err)
+		if err != nil {
+			q.fail(fmt.Errorf("-StartDate: %w", err))
 		}
 		s = t
 		q.where("Timestamp >= datetime(%s)", column.FormatDatetime(column.TicksFromTime(t)))
 	}
 	if end != "" {
 		t, err := parseTraceDate(end)
-		if err != nil && q.err == nil {
-			q.err = fmt.Errorf("-EndDate: %w", err)
+		if err != nil {
+			q.fail(fmt.Errorf("-EndDate: %w", err))
 		}
 		e = t
 		q.where("Timestamp < datetime(%s)", column.FormatDatetime(column.TicksFromTime(t)))
 	}
 	if q.err == nil && !s.IsZero() && !e.IsZero() && !s.Before(e) {
-		q.err = fmt.Errorf("-EndDate must be after -StartDate")
+		q.fail(fmt.Errorf("-EndDate must be after -StartDate"))
 	}
 }
 
@@ -207,6 +243,47 @@ func (q *traceQuery) match(col string, vals []string) {
 	q.where("%s", strings.Join(preds, " or "))
 }
 
+// guids adds col matching any of the GUIDs vals (a -ClickId or
+// -MessageTraceId), refusing a value that is not one.
+func (q *traceQuery) guids(param, col string, vals []string) {
+	vals = splitComma(vals)
+	if len(vals) == 0 {
+		return
+	}
+	var forms []string
+	for _, v := range vals {
+		g, ok := parseGUID(v)
+		if !ok {
+			q.fail(fmt.Errorf("-%s: %q is not a GUID (expected 32 hex digits, with or without dashes, braces or parentheses: 3f2504e0-4f89-11d3-9a0c-0305e82c3301, {3f2504e0-4f89-11d3-9a0c-0305e82c3301}, 3F2504E04F8911D39A0C0305E82C3301)", param, v))
+			return
+		}
+		// As stored: ingest writes GUIDs with dashes, lower case; older
+		// databases and other exports may hold the other forms.
+		forms = append(forms, g, strings.ReplaceAll(g, "-", ""), "{"+g+"}")
+	}
+	q.where("%s in~ (%s)", col, quoteAll(forms))
+}
+
+// guidForm is a GUID as ingest stores it.
+var guidForm = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+// parseGUID reads a GUID in the forms .NET's Guid parses by default (32
+// digits, with dashes, in braces or parentheses) and returns it with
+// dashes, lower case.
+func parseGUID(s string) (string, bool) {
+	t := strings.TrimSpace(s)
+	if len(t) > 2 && t[0] == '(' && t[len(t)-1] == ')' {
+		t = "{" + t[1:len(t)-1] + "}"
+	}
+	if len(t) == 34 && t[0] == '{' && t[33] == '}' {
+		t = t[1:33]
+	}
+	g := ingest.NormalizeNetworkMessageID(t)
+	return g, guidForm.MatchString(g)
+}
+
+// splitComma splits each value at commas (PowerShell's list syntax) and
+// drops empty ones.
 func splitComma(vals []string) []string {
 	var out []string
 	for _, v := range vals {
@@ -237,148 +314,61 @@ func checkPage(page, size int) error {
 	return nil
 }
 
-// urltraceQuery builds Get-UrlTrace's KQL.
-func urltraceQuery(c *urltraceCmd) (string, error) {
-	if err := checkPage(c.Page, c.PageSize); err != nil {
-		return "", err
-	}
-	q := &traceQuery{}
-	q.dates(c.StartDate, c.EndDate)
-	q.match("AccountUpn", c.RecipientAddress)
-	if u := strings.TrimSpace(c.UrlOrDomain); u != "" {
-		if strings.Contains(u, "/") || strings.Contains(u, ":") {
-			q.where("Url startswith %s", report.Quote(u))
-		} else {
-			d := strings.TrimPrefix(strings.ToLower(u), ".")
-			q.where("tostring(parse_url(Url).Host) =~ %s or tostring(parse_url(Url).Host) endswith %s", report.Quote(d), report.Quote("."+d))
-		}
-	}
-	if ws := splitComma(c.Workloads); len(ws) > 0 {
-		var preds []string
-		for _, w := range ws {
-			switch strings.ToLower(w) {
-			case "mail", "email":
-				preds = append(preds, `Workload in~ ("Email", "Mail")`)
-			case "officeclient", "office":
-				preds = append(preds, `Workload in~ ("Office", "OfficeClient")`)
-			case "other":
-				preds = append(preds, `Workload !in~ ("Email", "Mail", "Office", "OfficeClient")`)
-			default:
-				return "", fmt.Errorf("-Workloads: unknown workload %q (expected Mail, OfficeClient or Other)", w)
-			}
-		}
-		q.where("%s", strings.Join(preds, " or "))
-	}
-	if ids := splitComma(c.ClickId); len(ids) > 0 {
-		q.where("ReportId in~ (%s)", quoteAll(ids))
-	}
-	if q.err != nil {
-		return "", q.err
-	}
-	lines := append([]string{"UrlClickEvents"}, q.lines...)
-	lines = append(lines,
-		"| sort by Timestamp desc, ReportId asc",
-		fmt.Sprintf("| take %d", c.Page*c.PageSize),
-		`| project Clicked = Timestamp, Workload, AppName = Workload, RecipientAddress = AccountUpn, Url,`,
-		`          UrlBlocked = ActionType startswith "ClickBlocked",`,
-		`          UrlClicked = IsClickedThrough == true or ActionType startswith "ClickAllowed",`,
-		`          ClickAction = case(IsClickedThrough == true, "ClickedThrough", ActionType startswith "ClickBlocked", "Blocked",`,
-		`                             ActionType == "UrlScanInProgress", "PendingDetonation", ActionType startswith "ClickAllowed", "Allowed", ActionType),`,
-		`          ClickId = ReportId, MessageTraceId = NetworkMessageId, UserIp = IPAddress`)
-	return strings.Join(lines, "\n") + "\n", nil
+// traceSource is what a trace command builds its query from: the
+// snapshot's tables.
+type traceSource struct {
+	snap *storage.Snapshot
 }
 
-// messagetraceQuery builds Get-MessageTrace's (or, with --detail,
-// Get-MessageTraceDetail's) KQL. has says which columns the table holds
-// (nil: all): exports differ (a historical search has no ToIP), and a
-// missing output column is shown empty.
-func messagetraceQuery(c *messagetraceCmd, has func(string) bool) (string, error) {
-	if has == nil {
-		has = func(string) bool { return true }
+// table returns a table, or nil when the database has none of that name.
+func (s traceSource) table(name string) *storage.TableInfo {
+	if s.snap == nil {
+		return nil
 	}
-	if err := checkPage(c.Page, c.PageSize); err != nil {
-		return "", err
+	t, err := s.snap.Table(name)
+	if err != nil {
+		return nil
 	}
-	q := &traceQuery{}
-	q.dates(c.StartDate, c.EndDate)
-	q.match("SenderAddress", c.SenderAddress)
-	q.match("RecipientAddress", c.RecipientAddress)
-	table, fromIP, toIP := "MessageTrace", "FromIP", "ToIP"
-	if c.Detail {
-		table, fromIP, toIP = "MessageTraceDetail", "ClientIP", "ServerIP"
-		if len(c.Status) > 0 {
-			return "", fmt.Errorf("-Status applies to messages, not --detail events")
+	return t
+}
+
+// column returns the type of a column of a table, or Invalid when the
+// table or the column is missing.
+func (s traceSource) column(table, name string) column.Type {
+	if t := s.table(table); t != nil {
+		if c, ok := t.Column(name); ok {
+			return c.Type
 		}
 	}
-	if st := splitComma(c.Status); len(st) > 0 {
-		var vals []string
-		for _, s := range st {
-			// Get-MessageTrace says Delivered, Failed; historical search
-			// summaries store the last event: Deliver, Fail.
-			vals = append(vals, s)
-			switch strings.ToLower(s) {
-			case "delivered":
-				vals = append(vals, "Deliver")
-			case "failed":
-				vals = append(vals, "Fail")
-			}
-		}
-		q.where("Status in~ (%s)", quoteAll(vals))
-	}
-	if ids := splitComma(c.MessageId); len(ids) > 0 {
-		var vals []string
-		for _, id := range ids {
-			id = strings.Trim(id, "<>")
-			vals = append(vals, id, "<"+id+">")
-		}
-		q.where("MessageId in~ (%s)", quoteAll(vals))
-	}
-	if ids := splitComma(c.MessageTraceId); len(ids) > 0 {
-		for i, id := range ids {
-			ids[i] = ingest.NormalizeNetworkMessageID(id)
-		}
-		q.where("NetworkMessageId in~ (%s)", quoteAll(ids))
-	}
-	for _, ip := range []struct{ flag, val, col string }{{"-FromIP", c.FromIP, fromIP}, {"-ToIP", c.ToIP, toIP}} {
-		if ip.val != "" && !has(ip.col) {
-			return "", fmt.Errorf("%s: the %s table has no %s column (its export did not include it)", ip.flag, table, ip.col)
-		}
-	}
-	if c.FromIP != "" {
-		q.where("%s == %s", fromIP, report.Quote(strings.TrimSpace(c.FromIP)))
-	}
-	if c.ToIP != "" {
-		q.where("%s == %s", toIP, report.Quote(strings.TrimSpace(c.ToIP)))
-	}
-	if q.err != nil {
-		return "", q.err
-	}
-	lines := append([]string{table}, q.lines...)
-	lines = append(lines, "| sort by Timestamp desc, RecipientAddress asc", fmt.Sprintf("| take %d", c.Page*c.PageSize))
-	cols := []string{"Received = Timestamp", "SenderAddress", "RecipientAddress", "Subject", "Status", "ToIP", "FromIP", "Size", "MessageId", "MessageTraceId = NetworkMessageId"}
-	if c.Detail {
-		cols = []string{"Date = Timestamp", "Event = EventId", "SenderAddress", "RecipientAddress", "Subject", "ClientIP", "ServerIP", "Size", "MessageId", "MessageTraceId = NetworkMessageId"}
-	}
-	for i, col := range cols {
-		name, src, ok := strings.Cut(col, " = ")
-		if !ok {
-			src = name
-		}
-		if !has(src) {
-			if src == "Size" {
-				cols[i] = name + " = tolong(\"\")"
-			} else {
-				cols[i] = name + " = \"\""
-			}
-		}
-	}
-	lines = append(lines, "| project "+strings.Join(cols, ", "))
-	return strings.Join(lines, "\n") + "\n", nil
+	return column.Invalid
+}
+
+// userError is a problem with what the user asked for, said in the
+// command's terms: exit status 1 when it is about the data, 2 when it is
+// about the arguments.
+type userError struct {
+	msg  string
+	code int
+}
+
+func (e *userError) Error() string { return e.msg }
+
+// traceRun is one run of a trace command.
+type traceRun struct {
+	cmd   string // urltrace or messagetrace, for messages
+	what  string // what it searches, for messages ("the clicks")
+	page  int
+	size  int
+	flags traceFlags
+	// check validates the arguments before the database is opened.
+	check func() error
+	// build returns the query; it may run others first (ctx, src).
+	build func(ctx context.Context, src traceSource, stderr io.Writer) (string, error)
 }
 
 // runTrace runs a trace command's query and prints the requested page.
-func runTrace(ctx context.Context, dbDir, table string, build func(has func(string) bool) (string, error), page, size int, f traceFlags, stdout, stderr io.Writer) int {
-	if _, err := build(nil); err != nil {
+func runTrace(ctx context.Context, dbDir string, r traceRun, stdout, stderr io.Writer) int {
+	if err := r.check(); err != nil {
 		fmt.Fprintf(stderr, "clickhunt: error: %v\n", err)
 		return 2
 	}
@@ -395,36 +385,22 @@ func runTrace(ctx context.Context, dbDir, table string, build func(has func(stri
 		return 1
 	}
 	defer snap.Close()
-	t, err := snap.Table(table)
+	text, err := r.build(ctx, traceSource{snap}, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "error: no %s table in the database: ingest an export first (clickhunt ingest FILE)\n", table)
-		return 1
+		return traceError(stderr, r, err)
 	}
-	text, err := build(func(name string) bool {
-		for _, c := range t.Columns {
-			if c.Name == name {
-				return true
-			}
-		}
-		return false
-	})
-	if err != nil {
-		fmt.Fprintf(stderr, "clickhunt: error: %v\n", err)
-		return 2
-	}
-	if f.ShowQuery {
+	if r.flags.ShowQuery {
 		fmt.Fprint(stderr, text)
 	}
 	res, err := query.Run(ctx, snap, text, query.Options{MaxMemory: defaultMaxMemory})
 	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
+		return traceError(stderr, r, err)
 	}
 	var idx []uint32
-	for i := (page - 1) * size; i < res.Batch.Len; i++ {
+	for i := (r.page - 1) * r.size; i < res.Batch.Len; i++ {
 		idx = append(idx, uint32(i))
 	}
-	format := f.Format
+	format := r.flags.Format
 	if format == "auto" {
 		format = "csv"
 		if isTerminal(stdout) {
@@ -438,16 +414,24 @@ func runTrace(ctx context.Context, dbDir, table string, build func(has func(stri
 	return 0
 }
 
-func runURLTrace(ctx context.Context, dbDir string, c *urltraceCmd, stdout, stderr io.Writer) int {
-	build := func(func(string) bool) (string, error) { return urltraceQuery(c) }
-	return runTrace(ctx, dbDir, "UrlClickEvents", build, c.Page, c.PageSize, c.traceFlags, stdout, stderr)
+// traceError prints err in the command's terms: the KQL a trace command
+// runs is its own, so a position in it would mean nothing to the user.
+func traceError(stderr io.Writer, r traceRun, err error) int {
+	var ue *userError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "clickhunt: error: %s\n", ue.msg)
+		return ue.code
+	}
+	var qe *query.Error
+	if errors.As(err, &qe) {
+		fmt.Fprintf(stderr, "error: %s: cannot search %s: %s (--show-query prints the KQL it runs)\n", r.cmd, r.what, qe.Msg)
+		return 1
+	}
+	fmt.Fprintf(stderr, "error: %s: cannot search %s: %v\n", r.cmd, r.what, err)
+	return 1
 }
 
-func runMessageTrace(ctx context.Context, dbDir string, c *messagetraceCmd, stdout, stderr io.Writer) int {
-	table := "MessageTrace"
-	if c.Detail {
-		table = "MessageTraceDetail"
-	}
-	build := func(has func(string) bool) (string, error) { return messagetraceQuery(c, has) }
-	return runTrace(ctx, dbDir, table, build, c.Page, c.PageSize, c.traceFlags, stdout, stderr)
+// noTable is the error for a database without the table a command reads.
+func noTable(what, exports string) error {
+	return &userError{msg: fmt.Sprintf("the database holds no %s: ingest %s first (clickhunt ingest FILE)", what, exports), code: 1}
 }

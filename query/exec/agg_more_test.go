@@ -70,7 +70,7 @@ UrlScanInProgress | ["r5"]
 `, false)
 	check(t, `UrlClickEvents | summarize l = make_list(Timestamp) by ReportId | where ReportId in ("r2", "r6")`,
 		`ReportId:string | l:dynamic
-r2 | ["2024-01-08T09:05:00Z","2024-01-08T09:06:00Z"]
+r2 | ["2024-01-08T09:05:00.0000000Z","2024-01-08T09:06:00.0000000Z"]
 r6 | []
 `, true)
 	// https://learn.microsoft.com/kusto/query/make-set-if-aggregation-function

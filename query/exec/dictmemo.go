@@ -24,6 +24,19 @@ type dictMemo struct {
 	dict []string
 	key  string
 	res  []uint8 // 0 not evaluated yet, 1 false, 2 true
+
+	// stop, when set, is asked every checkEvery evaluations of the
+	// predicate, which may cost microseconds each (a regular expression
+	// over a long URL).
+	stop *stopper
+}
+
+// stopper returns the memo's stopper; nil for a nil memo.
+func (m *dictMemo) stopper() *stopper {
+	if m == nil {
+		return nil
+	}
+	return m.stop
 }
 
 // dictPred sets out[i] to p(a's value of row i) for the n rows of a
@@ -40,9 +53,12 @@ func dictPred(m *dictMemo, key string, a *column.Vector, n int, p func(string) b
 	} else {
 		res = make([]uint8, len(a.Dict))
 	}
+	stop, evals := m.stopper(), 0
 	for i, c := range a.Codes[:n] {
 		r := res[c]
 		if r == 0 {
+			stop.row(evals)
+			evals++
 			r = 1
 			if p(a.Dict[c]) {
 				r = 2

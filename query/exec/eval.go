@@ -20,10 +20,20 @@ type kernel func(args []*column.Vector, n int) *column.Vector
 // arguments (a compiled regex, a set for in()).
 type factory func(c *plan.Call) (kernel, error)
 
+// stopFactory is a factory for a kernel that may run long per row: it
+// gets the run's stopper (nil outside a run) and calls s.row(i) in its
+// loops (cancel.go).
+type stopFactory func(c *plan.Call, s *stopper) (kernel, error)
+
 // kernels holds the implementation of every plan.Call Fn.
-var kernels = map[string]factory{}
+var kernels = map[string]stopFactory{}
 
 func register(fn string, f factory) {
+	registerS(fn, func(c *plan.Call, _ *stopper) (kernel, error) { return f(c) })
+}
+
+// registerS registers a kernel whose factory gets the run's stopper.
+func registerS(fn string, f stopFactory) {
 	if _, dup := kernels[fn]; dup {
 		panic("BUG: kernel registered twice: " + fn)
 	}
@@ -56,9 +66,13 @@ func (c constExpr) eval(b *column.Batch) *column.Vector {
 type callExpr struct {
 	args []expr
 	k    kernel
+	stop *stopper
 }
 
 func (c *callExpr) eval(b *column.Batch) *column.Vector {
+	// Every call is a place to stop: a chain of kernels, each quick,
+	// stops between them even when none checks inside.
+	c.stop.check()
 	vals := make([]*column.Vector, len(c.args))
 	allConst := true
 	for i, a := range c.args {
@@ -96,7 +110,9 @@ func constOf(v *column.Vector) *column.Vector {
 	return &c
 }
 
-func compile(e plan.Expr) (expr, error) {
+// compile builds e's evaluator; s is the run's stopper, given to the
+// kernels that check it (nil: they never stop).
+func compile(e plan.Expr, s *stopper) (expr, error) {
 	switch e := e.(type) {
 	case *plan.ColRef:
 		return colExpr{e.Index}, nil
@@ -107,13 +123,13 @@ func compile(e plan.Expr) (expr, error) {
 		if !ok {
 			panic("BUG: no kernel for " + e.Fn)
 		}
-		k, err := f(e)
+		k, err := f(e, s)
 		if err != nil {
 			return nil, err
 		}
-		c := &callExpr{k: k}
+		c := &callExpr{k: k, stop: s}
 		for _, a := range e.Args {
-			x, err := compile(a)
+			x, err := compile(a, s)
 			if err != nil {
 				return nil, err
 			}

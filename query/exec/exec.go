@@ -32,6 +32,7 @@ type Stats struct {
 	SpanBlocks int
 
 	mem      *budget
+	stop     *stopper      // the run's cancellation, for kernels and loops within a batch (cancel.go)
 	progress *atomic.Int64 // Options.Progress
 	// wg counts scan goroutines; a run waits for them before returning, so
 	// none still reads the snapshot when the caller closes it.
@@ -61,13 +62,16 @@ func Run(ctx context.Context, n plan.Node, store Store) (*column.Batch, Stats, e
 }
 
 // RunWith is Run with options.
-func RunWith(ctx context.Context, n plan.Node, store Store, opts Options) (*column.Batch, Stats, error) {
+func RunWith(ctx context.Context, n plan.Node, store Store, opts Options) (_ *column.Batch, st Stats, err error) {
 	// Scans read ahead on worker goroutines; cancelling when the run ends
 	// stops them, also when an operator such as take stops pulling early.
 	ctx, cancel := context.WithCancel(ctx)
-	st := Stats{mem: &budget{limit: opts.MaxMemory}, progress: opts.Progress, wg: &sync.WaitGroup{}}
+	st = Stats{mem: &budget{limit: opts.MaxMemory}, stop: newStopper(ctx), progress: opts.Progress, wg: &sync.WaitGroup{}}
 	defer st.wg.Wait() // runs after cancel: the scan goroutines are stopping
 	defer cancel()
+	// A kernel or loop of this goroutine that saw the cancellation
+	// unwinds to here.
+	defer recoverStop(&err)
 	if err := resolveSubqueries(ctx, n, store, &st); err != nil {
 		return nil, st, err
 	}
@@ -146,6 +150,8 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 		return newScan(n, store, st)
 	case *plan.Values:
 		return &valuesOp{n: n}, nil
+	case *plan.Range:
+		return newRange(n)
 	case *plan.Union:
 		u := &unionOp{n: n}
 		for _, in := range n.Ins {
@@ -165,7 +171,7 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 		if err != nil {
 			return nil, err
 		}
-		j, err := newJoin(n, l, r)
+		j, err := newJoin(n, l, r, st.stop)
 		if j != nil {
 			j.mem = st.mem
 		}
@@ -178,17 +184,17 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 	}
 	switch n := n.(type) {
 	case *plan.Filter:
-		return newFilter(n, in)
+		return newFilter(n, in, st.stop)
 	case *plan.Project:
-		return newProject(n, in)
+		return newProject(n, in, st.stop)
 	case *plan.Aggregate:
-		a, err := newAggregate(n, in)
+		a, err := newAggregate(n, in, st.stop)
 		if a != nil {
 			a.mem = st.mem
 		}
 		return a, err
 	case *plan.Sort:
-		so, err := newSort(n, in)
+		so, err := newSort(n, in, st.stop)
 		if so != nil {
 			so.mem = st.mem
 		}
@@ -202,9 +208,11 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 	case *plan.MakeSeries:
 		return &makeSeriesOp{n: n, in: in}, nil
 	case *plan.MvExpand:
-		return newMvExpand(n, in)
+		return newMvExpand(n, in, st.stop)
 	case *plan.Parse:
-		return newParse(n, in)
+		return newParse(n, in, st.stop)
+	case *plan.Window:
+		return newWindow(n, in, st)
 	}
 	panic(fmt.Sprintf("BUG: exec: unhandled plan node %T", n))
 }

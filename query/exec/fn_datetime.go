@@ -3,6 +3,7 @@ package exec
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"strings"
 	"time"
 
@@ -135,7 +136,7 @@ func init() {
 			if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
 				return nil
 			}
-			return int64(math.Round(f * unit))
+			return rangedDatetime(math.Round(f * unit))
 		}))
 	}
 	// https://learn.microsoft.com/kusto/query/make-datetime-function
@@ -160,11 +161,20 @@ func init() {
 			return nil
 		}
 		tm := time.Date(p[0], time.Month(p[1]), p[2], p[3], p[4], 0, 0, time.UTC)
-		if tm.Day() != p[2] {
+		if tm.Day() != p[2] || p[0] < 1 || p[0] > 9999 {
 			return nil
 		}
 		return column.TicksFromTime(tm) + int64(math.Round(sec*float64(column.Second)))
 	}))
+}
+
+// rangedDatetime converts a tick count computed in floating point to a
+// datetime, or null outside Kusto's range.
+func rangedDatetime(f float64) any {
+	if math.IsNaN(f) || f < float64(column.MinDatetime) || f > float64(column.MaxDatetime) {
+		return nil
+	}
+	return int64(f)
 }
 
 // weekday is 0 for Sunday.
@@ -178,7 +188,17 @@ func dateVec2(f func(t, off int64) int64) kernel {
 		out.Nulls = orNulls(n, x, off)
 		for i := 0; i < n; i++ {
 			if out.Nulls == nil || !out.Nulls[i] {
-				out.Ints[i] = f(x.Int(i), off.Int(i))
+				o := off.Int(i)
+				if o < -120000 || o > 120000 { // far beyond year 9999 in any unit
+					setNull(out, i)
+					continue
+				}
+				r := f(x.Int(i), o)
+				if !column.InDatetimeRange(r) {
+					setNull(out, i)
+					continue
+				}
+				out.Ints[i] = r
 			}
 		}
 		return out
@@ -222,18 +242,43 @@ func datetimeDiff(p string, t1, t2 int64) int64 {
 
 // addMonths adds months, clamping the day to the target month's length as
 // .NET's AddMonths does (Jan 31 + 1 month = Feb 28/29).
-func addMonths(t int64, months int64) int64 {
+func addMonths(t int64, months int64) any {
+	if months < -12*10000 || months > 12*10000 {
+		return nil
+	}
 	tm := column.TimeFromTicks(t)
 	y, m := tm.Year(), int64(tm.Month())-1+months
 	y += int(floorDiv(m, 12))
 	m = floorMod(m, 12)
+	if y < 1 || y > 9999 {
+		return nil
+	}
 	last := time.Date(y, time.Month(m+2), 0, 0, 0, 0, 0, time.UTC).Day()
 	d := min(tm.Day(), last)
 	out := time.Date(y, time.Month(m+1), d, 0, 0, 0, 0, time.UTC)
 	return column.TicksFromTime(out) + floorMod(t, column.Day)
 }
 
+// datetimeAdd adds n periods to t; a result outside Kusto's datetime range
+// (or an overflow on the way) is null.
 func datetimeAdd(p string, n, t int64) any {
+	step := func(unit int64) any {
+		hi, lo := bits.Mul64(uint64(absInt(n)), uint64(unit))
+		if hi != 0 || lo > uint64(column.MaxDatetime-column.MinDatetime) {
+			return nil
+		}
+		d := int64(lo)
+		if n < 0 {
+			d = -d
+		}
+		if r := t + d; column.InDatetimeRange(r) {
+			return r
+		}
+		return nil
+	}
+	if (p == "year" || p == "quarter" || p == "month") && (n < -120000 || n > 120000) {
+		return nil // 10,000 years: beyond the range from any start
+	}
 	switch p {
 	case "year":
 		return addMonths(t, 12*n)
@@ -242,21 +287,27 @@ func datetimeAdd(p string, n, t int64) any {
 	case "month":
 		return addMonths(t, n)
 	case "week":
-		return t + n*7*column.Day
+		return step(7 * column.Day)
 	case "day":
-		return t + n*column.Day
+		return step(column.Day)
 	case "hour":
-		return t + n*column.Hour
+		return step(column.Hour)
 	case "minute":
-		return t + n*column.Minute
+		return step(column.Minute)
 	case "second":
-		return t + n*column.Second
+		return step(column.Second)
 	case "millisecond":
-		return t + n*column.Millisecond
+		return step(column.Millisecond)
 	case "microsecond":
-		return t + n*column.Microsecond
+		return step(column.Microsecond)
 	case "nanosecond":
-		return t + n/100
+		if r := t + n/100; column.InDatetimeRange(r) && (n/100 > 0) == (r > t) {
+			return r
+		}
+		if n/100 == 0 {
+			return t
+		}
+		return nil
 	}
 	return nil
 }

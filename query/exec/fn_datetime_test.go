@@ -131,3 +131,51 @@ func TestBinAt(t *testing.T) {
 	f(`bin_at(7, 5, 1)`, "long", "6")
 	checkErr(t, `UrlClickEvents | extend x = bin_at(Timestamp, 1d, 5)`, "1:29: bin_at() needs a value, bin size and fixed point of matching types (number, or datetime/timespan with a timespan size), got datetime, timespan and long")
 }
+
+// Datetime and timespan arithmetic and conversions that leave Kusto's range
+// (0001-01-01 .. 9999-12-31, a 64-bit tick count) give null instead of
+// wrapping around.
+func TestDatetimeRange(t *testing.T) {
+	f := scalarCheck(t)
+	f(`datetime_add('year', 100000, datetime(2023-01-01))`, "datetime", "null")
+	f(`datetime_add('year', -2023, datetime(2023-01-01))`, "datetime", "null")
+	f(`datetime_add('year', -2022, datetime(2023-01-01))`, "datetime", "0001-01-01T00:00:00Z")
+	f(`datetime_add('day', 9223372036854775807, datetime(2023-01-01))`, "datetime", "null")
+	f(`datetime_add('nanosecond', 250, datetime(2023-01-01))`, "datetime", "2023-01-01T00:00:00.0000002Z")
+	f(`make_datetime(99999, 1, 1)`, "datetime", "null")
+	f(`make_datetime(9999, 12, 31)`, "datetime", "9999-12-31T00:00:00Z")
+	f(`unixtime_seconds_todatetime(1e20)`, "datetime", "null")
+	f(`unixtime_seconds_todatetime(-1e20)`, "datetime", "null")
+	f(`1d * 9223372036854775807`, "timespan", "null")
+	f(`9223372036854775807 * 1d`, "timespan", "null")
+	f(`3 * 2d`, "timespan", "6.00:00:00")
+	f(`datetime(9999-12-31T23:59:59.9999999Z) + 1d`, "datetime", "null")
+	f(`datetime(0001-01-01) - 1tick`, "datetime", "null")
+	f(`datetime(2020-01-01) + 1d`, "datetime", "2020-01-02T00:00:00Z")
+	f(`startofmonth(datetime(9999-12-05), 1)`, "datetime", "null")
+	f(`totimespan("99999999999d")`, "timespan", "null")
+}
+
+// todatetime() and datetime literals read the forms Kusto's docs list and
+// .NET's invariant culture accepts.
+// https://learn.microsoft.com/kusto/query/scalar-data-types/datetime
+func TestDatetimeTextForms(t *testing.T) {
+	f := scalarCheck(t)
+	f(`todatetime("02/17/2016 08:40:01")`, "datetime", "2016-02-17T08:40:01Z")
+	f(`todatetime("2/17/2016 8:40:01 PM")`, "datetime", "2016-02-17T20:40:01Z")
+	f(`todatetime("12-02-2022")`, "datetime", "2022-12-02T00:00:00Z")
+	f(`datetime(1970-5-12)`, "datetime", "1970-05-12T00:00:00Z")
+	f(`datetime(2025, 6, 14)`, "datetime", "2025-06-14T00:00:00Z")
+	f(`todatetime("Sat, 8 Nov 14 15:05:02 GMT")`, "datetime", "2014-11-08T15:05:02Z")
+	f(`todatetime("8 Nov 14 15:05")`, "datetime", "2014-11-08T15:05:00Z")
+	f(`todatetime("Saturday, 08-Nov-14 15:05:02 GMT")`, "datetime", "2014-11-08T15:05:02Z")
+	f(`todatetime("2014-11-08 15:55:55.123456")`, "datetime", "2014-11-08T15:55:55.123456Z")
+	f(`todatetime("2014-11-08T15:55:55+02:00")`, "datetime", "2014-11-08T13:55:55Z")
+	f(`todatetime("13/17/2016")`, "datetime", "null")
+	f(`todatetime("2016-02-30")`, "datetime", "null")
+	// tostring() spells every datetime with seven fractional digits, so
+	// text built from one does too.
+	f(`strcat("at ", datetime(2017-10-15 12:00))`, "string", "at 2017-10-15T12:00:00.0000000Z")
+	f(`reverse(datetime(2017-10-15 12:00))`, "string", "Z0000000.00:00:21T51-01-7102")
+	f(`hash_md5(datetime(2020-01-01))`, "string", "786c530672d1f8db31fee25ea8a9390b")
+}

@@ -41,7 +41,17 @@ func init() {
 		if !ok {
 			return false
 		}
-		_, has := bag[str0(a[1])]
+		key := str0(a[1])
+		if strings.HasPrefix(key, "$") {
+			// A JSONPath: $.key2.prop1 looks into nested bags.
+			steps, ok := parseJSONPath(key)
+			if !ok {
+				return false
+			}
+			_, has := jsonPathGet(bag, steps)
+			return has
+		}
+		_, has := bag[key]
 		return has
 	}))
 	// https://learn.microsoft.com/kusto/query/pack-array-function

@@ -13,7 +13,7 @@ func TestDynamicFunctions(t *testing.T) {
 	f(`bag_keys(parse_json('[1]'))`, "dynamic", "null")
 	// https://learn.microsoft.com/kusto/query/pack-array-function
 	f(`pack_array(1, "a", true, 2.5)`, "dynamic", `[1,"a",true,2.5]`)
-	f(`pack_array(ReportId, Score, Timestamp)`, "dynamic", `["r1",5,"2024-01-08T09:00:00Z"]`)
+	f(`pack_array(ReportId, Score, Timestamp)`, "dynamic", `["r1",5,"2024-01-08T09:00:00.0000000Z"]`)
 	// https://learn.microsoft.com/kusto/query/pack-function
 	f(`bag_pack("Level", "Information", "ProcessID", 1234)`, "dynamic", `{"Level":"Information","ProcessID":1234}`)
 	f(`pack("a", Score)`, "dynamic", `{"a":5}`)
@@ -46,6 +46,8 @@ func TestDynamicFunctions(t *testing.T) {
 	f(`strcat_array(parse_json('[1,"b",true]'), "-")`, "string", "1-b-true")
 	// https://learn.microsoft.com/kusto/query/bag-has-key-function
 	f(`bag_has_key(parse_json('{"a":1}'), "a")`, "bool", "true")
+	f(`bag_has_key(parse_json('{"a":{"b":[1]}}'), "$.a.b")`, "bool", "true")
+	f(`bag_has_key(parse_json('{"a":{"b":[1]}}'), "$.a.c")`, "bool", "false")
 	// https://learn.microsoft.com/kusto/query/bag-merge-function
 	f(`bag_merge(parse_json('{"a":1}'), parse_json('{"a":2,"b":3}'))`, "dynamic", `{"a":1,"b":3}`)
 }

@@ -83,31 +83,40 @@ func init() {
 		if err != nil {
 			return nil
 		}
-		for _, st := range steps {
-			switch v := x.(type) {
-			case map[string]any:
-				if st.key == nil {
-					return nil
-				}
-				x = v[*st.key]
-			case []any:
-				if st.key != nil {
-					return nil
-				}
-				i := st.index
-				if i < 0 {
-					i += len(v)
-				}
-				if i < 0 || i >= len(v) {
-					return nil
-				}
-				x = v[i]
-			default:
-				return nil
-			}
-		}
+		x, _ = jsonPathGet(x, steps)
 		return x
 	}))
+}
+
+// jsonPathGet follows steps into x; ok is false when a step finds nothing.
+func jsonPathGet(x any, steps []jsonStep) (any, bool) {
+	for _, st := range steps {
+		switch v := x.(type) {
+		case map[string]any:
+			if st.key == nil {
+				return nil, false
+			}
+			var ok bool
+			if x, ok = v[*st.key]; !ok {
+				return nil, false
+			}
+		case []any:
+			if st.key != nil {
+				return nil, false
+			}
+			i := st.index
+			if i < 0 {
+				i += len(v)
+			}
+			if i < 0 || i >= len(v) {
+				return nil, false
+			}
+			x = v[i]
+		default:
+			return nil, false
+		}
+	}
+	return x, true
 }
 
 type jsonStep struct {

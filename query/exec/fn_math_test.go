@@ -59,3 +59,16 @@ func TestMath(t *testing.T) {
 	c(`abs(Score)`, "long", "5", "3", "7", "null", "0", "12", "1")
 	checkErr(t, `UrlClickEvents | extend x = pow(Url, 2)`, "1:33: pow() argument 1 must be a number, got string")
 }
+
+// Kusto's modulo is never negative: 0 <= N % D < abs(D).
+// https://learn.microsoft.com/kusto/query/numerical-operators
+func TestModulo(t *testing.T) {
+	f := scalarCheck(t)
+	f(`-14 % 12`, "long", "10")
+	f(`14 % -12`, "long", "2")
+	f(`-14 % -12`, "long", "10")
+	f(`14 % 12`, "long", "2")
+	f(`-7.5 % 2`, "real", "0.5")
+	f(`7 % 0`, "long", "null")
+	f(`-25h % 1d`, "timespan", "23:00:00")
+}

@@ -140,5 +140,5 @@ func TestConversionEdges(t *testing.T) {
 	// https://learn.microsoft.com/kusto/query/tostring-function: null is "".
 	f(`tostring(toint("x"))`, "string", "")
 	f(`tostring(1.5)`, "string", "1.5")
-	f(`tostring(datetime(2024-01-01))`, "string", "2024-01-01T00:00:00Z")
+	f(`tostring(datetime(2024-01-01))`, "string", "2024-01-01T00:00:00.0000000Z")
 }

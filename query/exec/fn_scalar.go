@@ -2,6 +2,7 @@ package exec
 
 import (
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -74,6 +75,16 @@ func init() {
 			return x
 		}
 		out := newStrs(n)
+		if x.Type == column.Datetime {
+			// tostring() spells a datetime with all seven fractional
+			// digits, unlike the output encoders.
+			for i := 0; i < n; i++ {
+				if !x.IsNull(i) {
+					out.Strs[i] = column.DatetimeText(x.Int(i))
+				}
+			}
+			return out
+		}
 		for i := 0; i < n; i++ {
 			out.Strs[i] = column.FormatValue(x, i)
 		}
@@ -92,7 +103,7 @@ func init() {
 	registerK("toreal", toRealVec)
 	registerK("tobool", toBoolVec)
 	registerK("todatetime", func(a []*column.Vector, n int) *column.Vector {
-		return parseVec(a[0], n, column.Datetime, column.ParseDatetime)
+		return parseVec(a[0], n, column.Datetime, column.ParseKQLDatetime)
 	})
 	registerK("totimespan", func(a []*column.Vector, n int) *column.Vector {
 		return parseVec(a[0], n, column.Timespan, column.ParseTimespan)
@@ -174,6 +185,10 @@ func arithVec(op string, a, b *column.Vector, n int) *column.Vector {
 					setNull(out, i)
 					continue
 				}
+				if t := a.Type; r < -9.2e18 || r > 9.2e18 || (t == column.Datetime && !column.InDatetimeRange(int64(math.Round(r)))) {
+					setNull(out, i) // beyond what a timespan or datetime holds
+					continue
+				}
 				out.Ints[i] = int64(math.Round(r))
 			}
 			out.Nulls = mergeMasks(out.Nulls, nulls)
@@ -192,7 +207,7 @@ func arithVec(op string, a, b *column.Vector, n int) *column.Vector {
 			case "/":
 				out.Floats[i] = x / y
 			case "%":
-				out.Floats[i] = math.Mod(x, y)
+				out.Floats[i] = euclidModReal(x, y)
 			}
 		}
 		out.Nulls = nulls
@@ -205,8 +220,21 @@ func arithVec(op string, a, b *column.Vector, n int) *column.Vector {
 	case a.Type == column.Int && b.Type == column.Long:
 		t = column.Long
 	}
+	if b.Type == column.Datetime || b.Type == column.Timespan {
+		t = b.Type // 3 * 1d, 1d + datetime(...)
+		if a.Type == column.Datetime {
+			t = a.Type
+		}
+		if a.Type == column.Datetime && b.Type == column.Datetime {
+			t = column.Timespan
+		}
+	}
 	out := newInts(t, n)
 	out.Nulls = nulls
+	if t == column.Datetime || t == column.Timespan {
+		timeArith(op, a, b, out, n)
+		return out
+	}
 	for i := 0; i < n; i++ {
 		x, y := a.Int(i), b.Int(i)
 		switch op {
@@ -224,11 +252,86 @@ func arithVec(op string, a, b *column.Vector, n int) *column.Vector {
 			if op == "/" {
 				out.Ints[i] = x / y
 			} else {
-				out.Ints[i] = x % y
+				out.Ints[i] = euclidMod(x, y)
 			}
 		}
 	}
 	return out
+}
+
+// timeArith is integer arithmetic whose result is a datetime or timespan:
+// an overflow, or a datetime outside 0001-01-01 .. 9999-12-31, gives null as
+// in Kusto instead of wrapping around.
+func timeArith(op string, a, b, out *column.Vector, n int) {
+	for i := 0; i < n; i++ {
+		if out.Nulls != nil && out.Nulls[i] {
+			continue
+		}
+		x, y := a.Int(i), b.Int(i)
+		var r int64
+		ok := true
+		switch op {
+		case "+":
+			r = x + y
+			ok = (r > x) == (y > 0)
+		case "-":
+			r = x - y
+			ok = (r < x) == (y > 0)
+		case "*":
+			hi, lo := bits.Mul64(uint64(absInt(x)), uint64(absInt(y)))
+			ok = hi == 0 && lo <= math.MaxInt64 && x != math.MinInt64 && y != math.MinInt64
+			r = x * y
+		case "/", "%":
+			if y == 0 || (x == math.MinInt64 && y == -1) {
+				ok = false
+			} else if op == "/" {
+				r = x / y
+			} else {
+				r = euclidMod(x, y)
+			}
+		}
+		if y == 0 && (op == "+" || op == "-") {
+			ok = true
+		}
+		if !ok || (out.Type == column.Datetime && !column.InDatetimeRange(r)) {
+			setNull(out, i)
+			continue
+		}
+		out.Ints[i] = r
+	}
+}
+
+func absInt(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// euclidMod is Kusto's modulo: a small non-negative number,
+// 0 <= N % D < abs(D), whatever the signs (-14 % 12 is 10).
+// https://learn.microsoft.com/kusto/query/numerical-operators
+func euclidMod(x, y int64) int64 {
+	if y == -1 {
+		return 0 // MinInt64 % -1 would trap
+	}
+	r := x % y
+	if r < 0 {
+		if y < 0 {
+			r -= y
+		} else {
+			r += y
+		}
+	}
+	return r
+}
+
+func euclidModReal(x, y float64) float64 {
+	r := math.Mod(x, y)
+	if r < 0 {
+		r += math.Abs(y)
+	}
+	return r
 }
 
 func mergeMasks(a, b []bool) []bool {

@@ -38,19 +38,19 @@ func init() {
 			neg = "!~"
 		}
 		for fn, negate := range map[string]bool{name: false, neg: true} {
-			register(fn, func(*plan.Call) (kernel, error) {
-				m := &dictMemo{}
+			registerS(fn, func(_ *plan.Call, s *stopper) (kernel, error) {
+				m := &dictMemo{stop: s}
 				return func(a []*column.Vector, n int) *column.Vector { return strPred2(m, a[0], a[1], n, p, negate) }, nil
 			})
 		}
 	}
-	register("matches regex", func(c *plan.Call) (kernel, error) {
+	registerS("matches regex", func(c *plan.Call, s *stopper) (kernel, error) {
 		pat := c.Args[1].(*plan.Const).Val.(string)
 		re, err := regexp.Compile(pat)
 		if err != nil {
 			return nil, fmt.Errorf("bad regular expression %q: %v", pat, err)
 		}
-		m := &dictMemo{}
+		m := &dictMemo{stop: s}
 		return func(a []*column.Vector, n int) *column.Vector { return strPredVec(m, "", a[0], n, re.MatchString) }, nil
 	})
 	registerStrMap("tolower", strings.ToLower)
@@ -95,7 +95,9 @@ func strPred2(m *dictMemo, a, b *column.Vector, n int, p func(h, n string) bool,
 		return strPredVec(m, needle, a, n, func(s string) bool { return p(s, needle) != negate })
 	}
 	out := newBools(n)
+	stop := m.stopper()
 	for i := 0; i < n; i++ {
+		stop.row(i)
 		out.Bools[i] = p(a.Str(i), b.Str(i)) != negate
 	}
 	return out
@@ -116,7 +118,9 @@ func strPredVec(m *dictMemo, key string, a *column.Vector, n int, p func(string)
 	case a.Codes != nil:
 		dictPred(m, key, a, n, p, out.Bools)
 	default:
+		stop := m.stopper()
 		for i, s := range a.Strs[:n] {
+			stop.row(i)
 			out.Bools[i] = p(s)
 		}
 	}

@@ -186,9 +186,11 @@ func init() {
 		if occ == 0 {
 			occ = 1
 		}
+		// length bounds where a match may start, not where it ends:
+		// indexof("abcdefg", "cde", 1, 2) is 2.
 		end := int64(len(src))
 		if length >= 0 {
-			end = min(end, start+length)
+			end = min(end, start+length+int64(utf8.RuneCountInString(look))-1)
 		}
 		if start > end {
 			return int64(-1)
@@ -295,22 +297,30 @@ func init() {
 	// https://learn.microsoft.com/kusto/query/parse-path-function
 	registerK("parse_path", valueKernel(column.Dynamic, func(a []any) any { return parsePath(str(a[0])) }))
 	// https://learn.microsoft.com/kusto/query/tohex-function
-	registerK("tohex", valueKernel(column.String, func(a []any) any {
-		x, ok := a[0].(int64)
-		if !ok {
-			return ""
-		}
-		s := strconv.FormatUint(uint64(x), 16)
-		if x >= 0 {
-			s = strconv.FormatInt(x, 16)
-		}
-		if len(a) > 1 {
-			if w, ok := a[1].(int64); ok && int64(len(s)) < w {
-				s = strings.Repeat("0", int(w)-len(s)) + s
+	register("tohex", func(c *plan.Call) (kernel, error) {
+		// An int is shown in 32-bit two's complement, a long in 64-bit:
+		// tohex(toint(-256)) is ffffff00.
+		int32Arg := c.Args[0].Type() == column.Int
+		return valueKernel(column.String, func(a []any) any {
+			x, ok := a[0].(int64)
+			if !ok {
+				return ""
 			}
-		}
-		return s
-	}))
+			s := strconv.FormatUint(uint64(x), 16)
+			if int32Arg && x < 0 {
+				s = strconv.FormatUint(uint64(uint32(x)), 16)
+			}
+			if x >= 0 {
+				s = strconv.FormatInt(x, 16)
+			}
+			if len(a) > 1 {
+				if w, ok := a[1].(int64); ok && int64(len(s)) < w {
+					s = strings.Repeat("0", int(w)-len(s)) + s
+				}
+			}
+			return s
+		}), nil
+	})
 	// https://learn.microsoft.com/kusto/query/strrep-function
 	registerK("strrep", valueKernel(column.String, func(a []any) any {
 		n, _ := a[1].(int64)
@@ -528,7 +538,12 @@ func parsePath(p string) any {
 	}
 	rest := p
 	if len(rest) >= 2 && rest[1] == ':' && (rest[0]|0x20) >= 'a' && (rest[0]|0x20) <= 'z' {
-		bag["RootPath"] = rest[:2]
+		// The root is the drive with its separator: C:\ or C:/.
+		root := rest[:2]
+		if len(rest) >= 3 && (rest[2] == '\\' || rest[2] == '/') {
+			root = rest[:3]
+		}
+		bag["RootPath"] = root
 	}
 	cut := strings.LastIndexAny(p, `/\`)
 	dir, file := "", p

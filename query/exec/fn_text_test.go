@@ -110,7 +110,7 @@ func TestIndexofCountof(t *testing.T) {
 	// https://learn.microsoft.com/kusto/query/indexof-function
 	f(`indexof("abcdefg", "cde")`, "long", "2")
 	f(`indexof("abcdefg", "cde", 1, 4)`, "long", "2")
-	f(`indexof("abcdefg", "cde", 1, 2)`, "long", "-1")
+	f(`indexof("abcdefg", "cde", 1, 2)`, "long", "2") // length bounds where the match starts
 	f(`indexof("abcdefg", "cde", 3, 4)`, "long", "-1")
 	f(`indexof("abcdefg", "cde", -5)`, "long", "2")
 	f(`indexof(1234567, 5, 1, 4)`, "long", "4")
@@ -127,6 +127,13 @@ func TestIndexofCountof(t *testing.T) {
 	f(`countof("ababa", "aba", "regex")`, "long", "1")
 	f(`countof("abcabc", "a.c", "regex")`, "long", "2")
 	checkErr(t, `UrlClickEvents | extend x = countof("a", "a", "fuzzy")`, `countof(): unknown kind "fuzzy" (expected 'normal' or 'regex')`)
+	// https://learn.microsoft.com/kusto/query/indexof-function: length
+	// bounds where a match may start; occurrence counts from start.
+	f(`indexof("abcdefg", "cde", 1, 4)`, "long", "2")
+	f(`indexof("abcdefg", "cde", 3, 4)`, "long", "-1")
+	f(`indexof("abcdefgabcdefg", "cde", 1, 10, 2)`, "long", "9")
+	f(`indexof("abcdefgabcdefg", "cde", 1, -1, 3)`, "long", "-1")
+	f(`indexof(1234567, 5, 1, 4)`, "long", "4")
 }
 
 func TestSmallStringFunctions(t *testing.T) {
@@ -150,6 +157,7 @@ func TestSmallStringFunctions(t *testing.T) {
 	f(`tohex(256)`, "string", "100")
 	f(`tohex(-546)`, "string", "fffffffffffffdde")
 	f(`tohex(48879, 8)`, "string", "0000beef")
+	f(`tohex(toint(-256), 8)`, "string", "ffffff00") // an int in 32-bit two's complement
 	// https://learn.microsoft.com/kusto/query/strrep-function
 	f(`strrep("ABC", 2)`, "string", "ABCABC")
 	f(`strrep("ABC", 2, " ")`, "string", "ABC ABC")
@@ -168,11 +176,11 @@ func TestParseURLAndPath(t *testing.T) {
 		`{"Fragment":"","Host":"","Password":"","Path":"","Port":"","Query Parameters":{},"Scheme":"","Username":""}`)
 	// https://learn.microsoft.com/kusto/query/parse-path-function
 	f(`parse_path(@"C:\temp\file.txt")`, "dynamic",
-		`{"AlternateDataStreamName":"","DirectoryName":"temp","DirectoryPath":"C:\\temp","Extension":"txt","Filename":"file.txt","RootPath":"C:","Scheme":""}`)
+		`{"AlternateDataStreamName":"","DirectoryName":"temp","DirectoryPath":"C:\\temp","Extension":"txt","Filename":"file.txt","RootPath":"C:\\","Scheme":""}`)
 	f(`parse_path(@"temp\file.txt")`, "dynamic",
 		`{"AlternateDataStreamName":"","DirectoryName":"temp","DirectoryPath":"temp","Extension":"txt","Filename":"file.txt","RootPath":"","Scheme":""}`)
 	f(`parse_path("file://C:/temp/file.txt:some.exe")`, "dynamic",
-		`{"AlternateDataStreamName":"some.exe","DirectoryName":"temp","DirectoryPath":"C:/temp","Extension":"txt","Filename":"file.txt","RootPath":"C:","Scheme":"file"}`)
+		`{"AlternateDataStreamName":"some.exe","DirectoryName":"temp","DirectoryPath":"C:/temp","Extension":"txt","Filename":"file.txt","RootPath":"C:/","Scheme":"file"}`)
 	f(`parse_path(@"\\shared\users\temp\file.txt.gz")`, "dynamic",
 		`{"AlternateDataStreamName":"","DirectoryName":"temp","DirectoryPath":"\\\\shared\\users\\temp","Extension":"gz","Filename":"file.txt.gz","RootPath":"","Scheme":""}`)
 	f(`parse_path("/usr/lib/temp/file.txt")`, "dynamic",

@@ -170,7 +170,7 @@ func toDyn(t column.Type, x any) any {
 	}
 	switch t {
 	case column.Datetime:
-		return column.FormatDatetime(x.(int64))
+		return column.DatetimeText(x.(int64))
 	case column.Timespan:
 		return column.FormatTimespan(x.(int64))
 	}
@@ -272,7 +272,7 @@ func convertDyn(x *column.Vector, n int, t column.Type) *column.Vector {
 				b.AppendNull()
 				continue
 			}
-			parse := column.ParseDatetime
+			parse := column.ParseKQLDatetime
 			if t == column.Timespan {
 				parse = column.ParseTimespan
 			}

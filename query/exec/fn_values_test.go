@@ -23,7 +23,7 @@ func runKernel(t *testing.T, fn string, t0 column.Type, args ...*column.Vector) 
 	for _, a := range args {
 		pargs = append(pargs, &plan.ColRef{T: a.Type})
 	}
-	k, err := kernels[fn](&plan.Call{Fn: fn, Args: pargs, T: t0})
+	k, err := kernels[fn](&plan.Call{Fn: fn, Args: pargs, T: t0}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,16 +20,17 @@ type joinOp struct {
 	ltypes, rtypes []column.Type
 	done           bool
 	mem            *budget
+	stop           *stopper
 }
 
-func newJoin(n *plan.Join, left, right Operator) (*joinOp, error) {
-	j := &joinOp{n: n, left: left, right: right, ltypes: types(n.Left.Out()), rtypes: types(n.Right.Out())}
+func newJoin(n *plan.Join, left, right Operator, s *stopper) (*joinOp, error) {
+	j := &joinOp{n: n, left: left, right: right, stop: s, ltypes: types(n.Left.Out()), rtypes: types(n.Right.Out())}
 	for i := range n.LeftKeys {
-		l, err := compile(n.LeftKeys[i])
+		l, err := compile(n.LeftKeys[i], s)
 		if err != nil {
 			return nil, err
 		}
-		r, err := compile(n.RightKeys[i])
+		r, err := compile(n.RightKeys[i], s)
 		if err != nil {
 			return nil, err
 		}
@@ -118,6 +119,7 @@ func (j *joinOp) Next(ctx context.Context) (*column.Batch, error) {
 	rk, rok := joinKeys(rb, j.rkeys, ins)
 	index := map[string][]int32{}
 	for i, k := range rk {
+		j.stop.row(i)
 		if rok[i] {
 			index[k] = append(index[k], int32(i))
 		}

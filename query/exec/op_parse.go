@@ -16,14 +16,16 @@ type parseOp struct {
 	in Operator
 	e  expr
 	re *regexp.Regexp
+
+	stop *stopper
 }
 
-func newParse(n *plan.Parse, in Operator) (*parseOp, error) {
-	e, err := compile(n.Expr)
+func newParse(n *plan.Parse, in Operator, s *stopper) (*parseOp, error) {
+	e, err := compile(n.Expr, s)
 	if err != nil {
 		return nil, err
 	}
-	return &parseOp{n: n, in: in, e: e, re: regexp.MustCompile(n.Pattern)}, nil
+	return &parseOp{n: n, in: in, e: e, re: regexp.MustCompile(n.Pattern), stop: s}, nil
 }
 
 func (p *parseOp) Next(ctx context.Context) (*column.Batch, error) {
@@ -34,6 +36,7 @@ func (p *parseOp) Next(ctx context.Context) (*column.Batch, error) {
 	src := p.e.eval(b)
 	vals := make([][]any, len(p.n.Cols))
 	for i := 0; i < b.Len; i++ {
+		p.stop.row(i)
 		m := p.re.FindStringSubmatch(src.Str(i))
 		for k := range p.n.Cols {
 			var v any

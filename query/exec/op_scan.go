@@ -72,7 +72,7 @@ func newScan(n *plan.Scan, store Store, st *Stats) (*scanOp, error) {
 		}
 	}
 	if n.Filter != nil {
-		if s.filter, err = compile(n.Filter); err != nil {
+		if s.filter, err = compile(n.Filter, st.stop); err != nil {
 			return nil, err
 		}
 		s.fcols = make([]bool, len(s.cols))
@@ -91,7 +91,7 @@ func newScan(n *plan.Scan, store Store, st *Stats) (*scanOp, error) {
 	s.filters = make([]expr, s.workers)
 	for w := range s.filters {
 		if n.Filter != nil {
-			if s.filters[w], err = compile(n.Filter); err != nil {
+			if s.filters[w], err = compile(n.Filter, st.stop); err != nil {
 				return nil, err
 			}
 		}
@@ -181,6 +181,13 @@ func (s *scanOp) load(bm *storage.BlockMeta, filter expr) (*column.Batch, error)
 	return b, nil
 }
 
+// loadStoppable is load on a goroutine of its own: a filter kernel that
+// saw the run cancelled unwinds to here (cancel.go).
+func (s *scanOp) loadStoppable(bm *storage.BlockMeta, filter expr) (b *column.Batch, err error) {
+	defer recoverStop(&err)
+	return s.load(bm, filter)
+}
+
 // rowReader is a Store that can read some rows of a column without the
 // rest (storage.Snapshot: paged columns decode only the pages holding
 // them).
@@ -268,7 +275,7 @@ func (s *scanOp) nextParallel(ctx context.Context) (*column.Batch, error) {
 						j.out <- scanResult{err: err}
 						continue
 					}
-					b, err := s.load(j.bm, filter)
+					b, err := s.loadStoppable(j.bm, filter)
 					j.out <- scanResult{b: b, err: err, rows: j.bm.Rows}
 				}
 			}()

@@ -19,15 +19,16 @@ type sortOp struct {
 	types []column.Type
 	done  bool
 	mem   *budget
+	stop  *stopper
 }
 
 // sortBuffer is how many rows a top-N sort buffers before trimming.
 const sortBuffer = 256 * 1024
 
-func newSort(n *plan.Sort, in Operator) (*sortOp, error) {
-	s := &sortOp{in: in, node: n, types: types(n.Input.Out())}
+func newSort(n *plan.Sort, in Operator, stop *stopper) (*sortOp, error) {
+	s := &sortOp{in: in, node: n, types: types(n.Input.Out()), stop: stop}
 	for _, k := range n.Keys {
-		e, err := compile(k.Expr)
+		e, err := compile(k.Expr, stop)
 		if err != nil {
 			return nil, err
 		}
@@ -77,7 +78,12 @@ func (s *sortOp) sorted(b *column.Batch) *column.Batch {
 	for i := range idx {
 		idx[i] = uint32(i)
 	}
+	// Sorting millions of rows takes seconds: the comparisons are where
+	// a cancellation is noticed.
+	compared := 0
 	sort.SliceStable(idx, func(x, y int) bool {
+		s.stop.row(compared)
+		compared++
 		i, j := int(idx[x]), int(idx[y])
 		for k, v := range keys {
 			if c := compareRows(v, i, j, s.node.Keys[k]); c != 0 {

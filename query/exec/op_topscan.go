@@ -38,7 +38,7 @@ func newTopScan(n *plan.Sort, store Store, st *Stats) (*topScanOp, error) {
 	if err != nil {
 		return nil, err
 	}
-	so, err := newSort(n, nil)
+	so, err := newSort(n, nil, st.stop)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func (t *topScanOp) Next(ctx context.Context) (*column.Batch, error) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				b, err := s.load(&s.blocks[ob.pos], s.filters[w%len(s.filters)])
+				b, err := s.loadStoppable(&s.blocks[ob.pos], s.filters[w%len(s.filters)])
 				res[w], errs[w] = part{pos: ob.pos, b: b}, err
 			}()
 		}

@@ -91,13 +91,13 @@ func buildParallelAggregate(n *plan.Aggregate, store Store, st *Stats) (Operator
 	p := &parAggOp{st: st}
 	cursor := new(atomic.Int64)
 	for range workers {
-		pst := &Stats{mem: st.mem, progress: st.progress, wg: st.wg}
+		pst := &Stats{mem: st.mem, stop: st.stop, progress: st.progress, wg: st.wg}
 		var scan *scanOp
 		in, err := buildChain(n.Input, store, pst, cursor, &scan)
 		if err != nil {
 			return nil, err
 		}
-		a, err := newAggregate(n, in)
+		a, err := newAggregate(n, in, st.stop)
 		if err != nil {
 			return nil, err
 		}
@@ -134,13 +134,13 @@ func buildChain(n plan.Node, store Store, st *Stats, cursor *atomic.Int64, scan 
 		if err != nil {
 			return nil, err
 		}
-		return newFilter(x, in)
+		return newFilter(x, in, st.stop)
 	case *plan.Project:
 		in, err := buildChain(x.Input, store, st, cursor, scan)
 		if err != nil {
 			return nil, err
 		}
-		return newProject(x, in)
+		return newProject(x, in, st.stop)
 	}
 	panic("BUG: buildChain over a node that is not a scan chain")
 }
@@ -158,7 +158,7 @@ func (p *parAggOp) Next(ctx context.Context) (*column.Batch, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if errs[i] = a.consume(ctx); errs[i] != nil {
+			if errs[i] = consumeStoppable(ctx, a); errs[i] != nil {
 				cancel()
 			}
 		}()
@@ -193,6 +193,13 @@ func (p *parAggOp) Next(ctx context.Context) (*column.Batch, error) {
 	}
 	slices.SortFunc(order, func(x, y uint32) int { return cmp.Compare(dst.first[x], dst.first[y]) })
 	return out.Gather(order), nil
+}
+
+// consumeStoppable is a.consume on a goroutine of its own: a kernel that
+// saw the run cancelled unwinds to here (cancel.go).
+func consumeStoppable(ctx context.Context, a *aggregateOp) (err error) {
+	defer recoverStop(&err)
+	return a.consume(ctx)
 }
 
 // merge folds another partial aggregation of the same summarize into a.

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"clickhunt/column"
 	"clickhunt/query/plan"
@@ -14,23 +13,59 @@ import (
 	"clickhunt/storage"
 )
 
-// slowStore makes reads take a moment, so the partial aggregations all get
-// blocks to merge, and records which goroutines read.
-type slowStore struct{ *memStore }
+// slowStore records which goroutines read and, while meet is set, holds
+// the first reader of a run until a second goroutine reads too, so the
+// partial aggregations all get blocks to merge however the machine
+// schedules them (no sleeps: a busy machine once let one partial take
+// them all).
+type slowStore struct {
+	*memStore
+	meet *meeting
+}
 
 var slowReaders sync.Map
 
-func (s slowStore) ReadColumn(t *storage.TableInfo, b *storage.BlockMeta, c storage.ColumnInfo) (*column.Vector, error) {
-	time.Sleep(200 * time.Microsecond)
-	slowReaders.Store(goid(), true)
+func (s *slowStore) ReadColumn(t *storage.TableInfo, b *storage.BlockMeta, c storage.ColumnInfo) (*column.Vector, error) {
+	id := goid()
+	if s.meet != nil {
+		s.meet.arrive(id)
+	}
+	slowReaders.Store(id, true)
 	return s.memStore.ReadColumn(t, b, c)
 }
 
 // readers counts the goroutines that read since the last call.
-func (s slowStore) readers() int {
+func (s *slowStore) readers() int {
 	n := 0
 	slowReaders.Range(func(k, _ any) bool { n++; slowReaders.Delete(k); return true })
 	return n
+}
+
+// meeting holds its first arrival until another goroutine arrives. Only
+// for runs reading two blocks or more: the first reader holds one block,
+// so another partial takes the next.
+type meeting struct {
+	mu    sync.Mutex
+	first string
+	met   chan struct{}
+	open  bool
+}
+
+func newMeeting() *meeting { return &meeting{met: make(chan struct{})} }
+
+func (m *meeting) arrive(id string) {
+	m.mu.Lock()
+	switch {
+	case m.first == "":
+		m.first = id
+		m.mu.Unlock()
+		<-m.met
+		return
+	case id != m.first && !m.open:
+		m.open = true
+		close(m.met)
+	}
+	m.mu.Unlock()
 }
 
 // goid is the current goroutine's id, from its stack header.
@@ -64,7 +99,7 @@ func TestParallelAggregateMatchesSerial(t *testing.T) {
 		}
 		rows = append(rows, []any{base + int64(i)*37*column.Second, iv, fmt.Sprintf("user%d", i*31%257), okv})
 	}
-	m := slowStore{newMemStore("T", schema, rows, []int{700, 1300, 500})}
+	m := &slowStore{memStore: newMemStore("T", schema, rows, []int{700, 1300, 500})}
 	queries := []struct {
 		q        string
 		parallel bool
@@ -79,8 +114,12 @@ func TestParallelAggregateMatchesSerial(t *testing.T) {
 		{"T | summarize count() by v", false},            // string keys stay serial
 		{"T | summarize a = avg(i) by k = i % 3", false}, // float sums depend on order
 	}
-	run := func(q string, procs int) (string, Stats, bool) {
+	run := func(q string, procs int, meet bool) (string, Stats, bool) {
 		t.Helper()
+		if meet {
+			m.meet = newMeeting()
+			defer func() { m.meet = nil }()
+		}
 		old := runtime.GOMAXPROCS(procs)
 		defer runtime.GOMAXPROCS(old)
 		s, err := syntax.Parse(q)
@@ -108,12 +147,12 @@ func TestParallelAggregateMatchesSerial(t *testing.T) {
 	}
 	for _, c := range queries {
 		m.readers()
-		serial, sst, spar := run(c.q, 1)
+		serial, sst, spar := run(c.q, 1, false)
 		if spar {
 			t.Fatalf("%s: one core ran in parallel", c.q)
 		}
 		for _, procs := range []int{2, 3, 4} {
-			got, st, par := run(c.q, procs)
+			got, st, par := run(c.q, procs, c.parallel && sst.BlocksRead >= 2)
 			if par != c.parallel {
 				t.Errorf("%s: parallel = %v with %d cores, want %v", c.q, par, procs, c.parallel)
 			}

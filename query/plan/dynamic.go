@@ -197,6 +197,12 @@ func MapExprs(n Node, f func(Expr) (Expr, error)) error {
 			return err
 		}
 		return each(n.Defaults)
+	case exprNode:
+		for _, e := range n.exprRefs() {
+			if err := one(e); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

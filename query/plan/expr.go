@@ -67,9 +67,13 @@ func (c *Call) String() string {
 	return c.Fn + "(" + strings.Join(args, ", ") + ")"
 }
 
-// scope is what names mean inside an expression: the input columns.
+// scope is what names mean inside an expression: the input columns, and
+// inside an aggregation expression of summarize, the aggregations (aggs).
 type scope struct {
 	schema column.Schema
+	aggs   *aggContext
+	// window, when set, collects window function calls (fn_window.go).
+	window *windowContext
 }
 
 func (b *builder) expr(e *syntax.Expr, sc *scope) (Expr, error) {
@@ -546,11 +550,14 @@ func (b *builder) primary(p *syntax.Primary, sc *scope) (Expr, error) {
 		if s == "null" {
 			return &Const{T: column.Datetime}, nil
 		}
-		t, err := column.ParseDatetime(s)
+		t, err := column.ParseKQLDatetime(s)
 		if err != nil {
 			return nil, errAt(p.Pos, "%v", err)
 		}
 		return &Const{T: column.Datetime, Val: t}, nil
+	case p.Guid != nil:
+		s := strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(*p.Guid, "guid("), ")"))
+		return &Const{T: column.Guid, Val: strings.ToLower(s)}, nil
 	case p.Timespan != nil:
 		s := *p.Timespan
 		if i := strings.IndexByte(s, '('); i >= 0 {
@@ -611,6 +618,9 @@ func (b *builder) ident(name string, pos syntax.Position, sc *scope) (Expr, erro
 	}
 	if e, ok := b.scalars[name]; ok {
 		return e, nil
+	}
+	if sc.aggs != nil && sc.aggs.in.schema.Index(name) >= 0 {
+		return nil, errAt(pos, "summarize: '%s' is neither a by column nor inside an aggregation such as max(%s)", name, name)
 	}
 	if _, ok := b.tables[name]; ok {
 		return nil, errAt(pos, "'%s' is a tabular expression and cannot be used as a scalar value", name)

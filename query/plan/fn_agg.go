@@ -27,7 +27,7 @@ func numAgg(fn string, withPred bool, ret func(column.Type) column.Type) aggSig 
 	if withPred {
 		n, text = 2, "two arguments (expression, predicate)"
 	}
-	return aggSig{n, n, text, false, func(c *syntax.Call, args []Expr) (*AggCall, error) {
+	return aggSig{minArgs: n, maxArgs: n, argsText: text, predicateOnly: false, resolve: func(c *syntax.Call, args []Expr) (*AggCall, error) {
 		t := args[0].Type()
 		arg := args[0]
 		switch {
@@ -54,7 +54,7 @@ func realType(column.Type) column.Type { return column.Real }
 // anyAgg types an aggregation over a scalar of any orderable type with a
 // predicate (minif, maxif, dcountif).
 func predAgg(fn string, ret func(column.Type) column.Type, maxArgs int) aggSig {
-	return aggSig{2, maxArgs, "two arguments (expression, predicate)", false, func(c *syntax.Call, args []Expr) (*AggCall, error) {
+	return aggSig{minArgs: 2, maxArgs: maxArgs, argsText: "two arguments (expression, predicate)", predicateOnly: false, resolve: func(c *syntax.Call, args []Expr) (*AggCall, error) {
 		p, err := predArg(c, args, 1)
 		if err != nil {
 			return nil, err
@@ -76,7 +76,7 @@ func collectAgg(fn string, withPred bool) aggSig {
 		minArgs = 2
 		text = "two or three arguments (expression, predicate, max size)"
 	}
-	return aggSig{minArgs, minArgs + 1, text, false, func(c *syntax.Call, args []Expr) (*AggCall, error) {
+	return aggSig{minArgs: minArgs, maxArgs: minArgs + 1, argsText: text, predicateOnly: false, resolve: func(c *syntax.Call, args []Expr) (*AggCall, error) {
 		a := &AggCall{Fn: fn, Arg: args[0], Type: column.Dynamic}
 		if withPred {
 			p, err := predArg(c, args, 1)
@@ -130,13 +130,13 @@ func init() {
 		"make_list_with_nulls": collectAgg("make_list_with_nulls", false),
 		"make_bag":             collectAgg("make_bag", false),
 		"make_bag_if":          collectAgg("make_bag_if", true),
-		"take_any": {1, 1, "one argument", false, func(c *syntax.Call, args []Expr) (*AggCall, error) {
+		"take_any": {minArgs: 1, maxArgs: 1, argsText: "one argument", predicateOnly: false, resolve: func(c *syntax.Call, args []Expr) (*AggCall, error) {
 			return &AggCall{Fn: "take_any", Arg: args[0], Type: args[0].Type()}, nil
 		}},
-		"any": {1, 1, "one argument", false, func(c *syntax.Call, args []Expr) (*AggCall, error) {
+		"any": {minArgs: 1, maxArgs: 1, argsText: "one argument", predicateOnly: false, resolve: func(c *syntax.Call, args []Expr) (*AggCall, error) {
 			return &AggCall{Fn: "take_any", Arg: args[0], Type: args[0].Type()}, nil
 		}},
-		"take_anyif": {2, 2, "two arguments (expression, predicate)", false, func(c *syntax.Call, args []Expr) (*AggCall, error) {
+		"take_anyif": {minArgs: 2, maxArgs: 2, argsText: "two arguments (expression, predicate)", predicateOnly: false, resolve: func(c *syntax.Call, args []Expr) (*AggCall, error) {
 			p, err := predArg(c, args, 1)
 			if err != nil {
 				return nil, err
@@ -144,7 +144,7 @@ func init() {
 			return &AggCall{Fn: "take_anyif", Arg: args[0], Pred: p, Type: args[0].Type()}, nil
 		}},
 		// https://learn.microsoft.com/kusto/query/percentiles-aggregation-function
-		"percentile": {2, 2, "two arguments (expression, percentile)", false, func(c *syntax.Call, args []Expr) (*AggCall, error) {
+		"percentile": {minArgs: 2, maxArgs: 2, argsText: "two arguments (expression, percentile)", predicateOnly: false, resolve: func(c *syntax.Call, args []Expr) (*AggCall, error) {
 			t := args[0].Type()
 			if !(t.IsNumeric() || t == column.Datetime || t == column.Timespan) {
 				return nil, argErr(c, 0, "a number, datetime or timespan", t)

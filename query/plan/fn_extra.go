@@ -28,8 +28,8 @@ func init() {
 	})
 	addAggs(map[string]aggSig{
 		// https://learn.microsoft.com/kusto/query/count-distinct-aggregation-function
-		"count_distinct":   {1, 1, "one argument", false, distinctAgg("dcount", false)},
-		"count_distinctif": {2, 2, "two arguments (expression, predicate)", false, distinctAgg("dcountif", true)},
+		"count_distinct":   {minArgs: 1, maxArgs: 1, argsText: "one argument", predicateOnly: false, resolve: distinctAgg("dcount", false)},
+		"count_distinctif": {minArgs: 2, maxArgs: 2, argsText: "two arguments (expression, predicate)", predicateOnly: false, resolve: distinctAgg("dcountif", true)},
 	})
 }
 

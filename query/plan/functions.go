@@ -15,6 +15,7 @@ type funcSig struct {
 	minArgs, maxArgs int
 	argsText         string
 	resolve          func(b *builder, c *syntax.Call, args []Expr) (Expr, error)
+	fnDoc            // topics.go
 }
 
 // aggSig types an aggregation function.
@@ -25,6 +26,7 @@ type aggSig struct {
 	// fn_ (countif_) rather than fn_Column.
 	predicateOnly bool
 	resolve       func(c *syntax.Call, args []Expr) (*AggCall, error)
+	fnDoc         // topics.go
 }
 
 // functions and aggregates are the signature registries. Files add to them
@@ -121,14 +123,14 @@ func typeWant(w func(column.Type) bool) string {
 func init() {
 	conv := func(ret column.Type, fn string) funcSig { return simple(ret, fn, isAny) }
 	addFuncs(map[string]funcSig{
-		"ago": {1, 1, "one timespan", func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
+		"ago": funcSig{minArgs: 1, maxArgs: 1, argsText: "one timespan", resolve: func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
 			if args[0].Type() != column.Timespan {
 				return nil, argErr(c, 0, "a timespan such as 7d", args[0].Type())
 			}
 			now := &Const{T: column.Datetime, Val: b.opts.Now}
 			return foldSub(now, args[0]), nil
-		}},
-		"now": {0, 1, "no argument or one timespan offset", func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
+		}}.doc("ago(Timespan)", "now() minus Timespan", "print ago(1h)"),
+		"now": funcSig{minArgs: 0, maxArgs: 1, argsText: "no argument or one timespan offset", resolve: func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
 			now := &Const{T: column.Datetime, Val: b.opts.Now}
 			if len(args) == 0 {
 				return now, nil
@@ -140,35 +142,35 @@ func init() {
 				return &Const{T: column.Datetime, Val: b.opts.Now + k.Val.(int64)}, nil
 			}
 			return &Call{Fn: "+", Args: []Expr{now, args[0]}, T: column.Datetime}, nil
-		}},
-		"bin":        binSig("bin"),
-		"floor":      binSig("floor"),
-		"not":        simple(column.Bool, "not", isBool),
-		"isnull":     simple(column.Bool, "isnull", isAny),
-		"isnotnull":  simple(column.Bool, "isnotnull", isAny),
-		"isempty":    simple(column.Bool, "isempty", isAny),
-		"isnotempty": simple(column.Bool, "isnotempty", isAny),
-		"tostring":   conv(column.String, "tostring"),
-		"tolong":     conv(column.Long, "tolong"),
-		"toint":      conv(column.Int, "toint"),
-		"todouble":   conv(column.Real, "toreal"),
-		"toreal":     conv(column.Real, "toreal"),
-		"tobool":     conv(column.Bool, "tobool"),
-		"toboolean":  conv(column.Bool, "tobool"),
-		"todatetime": conv(column.Datetime, "todatetime"),
-		"totimespan": conv(column.Timespan, "totimespan"),
-		"iff":        iffSig(),
-		"iif":        iffSig(),
-		"strcat": {1, 64, "1 to 64 arguments", func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
+		}}.doc("now([Offset])", "the current time, plus an optional timespan Offset", "print now(-1d)"),
+		"bin":        binSig("bin").doc("bin(Value, RoundTo)", "rounds Value down to a multiple of RoundTo (datetimes from 0001-01-01)", "print bin(4.5, 1), bin(datetime(2024-03-01 17:45), 1h)"),
+		"floor":      binSig("floor").doc("floor(Value, RoundTo)", "the same as bin()", "print floor(-4.5, 1)"),
+		"not":        simple(column.Bool, "not", isBool).doc("not(Predicate)", "the logical negation of Predicate", "print not(1 > 2)"),
+		"isnull":     simple(column.Bool, "isnull", isAny).doc("isnull(Expr)", "true when Expr is null", "print isnull(long(null)), isnull(0)"),
+		"isnotnull":  simple(column.Bool, "isnotnull", isAny).doc("isnotnull(Expr)", "true when Expr is not null", "print isnotnull(long(null)), isnotnull(0)"),
+		"isempty":    simple(column.Bool, "isempty", isAny).doc("isempty(Expr)", "true when Expr is null or an empty string", `print isempty(""), isempty("a")`),
+		"isnotempty": simple(column.Bool, "isnotempty", isAny).doc("isnotempty(Expr)", "true when Expr is neither null nor an empty string", `print isnotempty(""), isnotempty("a")`),
+		"tostring":   conv(column.String, "tostring").doc("tostring(Expr)", "Expr as a string", "print tostring(123)"),
+		"tolong":     conv(column.Long, "tolong").doc("tolong(Expr)", "Expr as a long, or null if it does not convert", `print tolong("42"), tolong("x")`),
+		"toint":      conv(column.Int, "toint").doc("toint(Expr)", "Expr as an int, or null if it does not convert", `print toint("42")`),
+		"todouble":   conv(column.Real, "toreal").doc("todouble(Expr)", "Expr as a real, or null if it does not convert", `print todouble("1.5")`),
+		"toreal":     conv(column.Real, "toreal").page("todouble-function").doc("toreal(Expr)", "the same as todouble()", `print toreal("1.5")`),
+		"tobool":     conv(column.Bool, "tobool").doc("tobool(Expr)", "Expr as a bool, or null if it does not convert", `print tobool("true"), tobool(0)`),
+		"toboolean":  conv(column.Bool, "tobool").page("tobool-function").doc("toboolean(Expr)", "the same as tobool()", `print toboolean("false")`),
+		"todatetime": conv(column.Datetime, "todatetime").doc("todatetime(Expr)", "Expr as a datetime, or null if it does not convert", `print todatetime("2024-03-01 10:00")`),
+		"totimespan": conv(column.Timespan, "totimespan").doc("totimespan(Expr)", "Expr as a timespan, or null if it does not convert", `print totimespan("01:30:00")`),
+		"iff":        iffSig().doc("iff(Predicate, IfTrue, IfFalse)", "IfTrue where Predicate holds, else IfFalse", `print iff(2 > 1, "yes", "no")`),
+		"iif":        iffSig().page("iff-function").doc("iif(Predicate, IfTrue, IfFalse)", "the same as iff()", `print iif(2 > 1, "yes", "no")`),
+		"strcat": funcSig{minArgs: 1, maxArgs: 64, argsText: "1 to 64 arguments", resolve: func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
 			for i := range args {
 				args[i] = asString(args[i])
 			}
 			return &Call{Fn: "strcat", Args: args, T: column.String}, nil
-		}},
+		}}.doc("strcat(Expr1, Expr2, ...)", "its 1 to 64 arguments as strings, concatenated", `print strcat("a", 1, "b")`),
 	})
 
 	numeric := func(fn string, ret func(column.Type) column.Type) aggSig {
-		return aggSig{1, 1, "one argument", false, func(c *syntax.Call, args []Expr) (*AggCall, error) {
+		return aggSig{minArgs: 1, maxArgs: 1, argsText: "one argument", predicateOnly: false, resolve: func(c *syntax.Call, args []Expr) (*AggCall, error) {
 			t := args[0].Type()
 			if !(t.IsNumeric() || t == column.Timespan) {
 				return nil, argErr(c, 0, "a number or timespan", t)
@@ -177,44 +179,44 @@ func init() {
 		}}
 	}
 	addAggs(map[string]aggSig{
-		"count": {0, 1, "no argument", false, func(c *syntax.Call, args []Expr) (*AggCall, error) {
+		"count": aggSig{minArgs: 0, maxArgs: 1, argsText: "no argument", predicateOnly: false, resolve: func(c *syntax.Call, args []Expr) (*AggCall, error) {
 			if len(args) == 1 {
 				// count(expr) counts rows where expr is not null.
 				return &AggCall{Fn: "countnotnull", Arg: args[0], Type: column.Long}, nil
 			}
 			return &AggCall{Fn: "count", Type: column.Long}, nil
-		}},
-		"countif": {1, 1, "one bool predicate", true, func(c *syntax.Call, args []Expr) (*AggCall, error) {
+		}}.doc("count()", "the number of rows of the group (column count_)", "range x from 1 to 10 step 1 | summarize count()"),
+		"countif": aggSig{minArgs: 1, maxArgs: 1, argsText: "one bool predicate", predicateOnly: true, resolve: func(c *syntax.Call, args []Expr) (*AggCall, error) {
 			if args[0].Type() != column.Bool {
 				return nil, argErr(c, 0, "a bool predicate", args[0].Type())
 			}
 			return &AggCall{Fn: "countif", Pred: args[0], Type: column.Long}, nil
-		}},
-		"dcount": {1, 2, "one or two arguments (expression, accuracy)", false, func(c *syntax.Call, args []Expr) (*AggCall, error) {
+		}}.doc("countif(Predicate)", "the number of rows where Predicate is true (column countif_)", "range x from 1 to 10 step 1 | summarize countif(x % 2 == 0)"),
+		"dcount": aggSig{minArgs: 1, maxArgs: 2, argsText: "one or two arguments (expression, accuracy)", predicateOnly: false, resolve: func(c *syntax.Call, args []Expr) (*AggCall, error) {
 			if args[0].Type() == column.Dynamic {
 				return nil, argErr(c, 0, "a scalar", args[0].Type())
 			}
 			return &AggCall{Fn: "dcount", Arg: args[0], Type: column.Long}, nil
-		}},
+		}}.doc("dcount(Expr [, Accuracy])", "an estimate of the number of distinct values of Expr", "range x from 1 to 10 step 1 | summarize dcount(x % 3)"),
 		"sum": numeric("sum", func(t column.Type) column.Type {
 			if t == column.Int {
 				return column.Long
 			}
 			return t
-		}),
+		}).doc("sum(Expr)", "the sum of Expr over the group", "range x from 1 to 10 step 1 | summarize sum(x)"),
 		"avg": numeric("avg", func(t column.Type) column.Type {
 			if t == column.Timespan {
 				return column.Timespan
 			}
 			return column.Real
-		}),
-		"min": minMax("min"),
-		"max": minMax("max"),
+		}).doc("avg(Expr)", "the mean of Expr over the group", "range x from 1 to 10 step 1 | summarize avg(x)"),
+		"min": minMax("min").doc("min(Expr)", "the smallest value of Expr over the group", "range x from 1 to 10 step 1 | summarize min(x)"),
+		"max": minMax("max").doc("max(Expr)", "the largest value of Expr over the group", "range x from 1 to 10 step 1 | summarize max(x)"),
 	})
 }
 
 func minMax(fn string) aggSig {
-	return aggSig{1, 1, "one argument", false, func(c *syntax.Call, args []Expr) (*AggCall, error) {
+	return aggSig{minArgs: 1, maxArgs: 1, argsText: "one argument", predicateOnly: false, resolve: func(c *syntax.Call, args []Expr) (*AggCall, error) {
 		t := args[0].Type()
 		if !orderable(t) {
 			return nil, argErr(c, 0, "a number, string, datetime or timespan", t)
@@ -235,7 +237,7 @@ func foldSub(a *Const, b Expr) Expr {
 }
 
 func binSig(fn string) funcSig {
-	return funcSig{2, 2, "two arguments (value, bin size)", func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
+	return funcSig{minArgs: 2, maxArgs: 2, argsText: "two arguments (value, bin size)", resolve: func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
 		v, size := args[0], args[1]
 		switch vt, st := v.Type(), size.Type(); {
 		case (vt == column.Datetime || vt == column.Timespan) && st == column.Timespan:
@@ -263,7 +265,7 @@ func binSig(fn string) funcSig {
 }
 
 func iffSig() funcSig {
-	return funcSig{3, 3, "three arguments (condition, then, else)", func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
+	return funcSig{minArgs: 3, maxArgs: 3, argsText: "three arguments (condition, then, else)", resolve: func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
 		if args[0].Type() != column.Bool {
 			return nil, argErr(c, 0, "a bool condition", args[0].Type())
 		}
@@ -286,10 +288,20 @@ func iffSig() funcSig {
 	}}
 }
 
+// builtinCalls are the calls b.call plans itself, not through the
+// function registry.
+var builtinCalls = map[string]bool{"typeof": true, "toscalar": true, "materialize": true}
+
 func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 	name := c.Name
 	if f, ok := b.funcs[name]; ok {
 		return b.callUser(name, f, c, sc)
+	}
+	if w, ok := windowFuncs[name]; ok {
+		return b.windowCall(c, sc, w)
+	}
+	if _, ok := aggregates[name]; ok && sc.aggs != nil {
+		return b.liftAggregate(c, sc.aggs)
 	}
 	switch name {
 	case "typeof":
@@ -299,7 +311,7 @@ func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 			return nil, errAt(c.Pos, "toscalar() takes one tabular expression")
 		}
 		a := c.Args[0]
-		n, err := b.tabular(&syntax.Pipeline{Pos: a.Pos, Union: a.Union, Source: a.Expr, Ops: a.Ops})
+		n, err := b.tabular(a.Pipeline())
 		if err != nil {
 			return nil, err
 		}
@@ -314,10 +326,13 @@ func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 	}
 	sig, ok := functions[name]
 	if !ok {
+		if _, tuple := tupleFuncs[name]; tuple {
+			return nil, errAt(c.Pos, "%s() returns several columns: use it alone in extend or project, as in extend (a, b) = %s(...)", name, name)
+		}
 		if _, agg := aggregates[name]; agg {
 			return nil, errAt(c.Pos, "%s() is an aggregation function: use it in summarize", name)
 		}
-		if name == "datetime" || name == "timespan" {
+		if _, ok := literalTypes[name]; ok {
 			return b.typedLiteral(c, sc)
 		}
 		msg := fmt.Sprintf("unknown function '%s'", name)
@@ -338,7 +353,7 @@ func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 		if a.Star {
 			return nil, errAt(a.Pos, "%s() does not take *", name)
 		}
-		if len(a.Ops) > 0 || a.Union != nil {
+		if a.Tabular() {
 			return nil, errAt(a.Pos, "%s() takes a scalar, not a tabular expression", name)
 		}
 		if tl, ok, err := typeofArg(a.Expr); ok {
@@ -358,31 +373,4 @@ func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 		args[i] = e
 	}
 	return sig.resolve(b, c, args)
-}
-
-// typedLiteral handles datetime("...") and timespan("...") with a string.
-func (b *builder) typedLiteral(c *syntax.Call, sc *scope) (Expr, error) {
-	if len(c.Args) != 1 || c.Args[0].Expr == nil {
-		return nil, errAt(c.Pos, "%s() takes one value", c.Name)
-	}
-	e, err := b.expr(c.Args[0].Expr, sc)
-	if err != nil {
-		return nil, err
-	}
-	k, ok := e.(*Const)
-	if !ok || k.T != column.String {
-		return nil, errAt(c.Pos, "%s() takes a literal value", c.Name)
-	}
-	if c.Name == "datetime" {
-		t, err := column.ParseDatetime(k.Val.(string))
-		if err != nil {
-			return nil, errAt(c.Args[0].Pos, "%v", err)
-		}
-		return &Const{T: column.Datetime, Val: t}, nil
-	}
-	t, err := column.ParseTimespan(k.Val.(string))
-	if err != nil {
-		return nil, errAt(c.Args[0].Pos, "%v", err)
-	}
-	return &Const{T: column.Timespan, Val: t}, nil
 }

@@ -46,8 +46,14 @@ func rewriteInputs(n Node, f func(Node) Node) {
 			n.Ins[i] = f(n.Ins[i])
 		}
 	case *Scan, *Values:
+	case inputNode:
+		for i, in := range n.Inputs() {
+			n.setInput(i, f(in))
+		}
 	default:
-		panic(fmt.Sprintf("BUG: rewriteInputs: unhandled node %T", n))
+		if len(n.Inputs()) > 0 {
+			panic(fmt.Sprintf("BUG: rewriteInputs: unhandled node %T", n))
+		}
 	}
 }
 
@@ -198,8 +204,11 @@ func pruneColumns(n Node, needed []uint8) {
 		}
 	case *MakeSeries:
 		pruneColumns(n.Input, nil)
-	case *MvExpand, *Parse:
-		pruneColumns(n.Inputs()[0], nil)
+	default:
+		// Other operators read their inputs whole.
+		for _, in := range n.Inputs() {
+			pruneColumns(in, nil)
+		}
 	}
 }
 

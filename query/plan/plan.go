@@ -5,11 +5,118 @@ package plan
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"clickhunt/column"
 	"clickhunt/query/syntax"
 )
+
+func (b *builder) operator(in Node, op syntax.Operator) (Node, error) {
+	switch op := op.(type) {
+	case *syntax.WhereOp:
+		return b.where(in, op)
+	case *syntax.ProjectOp:
+		return b.project(in, op.Columns, false)
+	case *syntax.ExtendOp:
+		return b.project(in, op.Columns, true)
+	case *syntax.SummarizeOp:
+		return b.summarize(in, op)
+	case *syntax.SortOp:
+		keys, err := b.sortKeys(in, op.Keys)
+		if err != nil {
+			return nil, err
+		}
+		return &Sort{Input: in, Keys: keys, Limit: -1}, nil
+	case *syntax.TopOp:
+		n, err := b.count(in, op.N, "top")
+		if err != nil {
+			return nil, err
+		}
+		keys, err := b.sortKeys(in, []*syntax.SortKey{op.By})
+		if err != nil {
+			return nil, err
+		}
+		return &Sort{Input: in, Keys: keys, Limit: n}, nil
+	case *syntax.TakeOp:
+		n, err := b.count(in, op.N, op.Keyword)
+		if err != nil {
+			return nil, err
+		}
+		return &Limit{Input: in, N: n}, nil
+	case *syntax.DistinctOp:
+		return b.distinct(in, op)
+	case *syntax.CountOp:
+		return &Count{Input: in}, nil
+	case *syntax.RenderOp:
+		return b.render(in, op)
+	case *syntax.JoinOp:
+		return b.join(in, op)
+	case *syntax.UnionOp:
+		return b.union(in, op)
+	case *syntax.MakeSeriesOp:
+		return b.makeSeries(in, op)
+	case *syntax.MvExpandOp:
+		return b.mvExpand(in, op)
+	case *syntax.ProjectNamesOp:
+		return b.projectNames(in, op)
+	case *syntax.ProjectRenameOp:
+		return b.projectRename(in, op)
+	case *syntax.ParseOp:
+		return b.parse(in, op)
+	case *syntax.GetschemaOp:
+		return getschema(in), nil
+	case *syntax.AsOp, *syntax.SerializeOp:
+		if s, ok := op.(*syntax.SerializeOp); ok {
+			return b.serialize(in, s)
+		}
+		return in, nil
+	}
+	panic(fmt.Sprintf("BUG: unhandled operator %T", op))
+}
+
+func (b *builder) scopeOf(in Node) *scope { return &scope{schema: in.Out()} }
+
+func paramMap(ps []*syntax.Param) map[string]string {
+	m := map[string]string{}
+	for _, p := range ps {
+		v := p.Value
+		if strings.HasPrefix(v, "\"") || strings.HasPrefix(v, "'") || strings.HasPrefix(v, "@") {
+			if u, err := unquote(v); err == nil {
+				v = u
+			}
+		}
+		m[strings.Join(p.Name, ".")] = v
+	}
+	return m
+}
+
+func didYouMean(name string, s column.Schema) string {
+	names := make([]string, len(s))
+	for i, f := range s {
+		names[i] = f.Name
+	}
+	if m := Suggest(name, names); m != "" {
+		return fmt.Sprintf(" (did you mean '%s'?)", m)
+	}
+	return ""
+}
+
+// sourceName resolves a table or tabular let by name.
+func (b *builder) sourceName(name string, pos syntax.Position) (Node, error) {
+	return b.source(&syntax.Expr{Pos: pos, Left: &syntax.AndExpr{Left: &syntax.CmpExpr{Left: &syntax.AddExpr{
+		Left: &syntax.MulExpr{Left: &syntax.Unary{Operand: &syntax.Postfix{Primary: &syntax.Primary{Pos: pos, Ident: &name}}}}}}}})
+}
+
+// sortedNames lists a schema's names, for messages.
+func sortedNames(s column.Schema) []string {
+	n := make([]string, len(s))
+	for i, f := range s {
+		n[i] = f.Name
+	}
+	sort.Strings(n)
+	return n
+}
 
 // Catalog is what the planner needs to know about stored tables.
 type Catalog interface {
@@ -26,127 +133,21 @@ type Node interface {
 	node()
 }
 
-// Scan reads a stored table. Filter, if set, is applied while scanning
-// (pushed down from where operators); Needed marks the columns the
-// operators above the scan read (nil = all): the filter's own columns are
-// read by the scan as it needs them.
-type Scan struct {
-	Table  string
-	Schema column.Schema
-	Filter Expr
-	Needed []bool
-	// HeadOnly marks the columns that every operator above and the filter
-	// read only through their heads (heads.go; nil = none): the scan may
-	// read a stored head column in their place.
-	HeadOnly []bool
+// exprNode is a node holding expressions, which MapExprs visits (nodes
+// the switch there does not list implement it).
+type exprNode interface {
+	Node
+	// exprRefs returns the node's expression fields, for rewriting in
+	// place; nil entries are skipped.
+	exprRefs() []*Expr
 }
 
-// Filter keeps the rows where Pred is true.
-type Filter struct {
-	Input Node
-	Pred  Expr
-}
-
-// Project computes one output column per expression (project, extend).
-type Project struct {
-	Input  Node
-	Exprs  []Expr
-	Schema column.Schema
-	// Needed marks the output columns some operator above reads (nil =
-	// all); the others need not be computed.
-	Needed []bool
-}
-
-// Aggregate groups by Keys and computes Aggs per group (summarize,
-// distinct). Output: key columns, then aggregate columns.
-type Aggregate struct {
-	Input  Node
-	Keys   []Expr
-	Aggs   []*AggCall
-	Schema column.Schema
-}
-
-// AggCall is one aggregation: Fn over Arg (nil for count()); Pred for the
-// *if variants; Extra for further arguments (arg_max's returned column,
-// make_list's size limit, percentile's rank, as constants or expressions).
-type AggCall struct {
-	Fn    string
-	Arg   Expr
-	Pred  Expr
-	Extra []Expr
-	Type  column.Type
-}
-
-// Sort orders rows by Keys; Limit >= 0 keeps only the first Limit rows
-// (top N).
-type Sort struct {
-	Input Node
-	Keys  []SortKey
-	Limit int64
-}
-
-// SortKey is one ordering term.
-type SortKey struct {
-	Expr       Expr
-	Desc       bool
-	NullsFirst bool
-}
-
-// Limit keeps the first N rows (take).
-type Limit struct {
-	Input Node
-	N     int64
-}
-
-// Count returns one row with the number of input rows.
-type Count struct {
-	Input Node
-}
-
-func (n *Scan) Out() column.Schema      { return n.Schema }
-func (n *Filter) Out() column.Schema    { return n.Input.Out() }
-func (n *Project) Out() column.Schema   { return n.Schema }
-func (n *Aggregate) Out() column.Schema { return n.Schema }
-func (n *Sort) Out() column.Schema      { return n.Input.Out() }
-func (n *Limit) Out() column.Schema     { return n.Input.Out() }
-func (n *Count) Out() column.Schema     { return column.Schema{{Name: "Count", Type: column.Long}} }
-
-func (n *Scan) Inputs() []Node      { return nil }
-func (n *Filter) Inputs() []Node    { return []Node{n.Input} }
-func (n *Project) Inputs() []Node   { return []Node{n.Input} }
-func (n *Aggregate) Inputs() []Node { return []Node{n.Input} }
-func (n *Sort) Inputs() []Node      { return []Node{n.Input} }
-func (n *Limit) Inputs() []Node     { return []Node{n.Input} }
-func (n *Count) Inputs() []Node     { return []Node{n.Input} }
-
-func (*Scan) node()      {}
-func (*Filter) node()    {}
-func (*Project) node()   {}
-func (*Aggregate) node() {}
-func (*Sort) node()      {}
-func (*Limit) node()     {}
-func (*Count) node()     {}
-
-// Render is a render operator: it passes rows through unchanged and tells
-// the client how to draw them. It may only end a query.
-type Render struct {
-	Input Node
-	Kind  string
-	// Properties are the with(...) properties, constants only (title,
-	// xtitle, ytitle, legend, ...), by name.
-	Properties map[string]any
-}
-
-func (n *Render) Out() column.Schema { return n.Input.Out() }
-func (n *Render) Inputs() []Node     { return []Node{n.Input} }
-func (*Render) node()                {}
-
-// RenderKinds are the chart kinds render accepts.
-var RenderKinds = map[string]bool{
-	"table": true, "barchart": true, "columnchart": true, "piechart": true, "timechart": true,
-	"linechart": true, "areachart": true, "stackedareachart": true, "scatterchart": true,
-	"anomalychart": true, "pivotchart": true, "timepivot": true, "card": true, "treemap": true,
-	"ladderchart": true, "3Dchart": true, "list": true,
+// inputNode is a node whose inputs optimizer passes may replace (nodes the
+// switch of rewriteInputs does not list implement it).
+type inputNode interface {
+	Node
+	// setInput replaces input i (in the order of Inputs).
+	setInput(i int, n Node)
 }
 
 // Options configure planning.
@@ -203,7 +204,7 @@ func (b *builder) let(l *syntax.LetStmt) error {
 		b.funcs[l.Name] = l.Func
 		return nil
 	}
-	if len(l.Value.Ops) > 0 || l.Value.Union != nil || l.Value.Datatable != nil || l.Value.Print != nil || b.isTableRef(l.Value.Source) {
+	if l.Value.Tabular() || b.isTableRef(l.Value.Source) {
 		b.tables[l.Name] = l.Value
 		return nil
 	}
@@ -249,7 +250,7 @@ func (b *builder) isTableRef(e *syntax.Expr) bool {
 		return ok
 	}
 	if p := parenOf(e); p != nil {
-		return len(p.Ops) > 0 || p.Union != nil || p.Datatable != nil || p.Print != nil || b.isTableRef(p.Source)
+		return p.Tabular() || b.isTableRef(p.Source)
 	}
 	if p := primaryOf(e); p != nil && p.Call != nil {
 		if p.Call.Name == "materialize" {
@@ -310,6 +311,8 @@ func (b *builder) tabular(p *syntax.Pipeline) (Node, error) {
 		n, err = b.datatable(p.Datatable)
 	case p.Print != nil:
 		n, err = b.print(p.Print)
+	case p.Range != nil:
+		n, err = b.rangeSrc(p.Range)
 	default:
 		n, err = b.source(p.Source)
 	}
@@ -361,7 +364,7 @@ func (b *builder) source(e *syntax.Expr) (Node, error) {
 	if p := primaryOf(e); p != nil && p.Call != nil && p.Call.Name == "materialize" && len(p.Call.Args) == 1 && !p.Call.Args[0].Star {
 		// materialize(T) caches T in Kusto; here it is T itself.
 		a := p.Call.Args[0]
-		return b.tabular(&syntax.Pipeline{Pos: a.Pos, Union: a.Union, Source: a.Expr, Ops: a.Ops})
+		return b.tabular(a.Pipeline())
 	}
 	return nil, errAt(e.Pos, "expected a table name such as UrlClickEvents")
 }

@@ -26,7 +26,7 @@ func (b *builder) isTabularFunc(f *syntax.FuncDef) bool {
 	if p == nil {
 		return false
 	}
-	if len(p.Ops) > 0 || p.Union != nil || p.Datatable != nil || p.Print != nil {
+	if p.Tabular() {
 		return true
 	}
 	if name, _, ok := identOf(p.Source); ok {
@@ -71,10 +71,10 @@ func (b *builder) withCall(name string, f *syntax.FuncDef, c *syntax.Call, sc *s
 			return errAt(a.Pos, "%s() does not take *", name)
 		}
 		if par.Tabular {
-			tabs[par.Name] = &syntax.Pipeline{Pos: a.Pos, Union: a.Union, Source: a.Expr, Ops: a.Ops}
+			tabs[par.Name] = a.Pipeline()
 			continue
 		}
-		if len(a.Ops) > 0 || a.Union != nil {
+		if a.Tabular() {
 			return errAt(a.Pos, "%s(): parameter %s takes a scalar", name, par.Name)
 		}
 		e, err := b.expr(a.Expr, sc)

@@ -9,11 +9,11 @@
 //	LetStmt    = "let" IDENT "=" ( FuncDef | Pipeline ) .
 //	FuncDef    = "(" [ FuncParam { "," FuncParam } ] ")" "{" Statement { ";" [ Statement ] } "}" .
 //	FuncParam  = IDENT ":" ( IDENT | "(" "*" ")" ) [ "=" Expr ] .
-//	Pipeline   = ( Union | Datatable | Print | Expr ) { "|" Operator } .
+//	Pipeline   = ( Union | Datatable | Print | Range | Expr ) { "|" Operator } .
 //	Operator   = Where | Summarize | Project | Extend | Sort | Top | Take
 //	           | Distinct | Count | Render | Join | Union | MakeSeries | MvExpand
 //	           | ProjectAway | ProjectRename | Parse | Getschema | As | Serialize
-//	           (grammar_ops.go) .
+//	           .
 //	Where      = ( "where" | "filter" ) Expr .
 //	Summarize  = "summarize" [ NamedExpr { "," NamedExpr } ] [ "by" NamedExpr { "," NamedExpr } ] .
 //	Project    = "project" NamedExpr { "," NamedExpr } .
@@ -25,7 +25,7 @@
 //	Distinct   = "distinct" ( "*" | Expr { "," Expr } ) .
 //	Count      = "count" .
 //	Render     = "render" IDENT [ "with" "(" [ NamedExpr { "," NamedExpr } ] ")" ] .
-//	NamedExpr  = [ IDENT "=" ] Expr .
+//	NamedExpr  = [ "(" IDENT { "," IDENT } ")" "=" | IDENT "=" ] Expr .
 //	Expr       = And { "or" And } .
 //	And        = Cmp { "and" Cmp } .
 //	Cmp        = Add [ InTail | BetweenTail | BinTail ] .
@@ -41,7 +41,30 @@
 //	Primary    = DATETIME | TIMESPAN | NUMBER | STRING { STRING } | "true" | "false"
 //	           | Dynamic | Call | IDENT | QIDENT | "(" Pipeline ")" .
 //	Call       = IDENT "(" [ Arg { "," Arg } ] ")" .
-//	Arg        = "*" | ( Union | Expr ) { "|" Operator } .
+//	Arg        = "*" | ( Union | Datatable | Print | Range | Expr ) { "|" Operator } .
+//	Join        = ( "join" | "lookup" ) { Param } ( "(" Pipeline ")" | IDENT ) "on" Expr { "," Expr } .
+//	Param       = ( "kind" | "withsource" | "isfuzzy" | "bagexpansion" | "with_itemindex"
+//	              | "hint" "." IDENT { "." IDENT } ) "=" ( IDENT | STRING | NUMBER | "true" | "false" ) .
+//	Union       = "union" { Param } UnionItem { "," UnionItem } .
+//	UnionItem   = "(" Pipeline ")" | IDENT .
+//	MakeSeries  = "make-series" SeriesAgg { "," SeriesAgg } "on" Expr [ "from" Expr ] [ "to" Expr ]
+//	              "step" Expr [ "by" NamedExpr { "," NamedExpr } ] .
+//	SeriesAgg   = NamedExpr [ "default" "=" Expr ] .
+//	MvExpand    = "mv-expand" { Param } ExpandItem { "," ExpandItem } [ "limit" Expr ] .
+//	ExpandItem  = NamedExpr [ "to" "typeof" "(" IDENT ")" ] .
+//	ProjectAway = ( "project-away" | "project-keep" | "project-reorder" ) Name { "," Name } .
+//	ProjectRename = "project-rename" NamedExpr { "," NamedExpr } .
+//	Parse       = "parse" [ "kind" "=" IDENT ] Expr "with" ParsePart { ParsePart } .
+//	ParsePart   = "*" | STRING | IDENT [ ":" IDENT ] .
+//	Datatable   = "datatable" "(" ColumnDecl { "," ColumnDecl } ")" "[" [ Expr { "," Expr } [ "," ] ] "]" .
+//	ColumnDecl  = Name ":" IDENT .
+//	Print       = "print" NamedExpr { "," NamedExpr } .
+//	Range       = "range" Name "from" Expr "to" Expr "step" Expr .
+//	Getschema   = "getschema" .
+//	As          = "as" { Param } IDENT .
+//	Serialize   = "serialize" [ NamedExpr { "," NamedExpr } ] .
+//	Dynamic     = "dynamic" "(" JSONValue ")" .
+//	Name        = IDENT | QIDENT .
 package syntax
 
 import (
@@ -64,6 +87,7 @@ var kqlLexer = sync.OnceValue(func() *lexer.StatefulDefinition {
 		{Name: "Whitespace", Pattern: `\s+`},
 		// datetime(2023-12-21T19:04:59Z): the argument is raw text, not a string.
 		{Name: "DatetimeLit", Pattern: `datetime\(\s*[^()"'\s][^()"']*\)`},
+		{Name: "GuidLit", Pattern: `guid\(\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\s*\)`},
 		{Name: "TimespanLit", Pattern: `(?:timespan|time)\(\s*[^()"'\s][^()"']*\)`},
 		{Name: "Timespan", Pattern: `[0-9]+(?:\.[0-9]+)?(?:days|day|d|hours|hour|hrs|hr|h|minutes|minute|min|milliseconds|millisecond|millis|milli|ms|microseconds|microsecond|m|seconds|second|sec|s|ticks|tick)\b`},
 		{Name: "Number", Pattern: `0[xX][0-9a-fA-F]+|[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?`},
@@ -130,8 +154,16 @@ type Pipeline struct {
 	Union     *UnionOp      `parser:"(   @@"`
 	Datatable *DatatableSrc `parser:"  | @@"`
 	Print     *PrintOp      `parser:"  | @@"`
+	Range     *RangeSrc     `parser:"  | @@"`
 	Source    *Expr         `parser:"  | @@ )"`
 	Ops       []Operator    `parser:"( \"|\" @@ )*"`
+}
+
+// Tabular reports whether the pipeline starts with a tabular source
+// (union, datatable, print, range) or has operators: it is a table, not a
+// scalar, whatever its source expression names.
+func (p *Pipeline) Tabular() bool {
+	return len(p.Ops) > 0 || p.Union != nil || p.Datatable != nil || p.Print != nil || p.Range != nil
 }
 
 // Operator is one tabular operator after a pipe.
@@ -230,11 +262,14 @@ func (*DistinctOp) operator()  {}
 func (*CountOp) operator()     {}
 func (*RenderOp) operator()    {}
 
-// NamedExpr is an expression with an optional output column name.
+// NamedExpr is an expression with an optional output column name, or with
+// a parenthesised list of names for a function that returns several
+// columns: (Slope, Interception) = series_fit_line(y).
 type NamedExpr struct {
-	Pos  Position
-	Name string `parser:"( @( Ident | QIdent ) \"=\" )?"`
-	Expr *Expr  `parser:"@@"`
+	Pos   Position
+	Names []string `parser:"( \"(\" @( Ident | QIdent ) ( \",\" @( Ident | QIdent ) )* \")\" \"=\" )?"`
+	Name  string   `parser:"( @( Ident | QIdent ) \"=\" )?"`
+	Expr  *Expr    `parser:"@@"`
 }
 
 // Expr is a disjunction: And { "or" And }.
@@ -337,6 +372,7 @@ type Primary struct {
 	Pos      Position
 	Datetime *string     `parser:"(   @DatetimeLit"`
 	Timespan *string     `parser:"  | @( TimespanLit | Timespan )"`
+	Guid     *string     `parser:"  | @GuidLit"`
 	Number   *string     `parser:"  | @Number"`
 	Strings  []string    `parser:"  | @String+"`
 	Bool     *string     `parser:"  | @( \"true\" | \"false\" | \"True\" | \"False\" | \"TRUE\" | \"FALSE\" )"`
@@ -353,15 +389,233 @@ type Call struct {
 	Args []*Arg `parser:"( @@ ( \",\" @@ )* )? \")\""`
 }
 
-// Arg is a call argument: an expression, or * (as in arg_max(T, *)).
+// Arg is a call argument: an expression, or * (as in arg_max(T, *)), or a
+// tabular expression (toscalar(print x = 1), materialize(T | where ...)).
 type Arg struct {
-	Pos   Position
-	Star  bool     `parser:"(   @\"*\""`
-	Union *UnionOp `parser:"  | ( @@"`
-	Expr  *Expr    `parser:"    | @@ )"`
-	// Ops make the argument a tabular expression: materialize(T | where ...).
-	Ops []Operator `parser:"    ( \"|\" @@ )* )"`
+	Pos       Position
+	Star      bool          `parser:"(   @\"*\""`
+	Union     *UnionOp      `parser:"  | ( @@"`
+	Datatable *DatatableSrc `parser:"    | @@"`
+	Print     *PrintOp      `parser:"    | @@"`
+	Range     *RangeSrc     `parser:"    | @@"`
+	Expr      *Expr         `parser:"    | @@ )"`
+	Ops       []Operator    `parser:"    ( \"|\" @@ )* )"`
 }
+
+// Pipeline returns the argument as a tabular expression.
+func (a *Arg) Pipeline() *Pipeline {
+	return &Pipeline{Pos: a.Pos, Union: a.Union, Datatable: a.Datatable, Print: a.Print, Range: a.Range, Source: a.Expr, Ops: a.Ops}
+}
+
+// Tabular reports whether the argument is a tabular expression by its
+// form (a source or operators), whatever its expression names.
+func (a *Arg) Tabular() bool { return a.Pipeline().Tabular() }
+
+// Param is a name=value operator parameter: kind=inner, isfuzzy=true,
+// withsource=Source, hint.strategy=shuffle.
+type Param struct {
+	Pos   Position
+	Name  []string `parser:"( @( \"kind\" | \"withsource\" | \"isfuzzy\" | \"bagexpansion\" | \"with_itemindex\" ) | @\"hint\" ( \".\" @Ident )+ ) \"=\""`
+	Value string   `parser:"@( Ident | String | Number | \"true\" | \"false\" )"`
+}
+
+// JoinOp joins with another table: join [kind=...] Right on Keys. It also
+// holds lookup, which has the same shape.
+type JoinOp struct {
+	Pos       Position
+	Keyword   string    `parser:"@( \"join\" | \"lookup\" )"`
+	Params    []*Param  `parser:"@@*"`
+	RightPipe *Pipeline `parser:"(   \"(\" @@ \")\""`
+	RightName *string   `parser:"  | @( Ident | QIdent ) )"`
+	On        []*Expr   `parser:"\"on\" @@ ( \",\" @@ )*"`
+}
+
+// UnionOp concatenates tables: union [params] A, (B | ...), ...
+type UnionOp struct {
+	Pos     Position
+	Keyword string       `parser:"@\"union\""`
+	Params  []*Param     `parser:"@@*"`
+	Items   []*UnionItem `parser:"@@ ( \",\" @@ )*"`
+}
+
+// UnionItem is one input of union: a table name or a parenthesised query.
+type UnionItem struct {
+	Pos  Position
+	Pipe *Pipeline `parser:"(   \"(\" @@ \")\""`
+	Name *string   `parser:"  | @( Ident | QIdent ) )"`
+}
+
+// MakeSeriesOp builds series of aggregates over an axis.
+type MakeSeriesOp struct {
+	Pos     Position
+	Keyword string       `parser:"@\"make-series\""`
+	Aggs    []*SeriesAgg `parser:"@@ ( \",\" @@ )*"`
+	On      *Expr        `parser:"\"on\" @@"`
+	From    *Expr        `parser:"( \"from\" @@ )?"`
+	To      *Expr        `parser:"( \"to\" @@ )?"`
+	Step    *Expr        `parser:"\"step\" @@"`
+	By      []*NamedExpr `parser:"( \"by\" @@ ( \",\" @@ )* )?"`
+}
+
+// SeriesAgg is one make-series aggregation with its default.
+type SeriesAgg struct {
+	Pos     Position
+	Agg     *NamedExpr `parser:"@@"`
+	Default *Expr      `parser:"( \"default\" \"=\" @@ )?"`
+}
+
+// MvExpandOp expands dynamic arrays or bags into rows.
+type MvExpandOp struct {
+	Pos     Position
+	Keyword string        `parser:"@\"mv-expand\""`
+	Params  []*Param      `parser:"@@*"`
+	Items   []*ExpandItem `parser:"@@ ( \",\" @@ )*"`
+	Limit   *Expr         `parser:"( \"limit\" @@ )?"`
+}
+
+// ExpandItem is one mv-expand column, optionally converted.
+type ExpandItem struct {
+	Pos    Position
+	Expr   *NamedExpr `parser:"@@"`
+	ToType string     `parser:"( \"to\" \"typeof\" \"(\" @Ident \")\" )?"`
+}
+
+// ProjectNamesOp is project-away, project-keep or project-reorder: a list of
+// column names.
+type ProjectNamesOp struct {
+	Pos     Position
+	Keyword string   `parser:"@( \"project-away\" | \"project-keep\" | \"project-reorder\" )"`
+	Names   []string `parser:"@( Ident | QIdent ) ( \",\" @( Ident | QIdent ) )*"`
+}
+
+// ProjectRenameOp renames columns: project-rename New = Old, ...
+type ProjectRenameOp struct {
+	Pos     Position
+	Keyword string       `parser:"@\"project-rename\""`
+	Renames []*NamedExpr `parser:"@@ ( \",\" @@ )*"`
+}
+
+// ParseOp extracts columns from a string by a pattern.
+type ParseOp struct {
+	Pos     Position
+	Keyword string       `parser:"@\"parse\""`
+	Kind    string       `parser:"( \"kind\" \"=\" @Ident )?"`
+	Expr    *Expr        `parser:"@@ \"with\""`
+	Parts   []*ParsePart `parser:"@@+"`
+}
+
+// ParsePart is one element of a parse pattern: *, a string, or Column[:type].
+type ParsePart struct {
+	Pos    Position
+	Star   bool    `parser:"(   @\"*\""`
+	Lit    *string `parser:"  | @String"`
+	Column string  `parser:"  | @( Ident | QIdent )"`
+	Type   string  `parser:"    ( \":\" @Ident )? )"`
+}
+
+// DatatableSrc is an inline table.
+type DatatableSrc struct {
+	Pos     Position
+	Keyword string        `parser:"@\"datatable\""`
+	Columns []*ColumnDecl `parser:"\"(\" @@ ( \",\" @@ )* \")\""`
+	One     *string       `parser:"(   @QIdent"`
+	Values  []*Expr       `parser:"  | \"[\" ( @@ ( \",\" @@ )* \",\"? )? \"]\" )"`
+}
+
+// ColumnDecl is Name:type.
+type ColumnDecl struct {
+	Pos  Position
+	Name string `parser:"@( Ident | QIdent ) \":\""`
+	Type string `parser:"@Ident"`
+}
+
+// PrintOp is a one-row source of computed columns.
+type PrintOp struct {
+	Pos     Position
+	Keyword string       `parser:"@\"print\""`
+	Columns []*NamedExpr `parser:"@@ ( \",\" @@ )*"`
+}
+
+// RangeSrc is a one-column table of evenly spaced values:
+// range Column from Start to Stop step Step.
+type RangeSrc struct {
+	Pos     Position
+	Keyword string `parser:"@\"range\""`
+	Column  string `parser:"@( Ident | QIdent )"`
+	From    *Expr  `parser:"\"from\" @@"`
+	To      *Expr  `parser:"\"to\" @@"`
+	Step    *Expr  `parser:"\"step\" @@"`
+}
+
+// GetschemaOp lists the input's columns and types.
+type GetschemaOp struct {
+	Pos     Position
+	Keyword string `parser:"@\"getschema\""`
+}
+
+// AsOp names its input; it passes rows through.
+type AsOp struct {
+	Pos     Position
+	Keyword string   `parser:"@\"as\""`
+	Params  []*Param `parser:"@@*"`
+	Name    string   `parser:"@Ident"`
+}
+
+// SerializeOp marks the rows as ordered; with columns it extends them.
+type SerializeOp struct {
+	Pos     Position
+	Keyword string       `parser:"@\"serialize\""`
+	Columns []*NamedExpr `parser:"( @@ ( \",\" @@ )* )?"`
+}
+
+// DynamicLit is a dynamic literal: dynamic([1, "a"]), dynamic({"k": 1}).
+type DynamicLit struct {
+	Pos   Position
+	Value *JSONValue `parser:"\"dynamic\" \"(\" @@ \")\""`
+}
+
+// JSONValue is a JSON value inside dynamic(...).
+type JSONValue struct {
+	Pos    Position
+	Null   bool        `parser:"(   @\"null\""`
+	Bool   *string     `parser:"  | @( \"true\" | \"false\" )"`
+	Neg    bool        `parser:"  | ( @\"-\"?"`
+	Number *string     `parser:"      @Number )"`
+	Str    *string     `parser:"  | @String"`
+	One    *string     `parser:"  | @QIdent"`
+	Array  *JSONArray  `parser:"  | @@"`
+	Object *JSONObject `parser:"  | @@ )"`
+}
+
+// JSONArray is [v, ...].
+type JSONArray struct {
+	Pos   Position
+	Items []*JSONValue `parser:"\"[\" ( @@ ( \",\" @@ )* )? \"]\""`
+}
+
+// JSONObject is {"k": v, ...}.
+type JSONObject struct {
+	Pos   Position
+	Pairs []*JSONPair `parser:"\"{\" ( @@ ( \",\" @@ )* )? \"}\""`
+}
+
+// JSONPair is "k": v.
+type JSONPair struct {
+	Pos   Position
+	Key   string     `parser:"@String \":\""`
+	Value *JSONValue `parser:"@@"`
+}
+
+func (*JoinOp) operator()          {}
+func (*UnionOp) operator()         {}
+func (*MakeSeriesOp) operator()    {}
+func (*MvExpandOp) operator()      {}
+func (*ProjectNamesOp) operator()  {}
+func (*ProjectRenameOp) operator() {}
+func (*ParseOp) operator()         {}
+func (*GetschemaOp) operator()     {}
+func (*AsOp) operator()            {}
+func (*SerializeOp) operator()     {}
 
 // parser builds the grammar on first use (a few milliseconds of
 // reflection): Prepare lets a process build it while it does other work.

@@ -254,6 +254,11 @@ func (o *CountOp) writeKQL(b *strings.Builder) { b.WriteString(o.Keyword) }
 func (n *NamedExpr) String() string { return kqlString(n) }
 
 func (n *NamedExpr) writeKQL(b *strings.Builder) {
+	if len(n.Names) > 0 {
+		b.WriteString("(")
+		b.WriteString(strings.Join(n.Names, ", "))
+		b.WriteString(") = ")
+	}
 	if n.Name != "" {
 		b.WriteString(n.Name)
 		b.WriteString(" = ")

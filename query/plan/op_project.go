@@ -1,0 +1,124 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+
+	"clickhunt/column"
+	"clickhunt/query/syntax"
+)
+
+func init() {
+	operatorTopic("project",
+		"T | project [Name =] Expression, ...",
+		"keeps, renames or computes columns, in the order given",
+		"project-operator", "range x from 1 to 3 step 1 | project x, Square = x * x")
+	operatorTopic("extend",
+		"T | extend [Name =] Expression, ...",
+		"adds computed columns (or replaces a column of the same name)",
+		"extend-operator", "range x from 1 to 3 step 1 | extend Double = x * 2")
+}
+
+func (b *builder) project(in Node, cols []*syntax.NamedExpr, extend bool) (Node, error) {
+	orig := in
+	// Functions returning several columns compute below, once per row.
+	in, tuples, err := b.tupleColumns(in, cols, extend)
+	if err != nil {
+		return nil, err
+	}
+	sc := b.scopeOf(in)
+	sc.window = &windowContext{base: len(in.Out())}
+	var exprs []Expr
+	var schema column.Schema
+	if extend {
+		for i, f := range orig.Out() {
+			exprs = append(exprs, &ColRef{Index: i, Name: f.Name, T: f.Type})
+			schema = append(schema, f)
+		}
+	}
+	auto := 0
+	seen := map[string]syntax.Position{}
+	add := func(ne *syntax.NamedExpr, name string, e Expr) error {
+		if !extend {
+			if p, dup := seen[name]; dup {
+				return errAt(ne.Pos, "column '%s' is projected twice (first at %d:%d)", name, p.Line, p.Column)
+			}
+			seen[name] = ne.Pos
+		}
+		f := column.Field{Name: name, Type: e.Type()}
+		if i := schema.Index(name); i >= 0 {
+			exprs[i], schema[i] = e, f // extend replaces a column in place
+			return nil
+		}
+		exprs = append(exprs, e)
+		schema = append(schema, f)
+		return nil
+	}
+	for _, ne := range cols {
+		if tc := tuples[ne]; tc != nil {
+			for k, name := range tc.names {
+				if err := add(ne, name, tc.field(k)); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
+		e, err := b.expr(ne.Expr, sc)
+		if err != nil {
+			return nil, err
+		}
+		name := unquoteIdent(ne.Name)
+		if name == "" {
+			name = derivedName(ne.Expr, e)
+			if name == "" {
+				auto++
+				name = fmt.Sprintf("Column%d", auto)
+			}
+		}
+		if err := add(ne, name, e); err != nil {
+			return nil, err
+		}
+	}
+	return &Project{Input: sc.window.window(in), Exprs: exprs, Schema: schema}, nil
+}
+
+// derivedName is the column name Kusto derives for an unnamed expression: a
+// column's own name, or for bin()/conversions the name of their first
+// argument; "" when it would be ColumnN.
+func derivedName(se *syntax.Expr, e Expr) string {
+	if c, ok := e.(*ColRef); ok && !strings.HasPrefix(c.Name, "\x00") {
+		return c.Name
+	}
+	p := primaryOf(se)
+	if p == nil || p.Call == nil || len(p.Call.Args) == 0 || p.Call.Args[0].Expr == nil {
+		return ""
+	}
+	switch strings.ToLower(p.Call.Name) {
+	case "bin", "floor", "bin_at", "tostring", "tolong", "toint", "todouble", "toreal", "todatetime", "totimespan", "tobool",
+		"todynamic", "parse_json":
+		if name, _, ok := identOf(p.Call.Args[0].Expr); ok {
+			return name
+		}
+	}
+	return ""
+}
+
+// Project computes one output column per expression (project, extend).
+type Project struct {
+	Input  Node
+	Exprs  []Expr
+	Schema column.Schema
+	// Needed marks the output columns some operator above reads (nil =
+	// all); the others need not be computed.
+	Needed []bool
+}
+
+func (n *Project) Out() column.Schema { return n.Schema }
+
+func (n *Project) Inputs() []Node { return []Node{n.Input} }
+
+func (*Project) node() {}
+
+func (n *Project) describe() string {
+	return "Project " + namedExprs(n.Schema, n.Exprs) + " -> " + schemaText(n.Schema)
+}
