@@ -97,6 +97,12 @@ func (c catalog) TableNames() []string {
 // Prepare parses and plans text against snap without running it. A nil
 // snap is a database with no tables (print, range and datatable still run).
 func Prepare(snap *storage.Snapshot, text string, opts Options) (plan.Node, error) {
+	return prepare(context.Background(), snap, text, opts)
+}
+
+// prepare is Prepare under ctx, which bounds what planning runs: the input
+// of a plugin whose output columns depend on the data (bag_unpack).
+func prepare(ctx context.Context, snap *storage.Snapshot, text string, opts Options) (plan.Node, error) {
 	script, err := syntax.Parse(text)
 	if err != nil {
 		return nil, err
@@ -105,7 +111,17 @@ func Prepare(snap *storage.Snapshot, text string, opts Options) (plan.Node, erro
 	if now.IsZero() {
 		now = time.Now()
 	}
-	return plan.Build(script, catalog{snap}, plan.Options{Now: column.TicksFromTime(now)})
+	run := exec.Materializer(ctx, storeOf(snap), exec.Options{MaxMemory: opts.MaxMemory})
+	return plan.Build(script, catalog{snap}, plan.Options{Now: column.TicksFromTime(now), Materialize: run})
+}
+
+// storeOf is snap as the executor's store: no snapshot is no store at all,
+// not a nil snapshot.
+func storeOf(snap *storage.Snapshot) exec.Store {
+	if snap == nil {
+		return nil
+	}
+	return snap
 }
 
 // Run parses, plans and runs one query (let statements followed by one
@@ -116,15 +132,11 @@ func Run(ctx context.Context, snap *storage.Snapshot, text string, opts Options)
 	if !syntax.Ready() && snap != nil {
 		readAhead(snap, text)
 	}
-	p, err := Prepare(snap, text, opts)
+	p, err := prepare(ctx, snap, text, opts)
 	if err != nil {
 		return nil, err
 	}
-	var store exec.Store = snap
-	if snap == nil {
-		store = nil // no table to read: no store at all, not a nil snapshot
-	}
-	b, st, err := exec.RunWith(ctx, p, store, exec.Options{MaxMemory: opts.MaxMemory, Progress: opts.Progress})
+	b, st, err := exec.RunWith(ctx, p, storeOf(snap), exec.Options{MaxMemory: opts.MaxMemory, Progress: opts.Progress})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil, fmt.Errorf("query cancelled")

@@ -26,6 +26,10 @@
 //	BENCH_REINGEST=1  ingest again even when the cached database is current
 //	BENCH_TERM, BENCH_USER, BENCH_HOUR  override the q6 term, q9 user, q7 hour
 //	               (ISO start of the hour)
+//	BENCH_CANCEL=0     skip the Ctrl-C latency (cancel.go): a regular
+//	               expression query cancelled at several points, through a
+//	               fresh process and through the REPL on a pseudo-terminal;
+//	               BENCH_CANCEL_RUNS: how many points (default 5)
 //	BENCH_OUT      also write the table to this file
 package main
 
@@ -53,18 +57,20 @@ import (
 const seed = 7
 
 type config struct {
-	rows      []int
-	cache     string
-	only      []string
-	cold      int
-	warm      int
-	goBench   bool
-	peer      bool
-	peerDir   string
-	reingest  bool
-	clickhunt string
-	clickgen  string
-	out       io.Writer
+	rows       []int
+	cache      string
+	only       []string
+	cold       int
+	warm       int
+	goBench    bool
+	peer       bool
+	peerDir    string
+	reingest   bool
+	cancel     bool
+	cancelRuns int
+	clickhunt  string
+	clickgen   string
+	out        io.Writer
 }
 
 func main() {
@@ -94,7 +100,7 @@ func run() error {
 
 func loadConfig() (*config, error) {
 	c := &config{cold: 5, warm: 11, goBench: os.Getenv("BENCH_GO") != "0", peer: os.Getenv("BENCH_PEER") != "0",
-		reingest: os.Getenv("BENCH_REINGEST") == "1"}
+		reingest: os.Getenv("BENCH_REINGEST") == "1", cancel: os.Getenv("BENCH_CANCEL") != "0", cancelRuns: 5}
 	rows := os.Getenv("ROWS")
 	if rows == "" {
 		rows = "1000000"
@@ -106,7 +112,7 @@ func loadConfig() (*config, error) {
 		}
 		c.rows = append(c.rows, n)
 	}
-	for env, p := range map[string]*int{"BENCH_COLD": &c.cold, "BENCH_WARM": &c.warm} {
+	for env, p := range map[string]*int{"BENCH_COLD": &c.cold, "BENCH_WARM": &c.warm, "BENCH_CANCEL_RUNS": &c.cancelRuns} {
 		if s := os.Getenv(env); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil || n < 1 || (env == "BENCH_WARM" && n < 2) {
@@ -227,6 +233,10 @@ func benchRows(c *config, n int) error {
 		}
 	}
 	printTable(c, n, csvPath, p, wls, results, ing, cached, duck)
+	if c.cancel {
+		logf("%d rows: Ctrl-C latency", n)
+		printCancel(c, n, cancelLatency(c, db))
+	}
 	return nil
 }
 

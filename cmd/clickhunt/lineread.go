@@ -12,6 +12,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/chzyer/readline"
 )
@@ -89,10 +91,41 @@ func (t *textReader) SetPrompt(string)  {}
 func (t *textReader) AddHistory(string) {}
 func (t *textReader) Close() error      { return nil }
 
+// lineBreak stands for a line break of a recalled multi-line statement in
+// the line editor: readline draws and moves over a one-line buffer, so a
+// real "\n" there would break its redrawing. It is a private-use rune
+// nobody types, drawn as '↵' (lineBreakPainter), and Readline gives the
+// line breaks back.
+const lineBreak = '\uE000'
+
+// lineBreakPainter draws lineBreak as '↵' (one column, as readline
+// counts it).
+type lineBreakPainter struct{}
+
+func (lineBreakPainter) Paint(line []rune, _ int) []rune {
+	if !slices.Contains(line, lineBreak) {
+		return line
+	}
+	out := slices.Clone(line)
+	for i, r := range out {
+		if r == lineBreak {
+			out[i] = '↵'
+		}
+	}
+	return out
+}
+
+// toEditor and fromEditor turn line breaks into lineBreak and back.
+func toEditor(s string) string   { return strings.ReplaceAll(s, "\n", string(lineBreak)) }
+func fromEditor(s string) string { return strings.ReplaceAll(s, string(lineBreak), "\n") }
+
 // termReader edits lines on a terminal with chzyer/readline and keeps a
-// persistent history file.
+// persistent history file (history.go). Readline keeps the history in
+// memory only: its own file holds one line an entry, which would split a
+// multi-line query.
 type termReader struct {
-	rl *readline.Instance
+	rl      *readline.Instance
+	history string // the history file, "" for none
 }
 
 // newTermReader opens a line editor on stdin/stdout. historyFile may be ""
@@ -108,16 +141,16 @@ func newTermReader(stdin io.Reader, stdout, stderr io.Writer, prompt, historyFil
 	if !ok {
 		rc = io.NopCloser(stdin)
 	}
-	t := &termReader{}
+	t := &termReader{history: historyFile}
 	var ac readline.AutoCompleter
 	if complete != nil {
 		ac = &tabCompleter{t: t, complete: complete}
 	}
 	rl, err := readline.NewEx(&readline.Config{
 		AutoComplete:           ac,
+		Painter:                lineBreakPainter{},
 		Prompt:                 prompt,
-		HistoryFile:            historyFile,
-		HistoryLimit:           2000,
+		HistoryLimit:           historyLimit,
 		DisableAutoSaveHistory: true, // a multi-line statement is saved as one entry
 		HistorySearchFold:      true,
 		InterruptPrompt:        "^C",
@@ -129,6 +162,20 @@ func newTermReader(stdin io.Reader, stdout, stderr io.Writer, prompt, historyFil
 		return nil, err
 	}
 	t.rl = rl
+	if historyFile != "" {
+		entries, lines, err := readHistory(historyFile, historyLimit)
+		if err != nil {
+			// History is a convenience: say so and go on without it.
+			t.history = ""
+			_, _ = rl.Stderr().Write([]byte("warning: history " + historyFile + ": " + err.Error() + "\n"))
+		}
+		for _, e := range entries {
+			_ = rl.SaveHistory(toEditor(e))
+		}
+		if lines > historyLimit+historyLimit/2 {
+			_ = rewriteHistory(historyFile, entries) // keep the file from growing without end
+		}
+	}
 	return t, nil
 }
 
@@ -141,7 +188,7 @@ type tabCompleter struct {
 }
 
 func (c *tabCompleter) Do(line []rune, pos int) ([][]rune, int) {
-	comp := c.complete(string(line[:pos]))
+	comp := c.complete(fromEditor(string(line[:pos])))
 	if comp.Hint != "" && comp.Word == "" {
 		hint := comp.Hint
 		// Write redraws the prompt and line after the text; it must run
@@ -161,14 +208,19 @@ func (t *termReader) Readline() (string, error) {
 	if errors.Is(err, readline.ErrInterrupt) {
 		return "", errInterrupted
 	}
-	return line, err
+	return fromEditor(line), err
 }
 
 func (t *termReader) SetPrompt(p string) { t.rl.SetPrompt(p) }
 
 func (t *termReader) AddHistory(entry string) {
-	if entry != "" {
-		_ = t.rl.SaveHistory(entry) // history is a convenience; never fail a statement over it
+	if strings.TrimSpace(entry) == "" {
+		return
+	}
+	// History is a convenience; never fail a statement over it.
+	_ = t.rl.SaveHistory(toEditor(entry))
+	if t.history != "" {
+		_ = appendHistory(t.history, entry)
 	}
 }
 

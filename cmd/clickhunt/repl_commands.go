@@ -262,7 +262,7 @@ func (s *session) dotEdit(ctx context.Context, _ []string) (bool, error) {
 	}
 	fmt.Fprintln(s.stdout, text)
 	if s.lr != nil {
-		s.lr.AddHistory(historyEntry(text))
+		s.lr.AddHistory(text)
 	}
 	qctx, stop := signalContext(ctx)
 	s.runQuery(qctx, statement{Text: text, Line: 1})

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+	"github.com/google/go-cmp/cmp"
 )
 
 // ptySession is the binary running on a pseudo-terminal, with everything
@@ -252,18 +253,17 @@ func TestREPL(t *testing.T) {
 		t.Errorf("exit status %d", code)
 	}
 
-	data, err := os.ReadFile(hist)
+	entries, _, err := readHistory(hist, historyLimit)
 	if err != nil {
 		t.Fatalf("history: %v", err)
 	}
-	for _, want := range []string{"UrlClickEvents | count\n", "UrlClickEvents | where Foo == 1\n", ".quit\n"} {
-		if !strings.Contains(string(data), want) {
-			t.Errorf("history lacks %q:\n%s", want, data)
-		}
+	want := []string{".help", "UrlClickEvents\n| count", "UrlClickEvents | where Foo == 1", ".format csv", "UrlClickEvents | count;", ".quit"}
+	if diff := cmp.Diff(want, entries); diff != "" {
+		t.Errorf("history entries (-want +got):\n%s", diff)
 	}
 
 	// A new session recalls the history: up twice is the last query (then
-	// comes .quit); the two-line query was saved as one line.
+	// comes .quit).
 	s = startPTY(t, dir, "repl", "--db", db)
 	s.expect("clickhunt> ")
 	s.send("\x1b[A\x1b[A")
@@ -303,5 +303,73 @@ func waitSignalTaken(t *testing.T, pid, sig int) {
 			return
 		}
 		runtime.Gosched()
+	}
+}
+
+// TestREPLHistoryMultiLine: a query typed over several lines, with //
+// comments, is kept as typed and recalled whole by Up, in this session and
+// the next, and runs as it did (joined onto one line, a comment would
+// swallow the rest and page out every row).
+func TestREPLHistoryMultiLine(t *testing.T) {
+	dir, db := smallDB(t, 70) // workloads Email; user3@... has 10 clicks
+	lines := []string{
+		`UrlClickEvents // all clicks`,
+		`| where AccountUpn == "user3@contoso.com" // one user`,
+		`| count`,
+	}
+	s := startPTY(t, dir, "repl", "--db", db)
+	s.expect("clickhunt> ")
+	for _, l := range lines {
+		s.send(l + "\r")
+		s.expect("...> ")
+	}
+	s.send("\r")
+	s.expect("Count")
+	s.expect("10")
+	s.expect("(1 row)")
+	s.expect("clickhunt> ")
+	// Up recalls the three lines as one entry; Enter then the empty
+	// line run them again.
+	s.send("\x1b[A")
+	s.expect("// one user")
+	s.send("\r")
+	s.expect("...> ")
+	s.send("\r")
+	s.expect("Count")
+	s.expect("10")
+	s.expect("(1 row)")
+	s.expect("clickhunt> ")
+	s.send(".quit\r")
+	if code := s.wait(); code != 0 {
+		t.Fatalf("exit status %d", code)
+	}
+
+	data, err := os.ReadFile(filepath.Join(dir, "history"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, _, err := readHistory(filepath.Join(dir, "history"), historyLimit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Join(lines, "\n")
+	if n := strings.Count(strings.Join(entries, "\x00"), want); n != 2 {
+		t.Fatalf("history holds the query %d times as typed, want 2 (typed, then recalled):\n%s", n, data)
+	}
+
+	// The next session recalls it whole too: Up twice passes .quit.
+	s = startPTY(t, dir, "repl", "--db", db)
+	s.expect("clickhunt> ")
+	s.send("\x1b[A\x1b[A")
+	s.expect("// one user")
+	s.send("\r")
+	s.expect("...> ")
+	s.send("\r")
+	s.expect("10")
+	s.expect("(1 row)")
+	s.expect("clickhunt> ")
+	s.send("\x04")
+	if code := s.wait(); code != 0 {
+		t.Fatalf("exit status %d", code)
 	}
 }

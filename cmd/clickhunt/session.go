@@ -227,11 +227,8 @@ func (s *session) repl(ctx context.Context, lr lineReader) int {
 	a := newAssembler(true)
 	s.pending = func() string { return strings.Join(a.lines, "\n") }
 	loop(lr, a, func(st statement) bool {
-		entry := historyEntry(st.Text)
-		if st.Semi {
-			entry += ";"
-		}
-		lr.AddHistory(entry)
+		lr.AddHistory(st.Raw) // as typed: lines, comments and final ';'
+
 		if st.Dot {
 			return s.runDot(ctx, st.Text)
 		}

@@ -233,7 +233,7 @@ func TestREPLLoop(t *testing.T) {
 	if want := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC); !eng.now[3].Equal(want) || !eng.now[0].IsZero() {
 		t.Errorf("now = %v", eng.now)
 	}
-	wantHist := []string{".help", "UrlClickEvents | count", "T | where Foo == 1", ".format csv", "let n = 3; T | take n;",
+	wantHist := []string{".help", "UrlClickEvents\n| count", "T | where Foo == 1", ".format csv", "let n = 3;\nT | take n;",
 		".now 2024-03-01T12:00:00Z", "T | count", ".now off", ".schema UrlClickEvents", ".tables", ".schema Nope", ".bogus", ".quit"}
 	if diff := cmp.Diff(wantHist, lr.history); diff != "" {
 		t.Errorf("history (-want +got):\n%s", diff)

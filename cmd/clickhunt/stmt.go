@@ -12,8 +12,11 @@ type statement struct {
 	// Dot marks a dot-command such as ".tables".
 	Dot bool
 	// Semi marks an interactive query ended by a final ';' (dropped from
-	// Text), so its history entry can keep it.
+	// Text).
 	Semi bool
+	// Raw is the statement's lines as typed, a final ';' and comments
+	// included: its history entry.
+	Raw string
 }
 
 // assembler turns input lines into statements. It is pure: no I/O, no
@@ -61,7 +64,7 @@ func (a *assembler) Add(line string) (statement, bool) {
 			return statement{}, false
 		}
 		if a.interactive && strings.HasPrefix(strings.TrimSpace(line), ".") {
-			return statement{Text: strings.TrimSpace(line), Line: a.lineNo, Dot: true}, true
+			return statement{Text: strings.TrimSpace(line), Line: a.lineNo, Dot: true, Raw: strings.TrimSpace(line)}, true
 		}
 		a.start = a.lineNo
 	}
@@ -74,7 +77,7 @@ func (a *assembler) Add(line string) (statement, bool) {
 			text := strings.Join(a.lines, "\n")
 			if hasTabular(text) {
 				a.lines = a.lines[:0]
-				return statement{Text: trimFinalSemicolon(text), Line: a.start, Semi: true}, true
+				return statement{Text: trimFinalSemicolon(text), Line: a.start, Semi: true, Raw: text}, true
 			}
 		}
 	}
@@ -92,7 +95,7 @@ func (a *assembler) Flush() (statement, bool) {
 	if onlyComments(text) {
 		return statement{}, false
 	}
-	return statement{Text: text, Line: a.start}, true
+	return statement{Text: text, Line: a.start, Raw: text}, true
 }
 
 // splitBatch splits a batch text into queries (batch-mode assembler rules).
@@ -109,21 +112,6 @@ func splitBatch(text string) []statement {
 		out = append(out, s)
 	}
 	return out
-}
-
-// historyEntry joins a multi-line statement into one history line. Lines
-// that are only comments are dropped: joined onto one line they would
-// comment out the rest.
-func historyEntry(text string) string {
-	var parts []string
-	for _, l := range strings.Split(text, "\n") {
-		t := strings.TrimSpace(l)
-		if t == "" || strings.HasPrefix(t, "//") {
-			continue
-		}
-		parts = append(parts, t)
-	}
-	return strings.Join(parts, " ")
 }
 
 // scanKQL calls fn for every byte of text that is code: outside string

@@ -33,9 +33,12 @@ func TestAssemblerInteractive(t *testing.T) {
 		}
 	}
 	L := func(l ...string) []string { return l }
-	q := func(text string, line int) statement { return statement{Text: text, Line: line} }
-	d := func(text string, line int) statement { return statement{Text: text, Line: line, Dot: true} }
-	semi := func(text string, line int) statement { return statement{Text: text, Line: line, Semi: true} }
+	q := func(text string, line int) statement { return statement{Text: text, Line: line, Raw: text} }
+	d := func(text string, line int) statement { return statement{Text: text, Line: line, Dot: true, Raw: text} }
+	// semi: Raw is the text as typed, final ';' and comment included.
+	semi := func(text string, line int, raw string) statement {
+		return statement{Text: text, Line: line, Semi: true, Raw: raw}
+	}
 
 	f("one line waits for the empty line", L("UrlClickEvents | take 3"))
 	f("one line then empty", L("UrlClickEvents | take 3", ""), q("UrlClickEvents | take 3", 1))
@@ -43,14 +46,14 @@ func TestAssemblerInteractive(t *testing.T) {
 	f("two-line pipe", L("UrlClickEvents", "| count", ""), q("UrlClickEvents\n| count", 1))
 	f("indented pipe", L("UrlClickEvents", "    | where x > 1", "    | count", ""), q("UrlClickEvents\n    | where x > 1\n    | count", 1))
 	f("empty lines before a query are skipped", L("", "", "T", ""), q("T", 3))
-	f("semicolon runs a tabular statement", L("UrlClickEvents | count;"), semi("UrlClickEvents | count", 1))
-	f("semicolon with trailing comment", L("T | count; // why"), semi("T | count", 1))
+	f("semicolon runs a tabular statement", L("UrlClickEvents | count;"), semi("UrlClickEvents | count", 1, "UrlClickEvents | count;"))
+	f("semicolon with trailing comment", L("T | count; // why"), semi("T | count", 1, "T | count; // why"))
 	f("let waits", L("let x = 3;"))
-	f("let then query with semicolon", L("let x = 3;", "T | take x;"), semi("let x = 3;\nT | take x", 1))
+	f("let then query with semicolon", L("let x = 3;", "T | take x;"), semi("let x = 3;\nT | take x", 1, "let x = 3;\nT | take x;"))
 	f("let then query with empty line", L("let x = 3;", "T | take x", ""), q("let x = 3;\nT | take x", 1))
-	f("let and query on one line", L("let x = 3; T | take x;"), semi("let x = 3; T | take x", 1))
+	f("let and query on one line", L("let x = 3; T | take x;"), semi("let x = 3; T | take x", 1, "let x = 3; T | take x;"))
 	f("let with tabular body waits", L("let t = T | where a == 1;"))
-	f("multi-line let body", L("let f = (n:long) {", "  T | take n;", "};", "f(3);"), semi("let f = (n:long) {\n  T | take n;\n};\nf(3)", 1))
+	f("multi-line let body", L("let f = (n:long) {", "  T | take n;", "};", "f(3);"), semi("let f = (n:long) {\n  T | take n;\n};\nf(3)", 1, "let f = (n:long) {\n  T | take n;\n};\nf(3);"))
 	f("semicolon inside a string", L(`T | where Url == "a;"`, ""), q(`T | where Url == "a;"`, 1))
 	f("semicolon inside a string is not the end", L(`T | where Url == "a;"`))
 	f("semicolon in verbatim string", L(`T | where Url == @'c:\x;'`))
@@ -58,7 +61,7 @@ func TestAssemblerInteractive(t *testing.T) {
 	f("dot command", L(".tables"), d(".tables", 1))
 	f("dot command trimmed", L("  .schema T  "), d(".schema T", 1))
 	f("dot inside a query is text", L("T", ".5", ""), q("T\n.5", 1))
-	f("statements in a row", L("A", "", ".help", "B;", "C", "", ""), q("A", 1), d(".help", 3), semi("B", 4), q("C", 5))
+	f("statements in a row", L("A", "", ".help", "B;", "C", "", ""), q("A", 1), d(".help", 3), semi("B", 4, "B;"), q("C", 5))
 	f("comment-only chunk skipped", L("// just a note", ""))
 	f("comment belongs to query", L("// note", "T", ""), q("// note\nT", 1))
 }
@@ -91,7 +94,7 @@ func TestSplitBatch(t *testing.T) {
 			t.Errorf("%s: statements differ (-want +got):\n%s", name, diff)
 		}
 	}
-	q := func(text string, line int) statement { return statement{Text: text, Line: line} }
+	q := func(text string, line int) statement { return statement{Text: text, Line: line, Raw: text} }
 
 	f("empty", "")
 	f("only blank lines", "\n \n\t\n")
@@ -127,18 +130,6 @@ func TestHasTabular(t *testing.T) {
 	f("// c\nT;", true)
 	f("set notruncation; T", true)
 	f("set notruncation;", false)
-}
-
-func TestHistoryEntry(t *testing.T) {
-	f := func(in, want string) {
-		t.Helper()
-		if got := historyEntry(in); got != want {
-			t.Errorf("historyEntry(%q) = %q, want %q", in, got, want)
-		}
-	}
-	f("T", "T")
-	f("UrlClickEvents\n| count", "UrlClickEvents | count")
-	f("// note\nT\n    | where a == 1\n// c\n    | count", "T | where a == 1 | count")
 }
 
 func TestTrimFinalSemicolon(t *testing.T) {

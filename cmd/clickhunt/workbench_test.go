@@ -103,18 +103,19 @@ func TestREPLWorkbench(t *testing.T) {
 		t.Fatalf("exit status %d", code)
 	}
 
-	// A new session: the multi-line query is one history entry. Back from
-	// the newest: .quit, .stats, the edited query, .edit, render, count,
-	// the cancelled query, the completion-cleared line was never entered, then
-	// the multi-line query.
-	data, _ := os.ReadFile(filepath.Join(dir, "history"))
-	if !strings.Contains(string(data), "UrlClickEvents | where AccountUpn != \"\" | summarize Clicks = count()\n") {
-		t.Fatalf("history lacks the multi-line query as one entry:\n%s", data)
+	// A new session: the multi-line query is one history entry, as typed.
+	// Back from the newest: .quit, .stats, the edited query, .edit,
+	// render, count, the cancelled query, the completion-cleared line was
+	// never entered, then the multi-line query.
+	entries, _, err := readHistory(filepath.Join(dir, "history"), historyLimit)
+	multi := "UrlClickEvents\n| where AccountUpn != \"\" | summarize Clicks = count()"
+	if err != nil || len(entries) < 8 || entries[len(entries)-8] != multi {
+		t.Fatalf("history (%v) lacks the multi-line query as one entry 8 back:\n%q", err, entries)
 	}
 	s = startPTYEnv(t, dir, env, "repl", "--db", db)
 	s.expect("clickhunt> ")
 	s.send(strings.Repeat("\x1b[A", 8))
-	s.expect(`UrlClickEvents | where AccountUpn != "" | summarize Clicks = count()`)
+	s.expect(`UrlClickEvents↵| where AccountUpn != "" | summarize Clicks = count()`)
 	s.send("\r") // it ran on an empty line, so an empty line runs it again
 	s.expect("...> ")
 	s.send("\r")

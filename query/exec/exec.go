@@ -152,6 +152,10 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 		return &valuesOp{n: n}, nil
 	case *plan.Range:
 		return newRange(n)
+	case *plan.Materialized:
+		return &materializedOp{n: n}, nil
+	case *plan.Evaluate:
+		return newEvaluate(n, store, st)
 	case *plan.Union:
 		u := &unionOp{n: n}
 		for _, in := range n.Ins {

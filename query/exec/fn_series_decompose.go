@@ -270,8 +270,11 @@ func outlierScores(vals []float64, ok []bool, kind string, lo, hi float64, train
 	if kind != "tukey" {
 		unit /= ctukeyScale
 	}
+	// A zero range (most values equal, as in a count series of idle days)
+	// makes any value beyond it infinitely far: the formula's division
+	// gives ±Inf, which every threshold flags.
 	for i, v := range vals {
-		if !ok[i] || math.IsNaN(v) || unit == 0 {
+		if !ok[i] || math.IsNaN(v) {
 			continue
 		}
 		switch {

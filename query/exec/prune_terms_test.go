@@ -122,7 +122,7 @@ func runQueryOn(t *testing.T, m interface {
 	if err != nil {
 		return "", Stats{}, err
 	}
-	p, err := plan.Build(s, m, plan.Options{Now: column.TicksFromTime(testNow)})
+	p, err := plan.Build(s, m, plan.Options{Now: column.TicksFromTime(testNow), Materialize: Materializer(context.Background(), m, Options{})})
 	if err != nil {
 		return "", Stats{}, err
 	}

@@ -64,6 +64,8 @@ func (b *builder) operator(in Node, op syntax.Operator) (Node, error) {
 		return b.projectRename(in, op)
 	case *syntax.ParseOp:
 		return b.parse(in, op)
+	case *syntax.EvaluateOp:
+		return b.evaluate(in, op)
 	case *syntax.GetschemaOp:
 		return getschema(in), nil
 	case *syntax.AsOp, *syntax.SerializeOp:
@@ -154,6 +156,10 @@ type inputNode interface {
 type Options struct {
 	// Now is what now() and ago() mean, in datetime ticks.
 	Now int64
+	// Materialize runs a plan and returns its rows, for evaluate plugins
+	// whose output columns depend on the data (bag_unpack, pivot); nil
+	// when the query is only checked (they then report an error).
+	Materialize func(Node) (*column.Batch, error)
 }
 
 // Build plans a parsed script: let statements, then exactly one tabular

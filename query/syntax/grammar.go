@@ -12,7 +12,7 @@
 //	Pipeline   = ( Union | Datatable | Print | Range | Expr ) { "|" Operator } .
 //	Operator   = Where | Summarize | Project | Extend | Sort | Top | Take
 //	           | Distinct | Count | Render | Join | Union | MakeSeries | MvExpand
-//	           | ProjectAway | ProjectRename | Parse | Getschema | As | Serialize
+//	           | ProjectAway | ProjectRename | Parse | Getschema | As | Serialize | Evaluate
 //	           .
 //	Where      = ( "where" | "filter" ) Expr .
 //	Summarize  = "summarize" [ NamedExpr { "," NamedExpr } ] [ "by" NamedExpr { "," NamedExpr } ] .
@@ -63,6 +63,9 @@
 //	Getschema   = "getschema" .
 //	As          = "as" { Param } IDENT .
 //	Serialize   = "serialize" [ NamedExpr { "," NamedExpr } ] .
+//	Evaluate    = "evaluate" { Param } IDENT "(" [ EvalArg { "," EvalArg } ] ")" [ ":" "(" OutColumn { "," OutColumn } ")" ] .
+//	EvalArg     = [ IDENT "=" ] Arg .
+//	OutColumn   = "*" | Name ":" IDENT .
 //	Dynamic     = "dynamic" "(" JSONValue ")" .
 //	Name        = IDENT | QIDENT .
 package syntax
@@ -568,6 +571,34 @@ type SerializeOp struct {
 	Columns []*NamedExpr `parser:"( @@ ( \",\" @@ )* )?"`
 }
 
+// EvaluateOp runs a plugin: evaluate bag_unpack(d), evaluate
+// pivot(Kind, count()), with an optional output schema.
+type EvaluateOp struct {
+	Pos     Position
+	Keyword string         `parser:"@\"evaluate\""`
+	Params  []*Param       `parser:"@@*"`
+	Plugin  string         `parser:"@Ident \"(\""`
+	Args    []*EvaluateArg `parser:"( @@ ( \",\" @@ )* )? \")\""`
+	Schema  []*OutColumn   `parser:"( \":\" \"(\" @@ ( \",\" @@ )* \")\" )?"`
+}
+
+// EvaluateArg is a plugin argument, positional or named
+// (columnsConflict='keep_source').
+type EvaluateArg struct {
+	Pos  Position
+	Name string `parser:"( @Ident \"=\" )?"`
+	Arg  *Arg   `parser:"@@"`
+}
+
+// OutColumn is one column of an output schema: Name:type, or * for the
+// plugin's other columns.
+type OutColumn struct {
+	Pos  Position
+	Star bool   `parser:"(   @\"*\""`
+	Name string `parser:"  | @( Ident | QIdent )"`
+	Type string `parser:"    \":\" @Ident )"`
+}
+
 // DynamicLit is a dynamic literal: dynamic([1, "a"]), dynamic({"k": 1}).
 type DynamicLit struct {
 	Pos   Position
@@ -616,6 +647,7 @@ func (*ParseOp) operator()         {}
 func (*GetschemaOp) operator()     {}
 func (*AsOp) operator()            {}
 func (*SerializeOp) operator()     {}
+func (*EvaluateOp) operator()      {}
 
 // parser builds the grammar on first use (a few milliseconds of
 // reflection): Prepare lets a process build it while it does other work.
@@ -633,7 +665,7 @@ func buildParser() *participle.Parser[Script] {
 		participle.Union[Operator](&WhereOp{}, &SummarizeOp{}, &ProjectOp{}, &ExtendOp{},
 			&SortOp{}, &TopOp{}, &TakeOp{}, &DistinctOp{}, &CountOp{}, &RenderOp{},
 			&JoinOp{}, &UnionOp{}, &MakeSeriesOp{}, &MvExpandOp{}, &ProjectNamesOp{}, &ProjectRenameOp{},
-			&ParseOp{}, &GetschemaOp{}, &AsOp{}, &SerializeOp{}),
+			&ParseOp{}, &GetschemaOp{}, &AsOp{}, &SerializeOp{}, &EvaluateOp{}),
 		participle.UseLookahead(3),
 	)
 }

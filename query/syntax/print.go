@@ -756,6 +756,44 @@ func (o *SerializeOp) writeKQL(b *strings.Builder) {
 }
 
 // String prints the operator as KQL.
+func (o *EvaluateOp) String() string { return kqlString(o) }
+
+func (o *EvaluateOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	writeParams(b, o.Params)
+	b.WriteByte(' ')
+	b.WriteString(o.Plugin)
+	b.WriteByte('(')
+	for i, a := range o.Args {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if a.Name != "" {
+			b.WriteString(a.Name)
+			b.WriteString(" = ")
+		}
+		a.Arg.writeKQL(b)
+	}
+	b.WriteByte(')')
+	if len(o.Schema) > 0 {
+		b.WriteString(" : (")
+		for i, c := range o.Schema {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if c.Star {
+				b.WriteByte('*')
+				continue
+			}
+			b.WriteString(c.Name)
+			b.WriteByte(':')
+			b.WriteString(c.Type)
+		}
+		b.WriteByte(')')
+	}
+}
+
+// String prints the operator as KQL.
 func (o *RenderOp) String() string { return kqlString(o) }
 
 func (o *RenderOp) writeKQL(b *strings.Builder) {
