@@ -29,3 +29,5 @@ require (
 )
 
 replace github.com/alecthomas/participle/v2 => ./third_party/participle
+
+replace github.com/dgraph-io/badger/v4 => ./third_party/badger

@@ -24,6 +24,12 @@ type Options struct {
 	// LockWait is how long Open keeps trying while another process holds
 	// the database (a query that is about to finish); 0 fails at once.
 	LockWait time.Duration
+	// Recover opens read-write to recover the database (`clickhunt
+	// recover`): besides what every writer does (replaying a crashed
+	// writer's log, removing unfinished ingests), it starts a new commit
+	// journal when the old one is missing or damaged, keeping the damaged
+	// one beside it, and readers wait for it until Close.
+	Recover bool
 	// CacheBytes bounds the decoded column blocks kept in memory for the
 	// next snapshots to reuse (0: no cache). Worth it in processes that
 	// run more than one query.
@@ -57,8 +63,10 @@ var (
 	// file with the same SHA-256 was already committed.
 	ErrDuplicateFile = errors.New("file already ingested")
 	// ErrNeedsRecovery is returned by a ReadOnly Open of a database whose
-	// last writer crashed: a read-write Open must replay its log first.
-	ErrNeedsRecovery = errors.New("database was not closed cleanly; open it read-write once to recover")
+	// last writer crashed in a way a reader cannot read past: a
+	// read-write Open must replay its log first. (A reader reads a
+	// crashed writer's log as it is, so this is rare.)
+	ErrNeedsRecovery = errors.New("database was not closed cleanly; run `clickhunt recover` (or ingest a file) to recover it")
 	// ErrNotDatabase is returned by Open when dir holds files that are not a
 	// clickhunt database.
 	ErrNotDatabase = errors.New("not a clickhunt database")

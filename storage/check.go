@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	badger "github.com/dgraph-io/badger/v4"
 
@@ -34,6 +35,17 @@ type CheckReport struct {
 	// Orphans counts keys of blocks no commit covers (an interrupted
 	// ingest's); they are invisible and a read-write open removes them.
 	Orphans int
+	// OrphanTables names the table files (.sst) Badger's MANIFEST does
+	// not list: a write interrupted before recording them left them
+	// (the commit journal shows nothing is missing, or Problems says
+	// so). They are no part of the database; the next writer deletes
+	// them.
+	OrphanTables []string
+	// Journal describes the commit journal: how many commits it records
+	// and whether it is behind the database (a crash between a commit
+	// and its record, or commits by an older clickhunt), or "" when the
+	// database is older than the journal.
+	Journal string
 	// Problems describe damage, each naming the table, block and column
 	// or the record affected. A healthy database has none.
 	Problems []string
@@ -64,9 +76,18 @@ func (db *DB) Check(ctx context.Context) (*CheckReport, error) {
 	}
 	defer db.leave()
 	r := &CheckReport{Format: db.version, Checksums: db.sums}
+	for _, d := range db.damage {
+		r.problem("%s", d)
+	}
+	if db.st != nil && (!db.st.torn() || len(db.damage) == 0) {
+		for _, id := range db.st.unlisted {
+			r.OrphanTables = append(r.OrphanTables, tableFiles([]uint64{id}))
+		}
+	}
 	if err := db.verifyBadger(); err != nil {
 		r.problem("storage file corrupt: %v", err)
 	}
+	db.checkJournal(r)
 	txn := db.bdb.NewTransaction(false)
 	defer txn.Discard()
 
@@ -405,6 +426,41 @@ func scanItems(txn *badger.Txn, prefix []byte, r *CheckReport, fn func(k, v []by
 		})
 		if err != nil {
 			r.problem("cannot read the value of key %x: %v", k, errors.Join(ErrCorrupt, err))
+		}
+	}
+}
+
+// checkJournal compares the commit journal with the database, file
+// record by file record.
+func (db *DB) checkJournal(r *CheckReport) {
+	c, err := db.compareJournal(true)
+	if err != nil {
+		r.problem("cannot compare the commit journal with the database: %v", err)
+		return
+	}
+	for _, p := range c.problems {
+		r.problem("%s", p)
+	}
+	if len(db.damage) == 0 {
+		// Snapshots already report what a read-only open found lost.
+		for _, l := range c.lost {
+			r.problem("%s", l)
+		}
+	} else {
+		for _, l := range c.lost {
+			if !slices.Contains(db.damage, l) {
+				r.problem("%s", l)
+			}
+		}
+	}
+	switch {
+	case c.none:
+	case db.journal == nil:
+		r.Journal = "missing"
+	default:
+		r.Journal = fmt.Sprintf("%d commits", db.journal.seq)
+		if c.behind > 0 {
+			r.Journal += fmt.Sprintf(" (the database holds %d more: the next ingest records them)", c.behind)
 		}
 	}
 }

@@ -50,6 +50,25 @@ type DB struct {
 	// first file was aborted are not reused within a process.
 	nextTableID uint32
 
+	// lock is the directory lock (dirlock_unix.go), held until Close;
+	// st is what the directory's files said before Badger opened them.
+	lock *dirLock
+	st   *dirState
+	// damage describes committed data a read-only open found missing (a
+	// torn MANIFEST, data the commit journal has but Badger does not
+	// show): snapshots fail with it and Check reports it.
+	damage []string
+	// recovery is what a read-write open did to recover the database.
+	recovery RecoveryReport
+	// commitMu orders commits: each takes the next commit sequence
+	// number and appends its record to the journal in that order.
+	commitMu sync.Mutex
+	// journal is the commit journal as read at open and appended since
+	// (nil: none yet); journalStale says an append failed part way, so
+	// the file must be read again before the next.
+	journal      *journal
+	journalStale bool
+
 	// cache holds decoded column blocks (nil without Options.CacheBytes);
 	// epochs numbers snapshots for its eviction rule.
 	cache  *blockCache
@@ -58,83 +77,130 @@ type DB struct {
 
 // Open opens (creating if needed) the database in dir.
 //
-// Read-write, it removes the blocks a crashed writer left behind. It fails
-// with ErrLocked when another process (or another DB in this process) has
-// dir open, ErrFormatVersion when dir was written by a newer clickhunt, and
-// ErrNotDatabase when dir holds something else.
+// Opening never deletes or rolls back anything a committed file stored. A
+// read-only open changes nothing at all: after a writer crashed it reads
+// the writer's log as it is, and leaves table files Badger's MANIFEST does
+// not list where they are. A read-write open replays a crashed writer's
+// log and removes what an interrupted ingest left (its blocks, table files
+// the MANIFEST never listed), but only after checking the files against
+// the commit journal (commits.go): a torn or missing MANIFEST, or one that
+// shows less than was committed, fails it with ErrCorrupt and leaves every
+// file as it was. A read-only open of such a database succeeds so that
+// Check can report everything, but its snapshots fail with ErrCorrupt.
+//
+// It fails with ErrLocked when another process (or another DB in this
+// process) has dir open in a conflicting mode, after waiting up to
+// Options.LockWait, and for as long as a writer is recovering the
+// database; ErrFormatVersion when dir was written by a newer clickhunt,
+// and ErrNotDatabase when dir holds something else.
 func Open(dir string, opts Options) (*DB, error) {
 	deadline := time.Now().Add(opts.LockWait)
 	for {
 		db, err := open(dir, opts)
-		if err == nil || !errors.Is(err, ErrLocked) || !time.Now().Before(deadline) {
+		if err == nil || !errors.Is(err, ErrLocked) {
 			return db, err
+		}
+		rec := recovering(dir)
+		if !rec && !time.Now().Before(deadline) {
+			return db, err
+		}
+		if rec && waitHook != nil {
+			waitHook()
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
 }
 
+// waitHook, when set (only by tests), is called each time Open waits for
+// a writer that is recovering the database.
+var waitHook func()
+
+// recovering reports whether dir's lock is held by a writer that says it
+// is recovering the database (lockholder.go).
+func recovering(dir string) bool {
+	pid, state := readLockFile(dir)
+	return state == writerRecovering && holdsLock(dir, pid)
+}
+
 // emptyMemtable reports whether Badger failed on a memtable file a killed
-// process left empty: read-write it asks for "a new file", read-only it
-// cannot truncate (mmap) the file to size.
+// process left empty: read-write it asks for "a new file".
 func emptyMemtable(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "While opening memtable") || strings.Contains(s, "Create a new file")
 }
 
-func open(dir string, opts Options) (*DB, error) {
+func open(dir string, opts Options) (_ *DB, err error) {
 	if err := checkDir(dir, opts.ReadOnly); err != nil {
 		return nil, err
+	}
+	lock, err := lockDir(dir, !opts.ReadOnly)
+	if errors.Is(err, errBusy) {
+		return nil, lockedError(dir, opts.ReadOnly)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot open database %s: %w", dir, err)
+	}
+	defer func() {
+		if err != nil {
+			lock.release()
+		}
+	}()
+	if !opts.ReadOnly && lockSupported {
+		// Readers finding the lock held wait while this says recovering
+		// (an error here is a read-only directory, which Badger reports).
+		writeLockFile(dir, writerRecovering)
 	}
 	if !opts.ReadOnly {
 		if err := checkSpace(dir, opts, 0); err != nil {
 			return nil, fmt.Errorf("cannot open %s for writing: %w", dir, err)
 		}
 	}
-	if err := preflightTables(dir); err != nil {
+	st, err := inspectDir(dir)
+	if err != nil {
 		return nil, fmt.Errorf("cannot open database %s: %w", dir, err)
 	}
+	damage := st.damage()
+	if damage != "" && (!opts.ReadOnly || !st.manifest || len(st.missing) > 0) {
+		// A writer would make the damage permanent; a reader cannot open
+		// without a MANIFEST or with tables missing.
+		return nil, fmt.Errorf("cannot open database %s: %w: %s", dir, ErrCorrupt, damage)
+	}
+	if err := preflightTables(dir, st.listed); err != nil {
+		return nil, fmt.Errorf("cannot open database %s: %w", dir, err)
+	}
+	if !opts.ReadOnly && st.data != "" {
+		// Badger's read-write open deletes table files its MANIFEST
+		// does not list, and writes: look read-only first.
+		if err := checkBeforeWriting(dir, opts, st); err != nil {
+			return nil, err
+		}
+	}
+	var rec RecoveryReport
 	if !opts.ReadOnly {
 		// A writer killed while creating a memtable leaves it empty.
 		removeEmptyMemtables(dir)
+		mems, _ := filepath.Glob(filepath.Join(dir, "*.mem"))
+		rec.Replayed = len(mems) > 0
+		for _, id := range st.unlisted {
+			rec.OrphanTables = append(rec.OrphanTables, tableFiles([]uint64{id}))
+		}
 	}
 	bdb, err := badger.Open(badgerOptions(dir, opts))
-	if err != nil && emptyMemtable(err) && !opts.ReadOnly {
-		// An empty memtable created meanwhile: Badger has now sized it
-		// (all zeros, no writes), and opens it on a second try.
-		bdb, err = badger.Open(badgerOptions(dir, opts))
-	}
 	if err != nil {
-		if isLockError(err) {
-			holder := "its directory lock is held"
-			if h := lockHolder(dir); h != "" {
-				holder = "held by " + h
-			}
-			what := "wait for it to finish (or close it), then try again"
-			if opts.ReadOnly {
-				what = "queries can run beside other queries, but not while clickhunt ingests; " + what
-			}
-			return nil, fmt.Errorf("cannot open %s: %w (%s); %s", dir, ErrLocked, holder, what)
-		}
-		if opts.ReadOnly && (strings.Contains(err.Error(), "truncate required") || emptyMemtable(err)) {
-			return nil, fmt.Errorf("cannot open %s read-only: %w", dir, ErrNeedsRecovery)
-		}
-		if errors.Is(err, fs.ErrPermission) {
-			return nil, fmt.Errorf("cannot open database %s: %w (check the directory's owner and permissions)", dir, err)
-		}
-		if isCorruptionError(err) {
-			return nil, fmt.Errorf("cannot open database %s: %w: a storage file is damaged: %v", dir, ErrCorrupt, err)
-		}
-		if isNoSpace(err) {
-			return nil, fmt.Errorf("cannot open database %s: %w (the disk is full)", dir, err)
-		}
-		return nil, fmt.Errorf("cannot open database %s: %w", dir, err)
+		return nil, badgerOpenError(dir, opts, err)
 	}
 	db := &DB{
 		dir:        dir,
 		opts:       opts,
 		bdb:        bdb,
+		lock:       lock,
+		st:         st,
+		recovery:   rec,
 		closing:    make(chan struct{}),
 		tableLocks: make(map[string]chan struct{}),
+	}
+	if damage != "" {
+		db.damage = append(db.damage, damage)
 	}
 	if opts.CacheBytes > 0 {
 		db.cache = newBlockCache(opts.CacheBytes)
@@ -143,7 +209,82 @@ func open(dir string, opts Options) (*DB, error) {
 		bdb.Close()
 		return nil, err
 	}
+	if !opts.ReadOnly && !opts.Recover && lockSupported {
+		writeLockFile(dir, writerWriting)
+	}
 	return db, nil
+}
+
+// lockedError is ErrLocked naming the holder and what to do.
+func lockedError(dir string, readOnly bool) error {
+	holder := "its directory lock is held"
+	if h := lockHolder(dir); h != "" {
+		holder = "held by " + h
+	}
+	what := "wait for it to finish (or close it), then try again"
+	if readOnly {
+		what = "queries can run beside other queries, but not while clickhunt ingests; " + what
+	}
+	return fmt.Errorf("cannot open %s: %w (%s); %s", dir, ErrLocked, holder, what)
+}
+
+// badgerOpenError says what Badger's failure to open dir means.
+func badgerOpenError(dir string, opts Options, err error) error {
+	switch {
+	case isLockError(err):
+		return lockedError(dir, opts.ReadOnly)
+	case opts.ReadOnly && (strings.Contains(err.Error(), "truncate required") || emptyMemtable(err)):
+		return fmt.Errorf("cannot open %s read-only: %w", dir, ErrNeedsRecovery)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("cannot open database %s: %w (check the directory's owner and permissions)", dir, err)
+	case isCorruptionError(err):
+		return fmt.Errorf("cannot open database %s: %w: a storage file is damaged: %v", dir, ErrCorrupt, err)
+	case isNoSpace(err):
+		return fmt.Errorf("cannot open database %s: %w (the disk is full)", dir, err)
+	}
+	return fmt.Errorf("cannot open database %s: %w", dir, err)
+}
+
+// checkBeforeWriting opens dir read-only, where Badger changes no file,
+// and checks what it shows against the commit journal before a writer
+// opens it. Table files the MANIFEST does not list are then what an
+// interrupted write left (Badger writes a table before recording it),
+// unless the journal says committed data is missing: then the MANIFEST
+// lost their records, and the read-write open would delete them.
+func checkBeforeWriting(dir string, opts Options, st *dirState) error {
+	ro := opts
+	ro.ReadOnly, ro.CacheBytes = true, 0
+	bdb, err := badger.Open(badgerOptions(dir, ro))
+	if err != nil {
+		return badgerOpenError(dir, ro, err)
+	}
+	defer bdb.Close()
+	db := &DB{dir: dir, opts: ro, bdb: bdb, st: st}
+	if err := db.verifyTables(); err != nil {
+		return fmt.Errorf("cannot open database %s: %w", dir, err)
+	}
+	if err := db.checkFormat(); err != nil {
+		return err
+	}
+	c, err := db.compareJournal(false)
+	if err != nil {
+		return fmt.Errorf("cannot open database %s: %w", dir, err)
+	}
+	return db.refuseWriting(c)
+}
+
+// refuseWriting is the error that keeps a writer out of a database the
+// journal check c found lost data in, or whose journal is missing or
+// damaged (unless recovering), or nil.
+func (db *DB) refuseWriting(c journalCheck) error {
+	if len(c.lost) > 0 {
+		return lostError(db.dir, c, db.st)
+	}
+	if len(c.problems) > 0 && !db.opts.Recover {
+		return fmt.Errorf("cannot open %s for writing: %w: %s; run `clickhunt check` to see the database's state, "+
+			"then `clickhunt recover` to start a new journal from what it holds", db.dir, ErrCorrupt, strings.Join(c.problems, "; "))
+	}
+	return nil
 }
 
 // verifyTables checks the CRC of every block of every table file. A
@@ -161,20 +302,33 @@ func (db *DB) verifyTables() (err error) {
 	return nil
 }
 
-// init checks the format version, recovers from a crashed writer and
-// primes the table ID counter.
+// init checks the format version and the commit journal, recovers from
+// a crashed writer and primes the table ID counter.
 func (db *DB) init() (err error) {
 	if err := db.verifyTables(); err != nil {
 		return fmt.Errorf("cannot open database %s: %w", db.dir, err)
 	}
 	defer recoverBadger(&err)
 	if err := db.checkFormat(); err != nil {
+		if len(db.damage) > 0 {
+			// A torn MANIFEST can hide every table, format key and all.
+			return fmt.Errorf("cannot open database %s: %w: %s", db.dir, ErrCorrupt, strings.Join(db.damage, "; "))
+		}
 		return err
+	}
+	c, err := db.compareJournal(false)
+	if err != nil {
+		return fmt.Errorf("cannot open database %s: %w", db.dir, err)
 	}
 	if db.opts.ReadOnly {
 		// Readers load the catalog per snapshot; not reading it here
-		// lets Check open a database whose catalog is damaged.
+		// lets Check open a database whose catalog is damaged. What the
+		// journal finds lost fails every snapshot, and Check reports it.
+		db.damage = append(db.damage, c.lost...)
 		return nil
+	}
+	if err := db.refuseWriting(c); err != nil {
+		return err
 	}
 	if err := db.removeOrphans(); err != nil {
 		return fmt.Errorf("cannot open %s: removing blocks of unfinished files: %w", db.dir, err)
@@ -185,11 +339,116 @@ func (db *DB) init() (err error) {
 	if err != nil {
 		return fmt.Errorf("cannot open %s: %w", db.dir, err)
 	}
+	if c.none || c.behind > 0 || len(c.problems) > 0 {
+		// A database older than the journal, a crash between a commit
+		// and its record, or `clickhunt recover` of a lost journal:
+		// state what Badger holds now.
+		fresh := len(c.problems) > 0
+		if err := db.writeBaseline(txn, cat, fresh); err != nil {
+			return fmt.Errorf("cannot open %s for writing: cannot write its commit journal: %w", db.dir, ioError(err))
+		}
+		switch {
+		case fresh:
+			db.recovery.Journal = "started a new commit journal from what the database holds (" + strings.Join(c.problems, "; ") + ")"
+		case c.behind > 0:
+			db.recovery.Journal = fmt.Sprintf("recorded %d commits the commit journal lacked", c.behind)
+		default:
+			db.recovery.Journal = "started the commit journal"
+		}
+	}
 	db.nextTableID = 1
 	for id := range cat {
 		db.nextTableID = max(db.nextTableID, id+1)
 	}
 	return nil
+}
+
+// compareJournal reads the commit journal and compares it with what
+// Badger shows; with files, file record by file record too.
+func (db *DB) compareJournal(files bool) (journalCheck, error) {
+	j, err := readJournal(db.dir)
+	if err != nil {
+		return journalCheck{}, err
+	}
+	db.journal = j
+	txn := db.bdb.NewTransaction(false)
+	defer txn.Discard()
+	seq, err := readCommitSeq(txn, db.sums)
+	if err != nil {
+		return journalCheck{}, err
+	}
+	var cat map[uint32]*tableState
+	err = scanPrefix(txn, tablePrefix(), func(k, v []byte) error {
+		tid, err := parseTableKey(k)
+		if err == nil {
+			v, err = unseal(db.sums, k, v)
+		}
+		var rec tableRecord
+		if err == nil {
+			rec, err = decodeTableRecord(v)
+		}
+		if err != nil {
+			return fmt.Errorf("catalog: table record %x: %w", k, err)
+		}
+		if cat == nil {
+			cat = make(map[uint32]*tableState)
+		}
+		cat[tid] = &tableState{id: tid, rec: rec}
+		return nil
+	})
+	if err != nil {
+		return journalCheck{}, err
+	}
+	var lookup func([32]byte) (FileRecord, bool, error)
+	if files {
+		lookup = func(sha [32]byte) (FileRecord, bool, error) { return getFileRecord(txn, sha, db.sums) }
+	}
+	return compareJournal(j, cat, seq, lookup), nil
+}
+
+// writeBaseline starts or catches up the commit journal with a record of
+// everything txn shows. fresh moves a damaged journal aside (keeping it)
+// and starts a new one.
+func (db *DB) writeBaseline(txn *badger.Txn, cat map[uint32]*tableState, fresh bool) error {
+	seq, err := readCommitSeq(txn, db.sums)
+	if err != nil {
+		return err
+	}
+	var files []FileRecord
+	err = scanPrefix(txn, filePrefix(), func(k, v []byte) error {
+		sha, err := parseFileKey(k)
+		if err == nil {
+			v, err = unseal(db.sums, k, v)
+		}
+		var f FileRecord
+		if err == nil {
+			f, err = decodeFileRecord(v, sha)
+		}
+		if err != nil {
+			return err
+		}
+		files = append(files, f)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if fresh && db.journal != nil {
+		old := filepath.Join(db.dir, commitsFile)
+		if err := os.Rename(old, old+".damaged-"+time.Now().UTC().Format("20060102T150405Z")); err != nil {
+			return err
+		}
+		db.journal = nil
+	}
+	if db.journal != nil && seq <= db.journal.seq {
+		seq = db.journal.seq + 1
+	}
+	rec := frameRecord(nil, appendBaselineRecord(seq, time.Now(), cat, files))
+	if err := writeJournal(db.dir, db.journal, rec); err != nil {
+		return err
+	}
+	db.journal, err = readJournal(db.dir)
+	return err
 }
 
 // badgerOptions sizes Badger for a 2-core, 24 GiB machine, or for tests
@@ -203,6 +462,9 @@ func badgerOptions(dir string, o Options) badger.Options {
 		WithNumCompactors(2).
 		WithMetricsEnabled(false).
 		WithReadOnly(o.ReadOnly).
+		// Open takes the directory lock itself, before Badger looks at
+		// the files (dirlock_unix.go).
+		WithBypassLockGuard(lockSupported).
 		// Every table block Badger reads is checked against its CRC, so
 		// a damaged .sst file fails the read (which our own checks then
 		// report) rather than feeding garbage to Badger's parser. Open
@@ -270,6 +532,9 @@ func checkDir(dir string, readOnly bool) error {
 	case !errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("cannot open database %s: %w", dir, err)
 	case readOnly:
+		if st, err := inspectDir(dir); err == nil && st.damage() != "" {
+			return fmt.Errorf("cannot open database %s: %w: %s", dir, ErrCorrupt, st.damage())
+		}
 		return fmt.Errorf("cannot open %s read-only: %w (no database there yet)", dir, ErrNotDatabase)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -294,7 +559,11 @@ func isBadgerFile(name string) bool {
 	switch name {
 	// MANIFEST too: it may appear between checkDir's Stat and ReadDir,
 	// when another process is creating the database at the same time.
-	case "LOCK", "KEYREGISTRY", "KEYREGISTRY-REWRITE", "MANIFEST", "MANIFEST-REWRITE", "DISCARD":
+	case "LOCK", "KEYREGISTRY", "KEYREGISTRY-REWRITE", "MANIFEST", "MANIFEST-REWRITE", "DISCARD",
+		commitsFile, commitsFile + ".new":
+		return true
+	}
+	if strings.HasPrefix(name, commitsFile+".damaged-") {
 		return true
 	}
 	for _, ext := range []string{".mem", ".vlog", ".sst"} {
@@ -388,6 +657,7 @@ func (db *DB) removeOrphans() error {
 	if len(orphans) == 0 {
 		return nil
 	}
+	db.recovery.OrphanKeys = len(orphans)
 	if db.dropKeys(orphans) == nil {
 		return nil
 	}
@@ -445,8 +715,27 @@ func (db *DB) Close() error {
 	}
 	db.closed = true
 	close(db.closing)
-	return db.bdb.Close()
+	err := db.bdb.Close()
+	db.lock.release()
+	return err
 }
+
+// RecoveryReport is what a read-write Open did to recover the database.
+type RecoveryReport struct {
+	// Replayed is set when a crashed writer's log was replayed.
+	Replayed bool
+	// OrphanKeys counts the keys of unfinished ingests removed.
+	OrphanKeys int
+	// OrphanTables names the table files an interrupted write left,
+	// which Badger's MANIFEST did not list, removed.
+	OrphanTables []string
+	// Journal says what was written to the commit journal ("" nothing).
+	Journal string
+}
+
+// Recovery returns what a read-write Open did to recover the database
+// (nothing for a read-only one).
+func (db *DB) Recovery() RecoveryReport { return db.recovery }
 
 // Dir returns the database directory.
 func (db *DB) Dir() string { return db.dir }

@@ -609,12 +609,25 @@ func TestCrashRecovery(t *testing.T) {
 	if !strings.Contains(string(out), "metas=3\n") {
 		t.Fatalf("child did not leave 1 committed and 2 orphan blocks:\n%s", out)
 	}
-	// The child died with its log unflushed: only a writer may replay it.
-	if _, err := openTestDBErr(t, dir, readOnly); !errors.Is(err, ErrNeedsRecovery) {
-		t.Errorf("read-only Open after a crash: %v, want ErrNeedsRecovery", err)
+	// The child died with its log unflushed. A reader reads the log as
+	// it is (the committed file, not the half-written one) and changes
+	// no file.
+	before := dirDigest(t, dir)
+	ro := openTestDB(t, dir, readOnly)
+	checkTable(t, snapshot(t, ro), "clicks", makeFile("a.csv", 1, clickSchema, 500))
+	if r := mustCheck(t, ro); !r.OK() || r.Orphans == 0 {
+		t.Errorf("check of the crashed database: %+v, want healthy with the orphans counted", r)
+	}
+	ro.Close()
+	if after := dirDigest(t, dir); after != before {
+		t.Errorf("a read-only open changed the files:\n%s\nbecame\n%s", before, after)
 	}
 
+	// The next writer replays the log and removes the orphans.
 	db := openTestDB(t, dir)
+	if rec := db.Recovery(); !rec.Replayed || rec.OrphanKeys == 0 {
+		t.Errorf("recovery report %+v, want the log replayed and orphans removed", rec)
+	}
 	checkTable(t, snapshot(t, db), "clicks", makeFile("a.csv", 1, clickSchema, 500))
 	if m := countKeys(t, db, kindMeta); m != 1 {
 		t.Errorf("%d block metas after recovery, want 1", m)
@@ -1005,8 +1018,12 @@ func TestEmptyMemtableAfterKill(t *testing.T) {
 	if err := os.WriteFile(mem, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := openTestDBErr(t, dir, readOnly); !errors.Is(err, ErrNeedsRecovery) {
-		t.Fatalf("read-only open: %v, want ErrNeedsRecovery", err)
+	// A reader skips it and leaves it.
+	ro := openTestDB(t, dir, readOnly)
+	checkTable(t, snapshot(t, ro), "Clicks", f)
+	ro.Close()
+	if _, err := os.Stat(mem); err != nil {
+		t.Fatalf("a read-only open removed the empty memtable: %v", err)
 	}
 	db = openTestDB(t, dir)
 	if _, err := os.Stat(mem); !errors.Is(err, os.ErrNotExist) {
@@ -1014,12 +1031,13 @@ func TestEmptyMemtableAfterKill(t *testing.T) {
 	}
 	checkTable(t, snapshot(t, db), "Clicks", f)
 
-	// While the database is open, an empty memtable is not removed.
+	// While the database is open, an empty memtable is not removed: a
+	// second writer cannot get past the lock.
 	if err := os.WriteFile(mem, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := removeEmptyMemtables(dir); err == nil || n != 0 {
-		t.Errorf("removed %d memtables of an open database (%v)", n, err)
+	if _, err := openTestDBErr(t, dir); !errors.Is(err, ErrLocked) {
+		t.Errorf("second writer: %v, want ErrLocked", err)
 	}
 	if _, err := os.Stat(mem); err != nil {
 		t.Errorf("a live database's file was removed: %v", err)
@@ -1107,4 +1125,23 @@ func TestWriteBlockHashes(t *testing.T) {
 		t.Errorf("row hashes per block: %d blocks, first %v, second %v", len(got), len(got[0]) == 100 && slices.Equal(got[0], want), got[1])
 	}
 	checkTable(t, s, "clicks", f)
+}
+
+// dirDigest lists dir's files with their sizes and SHA-256s, one a line:
+// what a read-only open must leave as it found.
+func dirDigest(t *testing.T, dir string) string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s %d %x\n", e.Name(), len(data), sha256.Sum256(data))
+	}
+	return b.String()
 }

@@ -16,11 +16,7 @@ import (
 func lockHolder(dir string) string {
 	pid := flockHolder(dir)
 	if pid == 0 {
-		b, err := os.ReadFile(filepath.Join(dir, "LOCK"))
-		if err != nil {
-			return ""
-		}
-		if pid, err = strconv.Atoi(strings.TrimSpace(string(b))); err != nil || pid <= 0 {
+		if pid, _ = readLockFile(dir); pid == 0 {
 			return ""
 		}
 	}
@@ -47,4 +43,42 @@ func cmdline(pid int) string {
 		s = s[:117] + "..."
 	}
 	return strings.ToValidUTF8(s, "?")
+}
+
+// The LOCK file is Badger's PID file, which clickhunt writes itself: the
+// writer's PID, then (from this build on) what it is doing, for readers
+// that find the directory locked:
+//
+//	1234
+//	recovering
+//
+// writerRecovering is written while a writer replays a crashed writer's
+// log, removes unfinished ingests and checks the commit journal (and for
+// the whole run of `clickhunt recover`): readers wait for it to finish
+// instead of failing. Older builds write the PID alone.
+const writerRecovering = "recovering"
+
+// writerWriting is a writer's state once it is open.
+const writerWriting = "writing"
+
+func lockFilePath(dir string) string { return filepath.Join(dir, "LOCK") }
+
+// writeLockFile records this process as dir's writer, doing state.
+func writeLockFile(dir, state string) error {
+	return os.WriteFile(lockFilePath(dir), fmt.Appendf(nil, "%d\n%s\n", os.Getpid(), state), 0o644)
+}
+
+// readLockFile returns the PID and state in dir's LOCK file (0 and ""
+// when there is none or it does not parse).
+func readLockFile(dir string) (pid int, state string) {
+	b, err := os.ReadFile(lockFilePath(dir))
+	if err != nil {
+		return 0, ""
+	}
+	first, rest, _ := strings.Cut(string(b), "\n")
+	pid, err = strconv.Atoi(strings.TrimSpace(first))
+	if err != nil || pid <= 0 {
+		return 0, ""
+	}
+	return pid, strings.TrimSpace(rest)
 }

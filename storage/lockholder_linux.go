@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -12,13 +13,28 @@ import (
 // flockHolder finds dir's inode in /proc/locks; it returns 0 when no
 // process is listed.
 func flockHolder(dir string) int {
+	pids := flockHolders(dir)
+	if len(pids) == 0 {
+		return 0
+	}
+	return pids[0]
+}
+
+// holdsLock reports whether process pid holds an flock on dir.
+func holdsLock(dir string, pid int) bool {
+	return pid > 0 && slices.Contains(flockHolders(dir), pid)
+}
+
+// flockHolders lists the processes /proc/locks shows holding an flock on
+// dir, the writer (or first reader) first.
+func flockHolders(dir string) []int {
 	fi, err := os.Stat(dir)
 	if err != nil {
-		return 0
+		return nil
 	}
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {
-		return 0
+		return nil
 	}
 	dev := uint64(st.Dev)
 	major := (dev>>8)&0xfff | (dev>>32)&^0xfff
@@ -26,9 +42,10 @@ func flockHolder(dir string) int {
 	want := fmt.Sprintf("%02x:%02x:%d", major, minor, st.Ino)
 	f, err := os.Open("/proc/locks")
 	if err != nil {
-		return 0
+		return nil
 	}
 	defer f.Close()
+	var pids []int
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		// 1: FLOCK  ADVISORY  WRITE 10076 fe:00:10027074 0 EOF
@@ -38,8 +55,8 @@ func flockHolder(dir string) int {
 			continue
 		}
 		if pid, err := strconv.Atoi(fs[4]); err == nil && pid > 0 {
-			return pid
+			pids = append(pids, pid)
 		}
 	}
-	return 0
+	return pids
 }

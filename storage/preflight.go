@@ -17,13 +17,13 @@ import (
 // trace. Here such a panic becomes ErrCorrupt. Errors are left to Badger,
 // which reports (or, for checksums, skips) them itself; verifyTables then
 // refuses a skipped file.
-func preflightTables(dir string) error {
-	files, err := filepath.Glob(filepath.Join(dir, "*.sst"))
-	if err != nil {
-		return nil
-	}
-	for _, f := range files {
-		if err := preflightTable(f); err != nil {
+//
+// Only the tables the MANIFEST lists (ids) are opened, as Badger does: a
+// table file an interrupted write left behind (all zeros when the disk
+// filled) is no part of the database.
+func preflightTables(dir string, ids []uint64) error {
+	for _, id := range ids {
+		if err := preflightTable(filepath.Join(dir, fmt.Sprintf("%06d.sst", id))); err != nil {
 			return err
 		}
 	}

@@ -212,6 +212,11 @@ func (db *DB) Snapshot() (_ *Snapshot, err error) {
 		return nil, err
 	}
 	defer db.leave()
+	if len(db.damage) > 0 {
+		// The files show less than was committed: answering from them
+		// would pass an older database off as this one.
+		return nil, fmt.Errorf("%w: %s: %s (run `clickhunt check` for the full report)", ErrCorrupt, db.dir, strings.Join(db.damage, "; "))
+	}
 	txn := db.bdb.NewTransaction(false)
 	cat, err := loadCatalog(txn, db.sums)
 	if err != nil {

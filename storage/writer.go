@@ -2,6 +2,7 @@ package storage
 
 import (
 	"cmp"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"runtime"
@@ -535,6 +536,10 @@ func (w *FileWriter) commit() (committed bool, err error) {
 		return false, err
 	}
 	defer w.db.leave()
+	// One commit at a time takes the next sequence number and journals
+	// it (commits.go).
+	w.db.commitMu.Lock()
+	defer w.db.commitMu.Unlock()
 	bdb := w.db.bdb
 	// Make the blocks durable before the record that names them.
 	if err := injected("sync"); err != nil {
@@ -552,6 +557,7 @@ func (w *FileWriter) commit() (committed bool, err error) {
 	rec.blocks += uint64(len(w.written))
 	rec.rows += w.rows
 	file := FileRecord{SHA256: w.info.SHA256, Path: w.info.Path, Table: w.table, Rows: w.rows, Ingested: time.Now().UTC()}
+	var seq uint64
 	err = bdb.Update(func(txn *badger.Txn) error {
 		if f, ok, err := getFileRecord(txn, w.info.SHA256, w.db.sums); err != nil {
 			return err
@@ -599,12 +605,24 @@ func (w *FileWriter) commit() (committed bool, err error) {
 		if err := txn.Set(fkey, seal(w.db.sums, fkey, appendFileRecord(nil, file))); err != nil {
 			return err
 		}
+		if seq, err = readCommitSeq(txn, w.db.sums); err != nil {
+			return err
+		}
+		seq++
+		ckey := commitKey()
+		if err := txn.Set(ckey, seal(w.db.sums, ckey, binary.AppendUvarint(nil, seq))); err != nil {
+			return err
+		}
 		return injected("commit")
 	})
 	if err != nil {
 		return false, ioError(err)
 	}
-	return true, ioError(bdb.Sync())
+	if err := bdb.Sync(); err != nil {
+		return true, ioError(err)
+	}
+	w.db.journalCommit(seq, file.Ingested, w.table, rec, file)
+	return true, nil
 }
 
 // SetSHA256 gives the file's hash when BeginFile had none (the content

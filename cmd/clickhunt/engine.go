@@ -136,11 +136,11 @@ func (e errNoDB) Error() string {
 
 // openForQuery opens an existing database for queries. It does not create
 // one: a missing or empty directory, or one with no database in it yet, is
-// errNoDB. It opens read-only (several shells may then share the
-// database) and falls back to read-write only when read-only opening fails
-// for another reason than a lock or a missing database, e.g. when Badger
-// must replay its log after a crash. With cached, the database keeps
-// decoded blocks for the next queries (cacheBytes).
+// errNoDB. It opens read-only, always: several shells may then share the
+// database, and nothing a query, report or check does changes a file
+// (after a crashed ingest, the crashed writer's log is read as it is; the
+// next ingest or `clickhunt recover` replays it). With cached, the
+// database keeps decoded blocks for the next queries (cacheBytes).
 func openForQuery(dir string, cached bool) (*storage.DB, error) {
 	var cache int64
 	if cached {
@@ -157,27 +157,12 @@ func openForQuery(dir string, cached bool) (*storage.DB, error) {
 		return nil, fmt.Errorf("cannot open database: %w", err)
 	}
 	db, err := storage.Open(dir, storage.Options{ReadOnly: true, LockWait: lockWait, CacheBytes: cache, Declared: ingest.Schemas})
-	switch {
-	case err == nil:
-		return db, nil
-	case errors.Is(err, storage.ErrNotDatabase):
+	if errors.Is(err, storage.ErrNotDatabase) {
 		if _, serr := os.Stat(filepath.Join(dir, "MANIFEST")); errors.Is(serr, os.ErrNotExist) && onlyLock(entries) {
 			return nil, errNoDB{dir}
 		}
-		return nil, err
-	case errors.Is(err, storage.ErrLocked), errors.Is(err, storage.ErrFormatVersion):
-		return nil, err
 	}
-	// A read-only open fails after a crash (Badger must replay its log):
-	// recover with one read-write open when nobody holds the database.
-	db, err2 := storage.Open(dir, storage.Options{LockWait: lockWait, CacheBytes: cache, Declared: ingest.Schemas})
-	if err2 != nil {
-		if errors.Is(err, storage.ErrNeedsRecovery) {
-			return nil, fmt.Errorf("%w; recovering it failed: %w", err, err2)
-		}
-		return nil, err
-	}
-	return db, nil
+	return db, err
 }
 
 // onlyLock reports whether a directory holds nothing but a LOCK file, as

@@ -28,6 +28,7 @@ type cli struct {
 	Repl    replCmd    `cmd:"" help:"Open the interactive KQL shell."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 	Check   checkCmd   `cmd:"" help:"Verify every stored block, meta and catalog record; report damage."`
+	Recover recoverCmd `cmd:"" help:"Recover the database after an interrupted ingest (as the next ingest would), then check it."`
 	Shell   shellCmd   `cmd:"" default:"1" hidden:"" help:"REPL on a terminal, else run the queries on standard input."`
 
 	// The reports (report.go, serve.go, trace.go).
@@ -215,6 +216,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch cmd {
 	case "check":
 		return runCheck(ctx, dbDir, stdout, stderr)
+	case "recover":
+		return runRecover(ctx, dbDir, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "clickhunt %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return 0
