@@ -120,6 +120,7 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 	case opts.DryRun:
 		opts.problem = func(p Problem) error {
 			if len(problems) < MaxProblems {
+				p.Raw = "" // never shown; up to a line's limit each
 				problems = append(problems, p)
 			}
 			return nil

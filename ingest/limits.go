@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"unicode/utf8"
 
 	"clickhunt/storage"
 )
@@ -68,6 +69,22 @@ func fieldLimitMsg(n int, limit int64) string {
 
 func columnLimitMsg(limit int) string {
 	return fmt.Sprintf("more than %d columns (raise --max-columns to read them)", limit)
+}
+
+// maxMsg bounds a message about a bad row: one may quote a value of up to
+// the field limit, and a dry run keeps a thousand of them.
+const maxMsg = 1 << 10
+
+// clipMsg cuts msg to maxMsg bytes (on a character boundary), saying so.
+func clipMsg(msg string) string {
+	if len(msg) <= maxMsg {
+		return msg
+	}
+	cut := maxMsg
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d more bytes)", msg[:cut], len(msg)-cut)
 }
 
 // fmtSize writes a byte count the way the flags take it.

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -119,6 +120,13 @@ func TestLimits(t *testing.T) {
 		"a.json:1:62: column Url: value of 26 bytes, more than 25 bytes (raise --max-field-size to read it)")
 	f("a.jsonl", strings.Repeat(`{"Url":"a"}`+"\n", 100), Options{MaxInputSize: 500},
 		"a.jsonl:42: input larger than 500 bytes after decompression (raise --max-input-size to read it)")
+
+	// A message quoting a huge value is cut.
+	_, err := Read(context.Background(), strings.NewReader("IsClickedThrough\n"+strings.Repeat("y", 5000)+"\n"), "b.csv", &checkSink{t: t}, Options{})
+	var ie *Error
+	if !errors.As(err, &ie) || len(ie.Msg) > maxMsg+30 || !strings.HasPrefix(ie.Msg, `column IsClickedThrough: cannot parse "yyy`) || !strings.HasSuffix(ie.Msg, " more bytes)") {
+		t.Errorf("a huge value quoted: %.2000v", err)
+	}
 
 	// With rejects a value too long is one bad row; the rest is read.
 	var problems []Problem

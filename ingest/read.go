@@ -103,7 +103,12 @@ func newReadConfig(opts Options) (*readConfig, error) {
 		}
 		cfg.dates.layout = l
 	}
-	cfg.problem = opts.problem
+	if problem := opts.problem; problem != nil {
+		cfg.problem = func(p Problem) error {
+			p.Msg = clipMsg(p.Msg)
+			return problem(p)
+		}
+	}
 	cfg.lim = newLimits(opts)
 	return cfg, nil
 }
@@ -136,6 +141,10 @@ func read(ctx context.Context, r io.Reader, name string, sink Sink, opts Options
 		// A limit met below the parser ends the file at the line it was
 		// met on, whatever the parser made of the failed read.
 		info.lines = guard.line
+		var ie *Error
+		if errors.As(err, &ie) {
+			ie.Msg = clipMsg(ie.Msg)
+		}
 		if le := guard.limitErr(); le != nil && err != nil {
 			err = &Error{File: name, Line: guard.line, Msg: le.msg}
 			info.limited = true
