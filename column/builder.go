@@ -82,13 +82,20 @@ func (b *Builder) AppendBool(x bool) {
 	b.v.Len++
 }
 
-// AppendNull appends a null ("" for strings, which KQL never makes null).
+// AppendNull appends a null ("" for strings, which KQL never makes null;
+// a null guid is marked null over "").
 func (b *Builder) AppendNull() {
 	switch {
 	case b.v.Anys != nil:
 		b.v.Anys = append(b.v.Anys, nil)
-	case b.v.Type == String || b.v.Type == Dynamic || b.v.Type == Guid:
+	case b.v.Type == String || b.v.Type == Dynamic:
 		b.AppendString("")
+		return
+	case b.v.Type == Guid:
+		// A guid can be null (toguid("x")): the slot holds "".
+		b.appendCode("")
+		b.v.Nulls[len(b.v.Nulls)-1] = true
+		b.nulls = true
 		return
 	case b.v.Type == Real:
 		b.v.Floats = append(b.v.Floats, 0)

@@ -174,6 +174,10 @@ func (g *inputGuard) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// binary stops the line and row checks, for a format with no lines
+// (Parquet, spooled whole to a temporary file).
+func (g *inputGuard) binary() { g.maxLine = 1 << 60 }
+
 // markRow tells the guard a row has ended (the bytes read so far, less
 // what the parser holds ahead, belong to the rows before).
 func (g *inputGuard) markRow() { g.rowStart = g.n }

@@ -566,7 +566,8 @@ func readMappedCSV(r io.Reader, name string, cfg *readConfig, e *emitter) error 
 			return &Error{File: name, Line: line + lineBase, Column: col, Msg: fmt.Sprintf("header: column %d: ", i+1) + fieldLimitMsg(len(h), cfg.lim.field)}
 		}
 	}
-	p, err := newPlan(header, nil, cfg)
+	header, declared, cfg := typedHeader(header, name, cfg) // a clickhunt export's part (typed_csv.go)
+	p, err := newPlan(header, declared, cfg)
 	if err != nil {
 		line, _ := cr.FieldPos(0)
 		return &Error{File: name, Line: line + lineBase, Msg: err.Error()}

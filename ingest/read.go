@@ -154,6 +154,10 @@ func read(ctx context.Context, r io.Reader, name string, sink Sink, opts Options
 		}
 	}()
 	switch format {
+	case FormatParquet:
+		lc.stopTracking()
+		guard.binary() // no lines nor rows to bound: the input limit still holds
+		err = readParquet(br, name, cfg, e)
 	case FormatCSV:
 		// encoding/csv counts lines itself.
 		lc.stopTracking()
@@ -205,9 +209,14 @@ func detectFormat(br *bufio.Reader, name, format string) (string, error) {
 		return FormatJSON, nil
 	case FormatJSONL, "ndjson":
 		return FormatJSONL, nil
+	case FormatParquet:
+		return FormatParquet, nil
 	case "", FormatAuto:
 	default:
-		return "", fmt.Errorf("unknown format %q (want auto, csv, json or jsonl)", format)
+		return "", fmt.Errorf("unknown format %q (want auto, csv, json, jsonl or parquet)", format)
+	}
+	if isParquet(br) {
+		return FormatParquet, nil
 	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".csv":

@@ -6,10 +6,12 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"clickhunt/column"
+	"clickhunt/export"
 )
 
 // checkSink is a Sink that checks every block is well formed and counts
@@ -35,7 +37,7 @@ func (s *checkSink) WriteBlock(schema column.Schema, b *column.Batch) error {
 	return nil
 }
 
-var fuzzFormats = []string{"auto", "csv", "json", "jsonl"}
+var fuzzFormats = []string{"auto", "csv", "json", "jsonl", "parquet"}
 
 // FuzzRead feeds arbitrary bytes to every reader: it must never panic,
 // blocks must be well formed, the row count it returns must be what it
@@ -57,6 +59,7 @@ func FuzzRead(f *testing.F) {
 	if b, err := os.ReadFile("../examples/clicks.csv"); err == nil {
 		seeds = append(seeds, string(b[:min(len(b), 4000)]))
 	}
+	seeds = append(seeds, string(parquetSeed(f)))
 	for _, s := range seeds {
 		for i := range fuzzFormats {
 			f.Add([]byte(s), uint8(i))
@@ -104,7 +107,7 @@ func FuzzDetect(f *testing.F) {
 	f.Add([]byte{}, "")
 	f.Fuzz(func(t *testing.T, data []byte, name string) {
 		got, err := detectFormat(bufio.NewReader(bytes.NewReader(data)), name, "auto")
-		if err == nil && got != FormatCSV && got != FormatJSON && got != FormatJSONL {
+		if err == nil && got != FormatCSV && got != FormatJSON && got != FormatJSONL && got != FormatParquet {
 			t.Fatalf("detectFormat = %q", got)
 		}
 		header := strings.Split(string(data), ",")
@@ -186,4 +189,34 @@ func fuzzRejects(t *testing.T, data []byte, opts Options) {
 	if info.rows != s.rows || info.rejected != int64(len(problems)) {
 		t.Fatalf("with rejects: %d rows (sink %d), %d rejected, %d problems", info.rows, s.rows, info.rejected, len(problems))
 	}
+}
+
+// parquetSeed is a small Parquet file as export writes one: every type,
+// nulls included.
+func parquetSeed(f *testing.F) []byte {
+	dir := filepath.Join(f.TempDir(), "out")
+	e, err := export.New(export.Options{Format: export.FormatParquet, Dir: dir})
+	if err != nil {
+		f.Fatal(err)
+	}
+	tbl, _ := e.Begin("UrlClickEvents", column.Schema{{Name: "Timestamp", Type: column.Datetime}, {Name: "Url", Type: column.String},
+		{Name: "IsClickedThrough", Type: column.Bool}, {Name: "Size", Type: column.Long}, {Name: "Score", Type: column.Real}})
+	b := &column.Batch{Len: 2, Cols: []*column.Vector{
+		{Type: column.Datetime, Len: 2, Ints: []int64{1, 2}, Nulls: []bool{false, true}},
+		{Type: column.String, Len: 2, Strs: []string{"https://a.example/", ""}},
+		{Type: column.Bool, Len: 2, Bools: []bool{true, false}},
+		{Type: column.Long, Len: 2, Ints: []int64{7, 0}, Nulls: []bool{false, true}},
+		{Type: column.Real, Len: 2, Floats: []float64{0.5, 1}},
+	}}
+	if err := tbl.Write(b); err != nil {
+		f.Fatal(err)
+	}
+	if err := tbl.Close(); err != nil {
+		f.Fatal(err)
+	}
+	data, err := os.ReadFile(tbl.Parts[0].Path)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return data
 }

@@ -236,7 +236,7 @@ func TestDetectFormat(t *testing.T) {
 	f("lines.json", "", 3, "Timestamp") // JSON lines in a .json file
 
 	_, _, err := readTestFile(t, "csv_noext", Options{Format: "xml"})
-	if err == nil || err.Error() != `unknown format "xml" (want auto, csv, json or jsonl)` {
+	if err == nil || err.Error() != `unknown format "xml" (want auto, csv, json, jsonl or parquet)` {
 		t.Errorf("got %v", err)
 	}
 }

@@ -9,23 +9,36 @@ import (
 	"clickhunt/column"
 )
 
-// WriteCSV writes a header row of column names and one record per row.
-// Values are column.FormatValue text (datetimes ISO 8601 UTC ending in Z,
-// bools true/false); a null is an empty field. Quoting follows RFC 4180;
-// records end in LF, as encoding/csv writes by default.
-//
+// WriteCSV writes a header row of column names and one record per row,
+// each value as it is stored: column.FormatValue text (datetimes ISO 8601
+// UTC ending in Z, bools true/false); a null is an empty field. Quoting
+// follows RFC 4180; records end in LF, as encoding/csv writes by default.
+// Piped into another tool, the CSV equals the data; for a file meant for a
+// spreadsheet, use WriteSpreadsheetCSV.
+func WriteCSV(w io.Writer, schema column.Schema, b *column.Batch) error {
+	return writeCSV(w, schema, b, false)
+}
+
+// WriteSpreadsheetCSV is WriteCSV for a file a spreadsheet will open.
 // Spreadsheets run a cell that starts with =, +, -, @, tab or CR as a
 // formula, so an attacker-controlled URL or UPN such as
 // =cmd|' /C calc'!A0 would run when an analyst opens the export. As
 // OWASP recommends, such string cells (and column names) get a leading
 // single quote, which spreadsheets show as text; numbers, datetimes and
 // bools are never quoted this way, since their text cannot be a formula.
-func WriteCSV(w io.Writer, schema column.Schema, b *column.Batch) error {
+func WriteSpreadsheetCSV(w io.Writer, schema column.Schema, b *column.Batch) error {
+	return writeCSV(w, schema, b, true)
+}
+
+func writeCSV(w io.Writer, schema column.Schema, b *column.Batch, spreadsheet bool) error {
 	bw := bufio.NewWriter(w)
 	cw := csv.NewWriter(bw)
 	rec := make([]string, len(schema))
 	for i, f := range schema {
-		rec[i] = defuseFormula(f.Name)
+		rec[i] = f.Name
+		if spreadsheet {
+			rec[i] = defuseFormula(f.Name)
+		}
 	}
 	if err := cw.Write(rec); err != nil {
 		return err
@@ -33,7 +46,7 @@ func WriteCSV(w io.Writer, schema column.Schema, b *column.Batch) error {
 	for r := 0; r < b.Len; r++ {
 		for i, v := range b.Cols {
 			rec[i] = column.FormatValue(v, r)
-			if isText(v.Type) {
+			if spreadsheet && isText(v.Type) {
 				rec[i] = defuseFormula(rec[i])
 			}
 		}
@@ -54,8 +67,8 @@ func isText(t column.Type) bool {
 }
 
 // SpreadsheetSafe returns text for a CSV cell that a spreadsheet shows as
-// text, never runs as a formula (see WriteCSV), for writers that format
-// their own cells, such as the report's.
+// text, never runs as a formula, for writers that format
+// their own cells, such as the report's (see WriteSpreadsheetCSV).
 func SpreadsheetSafe(s string) string { return defuseFormula(s) }
 
 // defuseFormula prefixes a single quote to s when a spreadsheet would

@@ -19,6 +19,9 @@ type Options struct {
 	// before it is cut and ends in "…". Zero means DefaultMaxWidth; a
 	// negative value means no limit.
 	MaxWidth int
+	// SpreadsheetSafe makes csv output safe to open in a spreadsheet
+	// (WriteSpreadsheetCSV) instead of faithful to the values.
+	SpreadsheetSafe bool
 }
 
 // DefaultMaxWidth is the table cell width limit when Options.MaxWidth is 0.
@@ -41,7 +44,7 @@ func Valid(format string) bool {
 //     right-aligned, control characters escaped, long cells cut, then a
 //     "(N rows)" line.
 //   - csv: RFC 4180 quoting (encoding/csv) with LF line ends, one header row;
-//     nulls are empty fields.
+//     nulls are empty fields; values as stored unless opts.SpreadsheetSafe.
 //   - json: one array of objects, one object per line, keys in column order.
 //   - jsonl: one object per line, nothing else.
 //   - vertical: one "Column | value" block per row (see WriteVertical).
@@ -56,6 +59,9 @@ func Write(w io.Writer, format string, schema column.Schema, b *column.Batch, op
 	case "table":
 		return WriteTable(w, schema, b, opts)
 	case "csv":
+		if opts.SpreadsheetSafe {
+			return WriteSpreadsheetCSV(w, schema, b)
+		}
 		return WriteCSV(w, schema, b)
 	case "json":
 		return WriteJSON(w, schema, b)

@@ -20,6 +20,10 @@ import (
 // Error is a query error with a position (line:col, 1-based).
 type Error = syntax.Error
 
+// ErrUnknownTable is what the error of a query naming a table the
+// database does not hold is a case of (errors.Is).
+var ErrUnknownTable = plan.ErrUnknownTable
+
 // Options configure a run.
 type Options struct {
 	// Now is what now() and ago() are relative to; zero means the clock.
@@ -223,6 +227,20 @@ func (c schemaCatalog) TableNames() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// ExplainSchemas plans text against the given table schemas and prints
+// the plan (see Explain).
+func ExplainSchemas(schemas map[string]column.Schema, text string) (string, error) {
+	script, err := syntax.Parse(text)
+	if err != nil {
+		return "", err
+	}
+	p, err := plan.Build(script, schemaCatalog(schemas), plan.Options{Now: column.TicksFromTime(time.Now())})
+	if err != nil {
+		return "", err
+	}
+	return plan.Explain(p), nil
 }
 
 // CheckSchemas parses and plans text against the given table schemas.

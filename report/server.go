@@ -480,7 +480,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Set("Content-Disposition", `attachment; filename="safe-links.`+body.Format+`"`)
 	if body.Format == "csv" {
-		output.WriteCSV(w, res.Schema, res.Batch)
+		output.WriteSpreadsheetCSV(w, res.Schema, res.Batch) // a download for Excel
 	} else {
 		output.WriteJSON(w, res.Schema, res.Batch)
 	}

@@ -213,6 +213,44 @@ func TestCLINoDatabase(t *testing.T) {
 	checkText(t, "stderr", r.stderr, "error: "+strings.TrimPrefix(want, "error: "))
 }
 
+// A query that reads no table runs without a database, as in Kusto, and
+// creates none; --explain prints a plan against the known tables.
+func TestCLIQueryWithoutDatabase(t *testing.T) {
+	dir := t.TempDir()
+	nodb := filepath.Join(dir, "nodb")
+	r := clickhunt(t, dir, "", "query", "print 1")
+	r.expect(t, 0)
+	checkText(t, "print 1", r.stdout, "print_0\n1\n")
+	r = clickhunt(t, dir, "", "query", "--db", nodb, "--format", "json", "range x from 1 to 3 step 1 | summarize s = sum(x)")
+	r.expect(t, 0)
+	checkText(t, "range", r.stdout, "[\n{\"s\":6}\n]\n")
+	for _, p := range []string{nodb, filepath.Join(dir, "xdg")} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s exists after queries that read no table (err %v)", p, err)
+		}
+	}
+	// A table the database would hold: the database is what is missing.
+	r = clickhunt(t, dir, "", "query", "--db", nodb, "UrlClickEvents | count")
+	r.expect(t, 1)
+	checkText(t, "stderr", r.stderr, "error: no database at "+nodb+": run 'clickhunt ingest FILE' first\n")
+	r = clickhunt(t, dir, "", "query", "--db", nodb, "--explain", "UrlClickEvents | where Workload == 'Teams' | count")
+	r.expect(t, 0)
+	checkText(t, "explain", r.stdout, "Count -> Count:long\n  Scan UrlClickEvents reads nothing where Workload == \"Teams\"\n")
+}
+
+// CSV holds the values as stored; --csv-excel-safe quotes cells a
+// spreadsheet would run as formulas.
+func TestCLICSVFaithful(t *testing.T) {
+	dir := t.TempDir()
+	q := `print Url = "--https://bing.com--", F = "=1+1", N = -1`
+	r := clickhunt(t, dir, "", "query", "--format", "csv", q)
+	r.expect(t, 0)
+	checkText(t, "csv", r.stdout, "Url,F,N\n--https://bing.com--,=1+1,-1\n")
+	r = clickhunt(t, dir, "", "query", "--format", "csv", "--csv-excel-safe", q)
+	r.expect(t, 0)
+	checkText(t, "excel-safe csv", r.stdout, "Url,F,N\n'--https://bing.com--,'=1+1,-1\n")
+}
+
 func TestCLIIngestMissingFile(t *testing.T) {
 	dir := t.TempDir()
 	r := clickhunt(t, dir, "", "ingest", "--db", filepath.Join(dir, "db"), "missing.csv")

@@ -115,16 +115,49 @@ func (e *dbEngine) Run(ctx context.Context, text string, now time.Time) (*query.
 }
 
 func (e *dbEngine) RunProgress(ctx context.Context, text string, now time.Time, progress *atomic.Int64) (*query.Result, error) {
+	limit := e.maxMemory
+	if limit == 0 {
+		limit = defaultMaxMemory
+	}
+	opts := query.Options{Now: now, MaxMemory: limit, Progress: progress}
+	if e.db == nil {
+		// No database: a query that reads no table (print, range,
+		// datatable) runs all the same, as in Kusto.
+		if err := e.tableless(text); err != nil {
+			return nil, err
+		}
+		return query.Run(ctx, nil, text, opts)
+	}
 	snap, err := e.snapshot()
 	if err != nil {
 		return nil, err
 	}
 	defer snap.Close()
-	limit := e.maxMemory
-	if limit == 0 {
-		limit = defaultMaxMemory
+	return query.Run(ctx, snap, text, opts)
+}
+
+// tableless checks, with no database, that text reads no table: a query
+// naming a table lacks the database (errNoDB); other errors are its own.
+func (e *dbEngine) tableless(text string) error {
+	err := query.Check(nil, text)
+	if errors.Is(err, query.ErrUnknownTable) {
+		return errNoDB{e.dir}
 	}
-	return query.Run(ctx, snap, text, query.Options{Now: now, MaxMemory: limit, Progress: progress})
+	return err
+}
+
+// Explain plans text against the database (or, with none, the known table
+// schemas) and prints the plan, one operator a line.
+func (e *dbEngine) Explain(text string) (string, error) {
+	if e.db == nil {
+		return query.ExplainSchemas(ingest.Schemas, text)
+	}
+	snap, err := e.snapshot()
+	if err != nil {
+		return "", err
+	}
+	defer snap.Close()
+	return query.Explain(snap, text, query.Options{})
 }
 
 // errNoDB says a query was asked of a database that was never created.

@@ -256,7 +256,7 @@ func (s *session) writeResult(res *query.Result, st statement) error {
 		}
 	}
 	if !drawn {
-		format, opts := s.format, output.Options{}
+		format, opts := s.format, output.Options{SpreadsheetSafe: s.excelSafe}
 		if format == "table" {
 			if tw, _, ok := s.terminalSize(); ok {
 				var vertical bool

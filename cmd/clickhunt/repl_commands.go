@@ -1,7 +1,6 @@
 package main
 
 import (
-	"clickhunt/query"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"clickhunt/query"
 
 	"clickhunt/chart"
 )
@@ -194,6 +195,17 @@ func (s *session) dotOutput(_ context.Context, args []string) (bool, error) {
 		return false, nil
 	}
 	return false, errors.New("usage: .output [FILE]")
+}
+
+func (s *session) dotExplain(_ context.Context, args []string) (bool, error) {
+	text := strings.TrimSuffix(strings.TrimSpace(strings.Join(args, " ")), ";")
+	if text == "" {
+		if text = s.lastQuery; text == "" {
+			return false, fmt.Errorf("usage: .explain QUERY (no query has run yet)")
+		}
+	}
+	s.explainQuery(statement{Text: text, Line: 1})
+	return false, nil
 }
 
 func (s *session) dotTiming(_ context.Context, args []string) (bool, error) {

@@ -36,6 +36,9 @@ type cli struct {
 	Serve        serveCmd        `cmd:"" help:"Serve the report page and a read-only report API on localhost."`
 	Urltrace     urltraceCmd     `cmd:"" help:"Get-UrlTrace: search the clicks with the cmdlet's parameters."`
 	Messagetrace messagetraceCmd `cmd:"" help:"Get-MessageTrace: search the message trace with the cmdlet's parameters."`
+
+	// Handing data over to Kusto (export.go).
+	Export exportCmd `cmd:"" help:"Write tables or a query's result as Parquet or CSV files Kusto ingests, and the .kql commands to load them."`
 }
 
 // globals are the flags before the command.
@@ -55,7 +58,7 @@ type queryCLI struct {
 
 type ingestCmd struct {
 	Table  string   `placeholder:"NAME" help:"Table to load into (default: the format's table, UrlClickEvents)."`
-	Format string   `enum:"auto,csv,json,jsonl" default:"auto" help:"Input format: auto, csv, json or jsonl (default: auto, from the content)."`
+	Format string   `enum:"auto,csv,json,jsonl,parquet" default:"auto" help:"Input format: auto, csv, json, jsonl or parquet (default: auto, from the content)."`
 	Files  []string `arg:"" name:"FILE" help:"Export files to load, in order; - reads standard input (pipes, FIFOs and /dev/stdin are read once too)."`
 
 	ingestOpts
@@ -77,6 +80,8 @@ type queryCmd struct {
 	KeepGoing bool   `help:"In a batch, run the remaining queries after one fails (exit status is still 1)."`
 	MaxMemory string `name:"max-memory" placeholder:"SIZE" help:"Stop a query that would hold more than SIZE in group tables, sort buffers, join sides and its result (default 4GiB; e.g. 512MB)."`
 	Check     bool   `help:"Parse and resolve the queries without running them (against the database, or the known table schemas when there is none); exit 0 only if all are valid."`
+	Explain   bool   `help:"Print the plan of each query (one operator a line, with the columns it produces) without running it."`
+	ExcelSafe bool   `name:"csv-excel-safe" help:"In csv output, prefix a ' to text cells a spreadsheet would run as a formula (starting with = + - @). By default csv holds the values as stored."`
 	Repeat    int    `placeholder:"N" default:"1" help:"Run each query N times in this process (warm runs); the result is written once."`
 	Timing    bool   `help:"Print each run's elapsed time, rows and blocks read, then the median, to standard error."`
 	File      string `short:"f" placeholder:"FILE" help:"Run the queries in FILE (a batch)."`
@@ -239,6 +244,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runURLTrace(ctx, dbDir, &c.Urltrace, stdout, stderr)
 	case "messagetrace":
 		return runMessageTrace(ctx, dbDir, &c.Messagetrace, p, stdout, stderr)
+	case "export":
+		ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+		defer stop()
+		return runExport(ctx, dbDir, &c.Export, stdout, stderr)
 	case "shell":
 		if isTerminal(stdin) {
 			return runRepl(ctx, dbDir, p, stdin, stdout, stderr)
@@ -396,8 +405,10 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 	db, err := openForQuery(dbDir, cached)
 	var noDB errNoDB
 	switch {
-	case q.Check && errors.As(err, &noDB):
-		db = nil // check against the known schemas
+	case errors.As(err, &noDB):
+		// No database: a query reading no table runs, a check or an
+		// explain uses the known schemas, and nothing is created.
+		db = nil
 	case err != nil:
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
@@ -411,7 +422,7 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 		defer db.Close()
 	}
 	s := &session{
-		eng:       &dbEngine{db: db, maxMemory: maxMem},
+		eng:       &dbEngine{db: db, dir: dbDir, maxMemory: maxMem},
 		stdout:    stdout,
 		stderr:    stderr,
 		format:    format,
@@ -421,6 +432,8 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 		keepGoing: q.KeepGoing || q.Check,
 		renderOut: q.RenderOut,
 		checkOnly: q.Check,
+		explain:   q.Explain,
+		excelSafe: q.ExcelSafe,
 	}
 	if (q.Repeat > 1 || q.Timing) && !q.Check {
 		s.eng = newTimedEngine(s.eng, q.Repeat, q.Timing, in != nil, stderr) // timing.go

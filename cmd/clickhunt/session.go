@@ -20,6 +20,8 @@ import (
 type session struct {
 	eng            engine
 	checkOnly      bool // --check: parse and resolve, do not run
+	explain        bool // --explain: print each query's plan, do not run
+	excelSafe      bool // --csv-excel-safe: csv cells a spreadsheet cannot run as formulas
 	invalid        int  // --check: queries that failed
 	stdout, stderr io.Writer
 	format         string    // output format: table, csv, json or jsonl
@@ -59,6 +61,9 @@ func (s *session) runQuery(ctx context.Context, st statement) bool {
 	s.lastQuery = st.Text
 	if s.checkOnly {
 		return s.checkQuery(st)
+	}
+	if s.explain {
+		return s.explainQuery(st)
 	}
 	res, err := s.runEngine(ctx, st.Text)
 	if err == nil && ctx.Err() != nil {
@@ -121,7 +126,8 @@ func (s *session) printQueryError(st statement, err error) {
 	if errors.Is(err, context.Canceled) {
 		msg = "query canceled"
 	}
-	if s.source != "" {
+	var noDB errNoDB
+	if s.source != "" && !errors.As(err, &noDB) { // a missing database is no fault of the line
 		fmt.Fprintf(s.stderr, "%s:%d: %s\n", s.source, st.Line, msg)
 	} else {
 		fmt.Fprintf(s.stderr, "error: %s\n", msg)
@@ -267,6 +273,7 @@ func init() {
 		{".ingest", "FILE...", "load exports into the database, as 'clickhunt ingest' does", (*session).dotIngest},
 		{".format", "table|csv|json|jsonl|vertical", "set the output format (no argument: show it)", (*session).dotFormat},
 		{".output", "[FILE]", "write results to FILE (no argument: back to the terminal)", (*session).dotOutput},
+		{".explain", "[QUERY]", "show the plan of QUERY (or of the last query) without running it", (*session).dotExplain},
 		{".timing", "on|off", "print elapsed time and rows read after each query", (*session).dotTiming},
 		{".pager", "on|off", "page long results through $PAGER (else less) on a terminal", (*session).dotPager},
 		{".render", "FILE.svg|.html|.png", "draw the last result's chart (render) to a file", (*session).dotRender},
@@ -429,4 +436,24 @@ func (s *session) checkSummary() {
 		return
 	}
 	fmt.Fprintf(s.stdout, "%d queries checked: %d invalid\n", s.queries, s.invalid)
+}
+
+// explainQuery prints the plan of one query statement (or its error).
+func (s *session) explainQuery(st statement) bool {
+	e, ok := s.eng.(interface {
+		Explain(text string) (string, error)
+	})
+	if !ok {
+		fmt.Fprintln(s.stderr, "error: this engine cannot explain queries")
+		s.failed = true
+		return false
+	}
+	p, err := e.Explain(st.Text)
+	if err != nil {
+		s.failed = true
+		s.printQueryError(st, err)
+		return false
+	}
+	fmt.Fprint(s.out(), p)
+	return true
 }

@@ -84,31 +84,6 @@ func TestDynamicConversions(t *testing.T) {
 	f(`isnotnull(parse_json("0"))`, "bool", "true")
 }
 
-func TestIPv4(t *testing.T) {
-	f := scalarCheck(t)
-	// https://learn.microsoft.com/kusto/query/ipv4-is-private-function
-	f(`ipv4_is_private("192.168.1.1")`, "bool", "true")
-	f(`ipv4_is_private("8.8.8.8")`, "bool", "false")
-	f(`ipv4_is_private("10.1.2.3/24")`, "bool", "true")
-	f(`ipv4_is_private("172.31.255.255")`, "bool", "true")
-	f(`ipv4_is_private("172.32.0.1")`, "bool", "false")
-	f(`ipv4_is_private("not an ip")`, "bool", "null")
-	// https://learn.microsoft.com/kusto/query/ipv4-is-match-function
-	f(`ipv4_is_match("192.168.1.1", "192.168.1.255")`, "bool", "false")
-	f(`ipv4_is_match("192.168.1.1", "192.168.1.255", 24)`, "bool", "true")
-	f(`ipv4_is_match("192.168.1.1/24", "192.168.1.255/24")`, "bool", "true")
-	// https://learn.microsoft.com/kusto/query/ipv4-compare-function
-	f(`ipv4_compare("127.0.0.1", "127.0.0.1")`, "long", "0")
-	f(`ipv4_compare("192.168.1.1", "192.168.1.255")`, "long", "-1")
-	f(`ipv4_compare("192.168.1.255", "192.168.1.1")`, "long", "1")
-	f(`ipv4_compare("192.168.1.1/24", "192.168.1.255/24")`, "long", "0")
-	// https://learn.microsoft.com/kusto/query/ipv4-is-in-range-function
-	f(`ipv4_is_in_range("192.168.1.6", "192.168.1.1/24")`, "bool", "true")
-	f(`ipv4_is_in_range("192.168.2.6", "192.168.1.1/24")`, "bool", "false")
-	// https://learn.microsoft.com/kusto/query/parse-ipv4-function
-	f(`parse_ipv4("127.0.0.1")`, "long", "2130706433")
-}
-
 func TestConversionEdges(t *testing.T) {
 	f := scalarCheck(t)
 	// https://learn.microsoft.com/kusto/query/tolong-function: null when the

@@ -1,12 +1,23 @@
 package exec
 
 import (
+	"bytes"
+	"compress/gzip"
+	"compress/zlib"
 	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
+	"hash/adler32"
+	"hash/crc32"
+	"io"
+	"math"
 	"net/url"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"clickhunt/column"
@@ -566,4 +577,697 @@ func parsePath(p string) any {
 		bag["Extension"] = file[i+1:]
 	}
 	return bag
+}
+
+// String functions added for the documented examples hunters reuse: lookups
+// and replacements over lists, code points, encodings and compression, CSV,
+// command lines, versions, punycode, byte sizes.
+// https://learn.microsoft.com/kusto/query/string-functions
+func init() {
+	// replace_strings(text, lookups, replacements): all lookups replaced at
+	// once; where two overlap, the one earlier in the lookups wins.
+	registerK("replace_strings", valueKernel(column.String, func(a []any) any {
+		looks, ok1 := a[1].([]any)
+		if !ok1 {
+			return str0(a[0])
+		}
+		repls, _ := a[2].([]any)
+		return replaceStrings(str0(a[0]), looks, repls)
+	}))
+	// translate(searchList, replacementList, source): each character of
+	// searchList becomes the one at its index in replacementList (or its
+	// last character); an empty replacementList removes them.
+	registerK("translate", valueKernel(column.String, func(a []any) any {
+		from, to := []rune(str0(a[0])), []rune(str0(a[1]))
+		m := make(map[rune]rune, len(from))
+		for i := len(from) - 1; i >= 0; i-- {
+			switch {
+			case len(to) == 0:
+				m[from[i]] = -1
+			case i < len(to):
+				m[from[i]] = to[i]
+			default:
+				m[from[i]] = to[len(to)-1]
+			}
+		}
+		return strings.Map(func(r rune) rune {
+			if x, ok := m[r]; ok {
+				return x
+			}
+			return r
+		}, str0(a[2]))
+	}))
+	// has_any_index(source, lookups): the index of the first lookup that
+	// is a term of source (has semantics), or -1.
+	registerK("has_any_index", valueKernel(column.Long, func(a []any) any {
+		looks, ok := a[1].([]any)
+		if !ok {
+			return nil
+		}
+		s := str0(a[0])
+		for i, x := range looks {
+			if t := dynString(x); t != "" && hasTerm(s, t, false, termWhole) {
+				return int64(i)
+			}
+		}
+		return int64(-1)
+	}))
+	// https://learn.microsoft.com/kusto/query/string-size-function: bytes.
+	registerK("string_size", valueKernel(column.Long, func(a []any) any { return int64(len(str0(a[0]))) }))
+	registerK("isascii", valueKernel(column.Bool, func(a []any) any {
+		s := str0(a[0])
+		for i := 0; i < len(s); i++ {
+			if s[i] >= 0x80 {
+				return false
+			}
+		}
+		return true
+	}))
+	registerK("isutf8", valueKernel(column.Bool, func(a []any) any { return utf8.ValidString(str0(a[0])) }))
+	registerK("regex_quote", valueKernel(column.String, func(a []any) any { return regexQuote(str0(a[0])) }))
+	registerK("unicode_codepoints_from_string", valueKernel(column.Dynamic, func(a []any) any {
+		out := []any{}
+		for _, r := range str0(a[0]) {
+			out = append(out, int64(r))
+		}
+		return out
+	}))
+	// unicode_codepoints_to_string(c1, c2, ... or arrays of them).
+	registerK("unicode_codepoints_to_string", valueKernel(column.String, func(a []any) any {
+		var sb strings.Builder
+		var add func(x any) bool
+		add = func(x any) bool {
+			switch v := x.(type) {
+			case int64:
+				if v < 0 || v > unicode.MaxRune || (v >= 0xD800 && v <= 0xDFFF) {
+					return false
+				}
+				sb.WriteRune(rune(v))
+			case []any:
+				for _, e := range v {
+					if !add(e) {
+						return false
+					}
+				}
+			default:
+				return false
+			}
+			return true
+		}
+		for _, x := range a {
+			if !add(x) {
+				return nil
+			}
+		}
+		return sb.String()
+	}))
+	// https://learn.microsoft.com/kusto/query/base64-decode-toarray-function
+	registerK("base64_decode_toarray", valueKernel(column.Dynamic, func(a []any) any {
+		b, err := base64.StdEncoding.DecodeString(str0(a[0]))
+		if err != nil {
+			return nil
+		}
+		out := make([]any, len(b))
+		for i, x := range b {
+			out[i] = int64(x)
+		}
+		return out
+	}))
+	registerK("base64_encode_fromarray", valueKernel(column.String, func(a []any) any {
+		arr, ok := a[0].([]any)
+		if !ok {
+			return ""
+		}
+		b := make([]byte, len(arr))
+		for i, x := range arr {
+			v, ok := x.(int64)
+			if !ok || v < 0 || v > 255 {
+				return ""
+			}
+			b[i] = byte(v)
+		}
+		return base64.StdEncoding.EncodeToString(b)
+	}))
+	// A guid's 16 bytes are in .NET's order: the first three groups
+	// little-endian.
+	registerK("base64_decode_toguid", valueKernel(column.Guid, func(a []any) any {
+		b, err := base64.StdEncoding.DecodeString(str0(a[0]))
+		if err != nil || len(b) != 16 {
+			return nil
+		}
+		return guidFromBytes(b)
+	}))
+	registerK("base64_encode_fromguid", valueKernel(column.String, func(a []any) any {
+		b, ok := guidBytes(str0(a[0]))
+		if !ok {
+			return ""
+		}
+		return base64.StdEncoding.EncodeToString(b)
+	}))
+	// Compression as Kusto's answers show it: the data stored in
+	// uncompressed deflate blocks (level 0), in a gzip or zlib frame.
+	// https://learn.microsoft.com/kusto/query/gzip-base64-compress
+	registerK("gzip_compress_to_base64_string", valueKernel(column.String, func(a []any) any {
+		data := []byte(str0(a[0]))
+		out := []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff} // no name or time; OS unknown
+		out = appendStoredDeflate(out, data)
+		out = binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(data))
+		out = binary.LittleEndian.AppendUint32(out, uint32(len(data)))
+		return base64.StdEncoding.EncodeToString(out)
+	}))
+	registerK("zlib_compress_to_base64_string", valueKernel(column.String, func(a []any) any {
+		data := []byte(str0(a[0]))
+		out := []byte{0x78, 0x01} // deflate, 32K window, fastest level
+		out = appendStoredDeflate(out, data)
+		out = binary.BigEndian.AppendUint32(out, adler32.Checksum(data))
+		return base64.StdEncoding.EncodeToString(out)
+	}))
+	registerK("gzip_decompress_from_base64_string", valueKernel(column.String, func(a []any) any {
+		return decompressBase64(str0(a[0]), func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) })
+	}))
+	registerK("zlib_decompress_from_base64_string", valueKernel(column.String, func(a []any) any {
+		return decompressBase64(str0(a[0]), func(r io.Reader) (io.Reader, error) { return zlib.NewReader(r) })
+	}))
+	// parse_csv(text): the fields of its first record; quoted fields may
+	// hold commas, newlines and doubled quotes.
+	registerK("parse_csv", valueKernel(column.Dynamic, func(a []any) any { return parseCSVRecord(str0(a[0])) }))
+	// parse_command_line(text, "windows"): arguments as
+	// CommandLineToArgvW splits them.
+	registerK("parse_command_line", valueKernel(column.Dynamic, func(a []any) any {
+		if !strings.EqualFold(str0(a[1]), "windows") {
+			return nil
+		}
+		return parseWindowsCommandLine(str0(a[0]))
+	}))
+	// parse_version("a.b.c.d"): a number that orders versions, each part
+	// padded to eight digits (1.2.3.4 is 1000000020000000300000004); null
+	// for more than four parts or a part over eight digits.
+	registerK("parse_version", valueKernel(column.Real, func(a []any) any {
+		parts := strings.Split(strings.TrimSpace(str0(a[0])), ".")
+		if len(parts) == 0 || len(parts) > 4 {
+			return nil
+		}
+		var v float64
+		for i := 0; i < 4; i++ {
+			var n int64
+			if i < len(parts) {
+				p := parts[i]
+				if p == "" || len(p) > 8 || strings.TrimLeft(p, "0123456789") != "" {
+					return nil
+				}
+				n, _ = strconv.ParseInt(p, 10, 64)
+			}
+			v = v*1e8 + float64(n)
+		}
+		return v
+	}))
+	// https://learn.microsoft.com/kusto/query/punycode-from-string-function
+	registerK("punycode_from_string", valueKernel(column.String, func(a []any) any {
+		s, ok := punyEncode(str0(a[0]))
+		if !ok {
+			return nil
+		}
+		return s
+	}))
+	registerK("punycode_to_string", valueKernel(column.String, func(a []any) any {
+		s, ok := punyDecode(str0(a[0]))
+		if !ok {
+			return nil
+		}
+		return s
+	}))
+	// The domain forms work label by label (dots, including the
+	// ideographic and halfwidth ones), prefixing encoded labels with xn--.
+	registerK("punycode_domain_from_string", valueKernel(column.String, func(a []any) any {
+		labels := splitDomain(str0(a[0]))
+		for i, l := range labels {
+			if len(l) > 4 && strings.EqualFold(l[:4], "xn--") {
+				d, ok := punyDecode(l[4:])
+				if !ok {
+					return nil
+				}
+				labels[i] = d
+			}
+		}
+		return strings.Join(labels, ".")
+	}))
+	registerK("punycode_domain_to_string", valueKernel(column.String, func(a []any) any {
+		labels := splitDomain(str0(a[0]))
+		for i, l := range labels {
+			if !isASCII(l) {
+				e, ok := punyEncode(l)
+				if !ok {
+					return nil
+				}
+				labels[i] = "xn--" + e
+			}
+		}
+		return strings.Join(labels, ".")
+	}))
+	// format_bytes(size [, precision [, units]]): 1024-based, in the
+	// largest unit the size reaches unless units names one.
+	registerK("format_bytes", valueKernel(column.String, func(a []any) any {
+		size, ok := a[0].(float64)
+		if !ok {
+			return ""
+		}
+		prec := int64(0)
+		if len(a) > 1 {
+			if p, ok := a[1].(int64); ok {
+				prec = min(max(p, 0), 15)
+			}
+		}
+		units := []string{"Bytes", "KB", "MB", "GB", "TB", "PB", "EB"}
+		u := 0
+		if len(a) > 2 && str0(a[2]) != "" {
+			u = -1
+			for i, name := range units {
+				if strings.EqualFold(name, str0(a[2])) || (i == 0 && strings.EqualFold(str0(a[2]), "B")) {
+					u = i
+				}
+			}
+			if u < 0 {
+				return ""
+			}
+		} else {
+			for u < len(units)-1 && math.Abs(size) >= math.Pow(1024, float64(u+1)) {
+				u++
+			}
+		}
+		v := size / math.Pow(1024, float64(u))
+		p := math.Pow(10, float64(prec))
+		v = math.Round(v*p) / p
+		return strconv.FormatFloat(v, 'f', -1, 64) + " " + units[u]
+	}))
+}
+
+// replaceStrings replaces every lookup at once: the lookups claim their
+// occurrences in order, and a later lookup skips an occurrence that
+// overlaps one already claimed (replace_strings("This is", ["is", "This"],
+// ...) replaces the is inside This).
+func replaceStrings(s string, looks, repls []any) string {
+	type claim struct{ start, end, idx int }
+	var claims []claim
+	overlaps := func(a, b int) bool {
+		for _, c := range claims {
+			if a < c.end && c.start < b {
+				return true
+			}
+		}
+		return false
+	}
+	for i, l := range looks {
+		t := dynString(l)
+		if t == "" {
+			continue
+		}
+		for from := 0; from <= len(s)-len(t); {
+			j := strings.Index(s[from:], t)
+			if j < 0 {
+				break
+			}
+			start := from + j
+			if !overlaps(start, start+len(t)) {
+				claims = append(claims, claim{start, start + len(t), i})
+				from = start + len(t)
+			} else {
+				from = start + 1
+			}
+		}
+	}
+	if len(claims) == 0 {
+		return s
+	}
+	sort.Slice(claims, func(i, j int) bool { return claims[i].start < claims[j].start })
+	var sb strings.Builder
+	prev := 0
+	for _, c := range claims {
+		sb.WriteString(s[prev:c.start])
+		// A replacement that is not a string leaves the match as it was.
+		if c.idx < len(repls) {
+			if r, ok := repls[c.idx].(string); ok {
+				sb.WriteString(r)
+			} else {
+				sb.WriteString(s[c.start:c.end])
+			}
+		}
+		prev = c.end
+	}
+	sb.WriteString(s[prev:])
+	return sb.String()
+}
+
+// regexQuote escapes the characters .NET's Regex.Escape does: \ * + ? |
+// { [ ( ) ^ $ . # and white space.
+func regexQuote(s string) string {
+	var sb strings.Builder
+	for _, r := range s {
+		switch r {
+		case '\\', '*', '+', '?', '|', '{', '[', '(', ')', '^', '$', '.', '#', ' ':
+			sb.WriteByte('\\')
+			sb.WriteRune(r)
+		case '\t':
+			sb.WriteString(`\t`)
+		case '\n':
+			sb.WriteString(`\n`)
+		case '\r':
+			sb.WriteString(`\r`)
+		case '\f':
+			sb.WriteString(`\f`)
+		case '\v':
+			sb.WriteString(`\v`)
+		default:
+			sb.WriteRune(r)
+		}
+	}
+	return sb.String()
+}
+
+// guidFromBytes formats 16 bytes in .NET's guid order.
+func guidFromBytes(b []byte) string {
+	return fmt.Sprintf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%x-%x",
+		b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8:10], b[10:16])
+}
+
+// guidBytes is the inverse of guidFromBytes for any guid text toguid reads.
+func guidBytes(s string) ([]byte, bool) {
+	g, ok := parseGUID(s)
+	if !ok {
+		return nil, false
+	}
+	h, _ := hex.DecodeString(strings.ReplaceAll(g, "-", ""))
+	return []byte{h[3], h[2], h[1], h[0], h[5], h[4], h[7], h[6], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]}, true
+}
+
+// parseGUID reads a guid as 32 hex digits, with or without the dashes
+// and braces or parentheses of .NET's D, N, B and P forms; it returns the
+// lowercase D form.
+func parseGUID(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) >= 2 && (s[0] == '{' && s[len(s)-1] == '}' || s[0] == '(' && s[len(s)-1] == ')') {
+		s = s[1 : len(s)-1]
+	}
+	var h string
+	switch len(s) {
+	case 32:
+		h = s
+	case 36:
+		if s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+			return "", false
+		}
+		h = s[:8] + s[9:13] + s[14:18] + s[19:23] + s[24:]
+	default:
+		return "", false
+	}
+	if _, err := hex.DecodeString(h); err != nil {
+		return "", false
+	}
+	h = strings.ToLower(h)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], true
+}
+
+// appendStoredDeflate appends data as a deflate stream of stored blocks
+// (at most 65535 bytes each, the last one final), the bytes Kusto's
+// compression functions give.
+func appendStoredDeflate(dst, data []byte) []byte {
+	for {
+		n := min(len(data), 65535)
+		final := byte(0)
+		if n == len(data) {
+			final = 1
+		}
+		dst = append(dst, final, byte(n), byte(n>>8), ^byte(n), ^byte(n>>8))
+		dst = append(dst, data[:n]...)
+		data = data[n:]
+		if final == 1 {
+			return dst
+		}
+	}
+}
+
+// maxDecompressed bounds what one value may decompress to, so a small
+// hostile input cannot expand into gigabytes; larger results give "".
+const maxDecompressed = 64 << 20
+
+// decompressBase64 decodes base64 then decompresses with open; "" when
+// either fails or the result passes maxDecompressed.
+func decompressBase64(s string, open func(io.Reader) (io.Reader, error)) string {
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return ""
+	}
+	r, err := open(bytes.NewReader(b))
+	if err != nil {
+		return ""
+	}
+	out, err := io.ReadAll(io.LimitReader(r, maxDecompressed+1))
+	if err != nil || len(out) > maxDecompressed {
+		return ""
+	}
+	return string(out)
+}
+
+// parseCSVRecord splits the first CSV record of s into its fields.
+func parseCSVRecord(s string) []any {
+	out := []any{}
+	var field strings.Builder
+	quoted := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quoted && c == '"' && i+1 < len(s) && s[i+1] == '"':
+			field.WriteByte('"')
+			i++
+		case c == '"' && (quoted || field.Len() == 0):
+			quoted = !quoted
+		case !quoted && c == ',':
+			out = append(out, field.String())
+			field.Reset()
+		case !quoted && (c == '\n' || c == '\r'):
+			return append(out, field.String())
+		default:
+			field.WriteByte(c)
+		}
+	}
+	return append(out, field.String())
+}
+
+// parseWindowsCommandLine splits a command line as CommandLineToArgvW
+// does: white space separates arguments; double quotes group; 2n
+// backslashes before a quote give n backslashes and the quote toggles
+// grouping, 2n+1 give n and a literal quote; "" inside a group is a quote.
+func parseWindowsCommandLine(s string) []any {
+	out := []any{}
+	var arg strings.Builder
+	inArg, quoted := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\':
+			n := 0
+			for i < len(s) && s[i] == '\\' {
+				n++
+				i++
+			}
+			if i < len(s) && s[i] == '"' {
+				arg.WriteString(strings.Repeat("\\", n/2))
+				if n%2 == 1 {
+					arg.WriteByte('"')
+				} else {
+					i-- // the quote is handled next
+				}
+			} else {
+				arg.WriteString(strings.Repeat("\\", n))
+				i--
+			}
+			inArg = true
+		case c == '"':
+			if quoted && i+1 < len(s) && s[i+1] == '"' {
+				arg.WriteByte('"')
+				i++
+			} else {
+				quoted = !quoted
+			}
+			inArg = true
+		case (c == ' ' || c == '\t') && !quoted:
+			if inArg {
+				out = append(out, arg.String())
+				arg.Reset()
+				inArg = false
+			}
+		default:
+			arg.WriteByte(c)
+			inArg = true
+		}
+	}
+	if inArg {
+		out = append(out, arg.String())
+	}
+	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// splitDomain splits a domain at the dots IDNA recognises: . 。 ． ｡
+func splitDomain(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '\u3002' || r == '\uff0e' || r == '\uff61' })
+}
+
+// Punycode (RFC 3492) parameters.
+const (
+	punyBase, punyTMin, punyTMax, punySkew, punyDamp = 36, 1, 26, 38, 700
+	punyInitialBias, punyInitialN                    = 72, 128
+)
+
+func punyAdapt(delta, numPoints int, first bool) int {
+	if first {
+		delta /= punyDamp
+	} else {
+		delta /= 2
+	}
+	delta += delta / numPoints
+	k := 0
+	for delta > ((punyBase-punyTMin)*punyTMax)/2 {
+		delta /= punyBase - punyTMin
+		k += punyBase
+	}
+	return k + (punyBase-punyTMin+1)*delta/(delta+punySkew)
+}
+
+func punyDigit(d int) byte {
+	if d < 26 {
+		return byte('a' + d)
+	}
+	return byte('0' + d - 26)
+}
+
+// punyEncode encodes a label's code points (RFC 3492); the basic
+// (ASCII) characters come first, then a hyphen when there were any.
+func punyEncode(s string) (string, bool) {
+	runes := []rune(s)
+	var out []byte
+	for _, r := range runes {
+		if r < 0x80 {
+			out = append(out, byte(r))
+		}
+	}
+	b := len(out)
+	h := b
+	if b > 0 {
+		out = append(out, '-')
+	}
+	n, delta, bias := punyInitialN, 0, punyInitialBias
+	for h < len(runes) {
+		m := math.MaxInt32
+		for _, r := range runes {
+			if int(r) >= n && int(r) < m {
+				m = int(r)
+			}
+		}
+		if (m - n) > (math.MaxInt32-delta)/(h+1) {
+			return "", false
+		}
+		delta += (m - n) * (h + 1)
+		n = m
+		for _, r := range runes {
+			if int(r) < n {
+				delta++
+			}
+			if int(r) == n {
+				q := delta
+				for k := punyBase; ; k += punyBase {
+					t := k - bias
+					if t < punyTMin {
+						t = punyTMin
+					} else if t > punyTMax {
+						t = punyTMax
+					}
+					if q < t {
+						break
+					}
+					out = append(out, punyDigit(t+(q-t)%(punyBase-t)))
+					q = (q - t) / (punyBase - t)
+				}
+				out = append(out, punyDigit(q))
+				bias = punyAdapt(delta, h+1, h == b)
+				delta = 0
+				h++
+			}
+		}
+		delta++
+		n++
+	}
+	return string(out), true
+}
+
+// punyDecode decodes RFC 3492 text back to the label.
+func punyDecode(s string) (string, bool) {
+	var out []rune
+	pos := strings.LastIndexByte(s, '-')
+	if pos > 0 {
+		for _, c := range s[:pos] {
+			if c >= 0x80 {
+				return "", false
+			}
+			out = append(out, c)
+		}
+		s = s[pos+1:]
+	} else if pos == 0 {
+		s = s[1:]
+	}
+	n, i, bias := punyInitialN, 0, punyInitialBias
+	for p := 0; p < len(s); {
+		oldi, w := i, 1
+		for k := punyBase; ; k += punyBase {
+			if p >= len(s) {
+				return "", false
+			}
+			c := s[p]
+			p++
+			var d int
+			switch {
+			case c >= 'a' && c <= 'z':
+				d = int(c - 'a')
+			case c >= 'A' && c <= 'Z':
+				d = int(c - 'A')
+			case c >= '0' && c <= '9':
+				d = int(c-'0') + 26
+			default:
+				return "", false
+			}
+			if d > (math.MaxInt32-i)/w {
+				return "", false
+			}
+			i += d * w
+			t := k - bias
+			if t < punyTMin {
+				t = punyTMin
+			} else if t > punyTMax {
+				t = punyTMax
+			}
+			if d < t {
+				break
+			}
+			w *= punyBase - t
+		}
+		x := len(out) + 1
+		bias = punyAdapt(i-oldi, x, oldi == 0)
+		n += i / x
+		i %= x
+		if n > unicode.MaxRune {
+			return "", false
+		}
+		out = append(out, 0)
+		copy(out[i+1:], out[i:])
+		out[i] = rune(n)
+		i++
+	}
+	return string(out), true
 }

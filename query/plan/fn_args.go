@@ -68,6 +68,17 @@ func realArg(c *syntax.Call, args []Expr, i int) (Expr, error) {
 	return nil, argErr(c, i, "a number", args[i].Type())
 }
 
+// boolArg accepts a bool (a dynamic value is converted).
+func boolArg(c *syntax.Call, args []Expr, i int) (Expr, error) {
+	switch args[i].Type() {
+	case column.Bool:
+		return args[i], nil
+	case column.Dynamic:
+		return &Call{Fn: "tobool", Args: []Expr{args[i]}, T: column.Bool}, nil
+	}
+	return nil, argErr(c, i, "a bool", args[i].Type())
+}
+
 // dtArg accepts a datetime (a dynamic or string value is converted).
 func dtArg(c *syntax.Call, args []Expr, i int) (Expr, error) {
 	switch args[i].Type() {

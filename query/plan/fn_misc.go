@@ -5,8 +5,8 @@ import (
 	"clickhunt/query/syntax"
 )
 
-// Conditional, null-handling, type and IP function signatures; kernels in
-// exec/fn_misc.go and exec/fn_ip.go.
+// Conditional, null-handling and type function signatures; kernels in
+// exec/fn_misc.go.
 
 func init() {
 	addFuncs(map[string]funcSig{
@@ -59,12 +59,6 @@ func init() {
 		"isnan":    fsig(1, 1, realPred("isnan")),
 		"isinf":    fsig(1, 1, realPred("isinf")),
 		"isfinite": fsig(1, 1, realPred("isfinite")),
-		// https://learn.microsoft.com/kusto/query/ipv4-is-private-function
-		"ipv4_is_private":  strFunc(1, 1, "ipv4_is_private", column.Bool, strArg),
-		"ipv4_is_in_range": strFunc(2, 2, "ipv4_is_in_range", column.Bool, strArg),
-		"ipv4_is_match":    strFunc(2, 3, "ipv4_is_match", column.Bool, strArg, strArg, intArg),
-		"ipv4_compare":     strFunc(2, 3, "ipv4_compare", column.Long, strArg, strArg, intArg),
-		"parse_ipv4":       strFunc(1, 1, "parse_ipv4", column.Long, strArg),
 	})
 }
 

@@ -1,6 +1,10 @@
 package plan
 
-import "clickhunt/column"
+import (
+	"strings"
+
+	"clickhunt/column"
+)
 
 // Scan reads a stored table. Filter, if set, is applied while scanning
 // (pushed down from where operators); Needed marks the columns the
@@ -24,7 +28,21 @@ func (n *Scan) Inputs() []Node { return nil }
 func (*Scan) node() {}
 
 func (n *Scan) describe() string {
-	s := "Scan " + quoteName(n.Table) + " -> " + schemaText(n.Out())
+	s := "Scan " + quoteName(n.Table)
+	if n.Needed != nil {
+		var cols []string
+		for i, f := range n.Schema {
+			if n.Needed[i] {
+				cols = append(cols, quoteName(f.Name))
+			}
+		}
+		if len(cols) == 0 {
+			cols = append(cols, "nothing")
+		}
+		s += " reads " + strings.Join(cols, ", ")
+	} else {
+		s += " -> " + schemaText(n.Schema)
+	}
 	if n.Filter != nil {
 		s += " where " + exprText(n.Filter)
 	}

@@ -4,6 +4,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -119,6 +120,10 @@ func sortedNames(s column.Schema) []string {
 	sort.Strings(n)
 	return n
 }
+
+// ErrUnknownTable is what the error of a query naming a table the
+// catalog does not hold is a case of (errors.Is).
+var ErrUnknownTable = errors.New("unknown table")
 
 // Catalog is what the planner needs to know about stored tables.
 type Catalog interface {
@@ -357,7 +362,9 @@ func (b *builder) source(e *syntax.Expr) (Node, error) {
 		} else {
 			msg += fmt.Sprintf(" (tables: %s)", strings.Join(tables, ", "))
 		}
-		return nil, errAt(pos, "%s", msg)
+		err := errAt(pos, "%s", msg)
+		err.Err = ErrUnknownTable
+		return nil, err
 	}
 	if p := parenOf(e); p != nil {
 		return b.tabular(p)

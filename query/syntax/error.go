@@ -12,9 +12,15 @@ type Pos struct {
 type Error struct {
 	Pos Pos
 	Msg string
+	// Err, when set, is the sentinel error this one is a case of (such
+	// as plan.ErrUnknownTable), for errors.Is.
+	Err error
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%d:%d: %s", e.Pos.Line, e.Pos.Col, e.Msg) }
+
+// Unwrap returns the sentinel error this one is a case of, or nil.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an *Error at pos.
 func Errorf(pos Pos, format string, args ...any) *Error {
