@@ -113,14 +113,24 @@ var zoneLine = ClicksHeader[:strings.Index(ClicksHeader, "\n")+1]
 // Apply returns the section query text with the filter's where clauses
 // added to its Clicks let statement and the filter's zone in its
 // TimeZone let statement.
-func (f Filter) Apply(text string) string {
+func (f Filter) Apply(text string) string { return f.applySpan(text, nil) }
+
+// clicksSource is how ClicksHeader names the table it reads.
+const clicksSource = "let Clicks = union UrlClickEvents,"
+
+// applySpan is Apply that also narrows the table's scan to a span of
+// Timestamp (nil: none).
+func (f Filter) applySpan(text string, sp *span) string {
 	w := f.Where()
-	if w == "" && (f.Zone == "" || f.Zone == "UTC") {
+	if w == "" && (f.Zone == "" || f.Zone == "UTC") && sp == nil {
 		return text
 	}
 	head := ClicksHeader
 	if f.Zone != "" && f.Zone != "UTC" {
 		head = strings.Replace(head, zoneLine, strings.Replace(zoneLine, `"UTC"`, Quote(f.Zone), 1), 1)
+	}
+	if sp != nil {
+		head = strings.Replace(head, clicksSource, "let Clicks = union "+sp.where()+",", 1)
 	}
 	if w != "" {
 		head = strings.TrimSuffix(head, ";\n") + "\n" + strings.TrimSuffix(w, "\n") + ";\n"

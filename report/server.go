@@ -1,9 +1,9 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,6 +36,13 @@ type ServerOptions struct {
 	QueryTimeout time.Duration
 	MaxRows      int
 	MaxMemory    int64
+	// WriteIdle bounds how long a streamed export waits for the client to
+	// take the next part (default 30s): a client that stops reading ends
+	// the export instead of holding it.
+	WriteIdle time.Duration
+	// exportEnd, when set, is told each export's rows and error as it
+	// ends (tests wait on it).
+	exportEnd func(rows int64, err error)
 	// Groups is the group file the group parameter names groups from
 	// (serve --group-file; nil: none).
 	Groups *Groups
@@ -61,7 +68,8 @@ const (
 const maxBody = 1 << 20
 
 type server struct {
-	o ServerOptions
+	o        ServerOptions
+	sessions sessions
 }
 
 // NewHandler returns the report server: the report page at / and the
@@ -73,8 +81,16 @@ func NewHandler(o ServerOptions) http.Handler {
 	if o.MaxRows <= 0 {
 		o.MaxRows = 10000
 	}
-	s := &server{o: o}
+	if o.WriteIdle <= 0 {
+		o.WriteIdle = 30 * time.Second
+	}
+	if err := CheckToken(o.Token); err != nil {
+		panic("BUG: NewHandler: " + err.Error() + " (check it with CheckToken first)")
+	}
+	s := &server{o: o, sessions: sessions{ids: map[string]time.Time{}}}
 	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+PathLogin, s.login)
+	mux.HandleFunc("POST "+PathLogout, s.logout)
 	mux.HandleFunc("GET /{$}", s.page)
 	mux.HandleFunc("GET "+PathSafeLinks, s.list)
 	mux.HandleFunc("GET "+PathTopURLs, s.section("top-urls"))
@@ -84,8 +100,12 @@ func NewHandler(o ServerOptions) http.Handler {
 	return s.guard(mux)
 }
 
-// guard checks the token (or, without one, the Host) and sets headers
-// that keep the page from loading or running anything.
+// guard refuses what no handler should see, then checks the token (or,
+// without one, the Host). It refuses requests another site's page made
+// the browser send (403), and POST bodies that are not JSON (415; the
+// login form's own), which no page can send across sites without the
+// browser asking first. It sets headers that keep the page from loading
+// or running anything.
 func (s *server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -93,15 +113,34 @@ func (s *server) guard(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cache-Control", "no-store")
-		if s.o.Token != "" {
-			got := r.Header.Get("Authorization")
-			want := "Bearer " + s.o.Token
-			if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-				h.Set("WWW-Authenticate", `Bearer realm="clickhunt"`)
-				writeError(w, http.StatusUnauthorized, "Authorization", "missing or wrong bearer token")
+		if crossSite(r) {
+			writeError(w, http.StatusForbidden, "Origin", "a request from another site's page is refused (Origin "+r.Header.Get("Origin")+", Sec-Fetch-Site "+r.Header.Get("Sec-Fetch-Site")+")")
+			return
+		}
+		if r.Method == http.MethodPost {
+			want := "application/json"
+			if r.URL.Path == PathLogin || r.URL.Path == PathLogout {
+				want = "application/x-www-form-urlencoded" // the sign-in and sign-out forms
+			}
+			if mediaType(r) != want {
+				writeError(w, http.StatusUnsupportedMediaType, "Content-Type", "a POST body here must be "+want+", not "+fmt.Sprintf("%q", r.Header.Get("Content-Type")))
 				return
 			}
-		} else if !loopbackHost(r.Host) {
+		}
+		if s.o.Token != "" {
+			if r.URL.Path == PathLogin || r.URL.Path == PathLogout || s.authorized(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			h.Set("WWW-Authenticate", `Bearer realm="clickhunt"`)
+			if wantsPage(r) {
+				s.loginPage(w, http.StatusUnauthorized, "")
+				return
+			}
+			writeError(w, http.StatusUnauthorized, "Authorization", "missing or wrong bearer token (a browser signs in at /)")
+			return
+		}
+		if !loopbackHost(r.Host) {
 			writeError(w, http.StatusForbidden, "Host", "this server answers only to localhost, 127.0.0.1 or [::1] (start it with --token to serve other names)")
 			return
 		}
@@ -249,10 +288,7 @@ func (s *server) run(ctx context.Context, snap *storage.Snapshot, text string) (
 	ctx, cancel := context.WithTimeout(ctx, s.o.QueryTimeout)
 	defer cancel()
 	res, err := query.Run(ctx, snap, text, query.Options{MaxMemory: s.o.MaxMemory})
-	if err != nil && ctx.Err() == context.DeadlineExceeded {
-		return nil, errTimeLimit{s.o.QueryTimeout}
-	}
-	return res, err
+	return res, s.timed(ctx, err)
 }
 
 func (s *server) page(w http.ResponseWriter, r *http.Request) {
@@ -264,14 +300,12 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.o.QueryTimeout)
 	defer cancel()
 	rep, err := Run(ctx, snap, f, Options{MaxMemory: s.o.MaxMemory})
-	if err != nil && ctx.Err() == context.DeadlineExceeded {
-		err = errTimeLimit{s.o.QueryTimeout}
-	}
+	err = s.timed(ctx, err)
 	if err != nil {
 		fail(w, err)
 		return
 	}
-	opts := PageOptions{Form: true, Query: f.Values().Encode(), Tenants: Tenants(ctx, snap)}
+	opts := PageOptions{Form: true, Query: f.Values().Encode(), Tenants: Tenants(ctx, snap), SignOut: s.o.Token != ""}
 	if s.o.Groups != nil {
 		opts.Groups = s.o.Groups.Names()
 	}
@@ -305,23 +339,19 @@ func (s *server) list(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer snap.Close()
-	countQ := f.Apply(ClicksHeader + "Clicks\n| count\n")
-	cres, err := s.run(r.Context(), snap, countQ)
+	ctx, cancel := context.WithTimeout(r.Context(), s.o.QueryTimeout)
+	defer cancel()
+	p, err := newPager(ctx, s.runner(snap), f, hasTable(snap, "MessageTrace"))
 	if err != nil {
 		fail(w, err)
 		return
 	}
-	text := ClicksQuery(f, page*size)
-	res, err := s.run(r.Context(), snap, text)
+	res, text, err := p.page(ctx, int64(page-1)*int64(size), int64(size))
 	if err != nil {
 		fail(w, err)
 		return
 	}
-	var idx []uint32
-	for i := (page - 1) * size; i < res.Batch.Len; i++ {
-		idx = append(idx, uint32(i))
-	}
-	rows, err := rowsJSON(res.Schema, res.Batch.Gather(idx))
+	rows, err := rowsJSON(res.Schema, res.Batch)
 	if err != nil {
 		fail(w, err)
 		return
@@ -333,7 +363,25 @@ func (s *server) list(w http.ResponseWriter, r *http.Request) {
 		Filter   string          `json:"filter"`
 		Query    string          `json:"query"`
 		Rows     json.RawMessage `json:"rows"`
-	}{page, size, cres.Batch.Cols[0].Int(0), f.String(), text, rows})
+	}{page, size, p.total, f.String(), text, rows})
+}
+
+// timed turns an error of work under ctx into errTimeLimit when ctx's
+// deadline stopped it.
+func (s *server) timed(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() == context.DeadlineExceeded {
+		return errTimeLimit{s.o.QueryTimeout}
+	}
+	return err
+}
+
+// runner runs queries on snap under the server's memory limit; a query
+// stopped by its context's deadline is an errTimeLimit.
+func (s *server) runner(snap *storage.Snapshot) func(context.Context, string) (*query.Result, error) {
+	return func(ctx context.Context, text string) (*query.Result, error) {
+		res, err := query.Run(ctx, snap, text, query.Options{MaxMemory: s.o.MaxMemory})
+		return res, s.timed(ctx, err)
+	}
 }
 
 func rowsJSON(schema column.Schema, b *column.Batch) (json.RawMessage, error) {
@@ -359,7 +407,7 @@ func (s *server) section(id string) http.HandlerFunc {
 		defer cancel()
 		res, err := RunSection(ctx, snap, sec, f, Options{MaxMemory: s.o.MaxMemory})
 		if err != nil {
-			fail(w, err)
+			fail(w, s.timed(ctx, err))
 			return
 		}
 		v, err := res.JSON()
@@ -392,9 +440,6 @@ func (l *stringList) UnmarshalJSON(b []byte) error {
 // json tags), field by field, so an error names the field; unknown fields
 // are errors.
 func decodeBody(r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return &ParamError{"Content-Type", "the body must be application/json"}
-	}
 	var fields map[string]json.RawMessage
 	if err := json.NewDecoder(io.LimitReader(r.Body, maxBody)).Decode(&fields); err != nil {
 		return &ParamError{"body", "not a JSON object: " + err.Error()}
@@ -467,7 +512,11 @@ func (s *server) export(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer snap.Close()
-	res, err := s.run(r.Context(), snap, ClicksQuery(f, 0))
+	snap.PassThrough() // every block once: not worth keeping, nor evicting others for
+	run := s.runner(snap)
+	ctx, cancel := context.WithTimeout(r.Context(), s.o.QueryTimeout)
+	p, err := newPager(ctx, run, f, hasTable(snap, "MessageTrace"))
+	cancel()
 	if err != nil {
 		fail(w, err)
 		return
@@ -479,11 +528,113 @@ func (s *server) export(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Type", "application/json; charset=utf-8")
 	}
 	h.Set("Content-Disposition", `attachment; filename="safe-links.`+body.Format+`"`)
-	if body.Format == "csv" {
-		output.WriteSpreadsheetCSV(w, res.Schema, res.Batch) // a download for Excel
-	} else {
-		output.WriteJSON(w, res.Schema, res.Batch)
+	rows, err := s.streamExport(r.Context(), w, p, body.Format)
+	if s.o.exportEnd != nil {
+		s.o.exportEnd(rows, err)
 	}
+	if err != nil {
+		// The status is sent: end the response unfinished, so the client
+		// sees a failed download rather than a short file.
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// idleWriter gives each write to the client idle to go through: a client
+// that stops reading fails the write instead of holding the handler (and
+// what it holds) for ever, while a slow one that keeps reading is served
+// however long the whole download takes.
+type idleWriter struct {
+	w    http.ResponseWriter
+	rc   *http.ResponseController
+	idle time.Duration
+}
+
+func (iw idleWriter) Write(p []byte) (int, error) {
+	iw.rc.SetWriteDeadline(time.Now().Add(iw.idle)) // an error means the writer has no deadlines; its writes still fail on a dead client
+	return iw.w.Write(p)
+}
+
+// exportChunk is how many clicks the export reads, writes and forgets at
+// a time: more than a stored block's 65,536 rows, so each block is decoded
+// about once or twice, yet a bounded amount of memory.
+const exportChunk = 100000
+
+func hasTable(snap *storage.Snapshot, name string) bool {
+	_, err := snap.Table(name)
+	return err == nil
+}
+
+// streamExport writes every click of the pager's listing, a chunk at a
+// time: memory stays flat however many rows there are. Each write must
+// progress within the server's WriteIdle, so a client that stops reading
+// lets the export end instead of holding it. It returns the rows written.
+func (s *server) streamExport(ctx context.Context, w http.ResponseWriter, p *pager, format string) (int64, error) {
+	rc := http.NewResponseController(w)
+	bw := bufio.NewWriterSize(idleWriter{w, rc, s.o.WriteIdle}, 64<<10)
+	var sheet *sheetWriter
+	if format == "csv" {
+		sheet = newSheetWriter(bw, func(t int64) string { return column.FormatDatetime(t) })
+	} else {
+		bw.WriteString("[")
+	}
+	var written int64
+	var line bytes.Buffer
+	for off := int64(0); off == 0 || off < p.total; off += exportChunk {
+		qctx, cancel := context.WithTimeout(ctx, s.o.QueryTimeout)
+		res, _, err := p.page(qctx, off, exportChunk)
+		cancel()
+		if err != nil {
+			return written, err
+		}
+		if format == "csv" {
+			if off == 0 {
+				if err := sheet.header(res.Schema); err != nil {
+					return written, err
+				}
+			}
+			if err := sheet.rows(res.Batch); err != nil {
+				return written, err
+			}
+			if err := sheet.flush(); err != nil {
+				return written, err
+			}
+		} else {
+			line.Reset()
+			if err := output.WriteJSONL(&line, res.Schema, res.Batch); err != nil {
+				return written, err
+			}
+			for _, obj := range bytes.Split(bytes.TrimSuffix(line.Bytes(), []byte("\n")), []byte("\n")) {
+				if len(obj) == 0 {
+					continue
+				}
+				if written > 0 {
+					bw.WriteString(",")
+				}
+				bw.WriteString("\n")
+				bw.Write(obj)
+				written++
+			}
+		}
+		if format == "csv" {
+			written += int64(res.Batch.Len)
+		}
+		if err := bw.Flush(); err != nil {
+			return written, err
+		}
+		if err := rc.Flush(); err != nil {
+			return written, err
+		}
+		if res.Batch.Len == 0 {
+			break
+		}
+	}
+	if format == "json" {
+		bw.WriteString("\n]\n")
+	}
+	if err := bw.Flush(); err != nil {
+		return written, err
+	}
+	return written, rc.Flush()
 }
 
 type queryBody struct {
@@ -515,6 +666,11 @@ func (s *server) query(w http.ResponseWriter, r *http.Request) {
 	}
 	defer snap.Close()
 	res, err := s.run(r.Context(), snap, body.Query)
+	var tl errTimeLimit
+	if errors.As(err, &tl) {
+		fail(w, err)
+		return
+	}
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "query", err.Error())
 		return

@@ -1,14 +1,19 @@
 package report
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"clickhunt/ingest"
 	"clickhunt/storage"
 )
 
@@ -210,25 +215,25 @@ func TestServerBadParameters(t *testing.T) {
 }
 
 func TestServerToken(t *testing.T) {
-	ts := newTestServer(t, "s3cret")
+	ts := newTestServer(t, "s3cret-s3cret-s3cret")
 	for _, path := range []string{"/", PathSafeLinks, PathTopURLs, PathTopUsers} {
-		for _, tok := range []string{"", "wrong", "s3cret2"} {
+		for _, tok := range []string{"", "wrong", "s3cret-s3cret-s3cret-2"} {
 			r := call(t, ts, "GET", path, tok, "")
 			if r.status != http.StatusUnauthorized || !strings.Contains(r.body, `"parameter": "Authorization"`) || r.header.Get("WWW-Authenticate") == "" {
 				t.Errorf("GET %s with token %q: %d %s", path, tok, r.status, r.body)
 			}
 		}
-		if r := call(t, ts, "GET", path, "s3cret", ""); r.status != 200 {
+		if r := call(t, ts, "GET", path, "s3cret-s3cret-s3cret", ""); r.status != 200 {
 			t.Errorf("GET %s with the token: %d", path, r.status)
 		}
 	}
 	if r := call(t, ts, "POST", PathQuery, "", `{"query":"print 1"}`); r.status != http.StatusUnauthorized {
 		t.Errorf("POST /api/query without token: %d", r.status)
 	}
-	if r := call(t, ts, "POST", PathQuery, "s3cret", `{"query":"print 1"}`); r.status != 200 {
+	if r := call(t, ts, "POST", PathQuery, "s3cret-s3cret-s3cret", `{"query":"print 1"}`); r.status != 200 {
 		t.Errorf("POST /api/query with token: %d %s", r.status, r.body)
 	}
-	if r := call(t, ts, "POST", PathExport, "s3cret", `{"format":"json"}`); r.status != 200 {
+	if r := call(t, ts, "POST", PathExport, "s3cret-s3cret-s3cret", `{"format":"json"}`); r.status != 200 {
 		t.Errorf("POST export with token: %d", r.status)
 	}
 }
@@ -262,7 +267,247 @@ func TestServerQueryTimeLimit(t *testing.T) {
 	}))
 	defer ts.Close()
 	r := call(t, ts, "POST", PathQuery, "", `{"query":"UrlClickEvents | summarize dcount(Url) by AccountUpn"}`)
-	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "limit of 1ns") {
+	if r.status != http.StatusServiceUnavailable || !strings.Contains(r.body, "limit of 1ns") || r.header.Get("Retry-After") == "" {
 		t.Errorf("slow query: %d %s", r.status, r.body)
+	}
+}
+
+// A query stopped by --query-timeout is the server's limit, not the
+// client's mistake: 503 with Retry-After on every endpoint.
+func TestServerTimeLimitEverywhere(t *testing.T) {
+	db := exampleDB(t, true)
+	ts := httptest.NewServer(NewHandler(ServerOptions{
+		Snapshot:     func() (*storage.Snapshot, error) { return db.Snapshot() },
+		QueryTimeout: time.Nanosecond, // expired before the scan starts
+	}))
+	defer ts.Close()
+	for _, c := range []struct{ method, path, body string }{
+		{"GET", "/", ""}, {"GET", PathSafeLinks, ""}, {"GET", PathSafeLinks + "?page=3&pageSize=7", ""}, {"GET", PathTopURLs, ""},
+		{"GET", PathTopUsers, ""}, {"POST", PathExport, `{"format":"csv"}`}, {"POST", PathQuery, `{"query":"UrlClickEvents | count"}`},
+	} {
+		r := call(t, ts, c.method, c.path, "", c.body)
+		if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" || !strings.Contains(r.body, "limit of 1ns") {
+			t.Errorf("%s %s: %d %.200s", c.method, c.path, r.status, r.body)
+		}
+	}
+}
+
+// With a token, a browser signs in once at a form: the token becomes an
+// HttpOnly, SameSite=Strict session cookie that opens the page and the
+// API; the bearer header keeps working for scripts; logging out ends the
+// session.
+func TestServerBrowserLogin(t *testing.T) {
+	const token = "correct-horse-battery-staple"
+	ts := newTestServer(t, token)
+	client := ts.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	do := func(method, path, ctype, body, cookie string) (*http.Response, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
+		req.Header.Set("Accept", "text/html,application/xhtml+xml")
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		if cookie != "" {
+			req.AddCookie(&http.Cookie{Name: sessionCookie, Value: cookie})
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	resp, body := do("GET", "/", "", "", "")
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `<form method="post" action="/login">`) || !strings.Contains(body, `type="password" name="token"`) {
+		t.Fatalf("GET / without the token: %d\n%.400s", resp.StatusCode, body)
+	}
+	resp, body = do("POST", PathLogin, "application/x-www-form-urlencoded", "token=wrong-token-wrong-token", "")
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "Wrong token.") || len(resp.Cookies()) != 0 {
+		t.Errorf("a wrong token: %d %v", resp.StatusCode, resp.Cookies())
+	}
+	resp, _ = do("POST", PathLogin, "application/x-www-form-urlencoded", "token="+token, "")
+	var session *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == sessionCookie {
+			session = c
+		}
+	}
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" || session == nil || !session.HttpOnly ||
+		session.SameSite != http.SameSiteStrictMode || session.Path != "/" || len(session.Value) < 32 || strings.Contains(session.Value, token) {
+		t.Fatalf("login: %d %v", resp.StatusCode, resp.Cookies())
+	}
+	if resp, body := do("GET", "/", "", "", session.Value); resp.StatusCode != 200 || !strings.Contains(body, `<form class="filters"`) {
+		t.Errorf("GET / with the session: %d", resp.StatusCode)
+	}
+	if resp, _ := do("GET", PathSafeLinks+"?pageSize=3", "", "", session.Value); resp.StatusCode != 200 {
+		t.Errorf("the API with the session: %d", resp.StatusCode)
+	}
+	if resp, _ := do("POST", PathQuery, "application/json", `{"query":"print 1"}`, session.Value); resp.StatusCode != 200 {
+		t.Errorf("POST /api/query with the session: %d", resp.StatusCode)
+	}
+	if resp, _ := do("GET", "/", "", "", "forged-"+session.Value); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a forged session: %d", resp.StatusCode)
+	}
+	// Scripts: the bearer token, and a JSON 401 without it.
+	if r := call(t, ts, "GET", PathTopURLs, token, ""); r.status != 200 {
+		t.Errorf("bearer: %d", r.status)
+	}
+	if r := call(t, ts, "GET", PathTopURLs, "", ""); r.status != 401 || !strings.Contains(r.body, `"parameter": "Authorization"`) {
+		t.Errorf("no token, no browser: %d %s", r.status, r.body)
+	}
+	// Logging out ends the session.
+	if resp, body := do("GET", "/", "", "", session.Value); !strings.Contains(body, `<form method="post" action="/logout">`) {
+		t.Errorf("no sign-out button: %d", resp.StatusCode)
+	}
+	if resp, _ := do("POST", PathLogout, "application/x-www-form-urlencoded", "", session.Value); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("logout: %d", resp.StatusCode)
+	}
+	if resp, _ := do("GET", PathSafeLinks, "", "", session.Value); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("after logout: %d", resp.StatusCode)
+	}
+}
+
+// Another site's page cannot make the analyst's browser run queries or
+// exports: requests marked cross-site by Sec-Fetch-Site or by an Origin
+// naming another host are refused (403), and a POST must say
+// application/json (415), which a page cannot send across sites without
+// the browser asking first. Following a link to the report still works.
+func TestServerCrossSite(t *testing.T) {
+	for _, token := range []string{"", "s3cret-s3cret-s3cret"} {
+		ts := newTestServer(t, token)
+		send := func(method, path string, hdr map[string]string, body string) int {
+			t.Helper()
+			req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
+			for k, v := range hdr {
+				req.Header.Set(k, v)
+			}
+			if token != "" {
+				req.Header.Set("Authorization", "Bearer "+token)
+			}
+			resp, err := ts.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		q := `{"query":"UrlClickEvents | count"}`
+		for _, c := range []struct {
+			method, path string
+			hdr          map[string]string
+			body         string
+			want         int
+		}{
+			{"POST", PathQuery, map[string]string{"Content-Type": "application/json", "Origin": "http://evil.example"}, q, 403},
+			{"POST", PathQuery, map[string]string{"Content-Type": "application/json", "Origin": "null"}, q, 403},
+			{"POST", PathQuery, map[string]string{"Content-Type": "application/json", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}, q, 403},
+			{"POST", PathExport, map[string]string{"Content-Type": "application/json", "Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "cors"}, `{}`, 403},
+			{"GET", PathSafeLinks, map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}, "", 403},
+			{"GET", PathSafeLinks, map[string]string{"Origin": "http://evil.example"}, "", 403},
+			{"POST", PathQuery, map[string]string{}, q, 415},
+			{"POST", PathQuery, map[string]string{"Content-Type": "text/plain"}, q, 415},
+			{"POST", PathQuery, map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, q, 415},
+			{"POST", PathExport, map[string]string{"Content-Type": "multipart/form-data; boundary=x"}, `{}`, 415},
+			// The server's own page, a script on the same origin, a link from elsewhere.
+			{"POST", PathQuery, map[string]string{"Content-Type": "application/json; charset=utf-8", "Origin": ts.URL, "Sec-Fetch-Site": "same-origin"}, q, 200},
+			{"GET", PathSafeLinks + "?pageSize=2", map[string]string{"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors"}, "", 200},
+			{"GET", PathSafeLinks + "?pageSize=2", map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}, "", 200},
+		} {
+			if got := send(c.method, c.path, c.hdr, c.body); got != c.want {
+				t.Errorf("token %q: %s %s %v: %d, want %d", token, c.method, c.path, c.hdr, got, c.want)
+			}
+		}
+	}
+}
+
+// The listing's pages, however deep, are the slices of one list: the
+// whole list at once, page after page, and the export give the same
+// clicks in the same order, ties (a click and its click-through share a
+// ReportId and may share a time) and clicks without a time included.
+func TestServerListingPages(t *testing.T) {
+	type listing struct {
+		Total int64
+		Rows  []map[string]any
+	}
+	key := func(row map[string]any) string {
+		return fmt.Sprint(row["Date"], "|", row["Report ID"], "|", row["User"], "|", row["Original URL"], "|", row["Action"])
+	}
+	// check pages the listing under filter (URL parameters; body is the
+	// same filter as the export's JSON fields).
+	check := func(t *testing.T, ts *httptest.Server, size int, filter, body string) {
+		t.Helper()
+		var all listing
+		decode(t, call(t, ts, "GET", PathSafeLinks+"?pageSize=5000"+filter, "", ""), &all)
+		if int64(len(all.Rows)) != all.Total || all.Total == 0 {
+			t.Fatalf("whole list: %d rows of %d", len(all.Rows), all.Total)
+		}
+		var paged []map[string]any
+		for page := 1; ; page++ {
+			var p listing
+			decode(t, call(t, ts, "GET", fmt.Sprintf("%s?pageSize=%d&page=%d%s", PathSafeLinks, size, page, filter), "", ""), &p)
+			if p.Total != all.Total {
+				t.Fatalf("page %d: total %d, want %d", page, p.Total, all.Total)
+			}
+			if len(p.Rows) == 0 {
+				break
+			}
+			paged = append(paged, p.Rows...)
+		}
+		var exported []map[string]any
+		decode(t, call(t, ts, "POST", PathExport, "", `{"format":"json"`+body+`}`), &exported)
+		if len(paged) != len(all.Rows) || len(exported) != len(all.Rows) {
+			t.Fatalf("%d rows paged by %d, %d exported, %d in the whole list", len(paged), size, len(exported), len(all.Rows))
+		}
+		seen := map[string]bool{}
+		for i := range all.Rows {
+			k := key(all.Rows[i])
+			if key(paged[i]) != k || key(exported[i]) != k {
+				t.Fatalf("row %d: paged %s, exported %s, whole list %s", i, key(paged[i]), key(exported[i]), k)
+			}
+			seen[k] = true
+		}
+		if len(seen) != len(all.Rows) {
+			t.Errorf("%d distinct rows of %d", len(seen), len(all.Rows))
+		}
+	}
+	ts := newTestServer(t, "")
+	check(t, ts, 700, "", "")
+	check(t, ts, 17, "&verdict=Malicious", `,"verdict":"Malicious"`)
+
+	// Ties and missing times.
+	dir := t.TempDir()
+	file := filepath.Join(dir, "clicks.jsonl")
+	lines := []string{
+		`{"Timestamp":"2024-01-01T10:00:00Z","Url":"https://a.example/","ActionType":"ClickBlocked","AccountUpn":"a@contoso.com","IsClickedThrough":false,"ReportId":"r1","ThreatTypes":"Phish"}`,
+		`{"Timestamp":"2024-01-01T10:00:00Z","Url":"https://a.example/","ActionType":"ClickAllowed","AccountUpn":"a@contoso.com","IsClickedThrough":true,"ReportId":"r1","ThreatTypes":"Phish"}`,
+		`{"Timestamp":"2024-01-01T10:00:00Z","Url":"https://b.example/","ActionType":"ClickAllowed","AccountUpn":"b@contoso.com","ReportId":"r1"}`,
+		`{"Timestamp":"2024-01-02T09:00:00Z","Url":"https://c.example/","ActionType":"ClickAllowed","AccountUpn":"c@contoso.com","ReportId":"r2"}`,
+		`{"Url":"https://d.example/","ActionType":"ClickAllowed","AccountUpn":"d@contoso.com","ReportId":"r3"}`,
+		`{"Url":"https://e.example/","ActionType":"ClickBlocked","AccountUpn":"e@contoso.com","ReportId":"r4"}`,
+		`{"Timestamp":"2023-06-30T23:59:59.9999999Z","Url":"https://f.example/","ActionType":"ClickAllowed","AccountUpn":"f@contoso.com","ReportId":"r5"}`,
+	}
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db, err := storage.Open(filepath.Join(dir, "db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := ingest.File(context.Background(), db, file, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	ts2 := httptest.NewServer(NewHandler(ServerOptions{Snapshot: db.Snapshot}))
+	defer ts2.Close()
+	for size := 1; size <= 4; size++ {
+		check(t, ts2, size, "", "")
+	}
+	var all listing
+	decode(t, call(t, ts2, "GET", PathSafeLinks, "", ""), &all)
+	if all.Total != 7 || all.Rows[5]["Date"] != nil || all.Rows[6]["Date"] != nil || all.Rows[0]["User"] != "c@contoso.com" {
+		t.Errorf("order: %v", all.Rows)
 	}
 }

@@ -189,6 +189,8 @@ type PageOptions struct {
 	// Tenants are the tenants the form offers (when the clicks carry a
 	// tenant column).
 	Tenants []string
+	// SignOut adds a sign-out button (a server with a token).
+	SignOut bool
 }
 
 // tableRows is how many rows a section's table shows in the page; the
@@ -418,7 +420,7 @@ form.filters button{padding:.4em 1.2em}
 <label>Time zone<input type="text" name="tz" value="{{.F.TZ}}" placeholder="UTC"></label>
 <button type="submit">Apply</button> <a href="/">reset</a>
 <a href="/api/reports/exchange/safe-links?{{.Opts.Query}}">clicks as JSON</a>
-</form>{{end}}
+</form>{{if .Opts.SignOut}}<form method="post" action="/logout"><button type="submit">Sign out</button></form>{{end}}{{end}}
 {{with .Figures}}<section id="{{.ID}}">
 <h2>{{.Title}}</h2>
 <div class="figures">{{range .Figures}}<div class="figure"><span class="value">{{.Value}}</span><span class="label">{{.Label}}</span></div>{{end}}</div>

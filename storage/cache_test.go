@@ -220,3 +220,40 @@ func TestCacheEntryRows(t *testing.T) {
 		}
 	}
 }
+
+// A snapshot that passes through reads every block with the same values,
+// takes what the cache holds, and adds nothing to it: an export of every
+// block leaves the cache (and the process's memory) as it found them.
+func TestBlockCachePassThrough(t *testing.T) {
+	dir := t.TempDir()
+	f := makeFile("a.csv", 1, clickSchema, 3000, 500)
+	db := openTestDB(t, dir)
+	store(t, db, "Clicks", f)
+	db.Close()
+
+	db = openTestDB(t, dir, readOnly, func(o *Options) { o.CacheBytes = 64 << 20 })
+	s := snapshot(t, db)
+	s.PassThrough()
+	checkTable(t, s, "Clicks", f)
+	ti, blocks := tableBlocks(t, s, "Clicks")
+	if _, err := s.ReadColumnRows(ti, &blocks[0], ti.Columns[1], []uint32{1, 7}); err != nil {
+		t.Fatal(err)
+	}
+	if st := db.CacheStats(); st.Entries != 0 || st.Bytes != 0 {
+		t.Fatalf("a passing snapshot filled the cache: %+v", st)
+	}
+	// What another snapshot cached, a passing one takes.
+	s2 := snapshot(t, db)
+	if _, err := s2.ReadColumn(ti, &blocks[0], ti.Columns[1]); err != nil {
+		t.Fatal(err)
+	}
+	s3 := snapshot(t, db)
+	s3.PassThrough()
+	before := db.CacheStats()
+	if _, err := s3.ReadColumn(ti, &blocks[0], ti.Columns[1]); err != nil {
+		t.Fatal(err)
+	}
+	if st := db.CacheStats(); st.Hits != before.Hits+1 || st.Entries != 1 {
+		t.Errorf("a passing snapshot reading a cached block: %+v, before %+v", st, before)
+	}
+}

@@ -182,6 +182,8 @@ type Snapshot struct {
 	tables []TableInfo // sorted by name
 	byName map[string]*tableState
 	epoch  uint64 // this snapshot's number, for the block cache
+	// passing: blocks read are not added to the block cache (PassThrough).
+	passing bool
 
 	dictMu sync.Mutex
 	dicts  map[[2]uint32]*snapDict // shared dictionaries read so far
@@ -403,11 +405,19 @@ func (s *Snapshot) ReadColumn(table *TableInfo, block *BlockMeta, col ColumnInfo
 	if err != nil {
 		return nil, fmt.Errorf("cannot read column %q of block %d of table %q: %w", c.Name, block.ID, t.rec.name, err)
 	}
-	if s.db.cache != nil {
+	if s.db.cache != nil && !s.passing {
 		s.db.cache.put(ck, v, s.epoch, shared > 0)
 	}
 	return v, nil
 }
+
+// PassThrough makes the column blocks this snapshot reads from now on
+// pass by the block cache: taken from it when there, never added. A read
+// of every block once, such as an export, would otherwise fill the cache
+// (and the process's memory) in proportion to the rows, and evict what
+// the analyst's queries keep there. Call it before the snapshot is
+// shared between goroutines.
+func (s *Snapshot) PassThrough() { s.passing = true }
 
 // ReadColumnRows is ReadColumn for some rows of the block: rows are
 // ascending row numbers within it, and the result has len(rows) rows.
@@ -420,11 +430,13 @@ func (s *Snapshot) ReadColumnRows(table *TableInfo, block *BlockMeta, col Column
 		if v, ok, err := s.cachedRows(table, block, col, rows); ok {
 			return v, err
 		}
-		v, err := s.ReadColumn(table, block, col)
-		if err != nil {
-			return nil, err
+		if !s.passing {
+			v, err := s.ReadColumn(table, block, col)
+			if err != nil {
+				return nil, err
+			}
+			return v.Gather(rows), nil
 		}
-		return v.Gather(rows), nil
 	}
 	defer recoverBadger(&err)
 	t, c, err := s.locate(table, block, col)

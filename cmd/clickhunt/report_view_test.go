@@ -3,6 +3,10 @@ package main
 import (
 	"fmt"
 	"html"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -324,6 +328,84 @@ func TestReportGroupAndTenant(t *testing.T) {
 		}
 		if got := strings.Join(parts, " "); got != want {
 			t.Errorf("--tenant %s: %s, want %s", tenant, got, want)
+		}
+	}
+}
+
+// serve with a token is usable from a browser: the page offers a sign-in
+// form, the token becomes a session cookie (HttpOnly, SameSite=Strict),
+// and the page and API answer with it; the bearer header still works.
+// Short tokens, cross-site requests and POST bodies that are not JSON are
+// refused.
+func TestServeBrowserSignIn(t *testing.T) {
+	dir, db := exampleDB(t)
+	for _, tok := range []string{"x", "fifteen-chars!!"} {
+		r := clickhunt(t, dir, "", "serve", "--db", db, "--addr", "127.0.0.1:0", "--token", tok)
+		r.expect(t, 2)
+		if !strings.Contains(r.stderr, "--token: the token has") || !strings.Contains(r.stderr, "at least 16") {
+			t.Errorf("token %q: %s", tok, r.stderr)
+		}
+	}
+	const token = "0123456789abcdef0123"
+	base := startServe(t, dir, "--db", db, "--token", token)
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	page := func(method, path, ctype, body string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Accept", "text/html")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		resp, err := browser.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := page("GET", "/", "", ""); code != 401 || !strings.Contains(body, `action="/login"`) {
+		t.Fatalf("GET / before signing in: %d %.300s", code, body)
+	}
+	// The redirect after the sign-in lands on the report.
+	code, body := page("POST", "/login", "application/x-www-form-urlencoded", url.Values{"token": {token}}.Encode())
+	if code != 200 || !strings.Contains(body, "<h1>Safe Links report</h1>") || !strings.Contains(body, `<form class="filters"`) {
+		t.Fatalf("after signing in: %d %.300s", code, body)
+	}
+	u, _ := url.Parse(base)
+	if cs := jar.Cookies(u); len(cs) != 1 || cs[0].Value == token {
+		t.Errorf("cookies: %v", cs)
+	}
+	if code, body := page("GET", "/api/reports/exchange/safe-links?pageSize=2", "", ""); code != 200 || !strings.Contains(body, `"total": 5000`) {
+		t.Errorf("API with the session: %d %.200s", code, body)
+	}
+	if code, _ := get(t, base+"/api/reports/exchange/safe-links/top-urls", token); code != 200 {
+		t.Errorf("bearer: %d", code)
+	}
+	// Guards.
+	for _, c := range []struct {
+		hdr  map[string]string
+		want int
+	}{
+		{map[string]string{"Authorization": "Bearer " + token}, 415},
+		{map[string]string{"Authorization": "Bearer " + token, "Content-Type": "text/plain"}, 415},
+		{map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json", "Origin": "https://evil.example"}, 403},
+		{map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"}, 403},
+		{map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json"}, 200},
+	} {
+		req, _ := http.NewRequest("POST", base+"/api/query", strings.NewReader(`{"query":"print 1"}`))
+		for k, v := range c.hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("POST /api/query %v: %d, want %d", c.hdr, resp.StatusCode, c.want)
 		}
 	}
 }

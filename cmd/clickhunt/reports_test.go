@@ -151,11 +151,11 @@ func TestServeCommand(t *testing.T) {
 	}
 
 	// A token is required when set.
-	tbase := startServe(t, dir, "--db", db, "--token", "t0ken")
+	tbase := startServe(t, dir, "--db", db, "--token", "t0ken-t0ken-t0ken-t0ken")
 	if code, _ := get(t, tbase+"/api/reports/exchange/safe-links/top-urls", ""); code != 401 {
 		t.Errorf("no token: %d", code)
 	}
-	if code, _ := get(t, tbase+"/api/reports/exchange/safe-links/top-urls", "t0ken"); code != 200 {
+	if code, _ := get(t, tbase+"/api/reports/exchange/safe-links/top-urls", "t0ken-t0ken-t0ken-t0ken"); code != 200 {
 		t.Errorf("token: %d", code)
 	}
 

@@ -19,7 +19,7 @@ import (
 
 type serveCmd struct {
 	Addr         string        `default:"127.0.0.1:8080" placeholder:"HOST:PORT" help:"Address to listen on (default 127.0.0.1:8080). A non-loopback address needs --token."`
-	Token        string        `placeholder:"T" env:"CLICKHUNT_TOKEN" help:"Require 'Authorization: Bearer T' on every request (also $$CLICKHUNT_TOKEN)."`
+	Token        string        `placeholder:"T" env:"CLICKHUNT_TOKEN" help:"Require the token T (16 characters or more) on every request: 'Authorization: Bearer T', or a browser's sign-in at / (also $$CLICKHUNT_TOKEN)."`
 	QueryTimeout time.Duration `default:"30s" placeholder:"D" help:"Time limit of each query (default 30s)."`
 	MaxRows      int           `default:"10000" placeholder:"N" help:"Most rows POST /api/query returns (default 10000)."`
 	reportFilesFlags
@@ -30,17 +30,21 @@ func (serveCmd) Help() string {
 
   GET  /                                     the report page, filters as a form
   GET  /api/reports/exchange/safe-links      clicks, newest first: filters from,
-       to, last, verdict, action, source, user; page (1-1000), pageSize
-       (1-5000, default 1000)
+       to, last, verdict, action, source, user, group, tenant, tz; page
+       (1-1000), pageSize (1-5000, default 1000)
   GET  /api/reports/exchange/safe-links/top-urls    most clicked malicious URLs
   GET  /api/reports/exchange/safe-links/top-users   users with most blocked clicks
   POST /api/reports/exchange/safe-links/export      body {filters..., "format":
-       "csv"|"json"}: every filtered click as a file
+       "csv"|"json"}: every filtered click as a file, streamed
   POST /api/query                            body {"query": KQL, "maxRows": N}
 
-Bad parameters get HTTP 400 and {"error", "parameter"}. The database is opened
-read-only; nothing served can change it. While serve runs, ingest into the
-same database waits for it to stop (one writer or many readers).`
+POST bodies must be application/json; requests another site's page makes a
+browser send (Origin, Sec-Fetch-Site) are refused. With --token, scripts send
+'Authorization: Bearer T' and a browser signs in at / once (an HttpOnly,
+SameSite=Strict session cookie). Bad parameters get HTTP 400 and {"error",
+"parameter"}; a query stopped by --query-timeout gets 503. The database is
+opened read-only; nothing served can change it. While serve runs, ingest
+into the same database waits for it to stop (one writer or many readers).`
 }
 
 // isLoopbackAddr reports whether a listen address is on the loopback
@@ -61,6 +65,14 @@ func runServe(ctx context.Context, dbDir string, c *serveCmd, stdout, stderr io.
 	loop, err := isLoopbackAddr(c.Addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "clickhunt: error: --addr: %v\n", err)
+		return 2
+	}
+	if err := report.CheckToken(c.Token); err != nil {
+		fmt.Fprintf(stderr, "clickhunt: error: --token: %v\n", err)
+		return 2
+	}
+	if c.QueryTimeout <= 0 {
+		fmt.Fprintf(stderr, "clickhunt: error: --query-timeout must be more than 0\n")
 		return 2
 	}
 	if !loop && c.Token == "" {
@@ -106,8 +118,12 @@ func runServe(ctx context.Context, dbDir string, c *serveCmd, stdout, stderr io.
 			MaxMemory:    defaultMaxMemory,
 			Groups:       groups,
 		}),
+		// A client that sends slowly, or stops reading, is cut off: no
+		// handler waits on it for ever. The export streams past
+		// WriteTimeout, each of its writes given the server's WriteIdle.
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,
+		WriteTimeout:      c.QueryTimeout + time.Minute,
 		IdleTimeout:       2 * time.Minute,
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)

@@ -32,13 +32,22 @@ type argAgg struct {
 	best  []*column.Vector // per group: the best arg value (one row)
 	vals  []any
 	seen  []bool
+	// first is the group's first row's value, the answer when the
+	// compared expression is null on every row (Kusto still returns a
+	// row then).
+	first    []any
+	hasFirst []bool
 }
 
 func (a *argAgg) setExtra(extra []*column.Vector) { a.extra = extra[0] }
 
 func (a *argAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 	a.best, a.vals, a.seen = grow(a.best, ng), grow(a.vals, ng), grow(a.seen, ng)
+	a.first, a.hasFirst = grow(a.first, ng), grow(a.hasFirst, ng)
 	for i, g := range groups {
+		if !a.hasFirst[g] {
+			a.first[g], a.hasFirst[g] = a.extra.Value(i), true
+		}
 		if isNullish(arg, i) {
 			continue
 		}
@@ -56,6 +65,7 @@ func (a *argAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 
 func (a *argAgg) result(ng int) *column.Vector {
 	a.vals, a.seen = grow(a.vals, ng), grow(a.seen, ng)
+	a.first, a.hasFirst = grow(a.first, ng), grow(a.hasFirst, ng)
 	var b *column.Builder
 	if a.t == column.Dynamic && a.extra != nil && a.extra.Anys != nil {
 		b = column.NewDynamicBuilder(ng)
@@ -64,7 +74,7 @@ func (a *argAgg) result(ng int) *column.Vector {
 	}
 	for g := 0; g < ng; g++ {
 		if !a.seen[g] {
-			b.AppendNull()
+			b.AppendValue(a.first[g]) // null when the group had no row
 			continue
 		}
 		b.AppendValue(a.vals[g])

@@ -139,6 +139,34 @@ func init() {
 			return rangedDatetime(math.Round(f * unit))
 		}))
 	}
+	// make_timespan(hour, minute), (hour, minute, second) or (day, hour,
+	// minute, second); seconds may have a fraction. Null outside the
+	// range of a timespan.
+	// https://learn.microsoft.com/kusto/query/make-timespan-function
+	registerK("make_timespan", valueKernel(column.Timespan, func(a []any) any {
+		parts := make([]float64, len(a))
+		for i, x := range a {
+			f, ok := x.(float64)
+			if !ok {
+				return nil
+			}
+			parts[i] = f
+		}
+		var d, h, m, s float64
+		switch len(parts) {
+		case 2:
+			h, m = parts[0], parts[1]
+		case 3:
+			h, m, s = parts[0], parts[1], parts[2]
+		default:
+			d, h, m, s = parts[0], parts[1], parts[2], parts[3]
+		}
+		t := math.Round(d)*float64(column.Day) + math.Round(h)*float64(column.Hour) + math.Round(m)*float64(column.Minute) + s*float64(column.Second)
+		if math.IsNaN(t) || math.Abs(t) >= 9.2e18 {
+			return nil
+		}
+		return int64(math.Round(t))
+	}))
 	// https://learn.microsoft.com/kusto/query/make-datetime-function
 	registerK("make_datetime", valueKernel(column.Datetime, func(a []any) any {
 		var p [5]int

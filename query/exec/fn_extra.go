@@ -1,10 +1,6 @@
 package exec
 
 import (
-	"crypto/md5"
-	"crypto/sha1"
-	"crypto/sha256"
-	"encoding/hex"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -14,10 +10,6 @@ import (
 )
 
 func init() {
-	// https://learn.microsoft.com/kusto/query/hash-sha256-function
-	registerStrMap("hash_sha256", func(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) })
-	registerStrMap("hash_sha1", func(s string) string { h := sha1.Sum([]byte(s)); return hex.EncodeToString(h[:]) })
-	registerStrMap("hash_md5", func(s string) string { h := md5.Sum([]byte(s)); return hex.EncodeToString(h[:]) })
 	// https://learn.microsoft.com/kusto/query/strcmp-function
 	registerK("strcmp", valueKernel(column.Long, func(a []any) any {
 		return int64(strings.Compare(str0(a[0]), str0(a[1])))

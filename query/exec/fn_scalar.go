@@ -101,6 +101,14 @@ func init() {
 		return out
 	})
 	registerK("toreal", toRealVec)
+	// https://learn.microsoft.com/kusto/query/toguid-function
+	registerK("toguid", valueKernel(column.Guid, func(a []any) any {
+		g, ok := parseGUID(str0(a[0]))
+		if !ok {
+			return nil
+		}
+		return g
+	}))
 	registerK("tobool", toBoolVec)
 	registerK("todatetime", func(a []*column.Vector, n int) *column.Vector {
 		return parseVec(a[0], n, column.Datetime, column.ParseKQLDatetime)

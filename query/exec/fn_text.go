@@ -959,24 +959,17 @@ func guidBytes(s string) ([]byte, bool) {
 	return []byte{h[3], h[2], h[1], h[0], h[5], h[4], h[7], h[6], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]}, true
 }
 
-// parseGUID reads a guid as 32 hex digits, with or without the dashes
-// and braces or parentheses of .NET's D, N, B and P forms; it returns the
-// lowercase D form.
+// parseGUID reads a guid as 32 hex digits, with braces or parentheses
+// around and dashes anywhere (Kusto's toguid reads
+// 0123456789ab-cdef-0123-456789abcdef); it returns the lowercase
+// 8-4-4-4-12 form.
 func parseGUID(s string) (string, bool) {
 	s = strings.TrimSpace(s)
 	if len(s) >= 2 && (s[0] == '{' && s[len(s)-1] == '}' || s[0] == '(' && s[len(s)-1] == ')') {
 		s = s[1 : len(s)-1]
 	}
-	var h string
-	switch len(s) {
-	case 32:
-		h = s
-	case 36:
-		if s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
-			return "", false
-		}
-		h = s[:8] + s[9:13] + s[14:18] + s[19:23] + s[24:]
-	default:
+	h := strings.ReplaceAll(s, "-", "")
+	if len(h) != 32 {
 		return "", false
 	}
 	if _, err := hex.DecodeString(h); err != nil {

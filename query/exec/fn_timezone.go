@@ -28,6 +28,16 @@ func init() {
 	}))
 }
 
+func init() {
+	registerK("datetime_list_timezones", func(a []*column.Vector, n int) *column.Vector {
+		names := make([]any, len(timeZoneNames))
+		for i, z := range timeZoneNames {
+			names[i] = z
+		}
+		return column.NewConst(column.Dynamic, names, n)
+	})
+}
+
 // zones caches loaded locations by name (nil: unknown).
 var zones sync.Map
 

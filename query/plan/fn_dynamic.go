@@ -118,3 +118,10 @@ func packSig() funcSig {
 		return &Call{Fn: "bag_pack", Args: out, T: column.Dynamic}, nil
 	})
 }
+
+func init() {
+	addFuncs(map[string]funcSig{
+		// https://learn.microsoft.com/kusto/query/dynamic-to-json-function
+		"dynamic_to_json": strFunc(1, 1, "dynamic_to_json", column.String, dynArg).doc("dynamic_to_json(Expr)", "a dynamic value as canonical JSON text (bag keys sorted)", `print dynamic_to_json(dynamic({"b": 1, "a": [1, 2]}))`),
+	})
+}

@@ -44,6 +44,8 @@ func regexArg(c *syntax.Call, args []Expr, i int) (Expr, error) {
 
 func init() {
 	typeofFuncs["extract"] = true
+	typeofFuncs["extract_json"] = true
+	typeofFuncs["extractjson"] = true
 	addFuncs(map[string]funcSig{
 		"substring":              strFunc(2, 3, "substring", column.String, textArg, intArg).doc("substring(Source, Start [, Length])", "the part of a string from Start (0-based), of Length characters or to the end", `print substring("ABCD", 1, 2)`),
 		"strcat_delim":           strFunc(3, 64, "strcat_delim", column.String, textArg).doc("strcat_delim(Delimiter, Value1, Value2, ...)", "the values as strings joined with Delimiter", `print strcat_delim("-", "a", 1, "b")`),
@@ -152,5 +154,54 @@ func init() {
 			}
 			return &Call{Fn: "extract_all", Args: append(out, src), T: column.Dynamic}, nil
 		}).doc("extract_all(Regex, [CaptureGroups,] Source)", "every match of Regex (its capture groups as arrays), as an array", `print extract_all(@"(\w)(\d+)", "a1 b22 c333")`),
+	})
+}
+
+// extractJSONSig: extract_json(jsonPath, dataSource [, typeof(T)]); the
+// result is a string unless a type is given.
+func extractJSONSig() funcSig {
+	return fsig(2, 3, func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
+		path, err := strArg(c, args, 0)
+		if err != nil {
+			return nil, err
+		}
+		src, err := textArg(c, args, 1)
+		if err != nil {
+			return nil, err
+		}
+		var call Expr = &Call{Fn: "extract_json", Args: []Expr{path, src}, T: column.Dynamic}
+		t := column.String
+		if len(args) == 3 {
+			tl, ok := args[2].(*typeLit)
+			if !ok {
+				return nil, errAt(argPos(c, 2), "%s() argument 3 must be typeof(T), such as typeof(long)", c.Name)
+			}
+			t = tl.T
+		}
+		return convertTo(call, t), nil
+	})
+}
+
+func init() {
+	addFuncs(map[string]funcSig{
+		"isnull":     simple(column.Bool, "isnull", isAny).doc("isnull(Expr)", "true when Expr is null", "print isnull(long(null)), isnull(0)"),
+		"isnotnull":  simple(column.Bool, "isnotnull", isAny).doc("isnotnull(Expr)", "true when Expr is not null", "print isnotnull(long(null)), isnotnull(0)"),
+		"isempty":    simple(column.Bool, "isempty", isAny).doc("isempty(Expr)", "true when Expr is null or an empty string", `print isempty(""), isempty("a")`),
+		"isnotempty": simple(column.Bool, "isnotempty", isAny).doc("isnotempty(Expr)", "true when Expr is neither null nor an empty string", `print isnotempty(""), isnotempty("a")`),
+		"strcat": funcSig{minArgs: 1, maxArgs: 64, argsText: "1 to 64 arguments", resolve: func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
+			for i := range args {
+				args[i] = asString(args[i])
+			}
+			return &Call{Fn: "strcat", Args: args, T: column.String}, nil
+		}}.doc("strcat(Expr1, Expr2, ...)", "its 1 to 64 arguments as strings, concatenated", `print strcat("a", 1, "b")`),
+		"parse_json": parseJSONSig().doc("parse_json(Json)", "a JSON text as a dynamic value", `print parse_json('{"a": [1, 2]}').a[1]`),
+		"parsejson":  parseJSONSig().page("parse-json-function").doc("parsejson(Json)", "the same as parse_json()", "print parsejson('[1, 2]')[0]"),
+		// https://learn.microsoft.com/kusto/query/strcmp-function
+		"strcmp": strFunc(2, 2, "strcmp", column.Long, strArg).doc("strcmp(String1, String2)", "-1, 0 or 1 as String1 sorts before, equal to or after String2", `print strcmp("abc", "abd")`),
+		// https://learn.microsoft.com/kusto/query/indexof-regex-function
+		"indexof_regex": strFunc(2, 5, "indexof_regex", column.Long, textArg, regexArg, intArg).doc("indexof_regex(Source, Regex [, Start [, Length [, Occurrence]]])", "the index of the first match of Regex in Source, or -1", `print indexof_regex("abcabc", @"a.c", 1)`),
+		// https://learn.microsoft.com/kusto/query/extract-json-function
+		"extract_json": extractJSONSig().doc("extract_json(JsonPath, Json [, typeof(T)])", "the element of a JSON text at a JSONPath ($.a.b, $['a'][0]), as a string or T", `print extract_json("$.hosts[1]", '{"hosts": ["a", "b"]}')`),
+		"extractjson":  extractJSONSig().page("extract-json-function").doc("extractjson(JsonPath, Json [, typeof(T)])", "the same as extract_json()", `print extractjson("$.a", '{"a": 1}', typeof(long))`),
 	})
 }

@@ -34,7 +34,11 @@ func init() {
 		})
 	}
 	addFuncs(map[string]funcSig{
-		"datetime_utc_to_local": zoneSig("datetime_utc_to_local"),
-		"datetime_local_to_utc": zoneSig("datetime_local_to_utc"),
+		"datetime_utc_to_local": zoneSig("datetime_utc_to_local").doc("datetime_utc_to_local(Datetime, TimeZone)", "a UTC datetime as the local time of a zone (such as Europe/Berlin)", `print datetime_utc_to_local(datetime(2024-03-01 12:00), "Europe/Berlin")`),
+		"datetime_local_to_utc": zoneSig("datetime_local_to_utc").doc("datetime_local_to_utc(Datetime, TimeZone)", "a local time of a zone as the UTC datetime", `print datetime_local_to_utc(datetime(2024-03-01 13:00), "Europe/Berlin")`),
+		// https://learn.microsoft.com/kusto/query/datetime-list-timezones
+		"datetime_list_timezones": fsig(0, 0, func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
+			return &Call{Fn: "datetime_list_timezones", T: column.Dynamic}, nil
+		}).page("datetime-list-timezones").doc("datetime_list_timezones()", "the names of the time zones the datetime functions know", "print array_length(datetime_list_timezones())"),
 	})
 }
