@@ -60,11 +60,20 @@ fuzz:
 fuzz-short:
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=short
 
-# Loads the example export into the default database ($CLICKHUNT_DB, else
-# the per-user data directory) and runs the sample hunts against it.
+# Every example export: Defender's clicks and a historical-search message
+# trace, the portal's Safe Links report export, Get-UrlTrace and
+# Get-MessageTrace(Detail) as PowerShell's Export-Csv writes them.
+EXAMPLES := examples/clicks.csv examples/messagetrace.csv examples/safelinks-report.csv \
+	examples/get-urltrace.csv examples/get-messagetrace.csv examples/get-messagetracedetail.csv
+
+# Loads the examples into the default database ($CLICKHUNT_DB, else the
+# per-user data directory), runs the sample hunt against them and writes
+# their Safe Links report to bin/demo-report.html.
 demo: build
-	$(BIN)/clickhunt ingest examples/clicks.csv examples/messagetrace.csv
+	$(BIN)/clickhunt ingest $(EXAMPLES)
 	$(BIN)/clickhunt query -f examples/sample.kql
+	$(BIN)/clickhunt report --out $(BIN)/demo-report.html
+	@echo "open $(BIN)/demo-report.html in a browser, or: $(BIN)/clickhunt serve"
 
 # The workloads of bench/workloads through bin/clickhunt (cold and warm),
 # the Go benchmarks and, when node is there, DuckDB via peer.sh: one table.

@@ -193,14 +193,19 @@ type PageOptions struct {
 	SignOut bool
 }
 
-// tableRows is how many rows a section's table shows in the page; the
-// per-click sections show more.
+// tableRows is how many rows a section's table holds in the page; the
+// per-click sections hold more, of which the first openRows are shown
+// and the rest on demand, so the sections under them stay in view.
 func tableRows(id string) int {
-	if id == "clicks" || id == "clicked-through-phish" {
+	if perClick(id) {
 		return 100
 	}
 	return 50
 }
+
+func perClick(id string) bool { return id == "clicks" || id == "clicked-through-phish" }
+
+const openRows = 10
 
 type pageCell struct {
 	Text, Title string // Title: a datetime's exact UTC value, as a tooltip
@@ -215,6 +220,7 @@ type pageSection struct {
 	Figures   []pageFigure
 	Columns   []string
 	Rows      [][]pageCell
+	Later     [][]pageCell // rows shown on demand, under the first ones
 	MoreRows  int
 	Collapsed bool
 }
@@ -319,6 +325,9 @@ func (rep *Report) WriteHTML(w io.Writer, opts PageOptions) error {
 				}
 			}
 		}
+		if perClick(r.ID) && len(ps.Rows) > openRows+2 {
+			ps.Rows, ps.Later = ps.Rows[:openRows], ps.Rows[openRows:]
+		}
 		if ps.Figures != nil && d.Figures == nil {
 			fig := ps
 			d.Figures = &fig
@@ -356,6 +365,12 @@ func set(vals []string) map[string]bool {
 var pageTemplate = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("page").Funcs(template.FuncMap{
 		"add": func(a, b int) int { return a + b },
+		"tbl": func(cols []string, rows [][]pageCell) any {
+			return struct {
+				Columns []string
+				Rows    [][]pageCell
+			}{cols, rows}
+		},
 		"count": func(n int64) string {
 			return formatCount(float64(n))
 		},
@@ -394,6 +409,8 @@ details summary{cursor:pointer;color:#1f5fa8;margin:.3em 0}
 .figure .label{color:#444}
 .more{color:#555}
 .scroll{overflow-x:auto}
+.side{display:flex;flex-wrap:wrap;gap:1em 2em;align-items:center}
+.side svg{flex:0 1 800px}
 form.filters{background:#fff;border:1px solid #dde;border-radius:6px;padding:.8em 1.5em;display:flex;flex-wrap:wrap;gap:.6em 1.5em;align-items:flex-end}
 form.filters label{display:flex;flex-direction:column;font-size:.85em;color:#444}
 form.filters fieldset{border:1px solid #dde;font-size:.85em}
@@ -433,12 +450,13 @@ form.filters button{padding:.4em 1.2em}
 {{range .Sections}}<section id="{{.ID}}">
 <h2>{{.Title}}</h2>
 <p class="desc">{{.Description}}</p>
-{{.SVG}}
+{{if and .SVG (not .Collapsed)}}<div class="side">{{end}}{{.SVG}}
 {{if .Rows}}{{if .Collapsed}}<details><summary>Data ({{len .Rows}}{{if .MoreRows}} of {{add (len .Rows) .MoreRows}}{{end}} rows)</summary>{{end}}
-<div class="scroll"><table><thead><tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr></thead>
-<tbody>{{range .Rows}}<tr>{{range .}}<td{{with .Class}} class="{{.}}"{{end}}{{with .Title}} title="{{.}}"{{end}}>{{.Text}}</td>{{end}}</tr>
-{{end}}</tbody></table></div>{{if .MoreRows}}<p class="more">{{.MoreRows}} more rows: in the CSV or JSON report, or run the query.</p>{{end}}
-{{if .Collapsed}}</details>{{end}}{{else}}<p>No clicks.</p>{{end}}
+{{template "table" (tbl .Columns .Rows)}}
+{{if .Later}}<details class="later"><summary>{{len .Later}} more</summary>
+{{template "table" (tbl .Columns .Later)}}
+</details>{{end}}{{if .MoreRows}}<p class="more">{{.MoreRows}} more rows: in the CSV or JSON report, or run the query.</p>{{end}}
+{{if .Collapsed}}</details>{{end}}{{else}}<p>No clicks.</p>{{end}}{{if and .SVG (not .Collapsed)}}</div>{{end}}
 <details class="kql"><summary>KQL ({{.File}})</summary>
 <pre>{{.KQL}}</pre>
 </details>
@@ -447,7 +465,9 @@ form.filters button{padding:.4em 1.2em}
 </main>
 </body>
 </html>
-`
+{{define "table"}}<div class="scroll"><table><thead><tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr></thead>
+<tbody>{{range .Rows}}<tr>{{range .}}<td{{with .Class}} class="{{.}}"{{end}}{{with .Title}} title="{{.}}"{{end}}>{{.Text}}</td>{{end}}</tr>
+{{end}}</tbody></table></div>{{end}}`
 
 // LastChoices are the --last values the page's form offers.
 func (pageData) LastChoices() []string { return []string{"7d", "30d", "90d"} }

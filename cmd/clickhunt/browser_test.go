@@ -67,14 +67,15 @@ func checkBrowserPage(t *testing.T, url string, want int, shot string) {
 	t.Logf("screenshot of %s: %s", url, shot)
 }
 
-// TestBrowser opens the HTML report and the served page in real headless
-// Chromium. CLICKHUNT_SCREENSHOT=FILE also saves the report's screenshot
-// there (how examples/report.png is made).
+// TestBrowser opens the HTML report of the example exports (make demo's)
+// and the served page in real headless Chromium. CLICKHUNT_SCREENSHOT=FILE
+// also saves the report's screenshot there (how examples/report.png is
+// made).
 func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		citest.Require(t, chromiumPath+" not found: install Debian's chromium package (apt-get install -y chromium) to run the browser test")
 	}
-	dir, db := exampleDB(t)
+	dir, db := demoDB(t)
 	clickhunt(t, dir, "", "report", "--db", db, "--out", "report.html").expect(t, 0)
 	shots := t.TempDir()
 	file := filepath.Join(dir, "report.html")

@@ -14,20 +14,40 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"clickhunt/internal/citest"
 )
 
-// demoDB ingests every example export (Defender clicks, the message
-// trace, the portal's Safe Links export) into a new database.
+// demoExamples returns the example exports make demo loads (the
+// Makefile's EXAMPLES), as absolute paths.
+func demoExamples(t *testing.T) []string {
+	t.Helper()
+	mk := mustRead(t, "../../Makefile")
+	_, rest, ok := strings.Cut(mk, "\nEXAMPLES := ")
+	if !ok {
+		t.Fatal("the Makefile has no EXAMPLES list")
+	}
+	var files []string
+	for _, line := range strings.Split(rest, "\n") {
+		cont := strings.HasSuffix(line, "\\")
+		for _, f := range strings.Fields(strings.TrimSuffix(line, "\\")) {
+			abs, _ := filepath.Abs(filepath.Join("../..", f))
+			files = append(files, abs)
+		}
+		if !cont {
+			break
+		}
+	}
+	return files
+}
+
+// demoDB ingests every example export, as make demo does, into a new
+// database.
 func demoDB(t *testing.T) (dir, db string) {
 	t.Helper()
 	dir = t.TempDir()
 	db = filepath.Join(dir, "db")
-	var files []string
-	for _, f := range []string{"clicks.csv", "messagetrace.csv", "safelinks-report.csv"} {
-		abs, _ := filepath.Abs(filepath.Join("../../examples", f))
-		files = append(files, abs)
-	}
-	clickhunt(t, dir, "", append([]string{"ingest", "--db", db}, files...)...).expect(t, 0)
+	clickhunt(t, dir, "", append([]string{"ingest", "--db", db}, demoExamples(t)...)...).expect(t, 0)
 	return dir, db
 }
 
@@ -60,7 +80,7 @@ var (
 // too; one small chart per verdict.
 func TestReportAnalystView(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skipf("SKIP: %s not found: install Debian's chromium package (apt-get install -y chromium) to run the browser test", chromiumPath)
+		citest.Require(t, chromiumPath+" not found: install Debian's chromium package (apt-get install -y chromium) to run the browser test")
 	}
 	dir, db := demoDB(t)
 	const zone = "America/New_York" // behind UTC: days and hours move
@@ -406,6 +426,63 @@ func TestServeBrowserSignIn(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != c.want {
 			t.Errorf("POST /api/query %v: %d, want %d", c.hdr, resp.StatusCode, c.want)
+		}
+	}
+}
+
+// make demo's report shows every example export: all their clicks are
+// counted, a link of each click export is in the page, and each reference
+// system's vocabulary is there.
+func TestDemoExamples(t *testing.T) {
+	dir, db := demoDB(t)
+	files := demoExamples(t)
+	for _, want := range []string{"clicks.csv", "messagetrace.csv", "safelinks-report.csv", "get-urltrace.csv", "get-messagetrace.csv"} {
+		found := false
+		for _, f := range files {
+			found = found || filepath.Base(f) == want
+		}
+		if !found {
+			t.Errorf("make demo does not load examples/%s", want)
+		}
+	}
+	q := clickhunt(t, dir, "", "query", "--db", db, "--format", "csv", "UrlClickEvents | count")
+	q.expect(t, 0)
+	clicks, _ := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(q.stdout, "Count\n")))
+	r := clickhunt(t, dir, "", "report", "--db", db, "--format", "csv", "--out", "-")
+	r.expect(t, 0)
+	total := 0
+	for _, n := range reportSection(t, r.stdout, "verdicts") {
+		total += n
+	}
+	if total != clicks || clicks < 5000 {
+		t.Errorf("the report counts %d clicks, the database holds %d", total, clicks)
+	}
+	clickhunt(t, dir, "", "report", "--db", db, "--out", "demo.html").expect(t, 0)
+	page := mustRead(t, filepath.Join(dir, "demo.html"))
+	for _, f := range files {
+		text := mustRead(t, f)
+		if strings.HasPrefix(text, "#TYPE") { // PowerShell's Export-Csv
+			_, text, _ = strings.Cut(text, "\n")
+		}
+		h, rows := readCSV(t, text)
+		for _, col := range []string{"Url", "Original URL"} {
+			for j, name := range h {
+				if name != col {
+					continue
+				}
+				found := false
+				for _, row := range rows {
+					found = found || strings.Contains(page, html.EscapeString(row[j]))
+				}
+				if !found {
+					t.Errorf("no link of %s in the demo report", filepath.Base(f))
+				}
+			}
+		}
+	}
+	for _, word := range []string{"Pending Verdict", "User Override", "Blocked", "Malicious", "Safe"} {
+		if !strings.Contains(page, ">"+word+"<") {
+			t.Errorf("the demo report never shows %q", word)
 		}
 	}
 }

@@ -311,3 +311,37 @@ func TestReportPartialExports(t *testing.T) {
 		t.Errorf("no clicks: %s", r.stderr)
 	}
 }
+
+// The report's CSV and serve's export are files for a spreadsheet: a cell
+// an attacker controls (a URL, a subject) never runs as a formula there.
+func TestReportSpreadsheetSafe(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "db")
+	file := filepath.Join(dir, "portal.csv")
+	os.WriteFile(file, []byte("Date,User,Original URL,Verdict,Action,Click Source,IP Address,Device,Message Subject\n"+
+		"2024-03-01T10:00:00Z,a@contoso.com,\"=HYPERLINK(\"\"https://evil.example\"\")\",User Override,User Override,Email,198.51.100.1,@SUM(A1),+1 call now\n"), 0o644)
+	clickhunt(t, dir, "", "ingest", "--db", db, file).expect(t, 0)
+	r := clickhunt(t, dir, "", "report", "--db", db, "--format", "csv", "--out", "-")
+	r.expect(t, 0)
+	h, rows := csvSection(t, r.stdout, "clicks")
+	base := startServe(t, dir, "--db", db)
+	code, _, exported := postJSON(t, base+"/api/reports/exchange/safe-links/export", `{"format":"csv"}`)
+	eh, erows := readCSV(t, exported)
+	if code != 200 || len(rows) != 1 || len(erows) != 1 {
+		t.Fatalf("report %d rows, export %d (%d)", len(rows), len(erows), code)
+	}
+	for _, c := range []struct {
+		header []string
+		row    []string
+	}{{h, rows[0]}, {eh, erows[0]}} {
+		got := map[string]string{}
+		for i, name := range c.header {
+			got[name] = c.row[i]
+		}
+		for name, want := range map[string]string{"Original URL": `'=HYPERLINK("https://evil.example")`, "Device": "'@SUM(A1)", "Message Subject": "'+1 call now"} {
+			if got[name] != want {
+				t.Errorf("%s = %q, want %q", name, got[name], want)
+			}
+		}
+	}
+}

@@ -12,10 +12,11 @@ import (
 // does not match gets empty strings and nulls.
 // https://learn.microsoft.com/kusto/query/parse-operator
 type parseOp struct {
-	n  *plan.Parse
-	in Operator
-	e  expr
-	re *regexp.Regexp
+	n      *plan.Parse
+	in     Operator
+	e      expr
+	re     *regexp.Regexp
+	groups []int // the group of each column of n.Cols
 
 	stop *stopper
 }
@@ -25,50 +26,78 @@ func newParse(n *plan.Parse, in Operator, s *stopper) (*parseOp, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &parseOp{n: n, in: in, e: e, re: regexp.MustCompile(n.Pattern), stop: s}, nil
+	p := &parseOp{n: n, in: in, e: e, re: regexp.MustCompile(n.Pattern), stop: s}
+	for k := range n.Cols {
+		p.groups = append(p.groups, p.re.SubexpIndex(plan.ParseGroup(k)))
+	}
+	return p, nil
 }
 
 func (p *parseOp) Next(ctx context.Context) (*column.Batch, error) {
-	b, err := p.in.Next(ctx)
-	if b == nil || err != nil {
-		return nil, err
-	}
-	src := p.e.eval(b)
-	vals := make([][]any, len(p.n.Cols))
-	for i := 0; i < b.Len; i++ {
-		p.stop.row(i)
-		m := p.re.FindStringSubmatch(src.Str(i))
-		for k := range p.n.Cols {
-			var v any
-			if m != nil {
-				v = m[k+1]
-			}
-			vals[k] = append(vals[k], v)
+	for {
+		b, err := p.in.Next(ctx)
+		if b == nil || err != nil {
+			return nil, err
 		}
-	}
-	out := &column.Batch{Len: b.Len, Cols: make([]*column.Vector, len(p.n.Schema))}
-	copy(out.Cols, b.Cols)
-	for k, c := range p.n.Cols {
-		t := p.n.Schema[c].Type
-		conv := make([]any, len(vals[k]))
-		for i, v := range vals[k] {
-			s, _ := v.(string)
-			if v == nil {
-				conv[i] = nil
-				continue
+		src := p.e.eval(b)
+		vals := make([][]any, len(p.n.Cols))
+		var keep []uint32 // parse-where: the rows that matched
+		for i := 0; i < b.Len; i++ {
+			p.stop.row(i)
+			m := p.re.FindStringSubmatch(src.Str(i))
+			row := make([]any, len(p.n.Cols))
+			ok := m != nil
+			for k, c := range p.n.Cols {
+				if !ok {
+					break
+				}
+				t := p.n.Schema[c].Type
+				row[k] = parseText(m[p.groups[k]], t)
+				if row[k] == nil && p.n.Strict && t != column.String {
+					ok = false
+				}
 			}
-			conv[i] = parseText(s, t)
+			if !ok {
+				if p.n.Where {
+					continue
+				}
+				clear(row) // a row that does not match: empty strings and nulls
+			}
+			keep = append(keep, uint32(i))
+			for k := range p.n.Cols {
+				vals[k] = append(vals[k], row[k])
+			}
 		}
-		out.Cols[c] = typedVector(t, conv)
+		if len(keep) == 0 && b.Len > 0 {
+			continue
+		}
+		if len(keep) < b.Len {
+			b = b.Gather(keep)
+		}
+		out := &column.Batch{Len: b.Len, Cols: make([]*column.Vector, len(p.n.Schema))}
+		copy(out.Cols, b.Cols)
+		for k, c := range p.n.Cols {
+			out.Cols[c] = typedVector(p.n.Schema[c].Type, vals[k])
+		}
+		return out, nil
 	}
-	return out, nil
 }
 
 // parseText converts captured text to a value that typedVector accepts for
 // type t (nil when it does not parse).
 func parseText(s string, t column.Type) any {
 	switch t {
-	case column.String, column.Guid, column.Datetime, column.Timespan:
+	case column.String, column.Guid:
+		return s
+	case column.Datetime:
+		if _, err := column.ParseKQLDatetime(s); err != nil {
+			return nil
+		}
+		return s // typedVector reads it
+	case column.Timespan:
+		if _, err := column.ParseTimespan(s); err != nil {
+			return nil
+		}
 		return s
 	case column.Long, column.Int:
 		v := toIntVec(column.NewConst(column.String, s, 1), 1, column.Long)

@@ -54,7 +54,7 @@
 //	ExpandItem  = NamedExpr [ "to" "typeof" "(" IDENT ")" ] .
 //	ProjectAway = ( "project-away" | "project-keep" | "project-reorder" ) Name { "," Name } .
 //	ProjectRename = "project-rename" NamedExpr { "," NamedExpr } .
-//	Parse       = "parse" [ "kind" "=" IDENT ] Expr "with" ParsePart { ParsePart } .
+//	Parse       = ( "parse" | "parse-where" ) [ "kind" "=" IDENT [ "flags" "=" IDENT ] ] Expr "with" ParsePart { ParsePart } .
 //	ParsePart   = "*" | STRING | IDENT [ ":" IDENT ] .
 //	Datatable   = "datatable" "(" ColumnDecl { "," ColumnDecl } ")" "[" [ Expr { "," Expr } [ "," ] ] "]" .
 //	ColumnDecl  = Name ":" IDENT .
@@ -498,11 +498,13 @@ type ProjectRenameOp struct {
 	Renames []*NamedExpr `parser:"@@ ( \",\" @@ )*"`
 }
 
-// ParseOp extracts columns from a string by a pattern.
+// ParseOp extracts columns from a string by a pattern: parse, or
+// parse-where, which keeps only the rows that match.
 type ParseOp struct {
 	Pos     Position
-	Keyword string       `parser:"@\"parse\""`
-	Kind    string       `parser:"( \"kind\" \"=\" @Ident )?"`
+	Keyword string       `parser:"@( \"parse\" | \"parse-where\" )"`
+	Kind    string       `parser:"( \"kind\" \"=\" @Ident"`
+	Flags   string       `parser:"  ( \"flags\" \"=\" @Ident )? )?"`
 	Expr    *Expr        `parser:"@@ \"with\""`
 	Parts   []*ParsePart `parser:"@@+"`
 }

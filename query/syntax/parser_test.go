@@ -187,6 +187,11 @@ func successCases(f func(q, want string)) {
 	f(`T | project-rename New = Old, ['N 2'] = ['O 2']`, `T | project-rename New = Old, ['N 2'] = ['O 2']`)
 	f(`T | parse kind=regex Url with * "://" Host:string "/" Rest`, `T | parse kind=regex Url with * "://" Host:string "/" Rest`)
 	f(`T | parse Url with "a" x "b" *`, `T | parse Url with "a" x "b" *`)
+	f(`T | parse-where kind = regex flags=Ui Url with * "://" Host`, `T | parse-where kind=regex flags=Ui Url with * "://" Host`)
+	f(`range x from 1 to 10 step 2 | take 1`, `range x from 1 to 10 step 2 | take 1`)
+	f(`range ['a b'] from datetime(2024-01-01) to now() step 1d`, `range ['a b'] from datetime(2024-01-01) to now() step 1d`)
+	f(`print toscalar(print x = 1), toscalar(range x from 1 to 2 step 1 | count)`, `print toscalar(print x = 1), toscalar(range x from 1 to 2 step 1 | count)`)
+	f(`print guid(74be27de-1e4e-49d9-b579-fe0b331d3642), long(null), real(-inf)`, `print guid(74be27de-1e4e-49d9-b579-fe0b331d3642), long(null), real(-inf)`)
 
 	// datatable, print.
 	f(`datatable(a:string, ['b c']:long) ["x", 1, "y", 2,]`, `datatable(a:string, ['b c']:long) ["x", 1, "y", 2]`)

@@ -126,12 +126,28 @@ func (p *Pipeline) writeKQL(b *strings.Builder) {
 		p.Datatable.writeKQL(b)
 	case p.Print != nil:
 		p.Print.writeKQL(b)
+	case p.Range != nil:
+		p.Range.writeKQL(b)
 	case p.Source != nil:
 		p.Source.writeKQL(b)
 	default:
 		panic("BUG: syntax: Pipeline with no source")
 	}
 	writeOps(b, p.Ops)
+}
+
+// String prints the source as KQL.
+func (r *RangeSrc) String() string { return kqlString(r) }
+
+func (r *RangeSrc) writeKQL(b *strings.Builder) {
+	b.WriteString("range ")
+	b.WriteString(r.Column)
+	b.WriteString(" from ")
+	r.From.writeKQL(b)
+	b.WriteString(" to ")
+	r.To.writeKQL(b)
+	b.WriteString(" step ")
+	r.Step.writeKQL(b)
 }
 
 // writeOps writes each operator after " | ".
@@ -436,6 +452,8 @@ func (p *Primary) writeKQL(b *strings.Builder) {
 		b.WriteString(*p.Datetime)
 	case p.Timespan != nil:
 		b.WriteString(*p.Timespan)
+	case p.Guid != nil:
+		b.WriteString(*p.Guid)
 	case p.Number != nil:
 		b.WriteString(*p.Number)
 	case len(p.Strings) > 0:
@@ -506,6 +524,12 @@ func (a *Arg) writeKQL(b *strings.Builder) {
 		return
 	case a.Union != nil:
 		a.Union.writeKQL(b)
+	case a.Datatable != nil:
+		a.Datatable.writeKQL(b)
+	case a.Print != nil:
+		a.Print.writeKQL(b)
+	case a.Range != nil:
+		a.Range.writeKQL(b)
 	case a.Expr != nil:
 		a.Expr.writeKQL(b)
 	default:
@@ -666,6 +690,10 @@ func (o *ParseOp) writeKQL(b *strings.Builder) {
 	if o.Kind != "" {
 		b.WriteString(" kind=")
 		b.WriteString(o.Kind)
+		if o.Flags != "" {
+			b.WriteString(" flags=")
+			b.WriteString(o.Flags)
+		}
 	}
 	b.WriteByte(' ')
 	o.Expr.writeKQL(b)
