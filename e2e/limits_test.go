@@ -22,6 +22,10 @@ func TestMaxMemory(t *testing.T) {
 	if !strings.Contains(stderr.String(), "query exceeds its memory budget: summarize with") || !strings.Contains(stderr.String(), "raise --max-memory") {
 		t.Fatalf("message %q", stderr.String())
 	}
+	// The budget is named in a unit it fills: 16 KiB, not "0 MiB".
+	if !strings.Contains(stderr.String(), "needs more than the 16 KiB allowed") {
+		t.Fatalf("message %q does not name the 16 KiB budget", stderr.String())
+	}
 	if out := run(t, "query", "--db", db, "--max-memory", "64MB", "UrlClickEvents | summarize count() by ReportId | count"); !strings.HasPrefix(out, "Count\n") {
 		t.Fatalf("within budget: %q", out)
 	}

@@ -199,7 +199,7 @@ func printCancel(c *config, n int, res []cancelResult) {
 		if r.finished > 0 {
 			note = strings.TrimSpace(note + fmt.Sprintf(" %d of %d runs ended before Ctrl-C", r.finished, c.cancelRuns))
 		}
-		body = append(body, []string{"`" + r.query + "`", r.how, strconv.Itoa(len(r.ms)), cell, orDash(note)})
+		body = append(body, []string{"`" + strings.ReplaceAll(r.query, "|", `\|`) + "`", r.how, strconv.Itoa(len(r.ms)), cell, orDash(note)})
 	}
 	writeMarkdown(c.out, []string{"query", "how", "runs", "ms, median (min-max)", "note"}, body)
 }

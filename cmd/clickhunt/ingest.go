@@ -62,6 +62,7 @@ func runIngest(ctx context.Context, dbDir string, c *ingestCmd, stdin io.Reader,
 		}
 	}
 	var total ingest.Summary
+	skipped := 0 // files whose content was ingested before
 	for _, path := range files {
 		opts := ingest.Options{Table: c.Table, Format: c.Format}
 		c.ingestOpts.apply(&opts)
@@ -119,14 +120,24 @@ func runIngest(ctx context.Context, dbDir string, c *ingestCmd, stdin io.Reader,
 		} else {
 			fmt.Fprintln(stdout, summaryLine(sum))
 		}
+		if sum.AlreadyIngested {
+			// Its Rows are the earlier ingest's: nothing was read or
+			// stored this time.
+			skipped++
+			continue
+		}
 		total.Rows += sum.Rows
 		total.RowsIn += sum.RowsIn
 		total.Rejected += sum.Rejected
 		total.Duplicates += sum.Duplicates
 	}
 	if len(files) > 1 && !c.DryRun {
-		fmt.Fprintf(stdout, "total: %d files, %d rows read, %d stored, %d duplicates skipped, %d rejected\n",
-			len(files), total.RowsIn, total.Rows, total.Duplicates, total.Rejected)
+		again := ""
+		if skipped > 0 {
+			again = fmt.Sprintf(" (%d already ingested)", skipped)
+		}
+		fmt.Fprintf(stdout, "total: %d files%s, %d rows read, %d stored, %d duplicates skipped, %d rejected\n",
+			len(files), again, total.RowsIn, total.Rows, total.Duplicates, total.Rejected)
 	}
 	return 0
 }

@@ -10,9 +10,43 @@ import (
 	"clickhunt/storage"
 )
 
+// The paths of every OS, checked on any machine: each case is a platform
+// (its OS, environment and home directory) and the data directory and
+// config file it gets.
+func TestPlatformPaths(t *testing.T) {
+	f := func(goos, home string, env map[string]string, data, config string) {
+		t.Helper()
+		p := platform{goos: goos, home: home, getenv: func(k string) string { return env[k] }}
+		if got := p.dataDir(); got != data {
+			t.Errorf("%s %v: data %q, want %q", goos, env, got, data)
+		}
+		if got := p.configFile(); got != config {
+			t.Errorf("%s %v: config %q, want %q", goos, env, got, config)
+		}
+	}
+	none := map[string]string{}
+	f("linux", "/home/ann", none, "/home/ann/.local/share/clickhunt", "/home/ann/.config/clickhunt/config")
+	f("freebsd", "/home/ann", none, "/home/ann/.local/share/clickhunt", "/home/ann/.config/clickhunt/config")
+	f("linux", "/home/ann", map[string]string{"XDG_DATA_HOME": "/xdg/data", "XDG_CONFIG_HOME": "/xdg/cfg"},
+		"/xdg/data/clickhunt", "/xdg/cfg/clickhunt/config")
+	f("linux", "/home/ann", map[string]string{"XDG_DATA_HOME": "relative/ignored", "XDG_CONFIG_HOME": "also/ignored"},
+		"/home/ann/.local/share/clickhunt", "/home/ann/.config/clickhunt/config")
+	f("linux", "", none, ".clickhunt", ".clickhunt/config")
+	f("darwin", "/Users/ann", none, "/Users/ann/Library/Application Support/clickhunt", "/Users/ann/Library/Application Support/clickhunt/config")
+	f("darwin", "/Users/ann", map[string]string{"XDG_DATA_HOME": "/Users/ann/.data"}, "/Users/ann/.data/clickhunt",
+		"/Users/ann/Library/Application Support/clickhunt/config")
+	f("windows", `C:\Users\ann`, map[string]string{"LocalAppData": `C:\Users\ann\AppData\Local`, "AppData": `C:\Users\ann\AppData\Roaming`},
+		`C:\Users\ann\AppData\Local\clickhunt`, `C:\Users\ann\AppData\Roaming\clickhunt\config`)
+	f("windows", `C:\Users\ann`, none, `C:\Users\ann\AppData\Local\clickhunt`, `C:\Users\ann\AppData\Roaming\clickhunt\config`)
+	f("windows", `C:\Users\ann`, map[string]string{"XDG_DATA_HOME": "/not/absolute/here", "LocalAppData": `D:\Local\`},
+		`D:\Local\clickhunt`, `C:\Users\ann\AppData\Roaming\clickhunt\config`)
+	f("windows", `C:\Users\ann`, map[string]string{"XDG_DATA_HOME": `E:\xdg`}, `E:\xdg\clickhunt`, `C:\Users\ann\AppData\Roaming\clickhunt\config`)
+	f("windows", "", map[string]string{"AppData": `\\server\profiles\ann`}, ".clickhunt", `\\server\profiles\ann\clickhunt\config`)
+}
+
+// The machine's own defaults follow its platform's rules.
 func TestDefaultDBDir(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", "/xdg/data")
-	t.Setenv("HOME", "/home/ann")
 	if runtime.GOOS != "windows" {
 		if got, want := defaultDBDir(), "/xdg/data/clickhunt/db"; got != want {
 			t.Errorf("with XDG_DATA_HOME: %q, want %q", got, want)
@@ -21,18 +55,9 @@ func TestDefaultDBDir(t *testing.T) {
 			t.Errorf("history: %q, want %q", got, want)
 		}
 	}
-	t.Setenv("XDG_DATA_HOME", "relative/ignored")
-	var want string
-	switch runtime.GOOS {
-	case "linux", "freebsd", "openbsd", "netbsd":
-		want = "/home/ann/.local/share/clickhunt/db"
-	case "darwin":
-		want = "/home/ann/Library/Application Support/clickhunt/db"
-	default:
-		t.Skip("no expectation for " + runtime.GOOS)
-	}
-	if got := defaultDBDir(); got != want {
-		t.Errorf("without XDG_DATA_HOME: %q, want %q", got, want)
+	p := thisPlatform()
+	if got, want := defaultDBDir(), filepath.Join(p.dataDir(), "db"); got != want {
+		t.Errorf("default database %q, want %q", got, want)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -57,7 +58,7 @@ func runRepl(ctx context.Context, dbDir string, p prefs, stdin io.Reader, stdout
 	}
 	defer lr.Close()
 	s.lr = lr
-	fmt.Fprintf(stdout, "clickhunt %s, database %s\nType .help for help; a query runs on an empty line or a final ';'. Tab completes.\n", version, dbDir)
+	fmt.Fprintf(stdout, "clickhunt %s, database %s\nType .help for help; a query runs on an empty line or a final ';'. Tab completes.\n", versionString(), dbDir)
 	if eng.db == nil {
 		fmt.Fprintf(stdout, "The database is empty: load an export with .ingest FILE.\n")
 	}
@@ -250,7 +251,11 @@ func (s *session) writeResult(res *query.Result, st statement) error {
 					width = min(tw, 160)
 				}
 				err = chart.WriteText(w, c, width)
-				fmt.Fprintf(w, "(%s of %d rows; .format csv shows the rows, .render FILE.svg draws it)\n", res.Render.Kind, b.Len)
+				if s.interactive {
+					fmt.Fprintf(w, "(%s of %d rows; .format csv shows the rows, .render FILE.svg draws it)\n", res.Render.Kind, b.Len)
+				} else {
+					fmt.Fprintf(w, "(%s of %d rows; --format csv shows the rows, --render-out FILE.svg draws it)\n", res.Render.Kind, b.Len)
+				}
 				drawn = true
 			}
 		}
@@ -296,7 +301,7 @@ func (s *session) page(text []byte) error {
 		}
 		pager = "less -FRSX"
 	}
-	cmd := exec.Command("sh", "-c", pager)
+	cmd := shellCommand(pager)
 	cmd.Stdin = bytes.NewReader(text)
 	cmd.Stdout, cmd.Stderr = s.stdout, s.stderr
 	if err := cmd.Run(); err != nil {
@@ -346,6 +351,9 @@ func editQuery(text string, stdin io.Reader, stdout, stderr io.Writer) (string, 
 	}
 	if editor == "" {
 		editor = "vi"
+		if runtime.GOOS == "windows" {
+			editor = "notepad"
+		}
 	}
 	f, err := os.CreateTemp("", "clickhunt-*.kql")
 	if err != nil {
@@ -357,7 +365,7 @@ func editQuery(text string, stdin io.Reader, stdout, stderr io.Writer) (string, 
 		return "", err
 	}
 	f.Close()
-	cmd := exec.Command("sh", "-c", editor+` "$1"`, "editor", f.Name())
+	cmd := shellCommand(editor, f.Name())
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("editor %q: %w", editor, err)
@@ -367,4 +375,21 @@ func editQuery(text string, stdin io.Reader, stdout, stderr io.Writer) (string, 
 		return "", err
 	}
 	return strings.TrimRight(string(data), " \t\r\n"), nil
+}
+
+// shellCommand runs the command line cmdline (as $PAGER and $EDITOR are
+// written: a program and its options) with arg appended as one argument,
+// through sh, or cmd on Windows.
+func shellCommand(cmdline string, arg ...string) *exec.Cmd {
+	if runtime.GOOS == "windows" {
+		line := cmdline
+		for _, a := range arg {
+			line += ` "` + a + `"`
+		}
+		return exec.Command("cmd", "/C", line)
+	}
+	if len(arg) == 0 {
+		return exec.Command("sh", "-c", cmdline)
+	}
+	return exec.Command("sh", append([]string{"-c", cmdline + ` "$@"`, "sh"}, arg...)...)
 }

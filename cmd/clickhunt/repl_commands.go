@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -157,12 +156,7 @@ func (s *session) dotIngest(ctx context.Context, args []string) (bool, error) {
 	}
 	files := make([]string, len(args))
 	for i, a := range args {
-		if strings.HasPrefix(a, "~/") {
-			if home, err := os.UserHomeDir(); err == nil {
-				a = filepath.Join(home, a[2:])
-			}
-		}
-		files[i] = a
+		files[i] = expandHome(a)
 	}
 	// Ctrl-C stops the ingest (the file being loaded is not stored), not
 	// the session.

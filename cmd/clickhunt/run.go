@@ -7,16 +7,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
 	"strings"
 	"time"
 
 	"github.com/alecthomas/kong"
 	"golang.org/x/term"
 )
-
-// version is set at build time: -ldflags "-X main.version=v1.2.3".
-var version = "dev"
 
 // cli is the command line. The database location is global so it may be
 // given before or after the command.
@@ -39,11 +35,15 @@ type cli struct {
 
 	// Handing data over to Kusto (export.go).
 	Export exportCmd `cmd:"" help:"Write tables or a query's result as Parquet or CSV files Kusto ingests, and the .kql commands to load them."`
+
+	Help       helpCmd       `cmd:"" help:"Show the help of clickhunt, or of a command (clickhunt help query)."`
+	Completion completionCmd `cmd:"" help:"Print a shell completion script (bash, zsh, fish or powershell)."`
 }
 
 // globals are the flags before the command.
 type globals struct {
-	DB string `name:"db" placeholder:"DIR" help:"Database directory (default: $$CLICKHUNT_DB, else the config file's db, else ${default_db})."`
+	DB      string           `name:"db" placeholder:"DIR" help:"Database directory (default: $$CLICKHUNT_DB, else the config file's db, else ${default_db})."`
+	Version kong.VersionFlag `name:"version" help:"Print the version and exit."`
 }
 
 // queryCLI is the command line of `clickhunt query ...` alone. Kong builds
@@ -172,7 +172,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { panic(exitCode(code)) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.Vars{"default_db": defaultDBDir()},
+		kong.Vars{"default_db": defaultDBDir(), "version": versionLine()},
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -224,7 +224,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "recover":
 		return runRecover(ctx, dbDir, stdout, stderr)
 	case "version":
-		fmt.Fprintf(stdout, "clickhunt %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		fmt.Fprintln(stdout, versionLine())
+		return 0
+	case "help":
+		// The same as COMMAND --help (unknown commands are usage errors).
+		return run(ctx, append(append([]string(nil), c.Help.Command...), "--help"), stdin, stdout, stderr)
+	case "completion":
+		parser, err := kong.New(&cli{}, opts...)
+		if err != nil {
+			panic("BUG: kong grammar: " + err.Error())
+		}
+		if err := writeCompletion(stdout, c.Completion.Shell, completionSpec(parser.Model)); err != nil {
+			fmt.Fprintf(stderr, "clickhunt: error: %v\n", err)
+			return 1
+		}
 		return 0
 	case "ingest":
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt)

@@ -19,7 +19,7 @@ import (
 
 type serveCmd struct {
 	Addr         string        `default:"127.0.0.1:8080" placeholder:"HOST:PORT" help:"Address to listen on (default 127.0.0.1:8080). A non-loopback address needs --token."`
-	Token        string        `placeholder:"T" env:"CLICKHUNT_TOKEN" help:"Require the token T (16 characters or more) on every request: 'Authorization: Bearer T', or a browser's sign-in at / (also $$CLICKHUNT_TOKEN)."`
+	Token        string        `placeholder:"T" env:"CLICKHUNT_TOKEN" help:"Require the token T (16 characters or more) on every request: 'Authorization: Bearer T', or a browser's sign-in at /."`
 	QueryTimeout time.Duration `default:"30s" placeholder:"D" help:"Time limit of each query (default 30s)."`
 	MaxRows      int           `default:"10000" placeholder:"N" help:"Most rows POST /api/query returns (default 10000)."`
 	reportFilesFlags
@@ -43,8 +43,9 @@ browser send (Origin, Sec-Fetch-Site) are refused. With --token, scripts send
 'Authorization: Bearer T' and a browser signs in at / once (an HttpOnly,
 SameSite=Strict session cookie). Bad parameters get HTTP 400 and {"error",
 "parameter"}; a query stopped by --query-timeout gets 503. The database is
-opened read-only; nothing served can change it. While serve runs, ingest
-into the same database waits for it to stop (one writer or many readers).`
+opened read-only; nothing served can change it. While serve runs, an ingest
+into the same database is refused ("database is in use"): one writer or many
+readers. Stop serve to ingest.`
 }
 
 // isLoopbackAddr reports whether a listen address is on the loopback

@@ -28,7 +28,7 @@ import (
 // Flags and environment variables win over the file: --db and
 // $CLICKHUNT_DB over db, --format over format, --tz over tz, --now over
 // now. The file lives at $CLICKHUNT_CONFIG, else "clickhunt/config" in the
-// user's configuration directory (os.UserConfigDir: $XDG_CONFIG_HOME or
+// user's configuration directory (platform.configFile: $XDG_CONFIG_HOME or
 // ~/.config on Linux, ~/Library/Application Support on macOS, %AppData%
 // on Windows).
 type prefs struct {
@@ -50,11 +50,7 @@ func configFile() string {
 	if p := os.Getenv("CLICKHUNT_CONFIG"); p != "" {
 		return p
 	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return filepath.Join(dataDir(), "config")
-	}
-	return filepath.Join(dir, "clickhunt", "config")
+	return thisPlatform().configFile()
 }
 
 // loadPrefs reads the config file; a missing file gives zero prefs. A bad

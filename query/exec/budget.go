@@ -3,6 +3,8 @@ package exec
 import (
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"sync/atomic"
 
 	"clickhunt/column"
@@ -28,10 +30,26 @@ func (b *budget) charge(n int64, what string) error {
 		return nil
 	}
 	if b.used.Add(n) > b.limit {
-		return fmt.Errorf("%w: %s needs more than the %d MiB allowed (narrow the query with where or fewer by columns, or raise --max-memory)",
-			ErrMemoryBudget, what, b.limit>>20)
+		return fmt.Errorf("%w: %s needs more than the %s allowed (narrow the query with where or fewer by columns, or raise --max-memory)",
+			ErrMemoryBudget, what, fmtBytes(b.limit))
 	}
 	return nil
+}
+
+// fmtBytes writes a size in the largest binary unit it reaches, with up to
+// one decimal: 512 bytes, 1.5 KiB, 4 GiB (a budget under a MiB is not "0
+// MiB").
+func fmtBytes(n int64) string {
+	units := []string{"bytes", "KiB", "MiB", "GiB", "TiB"}
+	v, u := float64(n), 0
+	for v >= 1024 && u < len(units)-1 {
+		v /= 1024
+		u++
+	}
+	if u == 0 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) + " " + units[u]
 }
 
 // batchBytes estimates the memory a batch holds.
