@@ -107,7 +107,7 @@ func (m *makeSeriesOp) Next(ctx context.Context) (*column.Batch, error) {
 		} else {
 			axis[k] = int64(x)
 			if m.n.AxisType == column.Datetime {
-				axis[k] = column.FormatDatetime(int64(x))
+				axis[k] = column.DatetimeText(int64(x))
 			} else if m.n.AxisType == column.Timespan {
 				axis[k] = column.FormatTimespan(int64(x))
 			}
@@ -162,8 +162,9 @@ func (m *makeSeriesOp) Next(ctx context.Context) (*column.Batch, error) {
 			}
 		}
 	}
-	// With no by keys an empty input still gives one row of defaults.
-	if nk == 0 && len(series) == 0 {
+	// An empty input gives no row, unless kind=nonempty asks for one of
+	// defaults (without by keys: there is no group to give a row to).
+	if nk == 0 && len(series) == 0 && m.n.NonEmpty {
 		s := make([][]any, nagg)
 		for a := range s {
 			s[a] = make([]any, nbins)

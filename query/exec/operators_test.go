@@ -53,15 +53,15 @@ func TestUnion(t *testing.T) {
 func TestMakeSeries(t *testing.T) {
 	check(t, `UrlClickEvents | make-series n = count() default = 0 on Timestamp from datetime(2024-01-07) to datetime(2024-01-11) step 1d`,
 		`n:dynamic | Timestamp:dynamic
-[0,3,2,1] | ["2024-01-07T00:00:00Z","2024-01-08T00:00:00Z","2024-01-09T00:00:00Z","2024-01-10T00:00:00Z"]
+[0,3,2,1] | ["2024-01-07T00:00:00.0000000Z","2024-01-08T00:00:00.0000000Z","2024-01-09T00:00:00.0000000Z","2024-01-10T00:00:00.0000000Z"]
 `, false)
 	check(t, `UrlClickEvents | make-series n = count(), s = sum(Score) default = -1 on Timestamp from datetime(2024-01-08) to datetime(2024-01-10) step 1d by ActionType`,
 		`ActionType:string | n:dynamic | s:dynamic | Timestamp:dynamic
-ClickAllowed | [2,1] | [12,0] | ["2024-01-08T00:00:00Z","2024-01-09T00:00:00Z"]
-ClickBlocked | [1,1] | [-3,0] | ["2024-01-08T00:00:00Z","2024-01-09T00:00:00Z"]
+ClickAllowed | [2,1] | [12,0] | ["2024-01-08T00:00:00.0000000Z","2024-01-09T00:00:00.0000000Z"]
+ClickBlocked | [1,1] | [-3,0] | ["2024-01-08T00:00:00.0000000Z","2024-01-09T00:00:00.0000000Z"]
 `, true)
 	check(t, `UrlClickEvents | where ActionType == "ClickBlocked" | make-series n = count() on Timestamp step 1d`,
-		"n:dynamic | Timestamp:dynamic\n[1,1] | [\"2024-01-08T00:00:00Z\",\"2024-01-09T00:00:00Z\"]\n", false)
+		"n:dynamic | Timestamp:dynamic\n[1,1] | [\"2024-01-08T00:00:00.0000000Z\",\"2024-01-09T00:00:00.0000000Z\"]\n", false)
 }
 
 // https://learn.microsoft.com/kusto/query/mv-expand-operator: a null gives one

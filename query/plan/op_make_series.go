@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"strings"
 
 	"clickhunt/column"
 	"clickhunt/query/syntax"
@@ -25,6 +26,9 @@ type MakeSeries struct {
 	Defaults       []Expr
 	AxisType       column.Type
 	Schema         column.Schema
+	// NonEmpty (kind=nonempty) gives a row of defaults for an empty input
+	// without by keys, which otherwise gives no row.
+	NonEmpty bool
 }
 
 func (n *MakeSeries) Out() column.Schema { return n.Schema }
@@ -96,6 +100,20 @@ func (b *builder) makeSeries(in Node, op *syntax.MakeSeriesOp) (Node, error) {
 	}
 	agg := &Aggregate{Input: input}
 	ms := &MakeSeries{From: from, To: to, Step: step, AxisType: at}
+	for _, p := range op.Params {
+		if len(p.Name) != 1 || p.Name[0] != "kind" {
+			if p.Name[0] == "hint" {
+				continue // hints change no result
+			}
+			return nil, errAt(p.Pos, "make-series takes kind=nonempty, not %s", strings.Join(p.Name, "."))
+		}
+		switch p.Value {
+		case "nonempty":
+			ms.NonEmpty = true
+		default:
+			return nil, errAt(p.Pos, "make-series kind must be nonempty, got %s", p.Value)
+		}
+	}
 	names := map[string]bool{}
 	var keyFields column.Schema
 	for i, ne := range op.By {
@@ -118,7 +136,7 @@ func (b *builder) makeSeries(in Node, op *syntax.MakeSeriesOp) (Node, error) {
 	agg.Schema = append(append(column.Schema{}, keyFields...), column.Field{Name: "bin", Type: at})
 	ms.Schema = append(ms.Schema, keyFields...)
 	for _, sa := range op.Aggs {
-		calls, err := b.aggregates(sa.Agg, sc)
+		calls, err := b.seriesAggregates(sa.Agg, sc)
 		if err != nil {
 			return nil, err
 		}
@@ -187,4 +205,20 @@ func (n *MakeSeries) describe() string {
 	}
 	s += " step " + exprText(n.Step) + " default " + exprsText(n.Defaults)
 	return s + " -> " + schemaText(n.Schema)
+}
+
+// seriesAggregates plans one make-series aggregation. Besides aggregation
+// functions, Kusto takes a constant (other = -1): the value of each bin
+// that has rows, the default for the others.
+func (b *builder) seriesAggregates(ne *syntax.NamedExpr, sc *scope) ([]namedAgg, error) {
+	if p := primaryOf(ne.Expr); p == nil || p.Call == nil {
+		if x, err := b.expr(ne.Expr, &scope{}); err == nil && isConstant(x) {
+			name := unquoteIdent(ne.Name)
+			if name == "" {
+				return nil, errAt(ne.Pos, "make-series needs a name for a constant: Name = %s", ne.Expr)
+			}
+			return []namedAgg{{name: name, call: &AggCall{Fn: "take_any", Arg: x, Type: x.Type()}}}, nil
+		}
+	}
+	return b.aggregates(ne, sc)
 }

@@ -9,6 +9,7 @@ import (
 // Optimize applies the rewrite passes in order. Each pass is a small named
 // function from plan to plan.
 func Optimize(n Node) Node {
+	n = pushThrough(n) // opt_pushthrough.go
 	n = pushFilters(n)
 	n = limitSorts(n)
 	fuseSplitIndex(n)

@@ -47,7 +47,7 @@
 //	              | "hint" "." IDENT { "." IDENT } ) "=" ( IDENT | STRING | NUMBER | "true" | "false" ) .
 //	Union       = "union" { Param } UnionItem { "," UnionItem } .
 //	UnionItem   = "(" Pipeline ")" | IDENT .
-//	MakeSeries  = "make-series" SeriesAgg { "," SeriesAgg } "on" Expr [ "from" Expr ] [ "to" Expr ]
+//	MakeSeries  = "make-series" { Param } SeriesAgg { "," SeriesAgg } "on" Expr [ "from" Expr ] [ "to" Expr ]
 //	              "step" Expr [ "by" NamedExpr { "," NamedExpr } ] .
 //	SeriesAgg   = NamedExpr [ "default" "=" Expr ] .
 //	MvExpand    = "mv-expand" { Param } ExpandItem { "," ExpandItem } [ "limit" Expr ] .
@@ -452,6 +452,7 @@ type UnionItem struct {
 type MakeSeriesOp struct {
 	Pos     Position
 	Keyword string       `parser:"@\"make-series\""`
+	Params  []*Param     `parser:"@@*"`
 	Aggs    []*SeriesAgg `parser:"@@ ( \",\" @@ )*"`
 	On      *Expr        `parser:"\"on\" @@"`
 	From    *Expr        `parser:"( \"from\" @@ )?"`

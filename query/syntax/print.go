@@ -607,6 +607,7 @@ func (o *MakeSeriesOp) String() string { return kqlString(o) }
 
 func (o *MakeSeriesOp) writeKQL(b *strings.Builder) {
 	b.WriteString(o.Keyword)
+	writeParams(b, o.Params)
 	b.WriteByte(' ')
 	writeList(b, o.Aggs)
 	b.WriteString(" on ")
