@@ -377,17 +377,22 @@ func (f Filter) ZoneName() string {
 // *DataError) and a filter they cannot answer (a *ParamError): a tenant
 // filter needs a TenantId column.
 func (f Filter) Check(snap *storage.Snapshot) error {
-	if err := CheckClicks(snap); err != nil {
+	return f.CheckOn(context.Background(), query.Local(snap))
+}
+
+// CheckOn is Check on any source (a Kusto cluster too).
+func (f Filter) CheckOn(ctx context.Context, src query.Source) error {
+	if err := checkClicksOn(ctx, src); err != nil {
 		return err
 	}
 	if len(f.Tenants) == 0 {
 		return nil
 	}
-	t, err := snap.Table("UrlClickEvents")
+	t, _, err := src.TableSchema(ctx, "UrlClickEvents")
 	if err != nil {
-		return nil // CheckClicks said so
+		return err
 	}
-	if _, ok := t.Column("TenantId"); !ok {
+	if t.Index("TenantId") < 0 {
 		return &ParamError{"tenant", "the loaded clicks have no tenant column (TenantId: Sentinel's exports carry one, and the portal's Tenant; Defender's do not)"}
 	}
 	return nil

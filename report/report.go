@@ -240,14 +240,22 @@ var ClickColumnTypes = column.Schema{
 // CheckClicks reports, as a *DataError, loaded data the report cannot
 // read: no clicks at all, or a column it reads stored with another type.
 func CheckClicks(snap *storage.Snapshot) error {
-	t, err := snap.Table("UrlClickEvents")
+	return checkClicksOn(context.Background(), query.Local(snap))
+}
+
+// checkClicksOn is CheckClicks on any source (a Kusto cluster too).
+func checkClicksOn(ctx context.Context, src query.Source) error {
+	t, ok, err := src.TableSchema(ctx, "UrlClickEvents")
 	if err != nil {
+		return err
+	}
+	if !ok {
 		return &DataError{"no Safe Links clicks in this database (no UrlClickEvents table): ingest a click export first (clickhunt ingest FILE): the portal's Safe Links report export, Get-UrlTrace, Advanced Hunting or Sentinel"}
 	}
 	var bad []string
 	for _, f := range ClickColumnTypes {
-		if c, ok := t.Column(f.Name); ok && c.Type != f.Type {
-			bad = append(bad, fmt.Sprintf("%s holds %s values, not %s", f.Name, c.Type, f.Type))
+		if i := t.Index(f.Name); i >= 0 && t[i].Type != f.Type {
+			bad = append(bad, fmt.Sprintf("%s holds %s values, not %s", f.Name, t[i].Type, f.Type))
 		}
 	}
 	if len(bad) > 0 {
@@ -258,12 +266,18 @@ func CheckClicks(snap *storage.Snapshot) error {
 
 // Run runs every section against snap with the filter.
 func Run(ctx context.Context, snap *storage.Snapshot, f Filter, opts Options) (*Report, error) {
-	if err := f.Check(snap); err != nil {
+	return RunOn(ctx, query.Local(snap), f, opts)
+}
+
+// RunOn runs every section on src, the local database or a Kusto cluster
+// (query.Source), with the filter.
+func RunOn(ctx context.Context, src query.Source, f Filter, opts Options) (*Report, error) {
+	if err := f.CheckOn(ctx, src); err != nil {
 		return nil, err
 	}
 	rep := &Report{Generated: time.Now().UTC(), Filter: f}
 	totals := f.Apply(ClicksHeader + "Clicks\n| summarize Clicks = count(), First = min(Timestamp), Last = max(Timestamp)\n")
-	res, err := query.Run(ctx, snap, totals, query.Options{Now: opts.Now, MaxMemory: opts.MaxMemory})
+	res, err := src.Run(ctx, totals, query.Options{Now: opts.Now, MaxMemory: opts.MaxMemory})
 	if err != nil {
 		return nil, fmt.Errorf("cannot count the clicks: %w", err)
 	}
@@ -275,7 +289,7 @@ func Run(ctx context.Context, snap *storage.Snapshot, f Filter, opts Options) (*
 		}
 	}
 	for _, s := range sections {
-		r, err := RunSection(ctx, snap, s, f, opts)
+		r, err := RunSectionOn(ctx, src, s, f, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -287,12 +301,17 @@ func Run(ctx context.Context, snap *storage.Snapshot, f Filter, opts Options) (*
 // RunSection runs one section with the filter. It checks the data and the
 // filter first (CheckClicks, Filter.Check).
 func RunSection(ctx context.Context, snap *storage.Snapshot, s Section, f Filter, opts Options) (*Result, error) {
-	if err := f.Check(snap); err != nil {
+	return RunSectionOn(ctx, query.Local(snap), s, f, opts)
+}
+
+// RunSectionOn is RunSection on any source (a Kusto cluster too).
+func RunSectionOn(ctx context.Context, src query.Source, s Section, f Filter, opts Options) (*Result, error) {
+	if err := f.CheckOn(ctx, src); err != nil {
 		return nil, err
 	}
 	r := &Result{Section: s, KQL: f.Apply(s.Query)}
 	qopts := query.Options{Now: opts.Now, MaxMemory: opts.MaxMemory}
-	res, err := query.Run(ctx, snap, r.KQL, qopts)
+	res, err := src.Run(ctx, r.KQL, qopts)
 	if err != nil {
 		return nil, fmt.Errorf("section %q (%s): %w", s.Title, s.File, err)
 	}

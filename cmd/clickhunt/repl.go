@@ -24,8 +24,9 @@ import (
 )
 
 // runRepl opens the interactive shell on the database. A database that
-// does not exist yet is no error here: .ingest creates it.
-func runRepl(ctx context.Context, dbDir string, p prefs, stdin io.Reader, stdout, stderr io.Writer) int {
+// does not exist yet is no error here: .ingest creates it. With cf naming
+// a cluster the session starts connected to it (.connect).
+func runRepl(ctx context.Context, dbDir string, p prefs, stdin io.Reader, stdout, stderr io.Writer, cf clusterFlags) int {
 	eng := &dbEngine{dir: dbDir}
 	db, err := openForQuery(dbDir, true)
 	var noDB errNoDB
@@ -59,8 +60,19 @@ func runRepl(ctx context.Context, dbDir string, p prefs, stdin io.Reader, stdout
 	defer lr.Close()
 	s.lr = lr
 	fmt.Fprintf(stdout, "clickhunt %s, database %s\nType .help for help; a query runs on an empty line or a final ';'. Tab completes.\n", versionString(), dbDir)
-	if eng.db == nil {
+	if eng.db == nil && cf.Cluster == "" {
 		fmt.Fprintf(stdout, "The database is empty: load an export with .ingest FILE.\n")
+	}
+	defer s.disconnect()
+	if cf.Cluster != "" {
+		args := []string{cf.Cluster, cf.Database}
+		if cf.Auth != "" {
+			args = append(args, cf.Auth)
+		}
+		if _, err := s.dotConnect(ctx, args); err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
 	}
 	defer s.closeOutput()
 	return s.repl(ctx, lr)

@@ -49,6 +49,8 @@ type reportCmd struct {
 	reportFilesFlags
 	Format string `enum:"auto,html,csv,json" default:"auto" help:"Output: html, csv or json (default: from --out's extension, else html)."`
 	Out    string `required:"" placeholder:"FILE" help:"File to write ('-' for standard output)."`
+
+	clusterFlags // the report of a Kusto cluster's clicks (cluster.go)
 }
 
 func (reportCmd) Help() string {
@@ -95,19 +97,17 @@ func runReport(ctx context.Context, dbDir string, c *reportCmd, stdout, stderr i
 			format = "json"
 		}
 	}
-	db, err := openForQuery(dbDir, true)
+	if err := c.clusterFlags.check(); err != nil {
+		fmt.Fprintf(stderr, "clickhunt: error: %v\n", err)
+		return 2
+	}
+	src, done, err := openSource(ctx, dbDir, c.clusterFlags, true)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
 	}
-	defer db.Close()
-	snap, err := db.Snapshot()
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	defer snap.Close()
-	rep, err := report.Run(ctx, snap, f, report.Options{MaxMemory: defaultMaxMemory})
+	defer done()
+	rep, err := report.RunOn(ctx, src, f, report.Options{MaxMemory: defaultMaxMemory})
 	if err != nil {
 		var pe *report.ParamError
 		if errors.As(err, &pe) {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
+
+	"clickhunt/storage"
 	"golang.org/x/term"
 )
 
@@ -87,6 +89,8 @@ type queryCmd struct {
 	File      string `short:"f" placeholder:"FILE" help:"Run the queries in FILE (a batch)."`
 	Text      string `arg:"" name:"QUERY" optional:"" help:"The query to run. Without QUERY or -f, queries are read from standard input as a batch."`
 
+	clusterFlags // --cluster URL --database DB (cluster.go)
+
 	now time.Time
 }
 
@@ -139,6 +143,8 @@ func (q *queryCmd) Validate() error {
 
 type replCmd struct {
 	TZ string `name:"tz" placeholder:"ZONE" help:"Show datetimes in this time zone: UTC (default, or the config file's tz), Local, an IANA name or +HH:MM."`
+
+	clusterFlags // start connected to a cluster (cluster.go)
 }
 
 func (replCmd) Help() string {
@@ -248,7 +254,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		defer stop()
 		return runQueryCmd(ctx, dbDir, &c.Query, p, stdin, stdout, stderr)
 	case "repl":
-		return runRepl(ctx, dbDir, p, stdin, stdout, stderr)
+		if err := c.Repl.check(); err != nil {
+			fmt.Fprintf(stderr, "clickhunt: error: %v\n", err)
+			return 2
+		}
+		return runRepl(ctx, dbDir, p, stdin, stdout, stderr, c.Repl.clusterFlags)
 	case "report":
 		return runReport(ctx, dbDir, &c.Report, stdout, stderr)
 	case "serve":
@@ -263,7 +273,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runExport(ctx, dbDir, &c.Export, stdout, stderr)
 	case "shell":
 		if isTerminal(stdin) {
-			return runRepl(ctx, dbDir, p, stdin, stdout, stderr)
+			return runRepl(ctx, dbDir, p, stdin, stdout, stderr, clusterFlags{})
 		}
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 		defer stop()
@@ -412,12 +422,30 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 		}
 	}
 	cached := q.Repeat > 1 || in != nil
-	if !cached {
+	if err := q.clusterFlags.check(); err != nil {
+		fmt.Fprintf(stderr, "clickhunt: error: %v\n", err)
+		return 2
+	}
+	if !cached && q.Cluster == "" {
 		oneShotGC()
 	}
-	db, err := openForQuery(dbDir, cached)
+	var eng engine
+	var db *storage.DB
+	var err error
+	if q.Cluster != "" {
+		c, cerr := q.clusterFlags.open()
+		if cerr != nil {
+			fmt.Fprintf(stderr, "error: %v\n", cerr)
+			return 1
+		}
+		defer c.Close()
+		eng = &clusterEngine{c: c}
+	} else {
+		db, err = openForQuery(dbDir, cached)
+	}
 	var noDB errNoDB
 	switch {
+	case eng != nil:
 	case errors.As(err, &noDB):
 		// No database: a query reading no table runs, a check or an
 		// explain uses the known schemas, and nothing is created.
@@ -434,8 +462,11 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 	default:
 		defer db.Close()
 	}
+	if eng == nil {
+		eng = &dbEngine{db: db, dir: dbDir, maxMemory: maxMem}
+	}
 	s := &session{
-		eng:       &dbEngine{db: db, dir: dbDir, maxMemory: maxMem},
+		eng:       eng,
 		stdout:    stdout,
 		stderr:    stderr,
 		format:    format,

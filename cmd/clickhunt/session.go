@@ -19,10 +19,11 @@ import (
 // session serves a single query, a batch (-f FILE or piped stdin) or a REPL.
 type session struct {
 	eng            engine
-	checkOnly      bool // --check: parse and resolve, do not run
-	explain        bool // --explain: print each query's plan, do not run
-	excelSafe      bool // --csv-excel-safe: csv cells a spreadsheet cannot run as formulas
-	invalid        int  // --check: queries that failed
+	local          engine // the local database's engine while eng is a cluster (.connect)
+	checkOnly      bool   // --check: parse and resolve, do not run
+	explain        bool   // --explain: print each query's plan, do not run
+	excelSafe      bool   // --csv-excel-safe: csv cells a spreadsheet cannot run as formulas
+	invalid        int    // --check: queries that failed
 	stdout, stderr io.Writer
 	format         string    // output format: table, csv, json or jsonl
 	now            time.Time // pins now() and ago(); zero means the clock
@@ -271,6 +272,8 @@ func init() {
 		{".schema", "TABLE", "show a table's columns and types, with its row count", (*session).dotSchema},
 		{".stats", "", "database size on disk, tables, blocks, files and the last ingest", (*session).dotStats},
 		{".ingest", "FILE...", "load exports into the database, as 'clickhunt ingest' does", (*session).dotIngest},
+		{".connect", "URL DB [AUTH]", "run the queries on a Kusto cluster's database (auth: auto, none, token, azcli, msi)", (*session).dotConnect},
+		{".disconnect", "", "back to the local database after .connect", (*session).dotDisconnect},
 		{".format", "table|csv|json|jsonl|vertical", "set the output format (no argument: show it)", (*session).dotFormat},
 		{".output", "[FILE]", "write results to FILE (no argument: back to the terminal)", (*session).dotOutput},
 		{".explain", "[QUERY]", "show the plan of QUERY (or of the last query) without running it", (*session).dotExplain},

@@ -15,7 +15,6 @@ import (
 	"clickhunt/output"
 	"clickhunt/query"
 	"clickhunt/report"
-	"clickhunt/storage"
 )
 
 // The trace commands take the cmdlets' PowerShell parameters
@@ -160,6 +159,8 @@ func traceArgs(args []string) ([]string, error) {
 type traceFlags struct {
 	Format    string `enum:"auto,table,csv,json,jsonl,vertical" default:"auto" help:"Output: table, csv, json, jsonl, vertical (default: table on a terminal, csv otherwise)."`
 	ShowQuery bool   `help:"Print the KQL query that ran (to standard error)."`
+
+	clusterFlags // search a Kusto cluster's tables (cluster.go)
 }
 
 // traceDateLayouts are the US short date forms the cmdlets document.
@@ -314,19 +315,23 @@ func checkPage(page, size int) error {
 	return nil
 }
 
-// traceSource is what a trace command builds its query from: the
-// snapshot's tables.
+// traceSource is what a trace command builds its query from: the local
+// database's tables or a cluster's (cluster.go). A zero traceSource has
+// no tables (checking the arguments alone).
 type traceSource struct {
-	snap *storage.Snapshot
+	src query.Source
+	ctx context.Context
 }
 
-// table returns a table, or nil when the database has none of that name.
-func (s traceSource) table(name string) *storage.TableInfo {
-	if s.snap == nil {
+// table returns a table's columns, or nil when there is no such table.
+// A cluster's tables were read when it was opened (openSource), so the
+// lookups here find them without another request.
+func (s traceSource) table(name string) column.Schema {
+	if s.src == nil {
 		return nil
 	}
-	t, err := s.snap.Table(name)
-	if err != nil {
+	t, ok, err := s.src.TableSchema(s.ctx, name)
+	if err != nil || !ok {
 		return nil
 	}
 	return t
@@ -335,12 +340,15 @@ func (s traceSource) table(name string) *storage.TableInfo {
 // column returns the type of a column of a table, or Invalid when the
 // table or the column is missing.
 func (s traceSource) column(table, name string) column.Type {
-	if t := s.table(table); t != nil {
-		if c, ok := t.Column(name); ok {
-			return c.Type
-		}
+	if i := s.table(table).Index(name); i >= 0 {
+		return s.table(table)[i].Type
 	}
 	return column.Invalid
+}
+
+// run runs one query of the trace command.
+func (s traceSource) run(ctx context.Context, text string) (*query.Result, error) {
+	return s.src.Run(ctx, text, query.Options{MaxMemory: defaultMaxMemory})
 }
 
 // userError is a problem with what the user asked for, said in the
@@ -372,27 +380,28 @@ func runTrace(ctx context.Context, dbDir string, r traceRun, stdout, stderr io.W
 		fmt.Fprintf(stderr, "clickhunt: error: %v\n", err)
 		return 2
 	}
-	oneShotGC()
-	db, err := openForQuery(dbDir, false)
+	if err := r.flags.clusterFlags.check(); err != nil {
+		fmt.Fprintf(stderr, "clickhunt: error: %v\n", err)
+		return 2
+	}
+	if r.flags.Cluster == "" {
+		oneShotGC()
+	}
+	qs, done, err := openSource(ctx, dbDir, r.flags.clusterFlags, false)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
 	}
-	defer db.Close()
-	snap, err := db.Snapshot()
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	defer snap.Close()
-	text, err := r.build(ctx, traceSource{snap}, stderr)
+	defer done()
+	src := traceSource{src: qs, ctx: ctx}
+	text, err := r.build(ctx, src, stderr)
 	if err != nil {
 		return traceError(stderr, r, err)
 	}
 	if r.flags.ShowQuery {
 		fmt.Fprint(stderr, text)
 	}
-	res, err := query.Run(ctx, snap, text, query.Options{MaxMemory: defaultMaxMemory})
+	res, err := src.run(ctx, text)
 	if err != nil {
 		return traceError(stderr, r, err)
 	}

@@ -8,7 +8,6 @@ import (
 
 	"clickhunt/column"
 	"clickhunt/ingest"
-	"clickhunt/query"
 	"clickhunt/report"
 )
 
@@ -145,7 +144,7 @@ func messagetraceQuery(c *messagetraceCmd, src traceSource) (string, error) {
 	if c.ToIP != "" {
 		q.where("%s == %s", toIP, report.Quote(strings.TrimSpace(c.ToIP)))
 	}
-	if dir != "All" && src.snap != nil {
+	if dir != "All" && src.src != nil {
 		var preds []string
 		for _, d := range c.domains {
 			preds = append(preds, fmt.Sprintf("SenderAddress endswith %s", report.Quote("@"+d)))
@@ -212,7 +211,7 @@ func ownDomains(ctx context.Context, c *messagetraceCmd, p prefs, src traceSourc
 | sort by Recipients desc, Domain asc
 | take 1
 `
-	res, err := query.Run(ctx, src.snap, text, query.Options{MaxMemory: defaultMaxMemory})
+	res, err := src.run(ctx, text)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +277,7 @@ func emptyColumn(ctx context.Context, src traceSource, table, col string) (bool,
 	if src.column(table, col) == column.Invalid {
 		return true, nil
 	}
-	res, err := query.Run(ctx, src.snap, fmt.Sprintf("%s | where isnotempty(%s) | take 1 | count\n", table, col), query.Options{MaxMemory: defaultMaxMemory})
+	res, err := src.run(ctx, fmt.Sprintf("%s | where isnotempty(%s) | take 1 | count\n", table, col))
 	if err != nil {
 		return false, err
 	}

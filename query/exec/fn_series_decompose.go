@@ -19,9 +19,11 @@ import (
 // period p by the autocorrelation of the linearly detrended series at lag
 // p, each lag's sum of products divided by its own number of pairs (so a
 // long period is not penalised for having fewer pairs), clipped to [0, 1].
-// A period is a candidate when its score is a local maximum over the lags
-// and it is not a multiple of a shorter candidate that scores nearly as
-// well (a weekly period repeats a daily one only when the week differs).
+// Candidates come from the peaks of the series' spectrum, each refined to
+// the lag of highest autocorrelation its frequency bin allows (as in
+// Vlachos et al.'s AutoPeriod); a candidate that is a multiple of a shorter
+// one scoring nearly as well is dropped (a weekly period repeats a daily
+// one only when the week differs).
 
 // minPeriod is the shortest period the detection considers.
 const minPeriod = 4
@@ -91,32 +93,83 @@ func (s *periodScorer) detect(lo, hi float64, k int) (periods []int, scores []fl
 			r[p] = s.score(p)
 		}
 	}
+	// Candidate periods come from the spectrum: each frequency bin k whose
+	// power is a local peak, and at least a tenth of the strongest bin's in
+	// range, stands for periods between n/(k+1) and n/(k-1); the lag of
+	// the highest autocorrelation there is its period, when that lag is a
+	// hilltop of the autocorrelation.
+	power := periodogram(s.d)
+	maxPower := 0.0
+	for f := 1; f < len(power); f++ {
+		if p := float64(n) / float64(f); p >= float64(first) && p <= float64(last) {
+			maxPower = math.Max(maxPower, power[f])
+		}
+	}
 	type cand struct {
 		p     int
 		score float64
 	}
 	var cands []cand
-	for p := first; p <= last; p++ {
-		if r[p] <= 0 || r[p] < r[p-1] || (p+1 < len(r) && r[p] < r[p+1]) {
+	seen := map[int]bool{}
+	for f := 1; f < len(power); f++ {
+		if power[f] < maxPower/10 || power[f] == 0 || power[f] < power[f-1] || (f+1 < len(power) && power[f] < power[f+1]) {
 			continue
 		}
+		from := int(math.Ceil(float64(n) / float64(f+1)))
+		to := last
+		if f > 1 {
+			to = min(last, int(math.Floor(float64(n)/float64(f-1))))
+		}
+		best := -1
+		for p := max(from, first); p <= to; p++ {
+			if best < 0 || r[p] > r[best] {
+				best = p
+			}
+		}
+		if best < 0 || seen[best] || r[best] <= 0 || r[best] < r[best-1] || r[best] < r[best+1] {
+			continue
+		}
+		seen[best] = true
+		cands = append(cands, cand{best, r[best]})
+	}
+	// Shorter periods first: a multiple of a shorter candidate that scores
+	// nearly as well is that period repeated, not another one.
+	sort.Slice(cands, func(i, j int) bool { return cands[i].p < cands[j].p })
+	var kept []cand
+	for _, c := range cands {
 		multiple := false
-		for _, c := range cands {
-			if p%c.p == 0 && c.score >= 0.9*r[p] {
+		for _, k := range kept {
+			if c.p%k.p == 0 && k.score >= 0.9*c.score {
 				multiple = true
 				break
 			}
 		}
 		if !multiple {
-			cands = append(cands, cand{p, r[p]})
+			kept = append(kept, c)
 		}
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	for i := 0; i < len(cands) && i < k; i++ {
-		periods = append(periods, cands[i].p)
-		scores = append(scores, cands[i].score)
+	sort.SliceStable(kept, func(i, j int) bool { return kept[i].score > kept[j].score })
+	for i := 0; i < len(kept) && i < k; i++ {
+		periods = append(periods, kept[i].p)
+		scores = append(scores, kept[i].score)
 	}
 	return periods, scores
+}
+
+// periodogram returns the power of each frequency bin 0..n/2 of x (the
+// squared magnitude of its discrete Fourier transform).
+func periodogram(x []float64) []float64 {
+	c := make([]complex128, len(x))
+	for i, v := range x {
+		c[i] = complex(v, 0)
+	}
+	fft(c, false)
+	out := make([]float64, len(x)/2+1)
+	for f := range out {
+		re, im := real(c[f]), imag(c[f])
+		out[f] = re*re + im*im
+	}
+	return out
 }
 
 // seriesPeriodsDetect computes series_periods_detect: arrays of k periods

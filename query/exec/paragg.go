@@ -35,7 +35,7 @@ func mergeable(c *plan.AggCall) bool {
 		return false
 	}
 	switch c.Fn {
-	case "count", "countif", "countnotnull", "dcount":
+	case "count", "countif", "dcount":
 		return true
 	case "sum":
 		return c.Type.IsInteger()

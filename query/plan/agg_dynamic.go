@@ -40,6 +40,10 @@ func collectAgg(fn string, withPred bool) aggSig {
 
 func init() {
 	addAggs(map[string]aggSig{
+		// https://learn.microsoft.com/kusto/query/buildschema-aggregation-function
+		"buildschema": aggSig{minArgs: 1, maxArgs: 1, argsText: "one dynamic value", resolve: func(c *syntax.Call, args []Expr) (*AggCall, error) {
+			return &AggCall{Fn: "buildschema", Arg: asDynamic(args[0]), Type: column.Dynamic}, nil
+		}}.doc("buildschema(DynamicExpr)", "the minimal schema admitting every value of the group: keys, element types (`indexer`) and type names", "print v = dynamic({\"x\": 1, \"z\": [1, \"a\"]}) | summarize buildschema(v)"),
 		"make_set":             collectAgg("make_set", false).doc("make_set(Expr [, MaxSize])", "the distinct values of Expr in the group, as an array", "range x from 1 to 10 step 1 | summarize make_set(x % 3)"),
 		"makeset":              collectAgg("make_set", false).page("make-set-aggregation-function").doc("makeset(Expr [, MaxSize])", "the same as make_set() (deprecated)", "range x from 1 to 10 step 1 | summarize makeset(x % 3)"),
 		"make_set_if":          collectAgg("make_set_if", true).doc("make_set_if(Expr, Predicate [, MaxSize])", "the distinct values of Expr among the rows where Predicate holds, as an array", "range x from 1 to 10 step 1 | summarize make_set_if(x % 3, x > 5)"),

@@ -12,6 +12,10 @@ import (
 // funcSig types a scalar function call. The exec package implements each
 // function under the same key (the Call's Fn).
 type funcSig struct {
+	// argNamed: an unnamed column computed by this function on a column
+	// X is named fn_X, as aggregation columns are (the scalar aggregation
+	// functions: project dcount_hll(h) is dcount_hll_h).
+	argNamed         bool
 	minArgs, maxArgs int
 	argsText         string
 	resolve          func(b *builder, c *syntax.Call, args []Expr) (Expr, error)
@@ -27,6 +31,16 @@ type aggSig struct {
 	predicateOnly bool
 	resolve       func(c *syntax.Call, args []Expr) (*AggCall, error)
 	fnDoc         // topics.go
+	// columns, when set, plans an aggregation that gives several columns
+	// (arg_max, percentiles): summarize calls it instead of resolve for the
+	// aggregation named ne.
+	columns func(b *builder, ne *syntax.NamedExpr, c *syntax.Call, sc *scope) ([]namedAgg, error)
+}
+
+// severalColumns is the resolve of an aggregation with columns: used inside
+// an expression, where one value is needed, it is an error.
+func severalColumns(c *syntax.Call, args []Expr) (*AggCall, error) {
+	return nil, errAt(c.Pos, "%s() gives several columns: use it alone in summarize, as in summarize %s(...) by ...", c.Name, c.Name)
 }
 
 // functions and aggregates are the signature registries. Files add to them
@@ -225,8 +239,19 @@ func aggColumnName(fn, col string, args []Expr) (name string, ok bool) {
 		return "list_" + col, true
 	case "make_bag", "make_bag_if":
 		return "bag_" + col, true
+	case "buildschema":
+		return "schema_" + col, true
 	case "take_any", "take_anyif":
 		return col, true
+	case "covariance", "covariancep", "covarianceif", "covariancepif":
+		// covariance(x, y) is covariance_x_y.
+		if len(args) >= 2 {
+			if y, ok := args[1].(*ColRef); ok {
+				return fn + "_" + col + "_" + y.Name, true
+			}
+		}
+	case "percentiles_array", "percentilesw_array":
+		return "percentiles_" + col, true
 	case "percentile":
 		if len(args) == 2 {
 			if k, ok := args[1].(*Const); ok && k.Val != nil {

@@ -99,6 +99,13 @@ func derivedName(se *syntax.Expr, e Expr) string {
 		if name, _, ok := identOf(p.Call.Args[0].Expr); ok {
 			return name
 		}
+		// Through nested conversions: todynamic(tostring(x)) is x.
+		return derivedName(p.Call.Args[0].Expr, nil)
+	}
+	if sig, ok := functions[p.Call.Name]; ok && sig.argNamed {
+		if name, _, ok := identOf(p.Call.Args[0].Expr); ok {
+			return p.Call.Name + "_" + name
+		}
 	}
 	return ""
 }

@@ -143,9 +143,8 @@ func (b *builder) isAggCall(e *syntax.Expr) bool {
 	if _, ok := b.funcs[p.Call.Name]; ok {
 		return false
 	}
-	switch p.Call.Name {
-	case "arg_max", "arg_min", "percentiles":
-		return true
+	if _, agg := aggregates[p.Call.Name]; agg {
+		return true // an aggregation, even when a scalar function has its name (hll_merge)
 	}
 	_, scalar := functions[p.Call.Name]
 	_, typed := literalTypes[p.Call.Name]
@@ -196,11 +195,8 @@ func (b *builder) aggregates(ne *syntax.NamedExpr, sc *scope) ([]namedAgg, error
 			return nil, errAt(a.Pos, "%s() takes a scalar, not a tabular expression", c.Name)
 		}
 	}
-	switch c.Name {
-	case "arg_max", "arg_min":
-		return b.argMinMax(ne, c, sc)
-	case "percentiles":
-		return b.percentiles(ne, c, sc)
+	if sig, ok := aggregates[c.Name]; ok && sig.columns != nil {
+		return sig.columns(b, ne, c, sc)
 	}
 	call, name, err := b.aggregate(se, sc)
 	if err != nil {
@@ -210,86 +206,6 @@ func (b *builder) aggregates(ne *syntax.NamedExpr, sc *scope) ([]namedAgg, error
 		name = unquoteIdent(ne.Name)
 	}
 	return []namedAgg{{call, name}}, nil
-}
-
-// argMinMax plans arg_max(x, cols...) / arg_min(x, cols...): the extreme x,
-// then each column's value on the row where x is extreme (* = every input
-// column). https://learn.microsoft.com/kusto/query/arg-max-aggregation-function
-func (b *builder) argMinMax(ne *syntax.NamedExpr, c *syntax.Call, sc *scope) ([]namedAgg, error) {
-	if len(c.Args) < 2 {
-		return nil, errAt(c.Pos, "%s() takes the expression to compare and the columns to return (or *)", c.Name)
-	}
-	if c.Args[0].Star {
-		return nil, errAt(c.Args[0].Pos, "%s(): the first argument is the expression to compare", c.Name)
-	}
-	x, err := b.expr(c.Args[0].Expr, sc)
-	if err != nil {
-		return nil, err
-	}
-	if !orderable(x.Type()) {
-		return nil, argErr(c, 0, "a number, string, datetime or timespan", x.Type())
-	}
-	fn, prefix := "max", "max_"
-	if c.Name == "arg_min" {
-		fn, prefix = "min", "min_"
-	}
-	first := unquoteIdent(ne.Name)
-	if first == "" {
-		if first = derivedName(c.Args[0].Expr, x); first == "" {
-			first = prefix + "expr"
-		}
-	}
-	out := []namedAgg{{&AggCall{Fn: c.Name + "_value", Arg: x, Extra: []Expr{x}, Type: x.Type()}, first}}
-	taken := map[string]bool{first: true}
-	addCol := func(e Expr, name string) {
-		if taken[name] {
-			return
-		}
-		taken[name] = true
-		out = append(out, namedAgg{&AggCall{Fn: c.Name + "_value", Arg: x, Extra: []Expr{e}, Type: e.Type()}, name})
-	}
-	_ = fn
-	for _, a := range c.Args[1:] {
-		if a.Star {
-			for i, f := range sc.schema {
-				if col, ok := x.(*ColRef); ok && col.Index == i {
-					continue
-				}
-				addCol(&ColRef{Index: i, Name: f.Name, T: f.Type}, f.Name)
-			}
-			continue
-		}
-		e, err := b.expr(a.Expr, sc)
-		if err != nil {
-			return nil, err
-		}
-		name := derivedName(a.Expr, e)
-		if name == "" {
-			name = fmt.Sprintf("%s%d", prefix, len(out))
-		}
-		addCol(e, name)
-	}
-	return out, nil
-}
-
-// percentiles(x, p1, p2, ...) gives one column per rank, named
-// percentile_x_p. https://learn.microsoft.com/kusto/query/percentiles-aggregation-function
-func (b *builder) percentiles(ne *syntax.NamedExpr, c *syntax.Call, sc *scope) ([]namedAgg, error) {
-	if len(c.Args) < 2 {
-		return nil, errAt(c.Pos, "percentiles() takes an expression and one or more percentiles")
-	}
-	var out []namedAgg
-	for _, a := range c.Args[1:] {
-		one := &syntax.Call{Pos: c.Pos, Name: "percentile", Args: []*syntax.Arg{c.Args[0], a}}
-		e := &syntax.Expr{Pos: c.Pos, Left: &syntax.AndExpr{Left: &syntax.CmpExpr{Left: &syntax.AddExpr{Left: &syntax.MulExpr{
-			Left: &syntax.Unary{Operand: &syntax.Postfix{Primary: &syntax.Primary{Pos: c.Pos, Call: one}}}}}}}}
-		call, name, err := b.aggregate(e, sc)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, namedAgg{call, name}) // percentile_X_95, by aggregate's naming
-	}
-	return out, nil
 }
 
 // aggregate resolves one aggregation call and the column name Kusto gives it.
@@ -333,10 +249,13 @@ func (b *builder) aggregate(se *syntax.Expr, sc *scope) (*AggCall, string, error
 	}
 	name := fn + "_"
 	if len(c.Args) > 0 && !sig.predicateOnly {
-		if col, ok := args[0].(*ColRef); ok {
-			name = fn + "_" + col.Name
+		// The column the first argument names, also through conversions
+		// (buildschema(todynamic(tostring(x))) is schema_x).
+		col := derivedName(c.Args[0].Expr, args[0])
+		if col != "" {
+			name = fn + "_" + col
 			// make_set(X) is set_X, make_list(X) list_X, take_any(X) X ...
-			if n, ok := aggColumnName(fn, col.Name, args); ok {
+			if n, ok := aggColumnName(fn, col, args); ok {
 				name = n
 			}
 		}

@@ -154,23 +154,7 @@ func (d fnDoc) topic(kind TopicKind, name, suffix, argsText string) Topic {
 // registry had documentation: until each gets its .doc(...), Topics shows
 // its argument text, and the registry test lets it pass. Document a name,
 // then delete it here (the test fails on a documented name still listed).
-var undocumented = map[string]bool{
-	"series_abs": true, "series_acos": true, "series_add": true, "series_asin": true,
-	"series_atan": true, "series_ceiling": true, "series_cos": true, "series_cosine_similarity": true,
-	"series_decompose": true, "series_decompose_anomalies": true, "series_decompose_forecast": true,
-	"series_divide": true, "series_dot_product": true, "series_equals": true, "series_exp": true,
-	"series_fft": true, "series_fill_backward": true, "series_fill_const": true,
-	"series_fill_forward": true, "series_fill_linear": true, "series_fir": true,
-	"series_fit_2lines": true, "series_fit_2lines_dynamic": true, "series_fit_line": true,
-	"series_fit_line_dynamic": true, "series_fit_poly": true, "series_floor": true,
-	"series_greater": true, "series_greater_equals": true, "series_ifft": true, "series_iir": true,
-	"series_less": true, "series_less_equals": true, "series_log": true, "series_magnitude": true,
-	"series_multiply": true, "series_not_equals": true, "series_outliers": true,
-	"series_pearson_correlation": true, "series_periods_detect": true,
-	"series_periods_validate": true, "series_pow": true, "series_product": true,
-	"series_seasonal": true, "series_sign": true, "series_sin": true, "series_stats": true,
-	"series_stats_dynamic": true, "series_subtract": true, "series_sum": true, "series_tan": true,
-}
+var undocumented = map[string]bool{}
 
 func init() {
 	addTopic(Topic{Kind: KindStatement, Name: "let", Syntax: "let Name = ScalarExpression | TabularExpression | (Parameters) { Body };",

@@ -7,20 +7,22 @@ import (
 	"clickhunt/query/plan"
 )
 
-// arg_max_value / arg_min_value: per group, the value of Extra[0] on the
-// row where Arg is largest (smallest); the first such row wins ties, so all
-// the columns of one arg_max come from the same row.
-// https://learn.microsoft.com/kusto/query/arg-max-aggregation-function
+// Row selector aggregations: arg_max, arg_min (one aggregation per returned
+// column, planned by summarize) and take_any.
+// https://learn.microsoft.com/kusto/query/aggregation-functions#row-selector-functions
 func init() {
+	// https://learn.microsoft.com/kusto/query/take-any-aggregation-function
+	registerAgg("take_any", func(c *plan.AggCall) aggregator { return &takeAnyAgg{t: c.Type} })
+	registerAgg("take_anyif", ifOf("take_any"))
 	for _, max := range []bool{true, false} {
 		max := max
 		name := "arg_min_value"
 		if max {
 			name = "arg_max_value"
 		}
-		aggregators[name] = func(c *plan.AggCall) aggregator {
+		registerAgg(name, func(c *plan.AggCall) aggregator {
 			return &argAgg{max: max, t: c.Type, key: plan.SortKey{Desc: max}}
-		}
+		})
 	}
 }
 
@@ -100,4 +102,39 @@ func compareRows2(v *column.Vector, i int, w *column.Vector, j int, k plan.SortK
 		c = -c
 	}
 	return c
+}
+
+// takeAnyAgg keeps the first value of each group that is neither null nor
+// empty, else the first value seen (as Kusto does for a single column).
+type takeAnyAgg struct {
+	t     column.Type
+	vals  []any
+	state []uint8 // 0 none, 1 null/empty seen, 2 value kept
+}
+
+func (a *takeAnyAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
+	a.vals, a.state = grow(a.vals, ng), grow(a.state, ng)
+	r := newDynReader(arg)
+	for i, g := range groups {
+		if a.state[g] == 2 {
+			continue
+		}
+		v := r.value(i)
+		if v == nil || v == "" {
+			if a.state[g] == 0 {
+				a.vals[g], a.state[g] = v, 1
+			}
+			continue
+		}
+		a.vals[g], a.state[g] = v, 2
+	}
+}
+
+func (a *takeAnyAgg) result(ng int) *column.Vector {
+	a.vals = grow(a.vals, ng)
+	b := newValueBuilder(a.t, ng)
+	for g := 0; g < ng; g++ {
+		b.AppendValue(a.vals[g])
+	}
+	return b.Build()
 }
