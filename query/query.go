@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"sync/atomic"
 	"time"
@@ -107,7 +108,7 @@ func Prepare(snap *storage.Snapshot, text string, opts Options) (plan.Node, erro
 // prepare is Prepare under ctx, which bounds what planning runs: the input
 // of a plugin whose output columns depend on the data (bag_unpack).
 func prepare(ctx context.Context, snap *storage.Snapshot, text string, opts Options) (plan.Node, error) {
-	script, err := syntax.Parse(text)
+	script, err := parse(text)
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +119,31 @@ func prepare(ctx context.Context, snap *storage.Snapshot, text string, opts Opti
 	run := exec.Materializer(ctx, storeOf(snap), exec.Options{MaxMemory: opts.MaxMemory})
 	return plan.Build(script, catalog{snap}, plan.Options{Now: column.TicksFromTime(now), Materialize: run})
 }
+
+// parse is syntax.Parse with a near miss named: an unknown operator gets
+// "did you mean" the registered operator closest to it (wher: where).
+func parse(text string) (*syntax.Script, error) {
+	script, err := syntax.Parse(text)
+	var se *syntax.Error
+	if err != nil && errors.As(err, &se) {
+		if m := unknownOperatorRe.FindStringSubmatch(se.Msg); m != nil {
+			var ops []string
+			for _, t := range plan.Topics() {
+				if t.Kind == plan.KindOperator {
+					ops = append(ops, t.Name)
+				}
+			}
+			if near := plan.Suggest(m[1], ops); near != "" {
+				return nil, &syntax.Error{Pos: se.Pos, Msg: se.Msg + fmt.Sprintf(" (did you mean '%s'?)", near), Err: se.Err}
+			}
+		}
+	}
+	return script, err
+}
+
+// unknownOperatorRe matches the parser's error at a word where an operator
+// goes.
+var unknownOperatorRe = regexp.MustCompile(`^unexpected "([A-Za-z_][\w-]*)", expected operator$`)
 
 // storeOf is snap as the executor's store: no snapshot is no store at all,
 // not a nil snapshot.
@@ -232,7 +258,7 @@ func (c schemaCatalog) TableNames() []string {
 // ExplainSchemas plans text against the given table schemas and prints
 // the plan (see Explain).
 func ExplainSchemas(schemas map[string]column.Schema, text string) (string, error) {
-	script, err := syntax.Parse(text)
+	script, err := parse(text)
 	if err != nil {
 		return "", err
 	}
@@ -245,7 +271,7 @@ func ExplainSchemas(schemas map[string]column.Schema, text string) (string, erro
 
 // CheckSchemas parses and plans text against the given table schemas.
 func CheckSchemas(schemas map[string]column.Schema, text string) error {
-	script, err := syntax.Parse(text)
+	script, err := parse(text)
 	if err != nil {
 		return err
 	}

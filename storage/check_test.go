@@ -363,8 +363,8 @@ func TestFlipBytes(t *testing.T) {
 
 		db, err := Open(dir, Options{Small: true, ReadOnly: true})
 		if err != nil {
-			if !errors.Is(err, ErrCorrupt) && !strings.Contains(err.Error(), "cannot open") {
-				t.Errorf("%s: Open: %v", where, err)
+			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "database is corrupt: ") || strings.Contains(err.Error(), "runtime error") {
+				t.Errorf("%s: Open: %v, want `database is corrupt: ...` naming the damage", where, err)
 			}
 			continue
 		}
@@ -386,8 +386,8 @@ func TestFlipBytes(t *testing.T) {
 			} else if readFailed <= 3 {
 				t.Logf("%s: read error: %v; check: %s", where, rerr, r.Problems[0])
 			}
-			if !errors.Is(rerr, ErrCorrupt) {
-				t.Logf("%s: read error does not wrap ErrCorrupt: %v", where, rerr)
+			if !errors.Is(rerr, ErrCorrupt) || !strings.HasPrefix(rerr.Error(), "database is corrupt: ") || strings.Contains(rerr.Error(), "runtime error") {
+				t.Errorf("%s: read error does not say `database is corrupt: ...` naming the damage: %v", where, rerr)
 			}
 		}
 		if !r.OK() {

@@ -83,10 +83,13 @@ func unseal(sums bool, key, v []byte) ([]byte, error) {
 // *errp. Badger's table reader trusts the lengths in its files and can
 // index out of range on a damaged one before any checksum is checked;
 // such a panic is a damaged file, not a bug of ours. Our own broken
-// invariants ("BUG: ...") still panic.
+// invariants ("BUG: ...") still panic. Every exported operation defers
+// it, so it also gives the corruption errors they return one voice
+// (corruptError).
 func recoverBadger(errp *error) {
 	r := recover()
 	if r == nil {
+		*errp = corruptError(*errp)
 		return
 	}
 	if s, ok := r.(string); ok && strings.HasPrefix(s, "BUG:") {
@@ -94,3 +97,22 @@ func recoverBadger(errp *error) {
 	}
 	*errp = fmt.Errorf("%w: the storage engine failed on a damaged file: %v", ErrCorrupt, r)
 }
+
+// corruptError makes an error that finds stored data damaged read
+// "database is corrupt: " and then what was being read and what is wrong
+// ("cannot read column "Url" of block 2 of table "clicks": damaged data
+// (checksum mismatch)"), however deep the ErrCorrupt in it was wrapped.
+func corruptError(err error) error {
+	if err == nil || !errors.Is(err, ErrCorrupt) || strings.HasPrefix(err.Error(), ErrCorrupt.Error()) {
+		return err
+	}
+	return prefixedCorrupt{err}
+}
+
+// prefixedCorrupt is an ErrCorrupt error whose text starts by saying so.
+type prefixedCorrupt struct{ err error }
+
+func (e prefixedCorrupt) Error() string {
+	return ErrCorrupt.Error() + ": " + strings.Replace(e.err.Error(), ": "+ErrCorrupt.Error(), "", 1)
+}
+func (e prefixedCorrupt) Unwrap() error { return e.err }

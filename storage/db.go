@@ -100,16 +100,23 @@ func Open(dir string, opts Options) (*DB, error) {
 		if err == nil || !errors.Is(err, ErrLocked) {
 			return db, err
 		}
-		rec := recovering(dir)
-		if !rec && !time.Now().Before(deadline) {
+		if recovering(dir) {
+			// Wait for it, and a moment after: it lets go of the lock
+			// just after it stops saying so.
+			deadline = time.Now().Add(max(opts.LockWait, recoveryGrace))
+			if waitHook != nil {
+				waitHook()
+			}
+		} else if !time.Now().Before(deadline) {
 			return db, err
-		}
-		if rec && waitHook != nil {
-			waitHook()
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
 }
+
+// recoveryGrace is how long Open keeps trying after a recovering writer
+// stopped saying so.
+const recoveryGrace = 500 * time.Millisecond
 
 // waitHook, when set (only by tests), is called each time Open waits for
 // a writer that is recovering the database.
@@ -313,6 +320,11 @@ func (db *DB) init() (err error) {
 		if len(db.damage) > 0 {
 			// A torn MANIFEST can hide every table, format key and all.
 			return fmt.Errorf("cannot open database %s: %w: %s", db.dir, ErrCorrupt, strings.Join(db.damage, "; "))
+		}
+		if errors.Is(err, ErrNotDatabase) && db.st != nil && db.st.committed != "" {
+			// So can one cut at a record's end, or an older copy.
+			return fmt.Errorf("cannot open database %s: %w: its MANIFEST (Badger's list of table files) lists no table "+
+				"holding the database's records, though the directory holds %s: it was cut short or replaced", db.dir, ErrCorrupt, db.st.committed)
 		}
 		return err
 	}
@@ -688,6 +700,11 @@ func (db *DB) dropKeys(prefixes [][]byte) error {
 	}
 	if err := db.bdb.DropPrefix(prefixes...); err != nil {
 		return fmt.Errorf("cannot drop deleted blocks: %w", ioError(err))
+	}
+	// The value-log file being written holds the newest of the dropped
+	// values, and GC rewrites no file while that one leads: end it.
+	if err := db.bdb.RotateValueLog(); err != nil {
+		return fmt.Errorf("cannot start a new value-log file: %w", ioError(err))
 	}
 	return db.valueLogGC()
 }

@@ -996,8 +996,11 @@ func TestAbortReclaimsSpace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The open value-log file (at most 16 MB) may keep its garbage.
-	if after-before > 17<<20 {
+	// The value-log file being written when the abort came is ended
+	// first, so it is reclaimed too (16 KB stayed here: tables and
+	// tombstones).
+	t.Logf("the file took %d KB while written; %d KB stay after the abort", (during-before)>>10, (after-before)>>10)
+	if after-before > 2<<20 {
 		t.Errorf("after the abort the database holds %d MB more than before (%d MB while writing)", (after-before)>>20, (during-before)>>20)
 	}
 	s := snapshot(t, db)

@@ -31,8 +31,11 @@ type dirState struct {
 	// them with no file; unlisted the table files it does not name.
 	listed, missing, unlisted []uint64
 	// data names a file that only a database that has been written to
-	// holds (a table, value log or memtable file, or the commit journal).
-	data string
+	// holds (a table, value log or memtable file, or the commit journal);
+	// committed one that only a database that committed data holds (a
+	// table file or the journal: a first writer killed while creating
+	// the database leaves log files, but neither).
+	data, committed string
 }
 
 // torn reports whether the MANIFEST ends in a partial record.
@@ -57,6 +60,9 @@ func inspectDir(dir string) (*dirState, error) {
 		if s.data == "" && (name == commitsFile || strings.HasSuffix(name, ".sst") ||
 			strings.HasSuffix(name, ".vlog") || strings.HasSuffix(name, ".mem")) {
 			s.data = name
+		}
+		if s.committed == "" && (name == commitsFile || strings.HasSuffix(name, ".sst")) {
+			s.committed = name
 		}
 	}
 	f, err := os.Open(filepath.Join(dir, badger.ManifestFilename))

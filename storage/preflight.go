@@ -37,8 +37,9 @@ func preflightTable(path string) (err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
+			// Badger's panic text is a dump of the file's header fields.
 			mf.Close(-1)
-			err = fmt.Errorf("%w: the storage file %s is damaged (%v)", ErrCorrupt, filepath.Base(path), r)
+			err = fmt.Errorf("%w: the table file %s is damaged: its index does not fit in the file", ErrCorrupt, filepath.Base(path))
 		}
 	}()
 	t, err := table.OpenTable(mf, table.Options{ReadOnly: true, Compression: options.None, ChkMode: options.NoVerification})

@@ -640,11 +640,21 @@ func (w *FileWriter) Abort() error {
 	// the job if the drop failed. Blocks still being written land first.
 	w.Flush()
 	rerr := w.reclaim()
+	if errors.Is(rerr, errNoRoom) {
+		// Deleting the blocks would write to a full disk too. They are
+		// invisible (past the commit point), and the next writer's open
+		// removes them and reclaims their space.
+		w.finish()
+		return rerr
+	}
 	if err := w.abort(); err != nil {
 		return err
 	}
 	return rerr
 }
+
+// errNoRoom marks a clean-up left to the next writer for want of space.
+var errNoRoom = errors.New("no room to clean up")
 
 // abort deletes the written blocks and releases the table. If the
 // deletion fails the blocks stay invisible, and the next Open removes them.
@@ -690,12 +700,21 @@ func (w *FileWriter) abort() error {
 // back (deleted values would stay in the log). Abort runs it before abort,
 // whose deletes still hide the blocks if it fails; a failure only leaves
 // the space to a later collection.
+//
+// Reclaiming writes too (a memtable flush, compacted tables, the live
+// values of rewritten value-log files), so on a disk without the reserve
+// free (the usual reason to abort) it is left to the next writer, whose
+// open removes the blocks and reclaims their space; `clickhunt recover`
+// does it at once.
 func (w *FileWriter) reclaim() error {
 	if len(w.written) == 0 {
 		return nil
 	}
 	if err := injected("abort"); err != nil {
 		return err
+	}
+	if err := checkSpace(w.db.dir, w.db.opts, 0); err != nil {
+		return fmt.Errorf("%w: discarded %s but cannot reclaim its space now (%w); the next ingest or `clickhunt recover` does", errNoRoom, w.info.Path, err)
 	}
 	var prefixes [][]byte
 	for _, b := range w.written {

@@ -3,10 +3,14 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"clickhunt/chart"
+	"clickhunt/query"
 	"clickhunt/storage"
 )
 
@@ -30,17 +34,25 @@ type completeCatalog interface {
 // complete returns what Tab completes at the end of text, the statement
 // typed so far (pending lines joined by "\n", then the current line up to
 // the cursor). It is pure apart from reading the catalog and, after
-// .ingest, the file system.
+// .ingest, the file system. Every name of the language comes from its
+// registry (help_topics.go).
 //
 // Contexts:
 //   - a dot-command name; after .ingest/.output/.render a file path; after
 //     .help a topic; after .schema a table; after .format a format
-//   - the start of a query: table names and let
-//   - right after "|": operator names
-//   - after an operator: column names of the table in scope (and names
-//     the query defined with Name =), scalar functions, aggregations
-//     inside summarize, keywords such as by, asc, desc
-//   - after render: chart kinds
+//   - the start of a query: tables, let names, let and the operators a
+//     query may start with (print, range, datatable, union)
+//   - right after "|": operators; after evaluate: plugins
+//   - where an operand goes: the columns of the table in scope (and names
+//     the query defined with Name =), let names, functions; aggregations
+//     inside summarize and make-series before by
+//   - after an operand: the string and comparison operators (has,
+//     contains, ==, in ...), and, or; by, asc, desc ... where they fit
+//   - kind= values after join, lookup, union, mv-expand, parse; chart kinds
+//     after render; a subquery in join (...), lookup (...), union (...)
+//     completes as a query of its own
+//
+// Keywords complete with a space after them, functions with "(".
 func complete(text string, cat completeCatalog) completion {
 	if strings.HasPrefix(strings.TrimLeft(text, " \t"), ".") && !strings.Contains(text, "\n") {
 		return completeDot(strings.TrimLeft(text, " \t"), cat)
@@ -58,102 +70,305 @@ func complete(text string, cat completeCatalog) completion {
 			stmtStart = i + 1
 		}
 	})
-	stmt := before[stmtStart:]
-	lets := letNames(before[:stmtStart])
+	cc := &completer{lets: letNames(before[:stmtStart])}
+	if cat != nil {
+		cc.tables, _ = cat.Tables()
+	}
+	cands, hint := cc.statement(before[stmtStart:])
+	c.Candidates, c.Hint = filterPrefix(cands, word), hint
+	return c
+}
 
-	// Split the statement at top-level pipes.
+// completer holds what a completion knows besides the text: the tables
+// and the let names bound before the statement.
+type completer struct {
+	tables []storage.TableInfo
+	lets   []string
+}
+
+func (cc *completer) tableNames() []string {
+	var out []string
+	for _, t := range cc.tables {
+		out = append(out, t.Name)
+	}
+	return out
+}
+
+// columns returns the columns of table name (none when it is not a
+// table).
+func (cc *completer) columns(name string) []string {
+	var out []string
+	for _, t := range cc.tables {
+		if t.Name == name {
+			for _, col := range t.Columns {
+				out = append(out, col.Name)
+			}
+		}
+	}
+	return out
+}
+
+// statement returns the candidates at the end of stmt (the word being
+// typed left out) and the argument hint, if any.
+func (cc *completer) statement(stmt string) (cands []string, hint string) {
+	// Inside a subquery's parentheses: a query of its own.
+	if open := subqueryOpen(stmt); open >= 0 {
+		return cc.statement(stmt[open+1:])
+	}
 	var pipes []int
 	scanKQL(stmt, func(i int, ch byte, depth int) {
 		if ch == '|' && depth == 0 {
 			pipes = append(pipes, i)
 		}
 	})
-	var tables []storage.TableInfo
-	if cat != nil {
-		tables, _ = cat.Tables()
-	}
+	head := strings.TrimLeft(stmt, " \t\n")
 	if len(pipes) == 0 {
-		if strings.TrimSpace(stmt) == "" {
-			var names []string
-			for _, t := range tables {
-				names = append(names, t.Name)
+		first := firstWord(head)
+		switch {
+		case head == "":
+			return cc.queryStart(), ""
+		case first == "let":
+			if strings.Contains(head, "=") {
+				return append(cc.queryStart(), cc.operand(nil, "")...), hintAt(head)
 			}
-			names = append(names, lets...)
-			names = append(names, "let")
-			c.Candidates = filterPrefix(names, word)
-			return c
+			return nil, ""
+		case slices.Contains(sourceOperators(), first):
+			return cc.segment(first, head[len(first):], nil), hintAt(head)
 		}
-		if strings.HasPrefix(strings.TrimSpace(stmt), "let ") {
-			// let x = <here>: tables, functions.
-			if i := strings.Index(stmt, "="); i >= 0 {
-				var names []string
-				for _, t := range tables {
-					names = append(names, t.Name)
-				}
-				c.Candidates = filterPrefix(append(names, funcCandidates("function")...), word)
-			}
-			return c
-		}
-		return c
+		return nil, ""
 	}
 	seg := stmt[pipes[len(pipes)-1]+1:]
-	if strings.TrimSpace(seg) == "" {
-		c.Candidates = filterPrefix(topicNames("operator"), word)
-		return c
+	body := strings.TrimLeft(seg, " \t\n")
+	if body == "" {
+		return keywords(append(pipeOperators(), evaluateIf())...), ""
 	}
+	op := opWord(body)
+	cols := append(cc.columns(firstWord(strings.TrimLeft(stmt[:pipes[0]], " \t\n"))), definedNames(stmt)...)
+	return cc.segment(op, body[len(op):], cols), hintAt(seg)
+}
 
-	op := firstWord(strings.TrimLeft(seg, " \t\n"))
-	if op == "render" {
-		rest := strings.Fields(seg)
-		if len(rest) == 1 {
-			c.Candidates = filterPrefix(chart.Kinds, word)
-		}
-		return c
+// queryStart is what a query may start with.
+func (cc *completer) queryStart() []string {
+	out := keywords(append(sourceOperators(), "let")...)
+	out = append(out, keywords(cc.tableNames()...)...)
+	return append(out, cc.lets...)
+}
+
+// evaluateIf is "evaluate" when the engine has plugins.
+func evaluateIf() string {
+	if len(topicNames(query.KindPlugin)) > 0 {
+		return "evaluate"
 	}
+	return ""
+}
 
-	// The argument hint of the function whose parentheses the cursor is in.
-	if fn := enclosingCall(seg); fn != "" {
-		c.Hint, _ = functionHint(fn)
+// segment returns the candidates inside one pipe segment: operator op,
+// then rest (the text after it up to the word being typed), over columns
+// cols.
+func (cc *completer) segment(op, rest string, cols []string) []string {
+	t := strings.TrimRight(rest, " \t\n")
+	if kindRe.MatchString(t) {
+		return keywords(kindValues(op)...)
 	}
-
-	// Columns in scope: the source table's, plus names defined on the way.
-	var names []string
-	source := firstWord(strings.TrimLeft(stmt[:pipes[0]], " \t\n"))
-	for _, t := range tables {
-		if t.Name == source {
-			for _, col := range t.Columns {
-				names = append(names, col.Name)
-			}
-		}
-	}
-	names = append(names, definedNames(stmt)...)
-
+	after := operandEnd(t)
 	switch op {
+	case "render":
+		if strings.TrimSpace(rest) == "" {
+			return keywords(chart.Kinds...)
+		}
+		return keywords("with")
+	case "evaluate":
+		if strings.TrimSpace(rest) == "" {
+			return funcNames(topicNames(query.KindPlugin))
+		}
+		return cc.expression(cols, after, nil)
+	case "take", "limit", "count", "as", "getschema":
+		return nil
 	case "sort", "order", "top":
-		if !strings.Contains(seg, " by ") && !strings.HasSuffix(strings.TrimRight(seg, " "), " by") {
-			if op == "top" && len(strings.Fields(seg)) < 2 {
-				return c // top N: a number comes first
+		if !containsWord(t, "by") {
+			if op == "top" && strings.TrimSpace(rest) == "" {
+				return nil // top N: a number comes first
 			}
-			names = []string{"by"}
-		} else {
-			names = append(names, "asc", "desc", "nulls")
+			return keywords("by")
 		}
-	case "summarize":
-		if !containsWord(seg, "by") {
-			names = append(names, funcCandidates("aggregation")...)
-			names = append(names, "by")
+		if after {
+			return keywords("asc", "desc", "nulls")
 		}
-		names = append(names, funcCandidates("function")...)
-	case "take", "limit", "count":
-		return c
-	default:
-		names = append(names, funcCandidates("function")...)
-		if op == "where" || op == "filter" {
-			names = append(names, "and", "or", "not(")
+		return cc.operand(cols, "")
+	case "summarize", "make-series":
+		if !containsWord(t, "by") {
+			if after {
+				extra := []string{"by"}
+				if op == "make-series" {
+					extra = append(extra, "on", "from", "to", "step", "default")
+				}
+				return append(cc.expression(cols, true, nil), keywords(extra...)...)
+			}
+			return append(cc.operand(cols, ""), funcNames(topicNames(query.KindAggregation))...)
+		}
+		return cc.expression(cols, after, nil)
+	case "join", "lookup":
+		if after && strings.HasSuffix(t, ")") {
+			return keywords("on")
+		}
+		if strings.Contains(t, ")") { // on keys: columns and $left, $right
+			return cc.expression(cols, after, nil)
+		}
+		return append(keywords("kind="), cc.queryStart()...)
+	case "union":
+		return append(keywords("kind=", "withsource=", "isfuzzy="), cc.queryStart()...)
+	case "mv-expand":
+		return cc.expression(cols, after, keywords("kind=", "with_itemindex=", "to", "limit"))
+	case "parse", "parse-where":
+		if after {
+			return keywords("with")
+		}
+		return append(cc.operand(cols, ""), keywords("kind=")...)
+	case "where", "filter":
+		return cc.expression(cols, after, keywords("and", "or"))
+	}
+	return cc.expression(cols, after, nil)
+}
+
+// expression is an expression context: after an operand, the predicates
+// (and more, the operator's keywords); else an operand.
+func (cc *completer) expression(cols []string, afterOperand bool, more []string) []string {
+	if afterOperand {
+		return append(keywords(topicNames(query.KindPredicate)...), more...)
+	}
+	return cc.operand(cols, "")
+}
+
+// operand is what may start an operand: columns, let names, functions.
+func (cc *completer) operand(cols []string, _ string) []string {
+	out := append([]string(nil), cols...)
+	out = append(out, cc.lets...)
+	return append(out, funcNames(topicNames(query.KindFunction))...)
+}
+
+// kindRe matches text ending in "kind=" (or "kind =").
+var kindRe = regexp.MustCompile(`(^|\s)kind\s*=$`)
+
+// keywordSet holds the words that never end an operand: a word before
+// the cursor that is one of them asks for an operand next.
+var keywordSet = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{"and", "or", "not", "by", "on", "with", "from", "to", "step", "default", "asc", "desc", "nulls", "first", "last", "kind", "let", "typeof", "of"} {
+		m[w] = true
+	}
+	for _, k := range []query.TopicKind{query.KindPredicate, query.KindOperator} {
+		for _, n := range topicNames(k) {
+			for _, w := range strings.Fields(n) {
+				m[w] = true
+			}
 		}
 	}
-	c.Candidates = filterPrefix(dedupe(names), word)
-	return c
+	return m
+})
+
+// operandEnd reports whether t (trimmed) ends with a whole operand: a
+// name that is no keyword, a number, a closed string, a closing bracket.
+func operandEnd(t string) bool {
+	if t == "" {
+		return false
+	}
+	switch ch := t[len(t)-1]; {
+	case ch == '"' || ch == '\'' || ch == ')' || ch == ']':
+		return true
+	case ch == '_' || ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9':
+		w := trailingWord(t)
+		return !keywordSet()[w] && !strings.HasSuffix(t[:len(t)-len(w)], "$") || w[0] >= '0' && w[0] <= '9'
+	}
+	return false
+}
+
+// subqueryOpen returns the position of the innermost unclosed "(" of
+// stmt that opens a query (after join, lookup, union and their options,
+// materialize or toscalar), or -1.
+func subqueryOpen(stmt string) int {
+	var opens []int
+	scanKQL(stmt, func(i int, ch byte, _ int) {
+		switch ch {
+		case '(':
+			opens = append(opens, i)
+		case ')':
+			if len(opens) > 0 {
+				opens = opens[:len(opens)-1]
+			}
+		}
+	})
+	if len(opens) == 0 {
+		return -1
+	}
+	open := opens[len(opens)-1]
+	t := strings.TrimRight(stmt[:open], " \t\n")
+	for {
+		m := optionRe.FindStringIndex(t)
+		if m == nil {
+			break
+		}
+		t = strings.TrimRight(t[:m[0]], " \t\n")
+	}
+	switch trailingWord(t) {
+	case "join", "lookup", "union", "materialize", "toscalar":
+		return open
+	}
+	if strings.HasSuffix(t, ",") && strings.Contains(t, "union") {
+		return open
+	}
+	return -1
+}
+
+// optionRe matches an operator option at the end of text: kind=inner,
+// withsource=T, isfuzzy=true, hint.strategy=broadcast.
+var optionRe = regexp.MustCompile(`(kind|withsource|isfuzzy|hint\.\w+)\s*=\s*[\w.]+$`)
+
+// hintAt is the argument hint of the function whose parentheses the end of
+// text is in.
+func hintAt(text string) string {
+	if fn := enclosingCall(text); fn != "" {
+		h, _ := functionHint(fn)
+		return h
+	}
+	return ""
+}
+
+// opWord is the operator name s starts with (letters, digits, _ and -:
+// mv-expand, project-away).
+func opWord(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-' || i > 0 && c >= '0' && c <= '9') {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// keywords returns words completed with a space after them; an option
+// such as "kind=" takes its value right after the "=".
+func keywords(words ...string) []string {
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		if w == "" {
+			continue
+		}
+		if len(w) > 1 && w[len(w)-1] == '=' && (w[len(w)-2] >= 'a' && w[len(w)-2] <= 'z') {
+			out = append(out, w)
+			continue
+		}
+		out = append(out, w+" ")
+	}
+	return out
+}
+
+// funcNames returns names completed with "(".
+func funcNames(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = n + "("
+	}
+	return out
 }
 
 // completeDot completes a dot-command line.
@@ -180,10 +395,7 @@ func completeDot(line string, cat completeCatalog) completion {
 	case ".ingest", ".output", ".render", ".read":
 		c.Candidates = completePath(word)
 	case ".help":
-		var names []string
-		for _, t := range helpTopics {
-			names = append(names, t.name)
-		}
+		names := append([]string(nil), topics().names...)
 		for _, d := range dotCommands {
 			names = append(names, d.name)
 		}
@@ -322,15 +534,6 @@ func letNames(text string) []string {
 		if f := strings.Fields(s); len(f) >= 2 && f[0] == "let" {
 			out = append(out, strings.TrimRight(f[1], "="))
 		}
-	}
-	return out
-}
-
-// funcCandidates lists the functions of a kind as "name(".
-func funcCandidates(kind string) []string {
-	var out []string
-	for _, n := range topicNames(kind) {
-		out = append(out, n+"(")
 	}
 	return out
 }

@@ -149,6 +149,7 @@ func newTermReader(stdin io.Reader, stdout, stderr io.Writer, prompt, historyFil
 	rl, err := readline.NewEx(&readline.Config{
 		AutoComplete:           ac,
 		Painter:                lineBreakPainter{},
+		FuncFilterInputRune:    t.filterKey,
 		Prompt:                 prompt,
 		HistoryLimit:           historyLimit,
 		DisableAutoSaveHistory: true, // a multi-line statement is saved as one entry
@@ -201,6 +202,16 @@ func (c *tabCompleter) Do(line []rune, pos int) ([][]rune, int) {
 		out = append(out, []rune(cand[len(comp.Word):]))
 	}
 	return out, len([]rune(comp.Word))
+}
+
+// filterKey runs in readline's loop before it handles a key. Ctrl-C while
+// a Tab list is shown would only close the list; leaving the list first
+// lets this Ctrl-C clear the line, as it does everywhere else.
+func (t *termReader) filterKey(r rune) (rune, bool) {
+	if r == readline.CharInterrupt && t.rl != nil && t.rl.Operation.IsInCompleteMode() {
+		t.rl.Operation.ExitCompleteMode(false)
+	}
+	return r, true
 }
 
 func (t *termReader) Readline() (string, error) {

@@ -27,12 +27,8 @@ func (s *session) helpTopic(topic string) error {
 	}
 	ts := topicsNamed(strings.TrimSuffix(topic, "()"))
 	if len(ts) == 0 {
-		var names []string
-		for _, t := range helpTopics {
-			names = append(names, t.name)
-		}
 		msg := fmt.Sprintf("no help on %q", topic)
-		if near := nearest(topic, names); near != "" {
+		if near := nearest(topic, topics().names); near != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", near)
 		}
 		return errors.New(msg + "; .help lists the topics")
@@ -41,7 +37,11 @@ func (s *session) helpTopic(topic string) error {
 		if i > 0 {
 			fmt.Fprintln(s.stdout)
 		}
-		fmt.Fprintf(s.stdout, "%s (%s): %s\n\n  %s\n\nExample:\n  %s\n", t.name, t.kind, t.doc, t.syntax, t.example)
+		example := t.Example
+		if example == "" {
+			example = "(none yet: see the documentation)"
+		}
+		fmt.Fprintf(s.stdout, "%s (%s): %s\n\n  %s\n\nExample:\n  %s\n\nDocumentation: %s\n", t.Name, t.Kind, t.Description, t.Syntax, example, t.DocURL)
 	}
 	return nil
 }

@@ -21,8 +21,9 @@ func TestDotHelpTopic(t *testing.T) {
 	s, _, out, errb := newTestSession("table", "")
 	replLines(t, s, ".help where", ".help bin", ".help wher", ".help count")
 	got := out.String()
+	where := topicsNamed("where")[0] // the registry's words
 	for _, want := range []string{
-		"where (operator): keep the rows where Predicate is true\n\n  T | where Predicate\n\nExample:\n  UrlClickEvents | where",
+		"where (operator): " + where.Description + "\n\n  " + where.Syntax + "\n\nExample:\n  " + where.Example + "\n\nDocumentation: " + where.DocURL + "\n",
 		"bin (function): ", "  bin(Value, RoundTo)\n",
 		"count (operator)", "count (aggregation)",
 	} {

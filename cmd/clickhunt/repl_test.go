@@ -373,3 +373,42 @@ func TestREPLHistoryMultiLine(t *testing.T) {
 		t.Fatalf("exit status %d", code)
 	}
 }
+
+// TestREPLCompletion: Tab on a terminal completes from the language's
+// registry and the table in scope, a keyword with a space after it; after
+// a Tab list, Ctrl-C clears the line.
+func TestREPLCompletion(t *testing.T) {
+	dir, db := smallDB(t, 30)
+	s := startPTY(t, dir, "repl", "--db", db)
+	s.expect("clickhunt> ")
+
+	// An operator after a pipe, with its space: the query goes on.
+	s.send("UrlClickEvents | jo\t")
+	s.expect("join ")
+	s.send("kind=inner (UrlClickEvents | project ReportId) on ReportId | count;\r")
+	s.expect("Count")
+	s.expect("30")
+	s.expect("clickhunt> ")
+
+	// A string operator after a column.
+	s.send("UrlClickEvents | where Url ha\t")
+	s.expect("has")
+	s.send(" \"example\" | count;\r")
+	s.expect("Count")
+	s.expect("30")
+	s.expect("clickhunt> ")
+
+	// A function prefix lists the functions; Ctrl-C then clears the line.
+	s.send("UrlClickEvents | extend u = parse_\t\t")
+	s.expect("parse_url(")
+	s.send("\x03")
+	s.expect("clickhunt> ")
+	s.send("UrlClickEvents | count;\r")
+	s.expect("Count")
+	s.expect("30")
+	s.expect("clickhunt> ")
+	s.send(".quit\r")
+	if code := s.wait(); code != 0 {
+		t.Fatalf("exit status %d", code)
+	}
+}

@@ -320,9 +320,9 @@ func (s *session) dotHelp(_ context.Context, args []string) (bool, error) {
 		}
 		fmt.Fprintf(&sb, "  %-36s %s\n", usage, c.help)
 	}
-	sb.WriteString("\n.help TOPIC shows the syntax of an operator or function and an example:\n")
-	for _, kind := range []string{"operator", "aggregation", "function", "predicate"} {
-		fmt.Fprintf(&sb, "  %-12s %s\n", kind+"s", strings.Join(topicNames(kind), " "))
+	sb.WriteString("\n.help NAME shows the syntax of an operator, function or plugin, an example and its page:\n")
+	for _, kind := range []query.TopicKind{query.KindStatement, query.KindOperator, query.KindPredicate, query.KindAggregation, query.KindFunction, query.KindPlugin} {
+		writeWrapped(&sb, fmt.Sprintf("  %-12s ", string(kind)+"s"), topicNames(kind), 100)
 	}
 	_, err := io.WriteString(s.stdout, sb.String())
 	return false, err
@@ -459,4 +459,23 @@ func (s *session) explainQuery(st statement) bool {
 	}
 	fmt.Fprint(s.out(), p)
 	return true
+}
+
+// writeWrapped writes the words after label, wrapped at width columns with
+// the continuation lines indented under the first word.
+func writeWrapped(sb *strings.Builder, label string, words []string, width int) {
+	sb.WriteString(label)
+	col := len(label)
+	for i, w := range words {
+		if i > 0 && col+1+len(w) > width {
+			sb.WriteString("\n" + strings.Repeat(" ", len(label)))
+			col = len(label)
+		} else if i > 0 {
+			sb.WriteByte(' ')
+			col++
+		}
+		sb.WriteString(w)
+		col += len(w)
+	}
+	sb.WriteByte('\n')
 }

@@ -37,6 +37,9 @@ type Stats struct {
 	// wg counts scan goroutines; a run waits for them before returning, so
 	// none still reads the snapshot when the caller closes it.
 	wg *sync.WaitGroup
+	// rowSources holds the rows of each plan.RowSource while the node
+	// above it runs its subquery (mv-apply).
+	rowSources map[*plan.RowSource]*column.Batch
 }
 
 // Options configure a run.
@@ -66,7 +69,8 @@ func RunWith(ctx context.Context, n plan.Node, store Store, opts Options) (_ *co
 	// Scans read ahead on worker goroutines; cancelling when the run ends
 	// stops them, also when an operator such as take stops pulling early.
 	ctx, cancel := context.WithCancel(ctx)
-	st = Stats{mem: &budget{limit: opts.MaxMemory}, stop: newStopper(ctx), progress: opts.Progress, wg: &sync.WaitGroup{}}
+	st = Stats{mem: &budget{limit: opts.MaxMemory}, stop: newStopper(ctx), progress: opts.Progress, wg: &sync.WaitGroup{},
+		rowSources: map[*plan.RowSource]*column.Batch{}}
 	defer st.wg.Wait() // runs after cancel: the scan goroutines are stopping
 	defer cancel()
 	// A kernel or loop of this goroutine that saw the cancellation
@@ -152,6 +156,17 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 		return &valuesOp{n: n}, nil
 	case *plan.Range:
 		return newRange(n)
+	case *plan.RowSource:
+		return &batchOp{b: st.rowSources[n]}, nil
+	case *plan.MvApply:
+		in, err := build(n.Input, store, st)
+		if err != nil {
+			return nil, err
+		}
+		if st.rowSources == nil {
+			st.rowSources = map[*plan.RowSource]*column.Batch{} // Stats made outside a run
+		}
+		return &mvApplyOp{n: n, in: in, store: store, st: st}, nil
 	case *plan.Materialized:
 		return &materializedOp{n: n}, nil
 	case *plan.Evaluate:

@@ -36,7 +36,10 @@ func newMvExpand(n *plan.MvExpand, in Operator, s *stopper) (*mvExpandOp, error)
 	return m, nil
 }
 
-func elements(x any) []any {
+// elements lists what x expands to: an array's elements, a bag's
+// properties in key order (one-property bags, or with array [key, value]
+// pairs), a scalar itself.
+func elements(x any, array bool) []any {
 	switch v := x.(type) {
 	case nil:
 		return []any{nil}
@@ -50,7 +53,11 @@ func elements(x any) []any {
 		sort.Strings(keys)
 		out := make([]any, len(keys))
 		for i, k := range keys {
-			out[i] = map[string]any{k: v[k]}
+			if array {
+				out[i] = []any{k, v[k]}
+			} else {
+				out[i] = map[string]any{k: v[k]}
+			}
 		}
 		return out
 	}
@@ -81,7 +88,7 @@ func (m *mvExpandOp) Next(ctx context.Context) (*column.Batch, error) {
 					els = append(els, nil)
 					continue
 				}
-				e := elements(dynValueAt(v, i))
+				e := elements(dynValueAt(v, i), m.n.Array)
 				els = append(els, e)
 				if len(e) > longest {
 					longest = len(e)

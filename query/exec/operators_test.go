@@ -96,7 +96,7 @@ func TestSmallOperators(t *testing.T) {
 	check(t, `UrlClickEvents | project-keep Score, ReportId | project-reorder Score | project-rename Id = ReportId | take 1`,
 		"Score:long | Id:string\n5 | r1\n", false)
 	check(t, `UrlClickEvents | as T | serialize | take 1 | project ReportId`, "ReportId:string\nr1\n", false)
-	checkErr(t, `UrlClickEvents | project-away Nope`, "1:18: project-away: unknown column 'Nope'")
+	checkErr(t, `UrlClickEvents | project-away Nope`, "1:31: project-away: unknown column 'Nope'")
 	checkErr(t, `datatable(a:long)[1, 2, "x"]`, "1:25: datatable column a: expected a long value, got string")
 }
 

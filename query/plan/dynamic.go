@@ -57,8 +57,37 @@ func jsonValue(j *syntax.JSONValue) (any, error) {
 			out[k] = v
 		}
 		return out, nil
+	case j.Dynamic != nil:
+		return jsonValue(j.Dynamic)
+	case j.Literal != nil:
+		return literalInDynamic(j.Literal)
 	}
 	return nil, nil
+}
+
+// literalInDynamic is the value of a typed literal written inside a
+// dynamic literal (datetime(2022-01-01), timespan(1d), guid(...)):
+// datetimes and timespans as their text, which dynamic values hold.
+func literalInDynamic(p *syntax.Primary) (any, error) {
+	if p.Ident != nil || p.Paren != nil || p.Dynamic != nil || (p.Call != nil && literalTypes[p.Call.Name] == column.Invalid) {
+		return nil, errAt(p.Pos, "a dynamic literal holds values, not expressions")
+	}
+	b := &builder{scalars: map[string]Expr{}, tables: map[string]*syntax.Pipeline{}, funcs: map[string]*syntax.FuncDef{}, views: map[*syntax.FuncDef]bool{}, asNames: map[Node]string{}}
+	e, err := b.primary(p, &scope{})
+	if err != nil {
+		return nil, err
+	}
+	k, ok := e.(*Const)
+	if !ok || k.Val == nil {
+		return nil, nil
+	}
+	switch k.T {
+	case column.Datetime:
+		return column.FormatDatetime(k.Val.(int64)), nil
+	case column.Timespan:
+		return column.FormatTimespan(k.Val.(int64)), nil
+	}
+	return k.Val, nil
 }
 
 // TypeLit is typeof(T): a type given as an argument (extract, mv-expand).

@@ -88,6 +88,9 @@ func exprText(e Expr) string {
 		if r, ok := e.(*ColRef); ok {
 			return quoteName(r.Name)
 		}
+		if k, ok := e.(*Const); ok && k.T == column.Dynamic && k.Val != nil {
+			return "dynamic(" + string(column.AppendDynamicJSON(nil, k.Val)) + ")"
+		}
 		return e.String()
 	}
 	arg := func(a Expr) string {

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -520,10 +521,14 @@ func (b *builder) postfix(e *syntax.Postfix, sc *scope) (Expr, error) {
 	}
 	for _, s := range e.Suffix {
 		var key Expr
-		if s.Member != "" {
-			key = &Const{T: column.String, Val: unquoteIdent(s.Member)}
+		index := s.Index
+		if index == nil {
+			index = s.DotIndex
+		}
+		if s.Name() != "" {
+			key = &Const{T: column.String, Val: unquoteIdent(s.Name())}
 		} else {
-			if key, err = b.expr(s.Index, sc); err != nil {
+			if key, err = b.expr(index, sc); err != nil {
 				return nil, err
 			}
 			if t := key.Type(); t != column.String && t != column.Long && t != column.Int {
@@ -587,6 +592,9 @@ func (b *builder) primary(p *syntax.Primary, sc *scope) (Expr, error) {
 		return &Const{T: column.Bool, Val: strings.EqualFold(*p.Bool, "true")}, nil
 	case p.Dynamic != nil:
 		v, err := jsonValue(p.Dynamic.Value)
+		if se := (*syntax.Error)(nil); errors.As(err, &se) {
+			return nil, se // already placed
+		}
 		if err != nil {
 			return nil, errAt(p.Pos, "%v", err)
 		}

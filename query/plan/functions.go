@@ -157,6 +157,9 @@ func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 			return nil, errAt(c.Pos, "toscalar() takes one tabular expression")
 		}
 		a := c.Args[0]
+		if !a.Tabular() && !b.isTableRef(a.Expr) {
+			return b.expr(a.Expr, sc) // toscalar(2): a scalar is its own value
+		}
 		n, err := b.tabular(a.Pipeline())
 		if err != nil {
 			return nil, err
@@ -196,6 +199,9 @@ func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 	}
 	args := make([]Expr, len(c.Args))
 	for i, a := range c.Args {
+		if a.Name != "" {
+			return nil, errAt(a.Pos, "%s() takes no named arguments", name)
+		}
 		if a.Star {
 			return nil, errAt(a.Pos, "%s() does not take *", name)
 		}

@@ -54,12 +54,12 @@ func sideKey(e *syntax.AddExpr) (side, name string, ok bool) {
 		return "", "", false
 	}
 	pf := e.Left.Left.Operand
-	if pf.Primary.Ident == nil || len(pf.Suffix) != 1 || pf.Suffix[0].Member == "" {
+	if pf.Primary.Ident == nil || len(pf.Suffix) != 1 || pf.Suffix[0].Name() == "" {
 		return "", "", false
 	}
 	switch *pf.Primary.Ident {
 	case "$left", "$right":
-		return *pf.Primary.Ident, unquoteIdent(pf.Suffix[0].Member), true
+		return *pf.Primary.Ident, unquoteIdent(pf.Suffix[0].Name()), true
 	}
 	return "", "", false
 }

@@ -22,6 +22,9 @@ type MvExpand struct {
 	Items  []MvItem
 	Limit  int64
 	Schema column.Schema
+	// Array expands a property bag into [key, value] arrays (kind=array)
+	// instead of one-property bags.
+	Array bool
 }
 
 // MvItem is one expanded column: Expr's elements go to output column Col,
@@ -43,6 +46,13 @@ func (b *builder) mvExpand(in Node, op *syntax.MvExpandOp) (Node, error) {
 	schema := append(column.Schema{}, in.Out()...)
 	m := &MvExpand{Input: in, Limit: -1}
 	params := paramMap(op.Params)
+	switch k := params["kind"] + params["bagexpansion"]; k {
+	case "", "bag":
+	case "array":
+		m.Array = true
+	default:
+		return nil, errAt(op.Pos, "unknown mv-expand kind '%s' (bag or array)", k)
+	}
 	for _, it := range op.Items {
 		e, err := b.expr(it.Expr.Expr, sc)
 		if err != nil {

@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 
 	"clickhunt/column"
@@ -38,33 +40,73 @@ func (b *builder) union(first Node, op *syntax.UnionOp) (Node, error) {
 	inner := params["kind"] == "inner"
 	var ins []Node
 	var names []string
+	// Each input is named for withsource= by its table, view or as name,
+	// else union_argN.
+	add := func(n Node, name string) {
+		if as, ok := b.asNames[n]; ok {
+			name = as
+		}
+		if name == "" {
+			name = fmt.Sprintf("union_arg%d", len(names))
+		}
+		ins, names = append(ins, n), append(names, name)
+	}
 	if first != nil {
-		ins, names = append(ins, first), append(names, "union_arg0")
+		add(first, "")
 	}
 	var firstErr error
-	for i, it := range op.Items {
-		var n Node
-		var err error
-		name := fmt.Sprintf("union_arg%d", len(names))
-		if it.Pipe != nil {
-			n, err = b.tabular(it.Pipe)
-		} else {
-			name = unquoteIdent(*it.Name)
-			n, err = b.sourceName(name, it.Pos)
+	fail := func(err error) error {
+		if !fuzzy {
+			return err
 		}
-		if err != nil {
-			if fuzzy {
-				if firstErr == nil {
-					firstErr = err
+		if firstErr == nil {
+			firstErr = err
+		}
+		return nil
+	}
+	for _, it := range op.Items {
+		if it.Pipe != nil {
+			n, err := b.tabular(it.Pipe)
+			if err != nil {
+				if err := fail(err); err != nil {
+					return nil, err
 				}
 				continue
 			}
-			return nil, err
+			add(n, "")
+			continue
 		}
-		_ = i
-		ins, names = append(ins, n), append(names, name)
+		name := unquoteIdent(*it.Name)
+		if prefix, ok := strings.CutSuffix(name, "*"); ok {
+			// A pattern: every table and view whose name starts so.
+			matched := b.tableNames(prefix)
+			if len(matched) == 0 {
+				if err := fail(errAt(it.Pos, "no table or view matches %s", name)); err != nil {
+					return nil, err
+				}
+			}
+			for _, m := range matched {
+				n, err := b.sourceName(m, it.Pos)
+				if err != nil {
+					return nil, err
+				}
+				add(n, m)
+			}
+			continue
+		}
+		n, err := b.sourceName(name, it.Pos)
+		if err != nil {
+			if err := fail(err); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		add(n, name)
 	}
 	if len(ins) == 0 {
+		if firstErr == nil {
+			firstErr = errAt(op.Pos, "union has no input")
+		}
 		return nil, firstErr
 	}
 	u := &Union{Ins: ins, Names: names}
@@ -92,6 +134,14 @@ func (b *builder) union(first Node, op *syntax.UnionOp) (Node, error) {
 		t    column.Type
 	}
 	outIdx := map[key]int{}
+	// A name_type that some input already uses as a plain name gets a
+	// number (x_long1).
+	taken := map[string]bool{}
+	for _, name := range order {
+		if len(types[name]) == 1 {
+			taken[name] = true
+		}
+	}
 	for _, name := range order {
 		if inner && count[name] < len(ins) {
 			continue
@@ -100,6 +150,10 @@ func (b *builder) union(first Node, op *syntax.UnionOp) (Node, error) {
 			out := name
 			if len(types[name]) > 1 {
 				out = name + "_" + t.String()
+				for k := 1; taken[out]; k++ {
+					out = fmt.Sprintf("%s_%s%d", name, t, k)
+				}
+				taken[out] = true
 			}
 			outIdx[key{name, t}] = len(u.Schema)
 			u.Schema = append(u.Schema, column.Field{Name: out, Type: t})
@@ -135,4 +189,27 @@ func (n *Union) describe() string {
 		s += " withsource=" + quoteName(n.Schema[0].Name) + " (" + strings.Join(n.Names, ", ") + ")"
 	}
 	return s + " -> " + schemaText(n.Schema)
+}
+
+// tableNames lists the tables, tabular lets and views whose names start
+// with prefix, sorted.
+func (b *builder) tableNames(prefix string) []string {
+	var out []string
+	for _, n := range b.cat.TableNames() {
+		if strings.HasPrefix(n, prefix) {
+			out = append(out, n)
+		}
+	}
+	for n := range b.tables {
+		if strings.HasPrefix(n, prefix) {
+			out = append(out, n)
+		}
+	}
+	for n, f := range b.funcs {
+		if b.views[f] && strings.HasPrefix(n, prefix) {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
 }

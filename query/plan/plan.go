@@ -59,6 +59,8 @@ func (b *builder) operator(in Node, op syntax.Operator) (Node, error) {
 		return b.makeSeries(in, op)
 	case *syntax.MvExpandOp:
 		return b.mvExpand(in, op)
+	case *syntax.MvApplyOp:
+		return b.mvApply(in, op)
 	case *syntax.ProjectNamesOp:
 		return b.projectNames(in, op)
 	case *syntax.ProjectRenameOp:
@@ -69,11 +71,12 @@ func (b *builder) operator(in Node, op syntax.Operator) (Node, error) {
 		return b.evaluate(in, op)
 	case *syntax.GetschemaOp:
 		return getschema(in), nil
-	case *syntax.AsOp, *syntax.SerializeOp:
-		if s, ok := op.(*syntax.SerializeOp); ok {
-			return b.serialize(in, s)
-		}
-		return in, nil
+	case *syntax.InvokeOp:
+		panic("BUG: invoke is planned by tabular, which knows the pipeline before it")
+	case *syntax.AsOp:
+		return b.as(in, op), nil
+	case *syntax.SerializeOp:
+		return b.serialize(in, op)
 	}
 	panic(fmt.Sprintf("BUG: unhandled operator %T", op))
 }
@@ -170,7 +173,8 @@ type Options struct {
 // Build plans a parsed script: let statements, then exactly one tabular
 // expression.
 func Build(s *syntax.Script, cat Catalog, opts Options) (Node, error) {
-	b := &builder{cat: cat, opts: opts, scalars: map[string]Expr{}, tables: map[string]*syntax.Pipeline{}, funcs: map[string]*syntax.FuncDef{}}
+	b := &builder{cat: cat, opts: opts, scalars: map[string]Expr{}, tables: map[string]*syntax.Pipeline{}, funcs: map[string]*syntax.FuncDef{},
+		views: map[*syntax.FuncDef]bool{}, asNames: map[Node]string{}}
 	var query *syntax.Pipeline
 	for _, st := range s.Statements {
 		if st.Let != nil {
@@ -201,6 +205,14 @@ type builder struct {
 	tables  map[string]*syntax.Pipeline
 	funcs   map[string]*syntax.FuncDef
 	depth   int
+	// fnDepth counts the user function bodies being planned.
+	fnDepth int
+	// views are the functions declared view () { ... }, which a query
+	// names as tables.
+	views map[*syntax.FuncDef]bool
+	// asNames are the names as operators gave tabular expressions, for
+	// union withsource=.
+	asNames map[Node]string
 }
 
 func errAt(p syntax.Position, format string, args ...any) *syntax.Error {
@@ -208,25 +220,34 @@ func errAt(p syntax.Position, format string, args ...any) *syntax.Error {
 }
 
 func (b *builder) let(l *syntax.LetStmt) error {
-	delete(b.scalars, l.Name)
-	delete(b.tables, l.Name)
-	delete(b.funcs, l.Name)
+	name := unquoteIdent(l.Name)
+	delete(b.scalars, name)
+	delete(b.tables, name)
+	delete(b.funcs, name)
 	if l.Func != nil {
-		b.funcs[l.Name] = l.Func
+		b.funcs[name] = l.Func
+		if l.View {
+			if len(l.Func.Params) > 0 {
+				return errAt(l.Func.Pos, "a view takes no parameters")
+			}
+			b.views[l.Func] = true
+		}
 		return nil
 	}
 	if l.Value.Tabular() || b.isTableRef(l.Value.Source) {
-		b.tables[l.Name] = l.Value
+		b.tables[name] = l.Value
 		return nil
 	}
 	e, err := b.expr(l.Value.Source, &scope{})
 	if err != nil {
 		return err
 	}
-	if !isConstant(e) {
-		return errAt(l.Value.Pos, "let %s: expected a constant value or a tabular expression", l.Name)
+	// Inside a function body a let may compute from the parameters, which
+	// stand for the caller's expressions.
+	if !isConstant(e) && b.fnDepth == 0 {
+		return errAt(l.Value.Pos, "let %s: expected a constant value or a tabular expression", name)
 	}
-	b.scalars[l.Name] = e
+	b.scalars[name] = e
 	return nil
 }
 
@@ -256,6 +277,9 @@ func (b *builder) isTableRef(e *syntax.Expr) bool {
 		}
 		if _, ok := b.scalars[name]; ok {
 			return false
+		}
+		if f, ok := b.funcs[name]; ok && b.views[f] {
+			return true
 		}
 		_, ok := b.cat.TableSchema(name)
 		return ok
@@ -334,6 +358,14 @@ func (b *builder) tabular(p *syntax.Pipeline) (Node, error) {
 		if r, ok := op.(*syntax.RenderOp); ok && (i != len(p.Ops)-1 || b.depth > 1) {
 			return nil, errAt(r.Pos, "render must be the last operator of the query")
 		}
+		if inv, ok := op.(*syntax.InvokeOp); ok {
+			// f's first argument is the pipeline so far, planned anew.
+			prefix := &syntax.Arg{Pos: p.Pos, Union: p.Union, Datatable: p.Datatable, Print: p.Print, Range: p.Range, Expr: p.Source, Ops: p.Ops[:i]}
+			if n, err = b.invoke(prefix, inv); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if n, err = b.operator(n, op); err != nil {
 			return nil, err
 		}
@@ -346,6 +378,13 @@ func (b *builder) source(e *syntax.Expr) (Node, error) {
 		if p, ok := b.tables[name]; ok {
 			return b.tabular(p)
 		}
+		if f, ok := b.funcs[name]; ok && b.views[f] {
+			n, err := b.sourceUser(name, f, &syntax.Call{Pos: pos, Name: name})
+			if err == nil {
+				b.asNames[n] = name
+			}
+			return n, err
+		}
 		if schema, ok := b.cat.TableSchema(name); ok {
 			return &Scan{Table: name, Schema: schema}, nil
 		}
@@ -353,6 +392,11 @@ func (b *builder) source(e *syntax.Expr) (Node, error) {
 		names := append([]string(nil), tables...)
 		for n := range b.tables {
 			names = append(names, n)
+		}
+		for n, f := range b.funcs {
+			if b.views[f] {
+				names = append(names, n)
+			}
 		}
 		msg := fmt.Sprintf("unknown table '%s'", name)
 		if s := Suggest(name, names); s != "" {

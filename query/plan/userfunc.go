@@ -2,6 +2,7 @@ package plan
 
 import (
 	"maps"
+	"slices"
 
 	"clickhunt/column"
 	"clickhunt/query/syntax"
@@ -50,12 +51,16 @@ func (b *builder) withCall(name string, f *syntax.FuncDef, c *syntax.Call, sc *s
 	if len(c.Args) > len(f.Params) {
 		return errAt(c.Pos, "%s() takes %d arguments, got %d", name, len(f.Params), len(c.Args))
 	}
+	args, err := argsByParam(name, f, c)
+	if err != nil {
+		return err
+	}
 	savedScalars, savedTables, savedFuncs := maps.Clone(b.scalars), maps.Clone(b.tables), maps.Clone(b.funcs)
 	defer func() { b.scalars, b.tables, b.funcs = savedScalars, savedTables, savedFuncs }()
 	bind := map[string]Expr{}
 	tabs := map[string]*syntax.Pipeline{}
 	for i, par := range f.Params {
-		if i >= len(c.Args) {
+		if args[i] == nil {
 			if par.Default == nil {
 				return errAt(c.Pos, "%s() needs argument %s", name, par.Name)
 			}
@@ -66,7 +71,7 @@ func (b *builder) withCall(name string, f *syntax.FuncDef, c *syntax.Call, sc *s
 			bind[par.Name] = e
 			continue
 		}
-		a := c.Args[i]
+		a := args[i]
 		if a.Star {
 			return errAt(a.Pos, "%s() does not take *", name)
 		}
@@ -101,6 +106,8 @@ func (b *builder) withCall(name string, f *syntax.FuncDef, c *syntax.Call, sc *s
 		delete(b.scalars, n)
 		b.tables[n] = p
 	}
+	b.fnDepth++
+	defer func() { b.fnDepth-- }()
 	for _, st := range f.Body[:len(f.Body)-1] {
 		if st.Let == nil {
 			return errAt(st.Pos, "only let statements may come before a function's result")
@@ -142,4 +149,29 @@ func (b *builder) sourceUser(name string, f *syntax.FuncDef, c *syntax.Call) (No
 		return err
 	})
 	return out, err
+}
+
+// argsByParam matches a call's arguments to f's parameters: a positional
+// one to the parameter at its place, a named one (f(len = 3)) to the
+// parameter of its name; a parameter without an argument is nil.
+func argsByParam(name string, f *syntax.FuncDef, c *syntax.Call) ([]*syntax.Arg, error) {
+	args := make([]*syntax.Arg, len(f.Params))
+	for i, a := range c.Args {
+		if a.Name == "" {
+			if args[i] != nil {
+				return nil, errAt(a.Pos, "%s(): parameter %s is given twice", name, f.Params[i].Name)
+			}
+			args[i] = a
+			continue
+		}
+		k := slices.IndexFunc(f.Params, func(p *syntax.FuncParam) bool { return p.Name == a.Name })
+		switch {
+		case k < 0:
+			return nil, errAt(a.Pos, "%s() has no parameter %s", name, a.Name)
+		case args[k] != nil:
+			return nil, errAt(a.Pos, "%s(): parameter %s is given twice", name, a.Name)
+		}
+		args[k] = a
+	}
+	return args, nil
 }

@@ -6,13 +6,13 @@
 //
 //	Script     = [ Statement { ";" [ Statement ] } ] .
 //	Statement  = LetStmt | Pipeline .
-//	LetStmt    = "let" IDENT "=" ( FuncDef | Pipeline ) .
+//	LetStmt    = "let" Name "=" ( [ "view" ] FuncDef | Pipeline ) .
 //	FuncDef    = "(" [ FuncParam { "," FuncParam } ] ")" "{" Statement { ";" [ Statement ] } "}" .
-//	FuncParam  = IDENT ":" ( IDENT | "(" "*" ")" ) [ "=" Expr ] .
+//	FuncParam  = IDENT ":" ( IDENT | "(" ( "*" | ColumnDecl { "," ColumnDecl } [ "," "*" ] ) ")" ) [ "=" Expr ] .
 //	Pipeline   = ( Union | Datatable | Print | Range | Expr ) { "|" Operator } .
 //	Operator   = Where | Summarize | Project | Extend | Sort | Top | Take
 //	           | Distinct | Count | Render | Join | Union | MakeSeries | MvExpand
-//	           | ProjectAway | ProjectRename | Parse | Getschema | As | Serialize | Evaluate
+//	           | ProjectAway | ProjectRename | Parse | Getschema | As | Serialize | MvApply | Evaluate | Invoke
 //	           .
 //	Where      = ( "where" | "filter" ) Expr .
 //	Summarize  = "summarize" [ NamedExpr { "," NamedExpr } ] [ "by" NamedExpr { "," NamedExpr } ] .
@@ -37,22 +37,25 @@
 //	Add        = Mul { ( "+" | "-" ) Mul } .
 //	Mul        = Unary { ( "*" | "/" | "%" ) Unary } .
 //	Unary      = [ "-" | "+" ] Postfix .
-//	Postfix    = Primary { "." IDENT | QIDENT | "[" Expr "]" } .
+//	Postfix    = Primary { "." IDENT | QIDENT | [ "." ] "[" Expr "]" } .
 //	Primary    = DATETIME | TIMESPAN | NUMBER | STRING { STRING } | "true" | "false"
 //	           | Dynamic | Call | IDENT | QIDENT | "(" Pipeline ")" .
 //	Call       = IDENT "(" [ Arg { "," Arg } ] ")" .
-//	Arg        = "*" | ( Union | Datatable | Print | Range | Expr ) { "|" Operator } .
+//	Arg        = [ IDENT "=" ] ( "*" | ( Union | Datatable | Print | Range | Expr ) { "|" Operator } ) .
 //	Join        = ( "join" | "lookup" ) { Param } ( "(" Pipeline ")" | IDENT ) "on" Expr { "," Expr } .
 //	Param       = ( "kind" | "withsource" | "isfuzzy" | "bagexpansion" | "with_itemindex"
 //	              | "hint" "." IDENT { "." IDENT } ) "=" ( IDENT | STRING | NUMBER | "true" | "false" ) .
 //	Union       = "union" { Param } UnionItem { "," UnionItem } .
-//	UnionItem   = "(" Pipeline ")" | IDENT .
+//	UnionItem   = "(" Pipeline ")" | Name [ "*" ] .
 //	MakeSeries  = "make-series" { Param } SeriesAgg { "," SeriesAgg } "on" Expr [ "from" Expr ] [ "to" Expr ]
 //	              "step" Expr [ "by" NamedExpr { "," NamedExpr } ] .
 //	SeriesAgg   = NamedExpr [ "default" "=" Expr ] .
 //	MvExpand    = "mv-expand" { Param } ExpandItem { "," ExpandItem } [ "limit" Expr ] .
 //	ExpandItem  = NamedExpr [ "to" "typeof" "(" IDENT ")" ] .
-//	ProjectAway = ( "project-away" | "project-keep" | "project-reorder" ) Name { "," Name } .
+//	Invoke      = "invoke" Call .
+//	MvApply     = "mv-apply" { Param } ExpandItem { "," ExpandItem } [ "limit" Expr ] "on" "(" Operator { "|" Operator } ")" .
+//	ProjectAway = ( "project-away" | "project-keep" | "project-reorder" ) NamePattern { "," NamePattern } .
+//	NamePattern = ( Name [ "*" ] | "*" [ Name [ "*" ] ] ) [ "asc" | "desc" ] .
 //	ProjectRename = "project-rename" NamedExpr { "," NamedExpr } .
 //	Parse       = ( "parse" | "parse-where" ) [ "kind" "=" IDENT [ "flags" "=" IDENT ] ] Expr "with" ParsePart { ParsePart } .
 //	ParsePart   = "*" | STRING | IDENT [ ":" IDENT ] .
@@ -67,6 +70,8 @@
 //	EvalArg     = [ IDENT "=" ] Arg .
 //	OutColumn   = "*" | Name ":" IDENT .
 //	Dynamic     = "dynamic" "(" JSONValue ")" .
+//	JSONValue   = "null" | "true" | "false" | [ "-" ] NUMBER | STRING | JSONArray | JSONObject
+//	            | "dynamic" "(" JSONValue ")" | Primary .
 //	Name        = IDENT | QIDENT .
 package syntax
 
@@ -127,9 +132,11 @@ type Statement struct {
 
 // LetStmt binds a name to a scalar or tabular expression.
 type LetStmt struct {
-	Pos   Position
-	Name  string    `parser:"\"let\" @Ident \"=\""`
-	Func  *FuncDef  `parser:"(   @@"`
+	Pos  Position
+	Name string `parser:"\"let\" @( Ident | QIdent ) \"=\""`
+	// View marks a function declared view () { ... }: a table by its name.
+	View  bool      `parser:"(   @\"view\"?"`
+	Func  *FuncDef  `parser:"    @@"`
 	Value *Pipeline `parser:"  | @@ )"`
 }
 
@@ -146,8 +153,10 @@ type FuncParam struct {
 	Pos     Position
 	Name    string `parser:"@Ident \":\""`
 	Type    string `parser:"( @Ident"`
-	Tabular bool   `parser:"  | @( \"(\" \"*\" \")\" ) )"`
-	Default *Expr  `parser:"( \"=\" @@ )?"`
+	Tabular bool   `parser:"  | @\"(\" ( \"*\""`
+	// Columns are the columns a tabular parameter declares: (x: long, *).
+	Columns []*ColumnDecl `parser:"    | @@ ( \",\" @@ )* ( \",\" \"*\" )? ) \")\" )"`
+	Default *Expr         `parser:"( \"=\" @@ )?"`
 }
 
 // Pipeline is a source expression followed by piped operators. A pipeline
@@ -366,8 +375,20 @@ type Postfix struct {
 // Suffix is .name or [index].
 type Suffix struct {
 	Pos    Position
-	Member string `parser:"(   \".\" @Ident | @QIdent"`
-	Index  *Expr  `parser:"  | \"[\" @@ \"]\" )"`
+	Member string `parser:"(   \".\" ( @( Ident | QIdent )"`
+	// DotIndex is .[expr], the same as [expr].
+	DotIndex *Expr  `parser:"          | \"[\" @@ \"]\" )"`
+	Quoted   string `parser:"  | @QIdent"`
+	Index    *Expr  `parser:"  | \"[\" @@ \"]\" )"`
+}
+
+// Name returns the member name of .name or ['name'] (quoted as written),
+// or "" for an index.
+func (s *Suffix) Name() string {
+	if s.Member != "" {
+		return s.Member
+	}
+	return s.Quoted
 }
 
 // Primary is a literal, a name, a call or a parenthesised expression.
@@ -395,7 +416,9 @@ type Call struct {
 // Arg is a call argument: an expression, or * (as in arg_max(T, *)), or a
 // tabular expression (toscalar(print x = 1), materialize(T | where ...)).
 type Arg struct {
-	Pos       Position
+	Pos Position
+	// Name is set for a named argument of a user function: f(len = 3).
+	Name      string        `parser:"( @Ident \"=\" )?"`
 	Star      bool          `parser:"(   @\"*\""`
 	Union     *UnionOp      `parser:"  | ( @@"`
 	Datatable *DatatableSrc `parser:"    | @@"`
@@ -445,7 +468,8 @@ type UnionOp struct {
 type UnionItem struct {
 	Pos  Position
 	Pipe *Pipeline `parser:"(   \"(\" @@ \")\""`
-	Name *string   `parser:"  | @( Ident | QIdent ) )"`
+	// Name is a table name, or a pattern with a trailing * (View*).
+	Name *string `parser:"  | @( Ident | QIdent ) @\"*\"? )"`
 }
 
 // MakeSeriesOp builds series of aggregates over an axis.
@@ -477,6 +501,25 @@ type MvExpandOp struct {
 	Limit   *Expr         `parser:"( \"limit\" @@ )?"`
 }
 
+// InvokeOp calls a function with the input as its first (tabular)
+// argument: T | invoke f(a) is f(T, a).
+type InvokeOp struct {
+	Pos     Position
+	Keyword string `parser:"@\"invoke\""`
+	Call    *Call  `parser:"@@"`
+}
+
+// MvApplyOp applies a subquery to the elements of each row's arrays:
+// mv-apply [params] Items [limit N] on ( Operator { | Operator } ).
+type MvApplyOp struct {
+	Pos     Position
+	Keyword string        `parser:"@\"mv-apply\""`
+	Params  []*Param      `parser:"@@*"`
+	Items   []*ExpandItem `parser:"@@ ( \",\" @@ )*"`
+	Limit   *Expr         `parser:"( \"limit\" @@ )?"`
+	Ops     []Operator    `parser:"\"on\" \"(\" @@ ( \"|\" @@ )* \")\""`
+}
+
 // ExpandItem is one mv-expand column, optionally converted.
 type ExpandItem struct {
 	Pos    Position
@@ -488,8 +531,16 @@ type ExpandItem struct {
 // column names.
 type ProjectNamesOp struct {
 	Pos     Position
-	Keyword string   `parser:"@( \"project-away\" | \"project-keep\" | \"project-reorder\" )"`
-	Names   []string `parser:"@( Ident | QIdent ) ( \",\" @( Ident | QIdent ) )*"`
+	Keyword string         `parser:"@( \"project-away\" | \"project-keep\" | \"project-reorder\" )"`
+	Names   []*NamePattern `parser:"@@ ( \",\" @@ )*"`
+}
+
+// NamePattern is a column name, or a pattern with * for any text (Col*,
+// *Id), and for project-reorder an order for the columns it matches.
+type NamePattern struct {
+	Pos   Position
+	Name  string `parser:"( @( Ident | QIdent ) @\"*\"? | @\"*\" ( @( Ident | QIdent ) @\"*\"? )? )"`
+	Order string `parser:"@( \"asc\" | \"desc\" )?"`
 }
 
 // ProjectRenameOp renames columns: project-rename New = Old, ...
@@ -618,7 +669,12 @@ type JSONValue struct {
 	Str    *string     `parser:"  | @String"`
 	One    *string     `parser:"  | @QIdent"`
 	Array  *JSONArray  `parser:"  | @@"`
-	Object *JSONObject `parser:"  | @@ )"`
+	Object *JSONObject `parser:"  | @@"`
+	// A dynamic(...) inside a dynamic literal is its value.
+	Dynamic *JSONValue `parser:"  | \"dynamic\" \"(\" @@ \")\""`
+	// A typed literal inside a dynamic literal: datetime(2024-01-01),
+	// timespan(1d), datetime("01-01-2022").
+	Literal *Primary `parser:"  | @@ )"`
 }
 
 // JSONArray is [v, ...].
@@ -644,6 +700,8 @@ func (*JoinOp) operator()          {}
 func (*UnionOp) operator()         {}
 func (*MakeSeriesOp) operator()    {}
 func (*MvExpandOp) operator()      {}
+func (*MvApplyOp) operator()       {}
+func (*InvokeOp) operator()        {}
 func (*ProjectNamesOp) operator()  {}
 func (*ProjectRenameOp) operator() {}
 func (*ParseOp) operator()         {}
@@ -667,7 +725,7 @@ func buildParser() *participle.Parser[Script] {
 		participle.Elide("Comment", "Whitespace"),
 		participle.Union[Operator](&WhereOp{}, &SummarizeOp{}, &ProjectOp{}, &ExtendOp{},
 			&SortOp{}, &TopOp{}, &TakeOp{}, &DistinctOp{}, &CountOp{}, &RenderOp{},
-			&JoinOp{}, &UnionOp{}, &MakeSeriesOp{}, &MvExpandOp{}, &ProjectNamesOp{}, &ProjectRenameOp{},
+			&JoinOp{}, &UnionOp{}, &MakeSeriesOp{}, &MvExpandOp{}, &MvApplyOp{}, &InvokeOp{}, &ProjectNamesOp{}, &ProjectRenameOp{},
 			&ParseOp{}, &GetschemaOp{}, &AsOp{}, &SerializeOp{}, &EvaluateOp{}),
 		participle.UseLookahead(3),
 	)

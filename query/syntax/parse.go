@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/alecthomas/participle/v2"
@@ -33,6 +34,9 @@ func Parse(text string) (*Script, error) {
 	if depth := maxNesting(tokens); depth > 200 {
 		return nil, Errorf(Pos{1, 1}, "query nests parentheses or brackets %d deep (the limit is 200)", depth)
 	}
+	if err := pipeFirst(tokens); err != nil {
+		return nil, err
+	}
 	s, err := parser().ParseFromLexer(tokens)
 	if err != nil {
 		return nil, convertError(err)
@@ -41,6 +45,27 @@ func Parse(text string) (*Script, error) {
 		return nil, Errorf(Pos{1, 1}, "empty query: expected a table name such as UrlClickEvents")
 	}
 	return s, nil
+}
+
+// pipeFirst reports a statement that starts with "|": a query pasted
+// without its first line, the table ("| where ..." of a hunting query).
+// It leaves tokens where they were.
+func pipeFirst(tokens *lexer.PeekingLexer) error {
+	start := tokens.MakeCheckpoint()
+	defer tokens.LoadCheckpoint(start)
+	depth, first := 0, true
+	for tok := tokens.Next(); !tok.EOF(); tok = tokens.Next() {
+		switch {
+		case first && tok.Value == "|":
+			return Errorf(Pos{tok.Pos.Line, tok.Pos.Column}, `unexpected "|": a query starts with a table, e.g. UrlClickEvents | where ...`)
+		case tok.Value == "(" || tok.Value == "[" || tok.Value == "{":
+			depth++
+		case tok.Value == ")" || tok.Value == "]" || tok.Value == "}":
+			depth--
+		}
+		first = depth == 0 && tok.Value == ";"
+	}
+	return nil
 }
 
 // maxNesting returns the deepest bracket nesting, counting bracket tokens
@@ -76,10 +101,13 @@ var (
 		"Statement", "statement", "FuncDef", "function definition", "<ident>", "a name", "<string>", "a string",
 		"<qident>", "a ['quoted name']", "Arg", "expression", "ParsePart", "parse pattern", "JSONValue", "JSON value",
 		"JSONPair", "JSON property", "ColumnDecl", "column declaration", "FuncParam", "parameter", "SeriesAgg", "aggregation",
-		"ExpandItem", "expression", "UnionItem", "table", "Param", "parameter", "<datetimelit>", "a datetime",
+		"ExpandItem", "expression", "NamePattern", "a column name or pattern", "UnionItem", "table", "Param", "parameter", "<datetimelit>", "a datetime",
 		"<number>", "a number", "<eof>", "end of query",
 	)
 	unexpectedRe = regexp.MustCompile(`^unexpected token "(.*)"(?: \(expected (.*)\))?$`)
+	// invalidRe is the lexer's complaint about text no token matches; the
+	// text is quoted.
+	invalidRe = regexp.MustCompile(`^lexer: invalid input text (".*")$`)
 )
 
 func convertError(err error) error {
@@ -104,6 +132,12 @@ func convertError(err error) error {
 			msg = fmt.Sprintf("unexpected %s, expected %s", tok, firstExpected(m[2]))
 		} else {
 			msg = fmt.Sprintf("unexpected %s", tok)
+		}
+	} else if m := invalidRe.FindStringSubmatch(msg); m != nil {
+		// A string literal the line ends in: the lexer saw a quote no
+		// string rule could finish.
+		if text, err := strconv.Unquote(m[1]); err == nil && (strings.HasPrefix(text, `"`) || strings.HasPrefix(text, "'")) {
+			msg = fmt.Sprintf("unterminated string: no closing %c before the end of the line", text[0])
 		}
 	} else {
 		msg = nodeNames.Replace(msg)

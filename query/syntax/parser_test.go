@@ -188,6 +188,11 @@ func successCases(f func(q, want string)) {
 	f(`T | parse kind=regex Url with * "://" Host:string "/" Rest`, `T | parse kind=regex Url with * "://" Host:string "/" Rest`)
 	f(`T | parse Url with "a" x "b" *`, `T | parse Url with "a" x "b" *`)
 	f(`T | parse-where kind = regex flags=Ui Url with * "://" Host`, `T | parse-where kind=regex flags=Ui Url with * "://" Host`)
+	f(`T | mv-apply with_itemindex=i x = A to typeof(long) on (top 2 by x | summarize make_list(x))`, `T | mv-apply with_itemindex=i x = A to typeof(long) on (top 2 by x | summarize make_list(x))`)
+	f(`T | project-reorder a* asc, *Id, ['x y']* desc | project-away *tmp*`, `T | project-reorder a* asc, *Id, ['x y']* desc | project-away *tmp*`)
+	f(`T | invoke f(1, k = 2)`, `T | invoke f(1, k = 2)`)
+	f("let ['a b'] = 1; let v = view () { print x = 1 }; let f = (T:(x: long, *), n:long) { T | take n }; union v*", "let ['a b'] = 1;\nlet v = view () { print x = 1 };\nlet f = (T:(x:long), n:long) { T | take n };\nunion v*")
+	f(`print d = dynamic({'k': dynamic([1, datetime(2024-01-01), timespan(1d)])}), d.["k"], d.k[0]`, `print d = dynamic({'k': dynamic([1, datetime(2024-01-01), timespan(1d)])}), d.["k"], d.k[0]`)
 	f(`range x from 1 to 10 step 2 | take 1`, `range x from 1 to 10 step 2 | take 1`)
 	f(`range ['a b'] from datetime(2024-01-01) to now() step 1d`, `range ['a b'] from datetime(2024-01-01) to now() step 1d`)
 	f(`print toscalar(print x = 1), toscalar(range x from 1 to 2 step 1 | count)`, `print toscalar(print x = 1), toscalar(range x from 1 to 2 step 1 | count)`)
@@ -327,10 +332,12 @@ func failureCases(f func(q, want string)) {
 
 	// Pipes and operators.
 	f(`T |`, `1:4: unexpected end of query, expected operator`)
-	f(`| T`, `1:1: unexpected "|"`)
+	f(`| T`, `1:1: unexpected "|": a query starts with a table, e.g. UrlClickEvents | where ...`)
+	f("let x = 1;\n| where A", `2:1: unexpected "|": a query starts with a table, e.g. UrlClickEvents | where ...`)
+	f("T | where A in ((1));\n  | take 1", `2:3: unexpected "|": a query starts with a table, e.g. UrlClickEvents | where ...`)
 	f(`T | foo`, `1:5: unexpected "foo", expected operator`)
-	f(`T | project-away`, `1:17: unexpected end of query, expected a name or a ['quoted name']`)
-	f(`T | mv-apply A on (take 1)`, `1:5: unexpected "mv-apply", expected operator`)
+	f(`T | project-away`, `1:17: unexpected end of query, expected a column name or pattern`)
+	f(`T | mv-apply A on take 1`, `1:19: unexpected "take", expected "("`)
 	f(`T | join U`, `1:11: unexpected end of query, expected "on"`)
 	f(`T | render`, `1:11: unexpected end of query, expected a name`)
 	f(`T | parse A`, `1:12: unexpected end of query, expected "with"`)
@@ -371,8 +378,8 @@ func failureCases(f func(q, want string)) {
 	f(`T | where (A`, `1:13: unexpected end of query, expected "("`)
 	f(`T | where A)`, `1:12: unexpected ")"`)
 	f(`T | where f(1,)`, `1:15: unexpected ")", expected expression`)
-	f(`T | where A.`, `1:13: unexpected end of query, expected a name`)
-	f(`T | where A.1`, `1:13: unexpected "1", expected a name`)
+	f(`T | where A.`, `1:13: unexpected end of query, expected a name or a ['quoted name'] or "["`)
+	f(`T | where A.1`, `1:13: unexpected "1", expected a name or a ['quoted name'] or "["`)
 	f(`T | where A[1`, `1:14: unexpected end of query, expected "]"`)
 	f(`T | where A == 1 +`, `1:19: unexpected end of query, expected expression`)
 	f(`T | where A == datetime(`, `1:25: unexpected end of query, expected ")"`)
@@ -382,16 +389,16 @@ func failureCases(f func(q, want string)) {
 	f(`T | where A == regex`, `1:21: unexpected end of query, expected expression`)
 
 	// let.
-	f(`let = 5`, `1:5: unexpected "=", expected a name`)
+	f(`let = 5`, `1:5: unexpected "=", expected a name or a ['quoted name']`)
 	f(`let x 5`, `1:7: unexpected "5", expected "="`)
 	f(`let x =`, `1:8: unexpected end of query, expected expression`)
 	f(`;T`, `1:1: unexpected ";"`)
 
 	// Lexer errors.
-	f(`T | where A == "abc`, `1:16: lexer: invalid input text "\"abc"`)
-	f(`T | where A == 'abc`, `1:16: lexer: invalid input text "'abc"`)
-	f("T | where A == \"ab\nc\"", `1:16: lexer: invalid input text "\"ab\nc\""`)
-	f(`T | where A == @"abc`, `1:17: lexer: invalid input text "\"abc"`)
+	f(`T | where A == "abc`, `1:16: unterminated string: no closing " before the end of the line`)
+	f(`T | where A == 'abc`, `1:16: unterminated string: no closing ' before the end of the line`)
+	f("T | where A == \"ab\nc\"", `1:16: unterminated string: no closing " before the end of the line`)
+	f(`T | where A == @"abc`, `1:17: unterminated string: no closing " before the end of the line`)
 	f("T | where A == \x00", `1:16: lexer: invalid input text "\x00"`)
 	f("T | where A == \xff", "1:16: lexer: invalid input text \"\ufffd\"")
 	f("T | where A == #", `1:16: lexer: invalid input text "#"`)
@@ -407,7 +414,7 @@ func failureCases(f func(q, want string)) {
 	f("T\n| where A == 1\n  | foo B", `3:5: unexpected "foo", expected operator`)
 	// The error points at the first comma of ",,", not the second.
 	f("let x = 1;\nT\n| where A in (1,\n    2,, 3)", `4:6: unexpected ",", expected ")"`)
-	f("T // comment\n\t| where A == \"x\n", `2:15: lexer: invalid input text "\"x\n"`)
+	f("T // comment\n\t| where A == \"x\n", `2:15: unterminated string: no closing " before the end of the line`)
 	// Columns count characters, not bytes.
 	f("T\n| where Name == \"é\" and é", `2:25: lexer: invalid input text "é"`)
 }

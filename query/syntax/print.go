@@ -78,6 +78,9 @@ func (l *LetStmt) writeKQL(b *strings.Builder) {
 	b.WriteString(l.Name)
 	b.WriteString(" = ")
 	if l.Func != nil {
+		if l.View {
+			b.WriteString("view ")
+		}
 		l.Func.writeKQL(b)
 		return
 	}
@@ -95,9 +98,14 @@ func (f *FuncDef) writeKQL(b *strings.Builder) {
 		}
 		b.WriteString(p.Name)
 		b.WriteString(":")
-		if p.Tabular {
+		switch {
+		case p.Tabular && len(p.Columns) > 0:
+			b.WriteByte('(')
+			writeList(b, p.Columns)
+			b.WriteByte(')')
+		case p.Tabular:
 			b.WriteString("(*)")
-		} else {
+		default:
 			b.WriteString(p.Type)
 		}
 		if p.Default != nil {
@@ -421,8 +429,14 @@ func (s *Suffix) writeKQL(b *strings.Builder) {
 	switch {
 	case s.Index != nil:
 		writeBracketed(b, kqlString(s.Index), " //\n")
+	case s.DotIndex != nil:
+		b.WriteByte('.')
+		writeBracketed(b, kqlString(s.DotIndex), " //\n")
+	case s.Quoted != "":
+		b.WriteString(s.Quoted) // a quoted name: ["k"] or ['k']
 	case strings.HasPrefix(s.Member, "["):
-		b.WriteString(s.Member) // a quoted name: ["k"] or ['k']
+		b.WriteByte('.')
+		b.WriteString(s.Member) // .["k"]
 	default:
 		b.WriteByte('.')
 		b.WriteString(s.Member)
@@ -518,6 +532,10 @@ func lexesAs(text, rule string) bool {
 func (a *Arg) String() string { return kqlString(a) }
 
 func (a *Arg) writeKQL(b *strings.Builder) {
+	if a.Name != "" {
+		b.WriteString(a.Name)
+		b.WriteString(" = ")
+	}
 	switch {
 	case a.Star:
 		b.WriteByte('*')
@@ -653,6 +671,33 @@ func (o *MvExpandOp) writeKQL(b *strings.Builder) {
 	}
 }
 
+// String prints the operator as KQL.
+func (o *InvokeOp) String() string { return kqlString(o) }
+
+func (o *InvokeOp) writeKQL(b *strings.Builder) {
+	b.WriteString("invoke ")
+	o.Call.writeKQL(b)
+}
+
+// String prints the operator as KQL.
+func (o *MvApplyOp) String() string { return kqlString(o) }
+
+func (o *MvApplyOp) writeKQL(b *strings.Builder) {
+	b.WriteString(o.Keyword)
+	writeParams(b, o.Params)
+	b.WriteByte(' ')
+	writeList(b, o.Items)
+	if o.Limit != nil {
+		b.WriteString(" limit ")
+		o.Limit.writeKQL(b)
+	}
+	b.WriteString(" on (")
+	var sub strings.Builder
+	writeOps(&sub, o.Ops)
+	b.WriteString(strings.TrimPrefix(sub.String(), " | "))
+	b.WriteByte(')')
+}
+
 // String prints the column as KQL.
 func (e *ExpandItem) String() string { return kqlString(e) }
 
@@ -671,7 +716,16 @@ func (o *ProjectNamesOp) String() string { return kqlString(o) }
 func (o *ProjectNamesOp) writeKQL(b *strings.Builder) {
 	b.WriteString(o.Keyword)
 	b.WriteByte(' ')
-	b.WriteString(strings.Join(o.Names, ", "))
+	for i, n := range o.Names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(n.Name)
+		if n.Order != "" {
+			b.WriteByte(' ')
+			b.WriteString(n.Order)
+		}
+	}
 }
 
 // String prints the operator as KQL.
@@ -867,6 +921,12 @@ func (v *JSONValue) writeKQL(b *strings.Builder) {
 		v.Array.writeKQL(b)
 	case v.Object != nil:
 		v.Object.writeKQL(b)
+	case v.Dynamic != nil:
+		b.WriteString("dynamic(")
+		v.Dynamic.writeKQL(b)
+		b.WriteByte(')')
+	case v.Literal != nil:
+		v.Literal.writeKQL(b)
 	default:
 		panic("BUG: syntax: empty JSON value")
 	}

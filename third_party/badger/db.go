@@ -12,6 +12,7 @@ import (
 	"errors"
 	"expvar"
 	"fmt"
+	"hash/crc32"
 	"math"
 	"os"
 	"path/filepath"
@@ -100,6 +101,11 @@ type DB struct {
 	// entered atomically. This replaces the 10ms busy-sleep that previously
 	// polled flushChan from writeRequests.
 	flushCond *sync.Cond
+	// flushErr is the error of the last memtable flush, nil once one
+	// succeeds (clickhunt): a writer waiting for room gets it instead of
+	// waiting for a flush that cannot happen (a full disk). Set and read
+	// under lock.
+	flushErr error
 
 	// Initialized via openMemTables.
 	nextMemFid int
@@ -358,6 +364,9 @@ func Open(opt Options) (*DB, error) {
 
 	// Initialize vlog struct.
 	db.vlog.init(db)
+	if err = db.vlog.initErr; err != nil {
+		return db, err // clickhunt: see valueLog.init
+	}
 
 	if !opt.ReadOnly {
 		db.closers.compactors = z.NewCloser(1)
@@ -620,6 +629,15 @@ func (db *DB) close() (err error) {
 				if pushedMemTable {
 					break
 				}
+				db.lock.RLock()
+				failing := db.flushErr != nil
+				db.lock.RUnlock()
+				if failing {
+					// clickhunt: the flushes fail (a full disk): leave this
+					// memtable unflushed; its log is on disk.
+					db.opt.Errorf("closing without flushing the memtable: its log is replayed on the next open")
+					break
+				}
 				time.Sleep(10 * time.Millisecond)
 			}
 		}
@@ -828,6 +846,23 @@ func (db *DB) writeToLSM(b *request) error {
 	if !db.opt.InMemory && len(b.Ptrs) != len(b.Entries) {
 		return fmt.Errorf("Ptrs and Entries don't match: %+v", b)
 	}
+	// clickhunt: back the log room of the whole request with disk blocks
+	// first, so that a full disk fails it before any of its entries is
+	// in the memtable (a transaction is all or nothing) instead of
+	// raising SIGBUS half way.
+	if db.mt.wal != nil {
+		need := int64(maxHeaderSize)
+		for _, entry := range b.Entries {
+			vlen := int64(vptrSize)
+			if entry.skipVlogAndSetThreshold(db.valueThreshold()) {
+				vlen = int64(len(entry.Value))
+			}
+			need += maxHeaderSize + int64(len(entry.Key)) + vlen + crc32.Size
+		}
+		if err := db.mt.wal.allocate(int64(db.mt.wal.writeAt) + need); err != nil {
+			return y.Wrapf(err, "while writing to memTable")
+		}
+	}
 
 	for i, entry := range b.Entries {
 		var err error
@@ -885,7 +920,20 @@ func (db *DB) writeRequests(reqs []*request) error {
 
 	db.opt.Debugf("Writing to memtable")
 	var count int
-	for _, b := range reqs {
+	// clickhunt: when a request fails, the ones before it are in the
+	// memtable: they succeeded, and are told so.
+	failed := func(i int, err error) error {
+		for _, r := range reqs[:i] {
+			r.Err = nil
+			r.Wg.Done()
+		}
+		for _, r := range reqs[i:] {
+			r.Err = err
+			r.Wg.Done()
+		}
+		return y.Wrap(err, "writeRequests")
+	}
+	for i, b := range reqs {
 		if len(b.Entries) == 0 {
 			continue
 		}
@@ -896,12 +944,10 @@ func (db *DB) writeRequests(reqs []*request) error {
 		// case we surface the error instead of writing to a memtable being torn
 		// down.
 		if err := db.ensureRoomForWrite(); err != nil {
-			done(err)
-			return y.Wrap(err, "writeRequests")
+			return failed(i, err)
 		}
 		if err := db.writeToLSM(b); err != nil {
-			done(err)
-			return y.Wrap(err, "writeRequests")
+			return failed(i, err)
 		}
 	}
 
@@ -1051,6 +1097,13 @@ func (db *DB) ensureRoomForWrite() error {
 		return nil
 	}
 
+	// clickhunt: the next memtable is created before the full one is
+	// handed over, so that failing to create it (a full disk) leaves the
+	// database as it was instead of without a memtable.
+	next, err := db.newMemTable()
+	if err != nil {
+		return y.Wrapf(err, "cannot create new mem table")
+	}
 	for {
 		select {
 		case db.flushChan <- db.mt:
@@ -1058,10 +1111,7 @@ func (db *DB) ensureRoomForWrite() error {
 				db.mt.sl.MemSize(), len(db.flushChan))
 			// We manage to push this task. Let's modify imm.
 			db.imm = append(db.imm, db.mt)
-			db.mt, err = db.newMemTable()
-			if err != nil {
-				return y.Wrapf(err, "cannot create new mem table")
-			}
+			db.mt = next
 			// New memtable is empty. We certainly have room.
 			return nil
 		default:
@@ -1082,7 +1132,14 @@ func (db *DB) ensureRoomForWrite() error {
 			// drain, so waiting for room is safe and cannot deadlock). This matches
 			// the pre-cond behavior, which looped until the push succeeded.
 			if db.IsClosed() {
+				next.DecrRef()
 				return errNoRoom
+			}
+			if db.flushErr != nil {
+				// clickhunt: the flushes fail (a full disk): fail the
+				// write rather than wait for one that cannot happen.
+				next.DecrRef()
+				return y.Wrapf(db.flushErr, "cannot make room for writes: flushing a memtable failed")
 			}
 			db.flushCond.Wait()
 		}
@@ -1146,6 +1203,10 @@ func (db *DB) handleMemTableFlush(mt *memTable, dropPrefixes [][]byte) error {
 	return err
 }
 
+// FlushRetry is how long a failed memtable flush waits before it tries
+// again (clickhunt: a variable, which tests shorten).
+var FlushRetry = time.Second
+
 // flushMemtable must keep running until we send it an empty memtable. If there
 // are errors during handling the memtable flush, we'll retry indefinitely.
 func (db *DB) flushMemtable(lc *z.Closer) {
@@ -1160,12 +1221,25 @@ func (db *DB) flushMemtable(lc *z.Closer) {
 			if err := db.handleMemTableFlush(mt, nil); err != nil {
 				// Encountered error. Retry indefinitely.
 				db.opt.Errorf("error flushing memtable to disk: %v, retrying", err)
-				time.Sleep(time.Second)
+				// clickhunt: writers waiting for room fail with it, and
+				// when the flushes are being stopped (Close, DropPrefix)
+				// the memtables left stay unflushed: their logs are on
+				// disk, replayed by the next open.
+				db.lock.Lock()
+				db.flushErr = err
+				db.lock.Unlock()
+				db.flushCond.Broadcast()
+				select {
+				case <-lc.HasBeenClosed():
+					return
+				case <-time.After(FlushRetry):
+				}
 				continue
 			}
 
 			// Update s.imm. Need a lock.
 			db.lock.Lock()
+			db.flushErr = nil
 			// This is a single-threaded operation. mt corresponds to the head of
 			// db.imm list. Once we flush it, we advance db.imm. The next mt
 			// which would arrive here would match db.imm[0], because we acquire a
@@ -1631,7 +1705,15 @@ func (db *DB) startCompactions() {
 func (db *DB) startMemoryFlush() {
 	// Start memory fluhser.
 	if db.closers.memtable != nil {
-		db.flushChan = make(chan *memTable, db.opt.NumMemtables)
+		// clickhunt: memtables a failed flush left (a full disk, while
+		// the flushes were stopped) are queued again, in order, ahead of
+		// any new one: the flusher takes them from the head of imm.
+		db.lock.Lock()
+		db.flushChan = make(chan *memTable, db.opt.NumMemtables+len(db.imm))
+		for _, mt := range db.imm {
+			db.flushChan <- mt
+		}
+		db.lock.Unlock()
 		db.closers.memtable = z.NewCloser(1)
 		go func() {
 			db.flushMemtable(db.closers.memtable)
@@ -1865,8 +1947,16 @@ func (db *DB) DropPrefix(prefixes ...[]byte) error {
 	db.lock.Lock()
 	defer db.lock.Unlock()
 
+	// clickhunt: the next memtable is created first, and a flush that
+	// fails (a full disk) leaves the memtables not yet flushed where they
+	// were (the active one active, the others queued again when the
+	// flushes resume), so the database stays usable and closable.
+	next, err := db.newMemTable()
+	if err != nil {
+		return y.Wrapf(err, "cannot create new mem table")
+	}
 	db.imm = append(db.imm, db.mt)
-	for _, memtable := range db.imm {
+	for i, memtable := range db.imm {
 		if memtable.sl.Empty() {
 			memtable.DecrRef()
 			continue
@@ -1874,6 +1964,8 @@ func (db *DB) DropPrefix(prefixes ...[]byte) error {
 		db.opt.Debugf("Flushing memtable")
 		if err := db.handleMemTableFlush(memtable, filtered); err != nil {
 			db.opt.Errorf("While trying to flush memtable: %v", err)
+			db.imm = append([]*memTable(nil), db.imm[i:len(db.imm)-1]...)
+			next.DecrRef()
 			return err
 		}
 		memtable.DecrRef()
@@ -1881,10 +1973,7 @@ func (db *DB) DropPrefix(prefixes ...[]byte) error {
 	db.stopCompactions()
 	defer db.startCompactions()
 	db.imm = db.imm[:0]
-	db.mt, err = db.newMemTable()
-	if err != nil {
-		return y.Wrapf(err, "cannot create new mem table")
-	}
+	db.mt = next
 
 	// Drop prefixes from the levels.
 	if err := db.lc.dropPrefixes(filtered); err != nil {

@@ -33,6 +33,14 @@ func InitDiscardStats(opt Options) (*discardStats, error) {
 
 	// 1MB file can store 65.536 discard entries. Each entry is 16 bytes.
 	mf, err := z.OpenMmapFile(fname, os.O_CREATE|os.O_RDWR, 1<<20)
+	if mf != nil && (err == nil || err == z.NewFile) {
+		// clickhunt: the stats are written through the map: back the
+		// file with disk blocks, so a full disk is an error, not SIGBUS.
+		if aerr := y.Allocate(mf.Fd, 0, int64(len(mf.Data))); aerr != nil {
+			_ = mf.Close(-1)
+			return nil, y.Wrapf(aerr, "while opening file: %s\n", discardFname)
+		}
+	}
 	lf := &discardStats{
 		MmapFile: mf,
 		opt:      opt,

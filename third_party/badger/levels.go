@@ -899,7 +899,12 @@ func (s *levelsController) subcompact(it y.Iterator, kr keyRange, cd compactDef,
 		}
 		go func(builder *table.Builder, fileID uint64) {
 			var err error
-			defer inflightBuilders.Done(err)
+			// clickhunt: report the error CreateTable returns. Upstream
+			// deferred Done(err) with err as it was then (nil), so a table
+			// that failed to be written was left out of a compaction
+			// that went on to delete the tables it replaced: a full disk
+			// lost data.
+			defer func() { inflightBuilders.Done(err) }()
 			defer builder.Close()
 
 			var tbl *table.Table

@@ -278,6 +278,32 @@ type logFile struct {
 	registry *KeyRegistry
 	writeAt  uint32
 	opt      Options
+	// allocated is how much of the file is backed by disk blocks
+	// (clickhunt: see allocate). Only the writing goroutine touches it.
+	allocated int64
+}
+
+// AllocChunk is how far ahead allocate backs a log with disk blocks
+// (clickhunt; tests shrink it to allocate more often).
+var AllocChunk int64 = 4 << 20
+
+// allocate makes sure bytes up to end of the log file are backed by disk
+// blocks before they are written through the map (clickhunt): on a full
+// disk this returns ENOSPC, where the write would have raised SIGBUS.
+func (lf *logFile) allocate(end int64) error {
+	if end <= lf.allocated {
+		return nil
+	}
+	chunk := AllocChunk
+	to := min((end+chunk-1)/chunk*chunk, int64(len(lf.Data)))
+	if to < end {
+		to = end
+	}
+	if err := y.Allocate(lf.Fd, lf.allocated, to-lf.allocated); err != nil {
+		return err
+	}
+	lf.allocated = to
+	return nil
 }
 
 func (lf *logFile) Truncate(end int64) error {
@@ -341,6 +367,11 @@ func (lf *logFile) writeEntry(buf *bytes.Buffer, e *Entry, opt Options) error {
 	buf.Reset()
 	plen, err := lf.encodeEntry(buf, e, lf.writeAt)
 	if err != nil {
+		return err
+	}
+	// clickhunt: writeToLSM allocated room for the whole request; this
+	// covers a caller that did not (and zeroNextEntry's bytes).
+	if err := lf.allocate(int64(lf.writeAt) + int64(plen) + maxHeaderSize); err != nil {
 		return err
 	}
 	y.AssertTrue(plen == copy(lf.Data[lf.writeAt:], buf.Bytes()))
@@ -555,6 +586,11 @@ func (lf *logFile) open(path string, flags int, fsize int64) error {
 	lf.MmapFile = mf
 
 	if ferr == z.NewFile {
+		// clickhunt: the header is the first write through the map.
+		if err := lf.allocate(vlogHeaderSize + maxHeaderSize); err != nil {
+			_ = lf.Delete()
+			return err
+		}
 		if err := lf.bootstrap(); err != nil {
 			os.Remove(path)
 			return err

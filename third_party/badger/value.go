@@ -461,6 +461,8 @@ func (db *DB) valueThreshold() int64 {
 
 type valueLog struct {
 	dirPath string
+	// initErr is init's failure (clickhunt), which Open returns.
+	initErr error
 
 	// guards our view of which files exist, which to be deleted, how many active iterators
 	filesLock        sync.RWMutex
@@ -574,7 +576,12 @@ func (vlog *valueLog) init(db *DB) {
 
 	vlog.garbageCh = make(chan struct{}, 1) // Only allow one GC at a time.
 	lf, err := InitDiscardStats(vlog.opt)
-	y.Check(err)
+	if err != nil {
+		// clickhunt: open fails with it (valueLog.open), instead of the
+		// process exiting with a stack trace (y.Check).
+		vlog.initErr = err
+		return
+	}
 	vlog.discardStats = lf
 	// See TestPersistLFDiscardStats for purpose of statement below.
 	db.logToSyncChan(endVLogInitMsg)
@@ -843,6 +850,11 @@ func (vlog *valueLog) write(reqs []*request) error {
 		}
 
 		n := uint32(buf.Len())
+		// clickhunt: back the bytes with disk blocks first, so that a
+		// full disk fails the write instead of raising SIGBUS.
+		if err := curlf.allocate(int64(vlog.woffset()) + int64(n)); err != nil {
+			return err
+		}
 		endOffset := vlog.writableLogOffset.Add(n)
 		// Increase the file size if we cannot accommodate this entry.
 		// [Aman] Should this be >= or just >? Doesn't make sense to extend the file if it big enough already.
@@ -1216,4 +1228,32 @@ func (v *vlogThreshold) listenForValueThresholdUpdate() {
 			v.vlMetrics.Clear()
 		}
 	}
+}
+
+// RotateValueLog ends the value-log file being written and starts a new
+// one (clickhunt). Value-log GC never rewrites the file being written,
+// and while that file holds the most discardable data it rewrites none:
+// the values of a file that was just aborted stay until the next open.
+// Writes are blocked meanwhile, as DropPrefix blocks them.
+func (db *DB) RotateValueLog() error {
+	if db.opt.ReadOnly || db.opt.InMemory {
+		return nil
+	}
+	f, err := db.prepareToDrop()
+	if err != nil {
+		return err
+	}
+	defer f()
+	vlog := &db.vlog
+	vlog.filesLock.RLock()
+	cur := vlog.filesMap[vlog.maxFid]
+	vlog.filesLock.RUnlock()
+	if cur == nil || vlog.woffset() <= vlogHeaderSize {
+		return nil
+	}
+	if err := cur.doneWriting(vlog.woffset()); err != nil {
+		return err
+	}
+	_, err = vlog.createVlogFile()
+	return err
 }

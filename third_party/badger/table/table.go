@@ -253,6 +253,13 @@ func CreateTable(fname string, builder *Builder) (*Table, error) {
 		return nil, fmt.Errorf("file already exists: %s", fname)
 	}
 
+	// clickhunt: back the whole file with disk blocks before writing it
+	// through the map, so that a full disk is an error, not SIGBUS; a
+	// table that cannot be written leaves no file behind.
+	if err := y.Allocate(mf.Fd, 0, int64(bd.Size)); err != nil {
+		_ = mf.Delete()
+		return nil, y.Wrapf(err, "while creating table: %s", fname)
+	}
 	written := bd.Copy(mf.Data)
 	y.AssertTrue(written == len(mf.Data))
 	if err := z.Msync(mf.Data); err != nil {
@@ -707,8 +714,10 @@ func (t *Table) VerifyChecksum() error {
 	for i := 0; i < ti.OffsetsLength(); i++ {
 		b, err := t.block(i, true)
 		if err != nil {
-			return y.Wrapf(err, "checksum validation failed for table: %s, block: %d, offset:%d",
-				t.Filename(), i, b.offset)
+			// clickhunt: b is nil here; upstream read its offset and
+			// panicked (nil pointer) instead of naming the table.
+			return y.Wrapf(err, "checksum validation failed for table: %s, block: %d",
+				t.Filename(), i)
 		}
 		// We should not call incrRef here, because the block already has one ref when created.
 		defer b.decrRef()
