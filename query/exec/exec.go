@@ -156,6 +156,15 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 		return &valuesOp{n: n}, nil
 	case *plan.Range:
 		return newRange(n)
+	case *plan.Partition:
+		in, err := build(n.Input, store, st)
+		if err != nil {
+			return nil, err
+		}
+		if st.rowSources == nil {
+			st.rowSources = map[*plan.RowSource]*column.Batch{} // Stats made outside a run
+		}
+		return &partitionOp{n: n, in: in, store: store, st: st}, nil
 	case *plan.RowSource:
 		return &batchOp{b: st.rowSources[n]}, nil
 	case *plan.MvApply:
@@ -232,6 +241,8 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 		return newParse(n, in, st.stop)
 	case *plan.Window:
 		return newWindow(n, in, st)
+	case *plan.ScanSteps:
+		return newScanSteps(n, in, st)
 	}
 	panic(fmt.Sprintf("BUG: exec: unhandled plan node %T", n))
 }

@@ -75,6 +75,9 @@ type scope struct {
 	aggs   *aggContext
 	// window, when set, collects window function calls (fn_window.go).
 	window *windowContext
+	// steps, inside scan's conditions and assignments, are where each
+	// step's state columns are (op_scan_steps.go).
+	steps *scanScope
 }
 
 func (b *builder) expr(e *syntax.Expr, sc *scope) (Expr, error) {
@@ -515,11 +518,16 @@ func (b *builder) unary(e *syntax.Unary, sc *scope) (Expr, error) {
 }
 
 func (b *builder) postfix(e *syntax.Postfix, sc *scope) (Expr, error) {
-	x, err := b.primary(e.Primary, sc)
-	if err != nil || len(e.Suffix) == 0 {
+	suffix := e.Suffix
+	var x Expr
+	var err error
+	if ref, ok := sc.stepRef(e); ok {
+		// scan's StepName.Column: a column of that step's state.
+		x, suffix = ref, suffix[1:]
+	} else if x, err = b.primary(e.Primary, sc); err != nil || len(suffix) == 0 {
 		return x, err
 	}
-	for _, s := range e.Suffix {
+	for _, s := range suffix {
 		var key Expr
 		index := s.Index
 		if index == nil {

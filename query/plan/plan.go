@@ -73,6 +73,10 @@ func (b *builder) operator(in Node, op syntax.Operator) (Node, error) {
 		return getschema(in), nil
 	case *syntax.InvokeOp:
 		panic("BUG: invoke is planned by tabular, which knows the pipeline before it")
+	case *syntax.ScanOp:
+		return b.scanSteps(in, op)
+	case *syntax.PartitionOp:
+		return b.partition(in, op)
 	case *syntax.AsOp:
 		return b.as(in, op), nil
 	case *syntax.SerializeOp:

@@ -12,7 +12,7 @@
 //	Pipeline   = ( Union | Datatable | Print | Range | Expr ) { "|" Operator } .
 //	Operator   = Where | Summarize | Project | Extend | Sort | Top | Take
 //	           | Distinct | Count | Render | Join | Union | MakeSeries | MvExpand
-//	           | ProjectAway | ProjectRename | Parse | Getschema | As | Serialize | MvApply | Evaluate | Invoke
+//	           | ProjectAway | ProjectRename | Parse | Getschema | As | Serialize | MvApply | Evaluate | Invoke | Scan | Partition
 //	           .
 //	Where      = ( "where" | "filter" ) Expr .
 //	Summarize  = "summarize" [ NamedExpr { "," NamedExpr } ] [ "by" NamedExpr { "," NamedExpr } ] .
@@ -53,6 +53,11 @@
 //	MvExpand    = "mv-expand" { Param } ExpandItem { "," ExpandItem } [ "limit" Expr ] .
 //	ExpandItem  = NamedExpr [ "to" "typeof" "(" IDENT ")" ] .
 //	Invoke      = "invoke" Call .
+//	Scan        = "scan" [ "with_match_id" "=" Name ] [ "declare" "(" ScanDecl { "," ScanDecl } ")" ]
+//	              "with" "(" ScanStep { ScanStep } ")" .
+//	ScanDecl    = Name ":" IDENT [ "=" Expr ] .
+//	ScanStep    = "step" IDENT [ "output" "=" IDENT ] ":" Expr [ "=>" NamedExpr { "," NamedExpr } ] ";" .
+//	Partition   = "partition" { Param } "by" Name "(" Operator { "|" Operator } ")" .
 //	MvApply     = "mv-apply" { Param } ExpandItem { "," ExpandItem } [ "limit" Expr ] "on" "(" Operator { "|" Operator } ")" .
 //	ProjectAway = ( "project-away" | "project-keep" | "project-reorder" ) NamePattern { "," NamePattern } .
 //	NamePattern = ( Name [ "*" ] | "*" [ Name [ "*" ] ] ) [ "asc" | "desc" ] .
@@ -501,6 +506,43 @@ type MvExpandOp struct {
 	Limit   *Expr         `parser:"( \"limit\" @@ )?"`
 }
 
+// ScanOp matches sequences of rows against steps:
+// scan [with_match_id = Name] [declare (Decl, ...)] with (Step ...).
+type ScanOp struct {
+	Pos     Position
+	Keyword string      `parser:"@\"scan\""`
+	MatchID string      `parser:"( \"with_match_id\" \"=\" @( Ident | QIdent ) )?"`
+	Declare []*ScanDecl `parser:"( \"declare\" \"(\" @@ ( \",\" @@ )* \")\" )?"`
+	Steps   []*ScanStep `parser:"\"with\" \"(\" @@+ \")\""`
+}
+
+// ScanDecl declares a column the steps assign: Name: type [= default].
+type ScanDecl struct {
+	Pos     Position
+	Name    string `parser:"@( Ident | QIdent ) \":\""`
+	Type    string `parser:"@Ident"`
+	Default *Expr  `parser:"( \"=\" @@ )?"`
+}
+
+// ScanStep is step Name [output = all|last|none]: Condition [=> Col = Expr, ...];
+type ScanStep struct {
+	Pos     Position
+	Name    string       `parser:"\"step\" @Ident"`
+	Output  string       `parser:"( \"output\" \"=\" @Ident )? \":\""`
+	Cond    *Expr        `parser:"@@"`
+	Assigns []*NamedExpr `parser:"( \"=\" \">\" @@ ( \",\" @@ )* )? \";\""`
+}
+
+// PartitionOp runs a subquery on each group of rows with the same key:
+// partition [hint.strategy = ...] by Column ( SubQuery ).
+type PartitionOp struct {
+	Pos     Position
+	Keyword string     `parser:"@\"partition\""`
+	Params  []*Param   `parser:"@@*"`
+	By      string     `parser:"\"by\" @( Ident | QIdent )"`
+	Ops     []Operator `parser:"\"(\" @@ ( \"|\" @@ )* \")\""`
+}
+
 // InvokeOp calls a function with the input as its first (tabular)
 // argument: T | invoke f(a) is f(T, a).
 type InvokeOp struct {
@@ -702,6 +744,8 @@ func (*MakeSeriesOp) operator()    {}
 func (*MvExpandOp) operator()      {}
 func (*MvApplyOp) operator()       {}
 func (*InvokeOp) operator()        {}
+func (*ScanOp) operator()          {}
+func (*PartitionOp) operator()     {}
 func (*ProjectNamesOp) operator()  {}
 func (*ProjectRenameOp) operator() {}
 func (*ParseOp) operator()         {}
@@ -725,7 +769,7 @@ func buildParser() *participle.Parser[Script] {
 		participle.Elide("Comment", "Whitespace"),
 		participle.Union[Operator](&WhereOp{}, &SummarizeOp{}, &ProjectOp{}, &ExtendOp{},
 			&SortOp{}, &TopOp{}, &TakeOp{}, &DistinctOp{}, &CountOp{}, &RenderOp{},
-			&JoinOp{}, &UnionOp{}, &MakeSeriesOp{}, &MvExpandOp{}, &MvApplyOp{}, &InvokeOp{}, &ProjectNamesOp{}, &ProjectRenameOp{},
+			&JoinOp{}, &UnionOp{}, &MakeSeriesOp{}, &MvExpandOp{}, &MvApplyOp{}, &InvokeOp{}, &ScanOp{}, &PartitionOp{}, &ProjectNamesOp{}, &ProjectRenameOp{},
 			&ParseOp{}, &GetschemaOp{}, &AsOp{}, &SerializeOp{}, &EvaluateOp{}),
 		participle.UseLookahead(3),
 	)

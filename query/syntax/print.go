@@ -672,6 +672,65 @@ func (o *MvExpandOp) writeKQL(b *strings.Builder) {
 }
 
 // String prints the operator as KQL.
+func (o *ScanOp) String() string { return kqlString(o) }
+
+func (o *ScanOp) writeKQL(b *strings.Builder) {
+	b.WriteString("scan")
+	if o.MatchID != "" {
+		b.WriteString(" with_match_id=")
+		b.WriteString(o.MatchID)
+	}
+	if len(o.Declare) > 0 {
+		b.WriteString(" declare (")
+		for i, d := range o.Declare {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(d.Name)
+			b.WriteString(":")
+			b.WriteString(d.Type)
+			if d.Default != nil {
+				b.WriteString(" = ")
+				d.Default.writeKQL(b)
+			}
+		}
+		b.WriteByte(')')
+	}
+	b.WriteString(" with (")
+	for _, st := range o.Steps {
+		b.WriteString(" step ")
+		b.WriteString(st.Name)
+		if st.Output != "" {
+			b.WriteString(" output=")
+			b.WriteString(st.Output)
+		}
+		b.WriteString(": ")
+		st.Cond.writeKQL(b)
+		if len(st.Assigns) > 0 {
+			b.WriteString(" => ")
+			writeList(b, st.Assigns)
+		}
+		b.WriteByte(';')
+	}
+	b.WriteString(" )")
+}
+
+// String prints the operator as KQL.
+func (o *PartitionOp) String() string { return kqlString(o) }
+
+func (o *PartitionOp) writeKQL(b *strings.Builder) {
+	b.WriteString("partition")
+	writeParams(b, o.Params)
+	b.WriteString(" by ")
+	b.WriteString(o.By)
+	b.WriteString(" (")
+	var sub strings.Builder
+	writeOps(&sub, o.Ops)
+	b.WriteString(strings.TrimPrefix(sub.String(), " | "))
+	b.WriteByte(')')
+}
+
+// String prints the operator as KQL.
 func (o *InvokeOp) String() string { return kqlString(o) }
 
 func (o *InvokeOp) writeKQL(b *strings.Builder) {
