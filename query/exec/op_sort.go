@@ -3,7 +3,6 @@ package exec
 import (
 	"context"
 	"math"
-	"sort"
 
 	"clickhunt/column"
 	"clickhunt/query/plan"
@@ -37,11 +36,18 @@ func newSort(n *plan.Sort, in Operator, stop *stopper) (*sortOp, error) {
 	return s, nil
 }
 
+// topNMax is the largest limit a top-N keeps in its heap; a larger one
+// sorts its buffered input, trimming it as it grows.
+const topNMax = 1 << 20
+
 func (s *sortOp) Next(ctx context.Context) (*column.Batch, error) {
 	if s.done {
 		return nil, nil
 	}
 	s.done = true
+	if lim := s.node.Limit; lim >= 0 && lim <= topNMax {
+		return s.top(ctx)
+	}
 	var buf []*column.Batch
 	rows := 0
 	for {
@@ -68,56 +74,46 @@ func (s *sortOp) Next(ctx context.Context) (*column.Batch, error) {
 	return s.sorted(column.Concat(s.types, buf)), nil
 }
 
+// top runs a top-N through a bounded heap (sort_topn.go).
+func (s *sortOp) top(ctx context.Context) (*column.Batch, error) {
+	t := newTopN(s.node.Keys, int(s.node.Limit), s.stop)
+	keys := make([]*column.Vector, len(s.keys))
+	charged := 0
+	for {
+		b, err := s.in.Next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			break
+		}
+		for i, k := range s.keys {
+			keys[i] = k.eval(b)
+		}
+		t.add(b, keys)
+		if t.heldRows > charged {
+			// What the heap holds is bounded by the limit; charge its
+			// growth (rows of the widest batch seen, roughly).
+			if err := s.mem.charge(int64(t.heldRows-charged)*int64(8+8*len(s.types)), "sort"); err != nil {
+				return nil, err
+			}
+			charged = t.heldRows
+		}
+	}
+	return t.result(s.types), nil
+}
+
 // sorted returns b's rows in order (stable), cut to the limit.
 func (s *sortOp) sorted(b *column.Batch) *column.Batch {
-	keys := make([]*column.Vector, len(s.keys))
+	cols := make([]sortCol, len(s.keys))
 	for i, k := range s.keys {
-		keys[i] = k.eval(b)
+		cols[i] = newSortCol(k.eval(b), b.Len, s.node.Keys[i], true)
 	}
-	idx := make([]uint32, b.Len)
-	for i := range idx {
-		idx[i] = uint32(i)
-	}
-	// Sorting millions of rows takes seconds: the comparisons are where
-	// a cancellation is noticed.
-	compared := 0
-	sort.SliceStable(idx, func(x, y int) bool {
-		s.stop.row(compared)
-		compared++
-		i, j := int(idx[x]), int(idx[y])
-		for k, v := range keys {
-			if c := compareRows(v, i, j, s.node.Keys[k]); c != 0 {
-				return c < 0
-			}
-		}
-		return false
-	})
+	idx := sortIndex(cols, b.Len, s.stop)
 	if lim := s.node.Limit; lim >= 0 && int64(len(idx)) > lim {
 		idx = idx[:lim]
 	}
 	return b.Gather(idx)
-}
-
-// compareRows orders rows i and j of v under one sort key: <0 when i comes
-// first. Nulls (and NaN, grouped with them) go first or last as the key
-// says, whatever the direction.
-func compareRows(v *column.Vector, i, j int, k plan.SortKey) int {
-	ni, nj := isNullish(v, i), isNullish(v, j)
-	switch {
-	case ni && nj:
-		return 0
-	case ni:
-		if k.NullsFirst {
-			return -1
-		}
-		return 1
-	case nj:
-		if k.NullsFirst {
-			return 1
-		}
-		return -1
-	}
-	return compareRows2(v, i, v, j, k)
 }
 
 func isNullish(v *column.Vector, i int) bool {

@@ -27,7 +27,7 @@ type topScanOp struct {
 // nil when the sort does not qualify.
 func newTopScan(n *plan.Sort, store Store, st *Stats) (*topScanOp, error) {
 	sc, ok := n.Input.(*plan.Scan)
-	if !ok || n.Limit < 0 || len(n.Keys) == 0 {
+	if !ok || n.Limit <= 0 || len(n.Keys) == 0 { // take 0: the sort returns nothing itself
 		return nil, nil
 	}
 	col, ok := n.Keys[0].Expr.(*plan.ColRef)
