@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -47,5 +49,70 @@ func TestDatetimeOutOfRangeIsNull(t *testing.T) {
 	want := `{"a":null,"b":null,"c":null,"d":null,"e":null,"f":"9999-12-31T23:59:59.9999999Z"}`
 	if !strings.Contains(out, want) {
 		t.Fatalf("got %s, want the row %s", out, want)
+	}
+}
+
+// Functions that build values much larger than their input, and the
+// values summarize keeps (make_list, make_set, dcount, keys), are checked
+// against --max-memory: the probe's `print strlen(tohex(-1, 3000000000))`
+// reached 5.7 GB under a 64 MiB budget (issue 17, finding 5); now it stops
+// at once with the budget's message.
+func TestValueBuildersWithinBudget(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "db")
+	run(t, "ingest", "--db", db, "../examples/clicks.csv")
+	fails := func(budget, q, want string) {
+		t.Helper()
+		cmd := exec.Command(binary, "query", "--db", db, "--max-memory", budget, q)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		_, err := cmd.Output()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+			t.Fatalf("%s under %s: %v, want exit 1", q, budget, err)
+		}
+		if !strings.Contains(stderr.String(), "query exceeds its memory budget: "+want) {
+			t.Fatalf("%s under %s: message %q, want it to name %q", q, budget, stderr.String(), want)
+		}
+	}
+	fails("64MiB", `print strlen(tohex(-1, 3000000000))`, "tohex() would build 2.8 GiB of values")
+	fails("64MiB", `print strlen(strrep(strrep(strrep("abcdefgh", 1024), 1024), 1024))`, "strrep() would build 8 GiB")
+	fails("64MiB", `range x from 1 to 100 step 1 | extend r = range(x, x + 1000000) | summarize sum(array_length(r))`, "range() would build")
+	fails("64KiB", `UrlClickEvents | summarize make_list(Url)`, "summarize holding")
+	fails("64KiB", `UrlClickEvents | summarize count() by Url | count`, "summarize")
+	// The same queries within a budget that holds them.
+	if out := run(t, "query", "--db", db, "--max-memory", "64MiB", "--format", "csv", `UrlClickEvents | summarize l = make_list(Url) | project array_length(l)`); out != "Column1\n5000\n" {
+		t.Fatalf("make_list within budget: %q", out)
+	}
+	if out := run(t, "query", "--db", db, "--max-memory", "64MiB", "--format", "csv", `print strlen(tohex(-1, 3000))`); out != "print_0\n3000\n" {
+		t.Fatalf("tohex within budget: %q", out)
+	}
+}
+
+// has_any and has_all compile their list once (query/exec/termset.go): a
+// list of thousands of indicators answers as the short list of the ones
+// present does (issue 17, finding 5: 500 terms took 31 s on 1.5M rows).
+func TestHasAnyLongList(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "db")
+	run(t, "ingest", "--db", db, "../examples/clicks.csv")
+	var list []string
+	for i := 0; i < 5000; i++ {
+		list = append(list, fmt.Sprintf(`"absent%d-indicator.example"`, i))
+	}
+	list = append(list, `"contoso.sharepoint.com"`, `"LOGIN"`)
+	qfile := filepath.Join(t.TempDir(), "hunt.kql")
+	if err := os.WriteFile(qfile, []byte("UrlClickEvents | where Url has_any ("+strings.Join(list, ", ")+") | count\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	long := run(t, "query", "--db", db, "--format", "csv", "-f", qfile)
+	short := run(t, "query", "--db", db, "--format", "csv",
+		`UrlClickEvents | where Url has "contoso.sharepoint.com" or Url has "login" | count`)
+	if long != short || long == "Count\n0\n" {
+		t.Fatalf("has_any of 5002 terms counts %q, the two present ones %q", long, short)
+	}
+	all := run(t, "query", "--db", db, "--format", "csv",
+		`UrlClickEvents | where Url has_all ("contoso.sharepoint.com", "s") | count`)
+	both := run(t, "query", "--db", db, "--format", "csv",
+		`UrlClickEvents | where Url has "contoso.sharepoint.com" and Url has "s" | count`)
+	if all != both {
+		t.Fatalf("has_all counts %q, has and has %q", all, both)
 	}
 }

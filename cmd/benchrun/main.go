@@ -30,6 +30,8 @@
 //	               expression query cancelled at several points, through a
 //	               fresh process and through the REPL on a pseudo-terminal;
 //	               BENCH_CANCEL_RUNS: how many points (default 5)
+//	BENCH_EXPORT=0 skip the export of UrlClickEvents (Parquet and CSV) and
+//	               the re-ingest of the Parquet parts (export.go)
 //	BENCH_OUT      also write the table to this file
 package main
 
@@ -68,6 +70,7 @@ type config struct {
 	reingest   bool
 	cancel     bool
 	cancelRuns int
+	export     bool // BENCH_EXPORT=0 skips the export (export.go)
 	clickhunt  string
 	clickgen   string
 	out        io.Writer
@@ -100,7 +103,8 @@ func run() error {
 
 func loadConfig() (*config, error) {
 	c := &config{cold: 5, warm: 11, goBench: os.Getenv("BENCH_GO") != "0", peer: os.Getenv("BENCH_PEER") != "0",
-		reingest: os.Getenv("BENCH_REINGEST") == "1", cancel: os.Getenv("BENCH_CANCEL") != "0", cancelRuns: 5}
+		reingest: os.Getenv("BENCH_REINGEST") == "1", cancel: os.Getenv("BENCH_CANCEL") != "0", cancelRuns: 5,
+		export: os.Getenv("BENCH_EXPORT") != "0"}
 	rows := os.Getenv("ROWS")
 	if rows == "" {
 		rows = "1000000"
@@ -233,6 +237,9 @@ func benchRows(c *config, n int) error {
 		}
 	}
 	printTable(c, n, csvPath, p, wls, results, ing, cached, duck)
+	if c.export {
+		printExport(c, n, exportBench(c, db, n))
+	}
 	if c.cancel {
 		logf("%d rows: Ctrl-C latency", n)
 		printCancel(c, n, cancelLatency(c, db))

@@ -82,6 +82,7 @@ type queryCmd struct {
 	KeepGoing bool   `help:"In a batch, run the remaining queries after one fails (exit status is still 1)."`
 	MaxMemory string `name:"max-memory" placeholder:"SIZE" help:"Stop a query that would hold more than SIZE in group tables, sort buffers, join sides and its result (default 4GiB; e.g. 512MB)."`
 	Check     bool   `help:"Parse and resolve the queries without running them (against the database, or the known table schemas when there is none); exit 0 only if all are valid."`
+	Dialect   string `placeholder:"kusto" help:"With --check: also list what clickhunt accepts and Kusto (Azure Data Explorer) would refuse; exit 0 only if there is nothing."`
 	Explain   bool   `help:"Print the plan of each query (one operator a line, with the columns it produces) without running it."`
 	ExcelSafe bool   `name:"csv-excel-safe" help:"In csv output, prefix a ' to text cells a spreadsheet would run as a formula (starting with = + - @). By default csv holds the values as stored."`
 	Repeat    int    `placeholder:"N" default:"1" help:"Run each query N times in this process (warm runs); the result is written once."`
@@ -118,6 +119,9 @@ line and a caret under the column.`
 func (q *queryCmd) Validate() error {
 	if q.File != "" && q.Text != "" {
 		return errors.New("give either -f FILE or QUERY, not both")
+	}
+	if err := checkDialect(q.Dialect, q.Check); err != nil { // dialect.go
+		return err
 	}
 	if q.File != "" {
 		// Checked here, not by kong's existingfile, which would turn the
@@ -476,6 +480,7 @@ func runQueryCmd(ctx context.Context, dbDir string, q *queryCmd, p prefs, stdin 
 		keepGoing: q.KeepGoing || q.Check,
 		renderOut: q.RenderOut,
 		checkOnly: q.Check,
+		dialect:   q.Dialect,
 		explain:   q.Explain,
 		excelSafe: q.ExcelSafe,
 	}

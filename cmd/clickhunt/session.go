@@ -21,6 +21,9 @@ type session struct {
 	eng            engine
 	local          engine // the local database's engine while eng is a cluster (.connect)
 	checkOnly      bool   // --check: parse and resolve, do not run
+	dialect        string // --check --dialect kusto: also list what Kusto refuses (dialect.go)
+	kustoRefused   int    // --dialect kusto: queries with findings
+	kustoFindings  int    // --dialect kusto: findings
 	explain        bool   // --explain: print each query's plan, do not run
 	excelSafe      bool   // --csv-excel-safe: csv cells a spreadsheet cannot run as formulas
 	invalid        int    // --check: queries that failed
@@ -409,6 +412,9 @@ func parseNow(v string) (time.Time, error) {
 
 // checkQuery parses and resolves one query without running it (--check).
 func (s *session) checkQuery(st statement) bool {
+	if s.dialect == dialectKusto {
+		return s.checkKusto(st) // dialect.go
+	}
 	c, ok := s.eng.(interface{ Check(text string) error })
 	if !ok {
 		fmt.Fprintln(s.stderr, "error: this engine cannot check queries")
@@ -427,6 +433,11 @@ func (s *session) checkQuery(st statement) bool {
 // checkSummary ends a --check run with the count of queries checked.
 func (s *session) checkSummary() {
 	if !s.checkOnly {
+		return
+	}
+	if s.dialect == dialectKusto {
+		fmt.Fprintf(s.stdout, "%d queries checked for Kusto: %d invalid, %d using what Azure Data Explorer refuses (%d places)\n",
+			s.queries, s.invalid, s.kustoRefused, s.kustoFindings)
 		return
 	}
 	if s.invalid == 0 {

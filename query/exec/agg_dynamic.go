@@ -35,6 +35,30 @@ type collectAgg struct {
 	lists           [][]any
 	seen            []map[string]bool
 	bags            []map[string]any
+	bytes           int64 // what the values kept take (sizer)
+}
+
+func (a *collectAgg) size() int64 { return a.bytes }
+
+// dynBytes estimates the memory a dynamic value takes.
+func dynBytes(x any) int64 {
+	switch v := x.(type) {
+	case string:
+		return 16 + int64(len(v))
+	case []any:
+		n := int64(24)
+		for _, e := range v {
+			n += dynBytes(e)
+		}
+		return n
+	case map[string]any:
+		n := int64(48)
+		for k, e := range v {
+			n += 16 + int64(len(k)) + dynBytes(e)
+		}
+		return n
+	}
+	return 16
 }
 
 func (a *collectAgg) setExtra(extra []*column.Vector) {
@@ -67,9 +91,11 @@ func (a *collectAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 				return
 			}
 			a.seen[g][k] = true
+			a.bytes += 16 + int64(len(k))
 		}
 		if len(a.lists[g]) < limit {
 			a.lists[g] = append(a.lists[g], v)
+			a.bytes += dynBytes(v)
 		}
 	}
 	for i, g := range groups {
@@ -85,6 +111,7 @@ func (a *collectAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 			for k, x := range m {
 				if _, dup := a.bags[g][k]; !dup && len(a.bags[g]) < limit {
 					a.bags[g][k] = x
+					a.bytes += 16 + int64(len(k)) + dynBytes(x)
 				}
 			}
 			continue

@@ -99,6 +99,13 @@ func (a *momentAgg) markRows(groups []uint32, ng int) {
 	}
 }
 
+func (a *ifAgg) size() int64 {
+	if s, ok := a.inner.(sizer); ok {
+		return s.size()
+	}
+	return 0
+}
+
 func (a *ifAgg) update(groups []uint32, ng int, arg, pred *column.Vector) {
 	if m, ok := a.inner.(rowMarker); ok {
 		a.shifted = grow(a.shifted[:0], len(groups))
@@ -456,6 +463,14 @@ func (a *dcountAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 	}
 }
 
+func (a *dcountAgg) size() int64 {
+	var n int64
+	for _, s := range a.seen {
+		n += 8 * int64(len(s.slots))
+	}
+	return n
+}
+
 func (a *dcountAgg) result(ng int) *column.Vector {
 	n := make([]int64, ng)
 	for g := range min(ng, len(a.seen)) {
@@ -615,6 +630,17 @@ func (a *percentileAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 	}
 }
 
+func (a *percentileAgg) size() int64 {
+	var n int64
+	for _, x := range a.floats {
+		n += 8 * int64(cap(x))
+	}
+	for _, x := range a.ints {
+		n += 8 * int64(cap(x))
+	}
+	return n
+}
+
 func (a *percentileAgg) rank(n int) int {
 	r := int(math.Ceil(a.p / 100 * float64(n)))
 	return min(max(r, 1), n) - 1
@@ -702,6 +728,14 @@ func (a *rankAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 		}
 		a.vals[g] = append(a.vals[g], v)
 	}
+}
+
+func (a *rankAgg) size() int64 {
+	var n int64
+	for _, x := range a.vals {
+		n += 24 * int64(cap(x))
+	}
+	return n
 }
 
 // at returns the value of the sorted values at rank p.

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"fmt"
 )
 
 // Cancellation inside a batch. Operators look at their context between
@@ -31,6 +32,42 @@ const checkEvery = 1024
 // folding, tests) get nil.
 type stopper struct {
 	ctx context.Context
+	// mem is the run's memory budget, which kernels that build values
+	// much larger than their input (strrep, tohex's padding, range)
+	// check before they build them (growth).
+	mem *budget
+}
+
+// growth tracks the bytes one kernel call builds: a value much larger than
+// its input (strrep of a long string, tohex padded to a billion digits,
+// range of a million elements), or many of them in one batch, stops the
+// query with ErrMemoryBudget before it is built, instead of exhausting the
+// machine. A nil growth (a kernel outside a run) never stops.
+type growth struct {
+	s    *stopper
+	what string
+	n    int64
+}
+
+// growth returns the tracker of one kernel call of what (a function name).
+func (s *stopper) growth(what string) *growth {
+	if s == nil || s.mem == nil || s.mem.limit <= 0 {
+		return nil
+	}
+	return &growth{s: s, what: what}
+}
+
+// add counts n more bytes; when the call's total no longer fits what the
+// budget has left, it unwinds like a cancellation, with the budget error.
+func (g *growth) add(n int64) {
+	if g == nil {
+		return
+	}
+	g.n += n
+	if left := g.s.mem.limit - g.s.mem.used.Load(); g.n > left {
+		panic(stopPanic{fmt.Errorf("%w: %s would build %s of values, more than the %s allowed (raise --max-memory)",
+			ErrMemoryBudget, g.what, fmtBytes(g.n), fmtBytes(g.s.mem.limit))})
+	}
 }
 
 func newStopper(ctx context.Context) *stopper { return &stopper{ctx: ctx} }

@@ -71,6 +71,7 @@ func RunWith(ctx context.Context, n plan.Node, store Store, opts Options) (_ *co
 	ctx, cancel := context.WithCancel(ctx)
 	st = Stats{mem: &budget{limit: opts.MaxMemory}, stop: newStopper(ctx), progress: opts.Progress, wg: &sync.WaitGroup{},
 		rowSources: map[*plan.RowSource]*column.Batch{}}
+	st.stop.mem = st.mem
 	defer st.wg.Wait() // runs after cancel: the scan goroutines are stopping
 	defer cancel()
 	// A kernel or loop of this goroutine that saw the cancellation

@@ -457,6 +457,16 @@ func (a *hllAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 	}
 }
 
+func (a *hllAgg) size() int64 {
+	var n int64
+	for _, d := range a.ds {
+		if d != nil {
+			n += 8*int64(len(d.hashes)) + int64(len(d.regs))
+		}
+	}
+	return n
+}
+
 func (a *hllAgg) result(ng int) *column.Vector {
 	a.ds = grow(a.ds, ng)
 	b := column.NewDynamicBuilder(ng)
@@ -527,6 +537,16 @@ func (a *tdigestAgg) update(groups []uint32, ng int, arg, _ *column.Vector) {
 			d.normalize()
 		}
 	}
+}
+
+func (a *tdigestAgg) size() int64 {
+	var n int64
+	for _, d := range a.ds {
+		if d != nil {
+			n += 16 * int64(cap(d.c))
+		}
+	}
+	return n
 }
 
 func (a *tdigestAgg) result(ng int) *column.Vector {

@@ -253,20 +253,32 @@ func init() {
 	registerK("bag_remove_keys", valueKernel(column.Dynamic, func(a []any) any { return bagRemoveKeys(a[0], a[1]) }))
 	registerK("bag_set_key", valueKernel(column.Dynamic, func(a []any) any { return bagSetKey(a[0], str0(a[1]), a[2]) }))
 	registerK("jaccard_index", valueKernel(column.Real, func(a []any) any { return jaccardIndex(a[0], a[1]) }))
-	registerK("repeat", valueKernel(column.Dynamic, func(a []any) any {
-		n, ok := a[1].(int64)
-		if !ok || n < 0 {
-			return nil
-		}
-		out := make([]any, min(n, maxArrayLen))
-		for i := range out {
-			out[i] = a[0]
-		}
-		return out
-	}))
-	register("range", func(c *plan.Call) (kernel, error) {
+	// repeat and range build up to 2^20 elements a row: each array is
+	// checked against the memory budget first.
+	registerS("repeat", func(c *plan.Call, s *stopper) (kernel, error) {
+		return func(args []*column.Vector, rows int) *column.Vector {
+			g := s.growth("repeat()")
+			return valueKernel(column.Dynamic, func(a []any) any {
+				n, ok := a[1].(int64)
+				if !ok || n < 0 {
+					return nil
+				}
+				n = min(n, maxArrayLen)
+				g.add(n * (16 + dynBytes(a[0])))
+				out := make([]any, n)
+				for i := range out {
+					out[i] = a[0]
+				}
+				return out
+			})(args, rows)
+		}, nil
+	})
+	registerS("range", func(c *plan.Call, s *stopper) (kernel, error) {
 		t := c.Args[0].Type()
-		return valueKernel(column.Dynamic, func(a []any) any { return rangeArray(t, a) }), nil
+		return func(args []*column.Vector, rows int) *column.Vector {
+			g := s.growth("range()")
+			return valueKernel(column.Dynamic, func(a []any) any { return rangeArray(t, a, g) })(args, rows)
+		}, nil
 	})
 	// https://learn.microsoft.com/kusto/query/strcat-array-function
 	registerK("strcat_array", valueKernel(column.String, func(a []any) any {
@@ -559,7 +571,7 @@ const maxArrayLen = 1 << 20
 
 // rangeArray is range(start, stop, step) for longs, reals, datetimes or
 // timespans (the last two as Kusto's text forms).
-func rangeArray(t column.Type, a []any) any {
+func rangeArray(t column.Type, a []any, g *growth) any {
 	switch t {
 	case column.Real:
 		start, ok1 := a[0].(float64)
@@ -567,6 +579,9 @@ func rangeArray(t column.Type, a []any) any {
 		step, ok3 := a[2].(float64)
 		if !ok1 || !ok2 || !ok3 || step == 0 || math.IsNaN(start+stop+step) {
 			return nil
+		}
+		if n := (stop-start)/step + 1; n > 0 {
+			g.add(int64(min(n, maxArrayLen)) * 40)
 		}
 		out := []any{}
 		for i := 0; i < maxArrayLen; i++ {
@@ -583,6 +598,9 @@ func rangeArray(t column.Type, a []any) any {
 	step, ok3 := a[2].(int64)
 	if !ok1 || !ok2 || !ok3 || step == 0 {
 		return nil
+	}
+	if n := (float64(stop)-float64(start))/float64(step) + 1; n > 0 {
+		g.add(int64(min(n, maxArrayLen)) * 40)
 	}
 	out := []any{}
 	for v, i := start, 0; i < maxArrayLen; v, i = v+step, i+1 {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"clickhunt/column"
@@ -177,9 +178,15 @@ func strMapMemo(f func(string) string, m *mapMemo) kernel {
 	}
 }
 
-func isTermChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
+func isTermChar(c byte) bool { return termChars[c] }
+
+// termChars marks the bytes of terms: ASCII letters and digits.
+var termChars = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	}
+	return t
+}()
 
 type termMatch int
 
@@ -200,24 +207,81 @@ func hasTerm(hay, needle string, cs bool, mode termMatch) bool {
 	}
 	first, last := isTermChar(needle[0]), isTermChar(needle[len(needle)-1])
 	from := 0
-	for from <= len(hay)-len(needle) {
-		var i int
+	for from <= len(hay) {
+		var i, n int
 		if cs {
-			i = strings.Index(hay[from:], needle)
+			i, n = strings.Index(hay[from:], needle), len(needle)
 		} else {
-			i = indexFold(hay[from:], needle)
+			i, n = indexFoldLen(hay[from:], needle)
 		}
 		if i < 0 {
 			return false
 		}
 		start := from + i
-		end := start + len(needle)
+		end := start + n
 		okStart := mode == termSuffix || !first || start == 0 || !isTermChar(hay[start-1])
 		okEnd := mode == termPrefix || !last || end == len(hay) || !isTermChar(hay[end])
 		if okStart && okEnd {
 			return true
 		}
-		from = start + 1
+		// On to the next character (not the next byte: a search from the
+		// middle of a UTF-8 sequence would read garbage).
+		_, w := utf8.DecodeRuneInString(hay[start:])
+		from = start + max(w, 1)
+	}
+	return false
+}
+
+// indexFoldLen is indexFold that also returns the length of the match in
+// hay, which for a non-ASCII needle may differ from the needle's.
+func indexFoldLen(hay, needle string) (int, int) {
+	for i := 0; i < len(needle); i++ {
+		if needle[i] >= utf8.RuneSelf {
+			return indexFoldUnicode(hay, needle)
+		}
+	}
+	return indexFold(hay, needle), len(needle)
+}
+
+// indexFoldUnicode finds needle in hay under Unicode simple case folding,
+// trying each character start of hay; it returns the match's start and
+// length in hay, or -1.
+func indexFoldUnicode(hay, needle string) (int, int) {
+	for i := 0; i < len(hay); {
+		if n, ok := prefixFold(hay[i:], needle); ok {
+			return i, n
+		}
+		_, w := utf8.DecodeRuneInString(hay[i:])
+		i += max(w, 1)
+	}
+	if needle == "" {
+		return len(hay), 0
+	}
+	return -1, 0
+}
+
+// prefixFold reports whether s starts with prefix under simple case
+// folding, and how many bytes of s that prefix takes.
+func prefixFold(s, prefix string) (int, bool) {
+	j := 0
+	for _, pr := range prefix {
+		if j >= len(s) {
+			return 0, false
+		}
+		sr, w := utf8.DecodeRuneInString(s[j:])
+		if sr != pr && !equalFoldRune(sr, pr) {
+			return 0, false
+		}
+		j += w
+	}
+	return j, true
+}
+
+func equalFoldRune(a, b rune) bool {
+	for r := unicode.SimpleFold(a); r != a; r = unicode.SimpleFold(r) {
+		if r == b {
+			return true
+		}
 	}
 	return false
 }
@@ -231,7 +295,8 @@ func indexFold(hay, needle string) int {
 	}
 	for i := 0; i < len(needle); i++ {
 		if needle[i] >= utf8.RuneSelf {
-			return strings.Index(strings.ToLower(hay), strings.ToLower(needle))
+			at, _ := indexFoldUnicode(hay, needle)
+			return at
 		}
 	}
 	// Jump between the places the first byte occurs, in either case, with
@@ -286,7 +351,9 @@ func lowerASCII(c byte) byte {
 	return c
 }
 
-// has_any / has_all over a constant list of terms.
+// has_any / has_all over a constant list of terms, compiled once into a
+// termSet: one pass over each text whatever the number of terms.
+// https://learn.microsoft.com/kusto/query/has-any-operator
 func init() {
 	for _, all := range []bool{false, true} {
 		all := all
@@ -294,21 +361,16 @@ func init() {
 		if all {
 			name = "has_all"
 		}
-		register(name, func(c *plan.Call) (kernel, error) {
+		registerS(name, func(c *plan.Call, s *stopper) (kernel, error) {
 			var terms []string
 			for _, a := range c.Args[1:] {
 				terms = append(terms, a.(*plan.Const).Val.(string))
 			}
-			m := &dictMemo{}
+			ts := newTermSet(terms)
+			m := &dictMemo{stop: s}
 			return func(a []*column.Vector, n int) *column.Vector {
-				return strPredVec(m, "", a[0], n, func(s string) bool {
-					for _, t := range terms {
-						if hasTerm(s, t, false, termWhole) != all {
-							return !all
-						}
-					}
-					return all
-				})
+				tm := ts.matcher()
+				return strPredVec(m, "", a[0], n, func(s string) bool { return tm.match(s, all) })
 			}, nil
 		})
 	}

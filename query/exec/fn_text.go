@@ -308,47 +308,57 @@ func init() {
 	// https://learn.microsoft.com/kusto/query/parse-path-function
 	registerK("parse_path", valueKernel(column.Dynamic, func(a []any) any { return parsePath(str(a[0])) }))
 	// https://learn.microsoft.com/kusto/query/tohex-function
-	register("tohex", func(c *plan.Call) (kernel, error) {
+	registerS("tohex", func(c *plan.Call, st *stopper) (kernel, error) {
 		// An int is shown in 32-bit two's complement, a long in 64-bit:
-		// tohex(toint(-256)) is ffffff00.
+		// tohex(toint(-256)) is ffffff00. The padding to a minimum length is
+		// checked against the memory budget before it is built.
 		int32Arg := c.Args[0].Type() == column.Int
-		return valueKernel(column.String, func(a []any) any {
-			x, ok := a[0].(int64)
-			if !ok {
-				return ""
-			}
-			s := strconv.FormatUint(uint64(x), 16)
-			if int32Arg && x < 0 {
-				s = strconv.FormatUint(uint64(uint32(x)), 16)
-			}
-			if x >= 0 {
-				s = strconv.FormatInt(x, 16)
-			}
-			if len(a) > 1 {
-				if w, ok := a[1].(int64); ok && int64(len(s)) < w {
-					s = strings.Repeat("0", int(w)-len(s)) + s
+		return func(args []*column.Vector, rows int) *column.Vector {
+			g := st.growth("tohex()")
+			return valueKernel(column.String, func(a []any) any {
+				x, ok := a[0].(int64)
+				if !ok {
+					return ""
 				}
-			}
-			return s
-		}), nil
+				s := strconv.FormatUint(uint64(x), 16)
+				if int32Arg && x < 0 {
+					s = strconv.FormatUint(uint64(uint32(x)), 16)
+				}
+				if x >= 0 {
+					s = strconv.FormatInt(x, 16)
+				}
+				if len(a) > 1 {
+					if w, ok := a[1].(int64); ok && int64(len(s)) < w {
+						g.add(w)
+						s = strings.Repeat("0", int(w)-len(s)) + s
+					}
+				}
+				return s
+			})(args, rows)
+		}, nil
 	})
 	// https://learn.microsoft.com/kusto/query/strrep-function
-	registerK("strrep", valueKernel(column.String, func(a []any) any {
-		n, _ := a[1].(int64)
-		if n <= 0 {
-			return ""
-		}
-		n = min(n, 1024)
-		delim := ""
-		if len(a) > 2 {
-			delim = str(a[2])
-		}
-		parts := make([]string, n)
-		for i := range parts {
-			parts[i] = str(a[0])
-		}
-		return strings.Join(parts, delim)
-	}))
+	// strrep repeats at most 1024 times, as Kusto documents; what it
+	// builds is checked against the memory budget first (a nest of strrep
+	// grows 1024-fold each).
+	registerS("strrep", func(c *plan.Call, s *stopper) (kernel, error) {
+		return func(args []*column.Vector, rows int) *column.Vector {
+			g := s.growth("strrep()")
+			return valueKernel(column.String, func(a []any) any {
+				n, _ := a[1].(int64)
+				if n <= 0 {
+					return ""
+				}
+				n = min(n, 1024)
+				delim := ""
+				if len(a) > 2 {
+					delim = str(a[2])
+				}
+				g.add(n*int64(len(str(a[0]))) + (n-1)*int64(len(delim)))
+				return strings.Repeat(str(a[0])+delim, int(n-1)) + str(a[0])
+			})(args, rows)
+		}, nil
+	})
 }
 
 // regexCache compiles a pattern once when it is constant, else per distinct

@@ -30,6 +30,8 @@ type aggregateOp struct {
 	ngroups int
 	done    bool
 	mem     *budget
+	// stateBytes is what the aggregation states (sizer) were charged.
+	stateBytes int64
 
 	// In a partial aggregation (paragg.go): pos returns the block
 	// position of the batch just read, and first records where each group
@@ -133,7 +135,30 @@ func (a *aggregateOp) consume(ctx context.Context) error {
 			}
 			ag.update(groups[:b.Len], a.ngroups, arg, pred)
 		}
+		if err := a.chargeStates(); err != nil {
+			return err
+		}
 	}
+}
+
+// chargeStates charges the growth since the last batch of what the group
+// count does not: the string keys interned and the aggregation states
+// that hold values (lists, sets, digests: the sizers).
+func (a *aggregateOp) chargeStates() error {
+	var total int64
+	for _, ag := range a.aggs {
+		if s, ok := ag.(sizer); ok {
+			total += s.size()
+		}
+	}
+	for _, in := range a.interns {
+		total += in.bytes
+	}
+	if grown := total - a.stateBytes; grown > 0 {
+		a.stateBytes = total
+		return a.mem.charge(grown, fmt.Sprintf("summarize holding %s of keys and values in %d groups", fmtBytes(total), a.ngroups))
+	}
+	return nil
 }
 
 // trackFirst records where the groups numbered from before on first
@@ -236,6 +261,9 @@ type interner struct {
 	// dictionary is kept so its memory cannot pass for another's.
 	dict  []string
 	local []uint32
+	// bytes estimates the memory the interned values hold (a string key
+	// is kept in the map and in vals), charged to the budget by summarize.
+	bytes int64
 }
 
 func newInterner(t column.Type) *interner {
@@ -258,6 +286,7 @@ func (in *interner) str(s string) uint32 {
 		s = strings.Clone(s)
 		id = in.add(s)
 		in.strs[s] = id
+		in.bytes += int64(len(s)) + 64
 	}
 	return id
 }
@@ -396,6 +425,13 @@ func (in *interner) vector(ids []uint32) *column.Vector {
 // evaluated on each batch; setExtra is called before each update.
 type extraUser interface {
 	setExtra(extra []*column.Vector)
+}
+
+// sizer is an aggregator whose state grows with the values it keeps
+// (make_list, make_set, dcount, percentile, digests): size estimates the
+// bytes it holds now, which summarize charges to the memory budget.
+type sizer interface {
+	size() int64
 }
 
 // aggregator accumulates one aggregation over groups.

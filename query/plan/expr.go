@@ -171,6 +171,7 @@ func (b *builder) cmp(e *syntax.CmpExpr, sc *scope) (Expr, error) {
 		if op == "<>" {
 			op = "!="
 		}
+		b.noteBoolCompare(left, right, op, e.Binary.Pos) // lenient.go
 		return compare(op, left, right, e.Binary.Pos)
 	}
 	return left, nil
@@ -391,6 +392,7 @@ func (b *builder) in(left Expr, t *syntax.InTail, sc *scope) (Expr, error) {
 				return nil, errAt(pos, "'%s' on a string needs string values, got %s", t.Op, c.T)
 			}
 		} else {
+			b.noteBoolCompare(left, c, t.Op, pos) // lenient.go
 			_, r, err := unify(left, c, pos, t.Op)
 			if err != nil {
 				return nil, err
@@ -547,6 +549,7 @@ func (b *builder) postfix(e *syntax.Postfix, sc *scope) (Expr, error) {
 		case column.Dynamic:
 		case column.String:
 			// JSON text, as exports store dynamic columns.
+			b.noteStringIndex(s.Pos, x) // lenient.go
 			x = &Call{Fn: "dynamic_of", Args: []Expr{x}, T: column.Dynamic}
 		default:
 			return nil, errAt(s.Pos, "only dynamic values have members or elements, got %s", x.Type())
@@ -629,6 +632,7 @@ func (b *builder) ident(name string, pos syntax.Position, sc *scope) (Expr, erro
 	// either name reads the other when only one exists.
 	if alias, ok := timeAliases[name]; ok {
 		if i := sc.schema.Index(alias); i >= 0 && sc.schema[i].Type == column.Datetime {
+			b.noteTimeAlias(pos, name, alias) // lenient.go
 			return &ColRef{Index: i, Name: name, T: column.Datetime}, nil
 		}
 	}

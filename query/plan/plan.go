@@ -172,6 +172,10 @@ type Options struct {
 	// whose output columns depend on the data (bag_unpack, pivot); nil
 	// when the query is only checked (they then report an error).
 	Materialize func(Node) (*column.Batch, error)
+	// Lenient, when set, is told of each construct the query uses that
+	// clickhunt accepts by a rule of its own and Kusto (Azure Data
+	// Explorer) refuses (lenient.go): where, and what to write instead.
+	Lenient func(pos syntax.Position, msg string)
 }
 
 // Build plans a parsed script: let statements, then exactly one tabular
