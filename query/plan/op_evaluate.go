@@ -88,9 +88,6 @@ func (b *builder) evaluate(in Node, op *syntax.EvaluateOp) (Node, error) {
 	c := &pluginCall{b: b, op: op, sc: b.scopeOf(in), named: map[string]*syntax.EvaluateArg{}}
 	for _, a := range op.Args {
 		if a.Name == "" {
-			if len(c.named) > 0 {
-				return nil, errAt(a.Pos, "%s(): a positional argument cannot follow a named one", op.Plugin)
-			}
 			c.pos = append(c.pos, a)
 			continue
 		}
@@ -151,7 +148,9 @@ func outputSchema(n Node, op *syntax.EvaluateOp) (Node, error) {
 	return proj, nil
 }
 
-// pluginCall is a plugin's arguments as written: positional, then named.
+// pluginCall is a plugin's arguments as written: the positional ones in
+// order, the named ones by name (op.Args has them all in order, for
+// plugins such as sequence_detect that name some of their steps).
 type pluginCall struct {
 	b     *builder
 	op    *syntax.EvaluateOp
