@@ -95,38 +95,6 @@ func init() {
 		f, _ := a[1].(string)
 		return formatTimespan(t, f)
 	}))
-	// bin_at(v, size, fixed): bins aligned so that fixed starts a bin.
-	// https://learn.microsoft.com/kusto/query/bin-at-function
-	registerK("bin_at", func(a []*column.Vector, n int) *column.Vector {
-		x, size, fixed := a[0], a[1], a[2]
-		nulls := orNulls(n, x, size, fixed)
-		if x.Floats != nil {
-			out := newFloats(n)
-			for i := 0; i < n; i++ {
-				s := size.Float(i)
-				if s <= 0 {
-					nulls = markNull(nulls, n, i)
-					continue
-				}
-				f := fixed.Float(i)
-				out.Floats[i] = f + math.Floor((x.Float(i)-f)/s)*s
-			}
-			out.Nulls = nulls
-			return out
-		}
-		out := newInts(x.Type, n)
-		for i := 0; i < n; i++ {
-			s := size.Int(i)
-			if s <= 0 {
-				nulls = markNull(nulls, n, i)
-				continue
-			}
-			f := fixed.Int(i)
-			out.Ints[i] = f + floorDiv(x.Int(i)-f, s)*s
-		}
-		out.Nulls = nulls
-		return out
-	})
 	for name, unit := range map[string]float64{"seconds": float64(column.Second), "milliseconds": float64(column.Millisecond),
 		"microseconds": float64(column.Microsecond), "nanoseconds": 0.01} {
 		unit := unit
@@ -501,3 +469,17 @@ func hourOfDayVec(a []*column.Vector, n int) *column.Vector {
 }
 
 var hourOfDaySlow = dateVec(column.Int, func(t int64) int64 { return floorMod(t, column.Day) / column.Hour })
+
+func dateVec(t column.Type, f func(int64) int64) kernel {
+	return func(a []*column.Vector, n int) *column.Vector {
+		x := a[0]
+		out := newInts(t, n)
+		out.Nulls = orNulls(n, x)
+		for i := 0; i < n; i++ {
+			if !x.IsNull(i) {
+				out.Ints[i] = f(x.Int(i))
+			}
+		}
+		return out
+	}
+}

@@ -735,3 +735,11 @@ func dynNum(x any) (float64, bool) {
 	}
 	return 0, false
 }
+
+// dynamic_to_json.
+func init() {
+	// https://learn.microsoft.com/kusto/query/dynamic-to-json-function
+	registerK("dynamic_to_json", valueKernel(column.String, func(a []any) any {
+		return string(column.AppendDynamicJSON(nil, a[0]))
+	}))
+}

@@ -118,33 +118,6 @@ func init() {
 			})
 		})
 	}
-	// round(x, precision): half away from zero at the given number of
-	// decimal digits (negative: to tens, hundreds...).
-	// https://learn.microsoft.com/kusto/query/round-function
-	registerK("round", func(a []*column.Vector, n int) *column.Vector {
-		x, p := a[0], a[1]
-		if x.Floats != nil {
-			return floatMap(n, func(i int) (float64, bool) {
-				if x.IsNull(i) || p.IsNull(i) {
-					return 0, false
-				}
-				return roundTo(x.Float(i), p.Int(i)), true
-			})
-		}
-		out := newInts(x.Type, n)
-		out.Nulls = orNulls(n, x, p)
-		for i := 0; i < n; i++ {
-			v, d := x.Int(i), p.Int(i)
-			if d >= 0 {
-				out.Ints[i] = v
-				continue
-			}
-			out.Ints[i] = int64(roundTo(float64(v), d))
-		}
-		return out
-	})
-	// https://learn.microsoft.com/kusto/query/ceiling-function
-	registerK("ceiling", numMap(math.Ceil, func(v int64) int64 { return v }))
 	// https://learn.microsoft.com/kusto/query/abs-function
 	registerK("abs", numMap(math.Abs, func(v int64) int64 {
 		if v < 0 {
@@ -170,24 +143,6 @@ func init() {
 		}
 		return 0
 	}))
-}
-
-// roundTo rounds x to d decimal digits, halves away from zero. Scaling by
-// a power of ten first makes round(2.15, 1) 2.2, as in Kusto, although 2.15
-// is slightly below 2.15 in binary.
-func roundTo(x float64, d int64) float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return x
-	}
-	if d > 15 {
-		return x
-	}
-	if d >= 0 {
-		s := math.Pow(10, float64(d))
-		return math.Round(x*s) / s
-	}
-	s := math.Pow(10, float64(-d))
-	return math.Round(x/s) * s
 }
 
 // floatMap builds a real vector; f returns ok=false for null, and NaN or
@@ -315,4 +270,33 @@ func welchTest(m1, v1, n1, m2, v2, n2 float64) float64 {
 	t := (m1 - m2) / math.Sqrt(s1+s2)
 	df := (s1 + s2) * (s1 + s2) / (s1*s1/(n1-1) + s2*s2/(n2-1))
 	return betaCDF(df/(df+t*t), df/2, 0.5)
+}
+
+// not() and the real-number predicates.
+func init() {
+	registerK("not", func(a []*column.Vector, n int) *column.Vector {
+		out := newBools(n)
+		out.Nulls = orNulls(n, a[0])
+		for i := 0; i < n; i++ {
+			out.Bools[i] = !a[0].Bool(i)
+		}
+		clearNulls(out)
+		return out
+	})
+	// https://learn.microsoft.com/kusto/query/isnan-function
+	registerK("isnan", floatPred(math.IsNaN))
+	registerK("isinf", floatPred(func(f float64) bool { return math.IsInf(f, 0) }))
+	registerK("isfinite", floatPred(func(f float64) bool { return !math.IsInf(f, 0) && !math.IsNaN(f) }))
+}
+
+// floatPred applies a predicate to a real vector; null gives null.
+func floatPred(p func(float64) bool) kernel {
+	return func(a []*column.Vector, n int) *column.Vector {
+		out := newBools(n)
+		out.Nulls = orNulls(n, a[0])
+		for i := 0; i < n; i++ {
+			out.Bools[i] = !a[0].IsNull(i) && p(a[0].Float(i))
+		}
+		return out
+	}
 }

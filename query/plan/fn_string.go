@@ -7,7 +7,8 @@ import (
 	"clickhunt/query/syntax"
 )
 
-// String function signatures; the kernels are in exec/fn_text.go.
+// String function signatures; the kernels are in exec/fn_string.go (the
+// string predicates, has and the like, are operators: exec/pred_string.go).
 // https://learn.microsoft.com/kusto/query/string-functions
 
 // strFunc types a function whose arguments are checked by the given helpers

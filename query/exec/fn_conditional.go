@@ -1,14 +1,14 @@
 package exec
 
 import (
-	"math"
-	"strings"
-
 	"clickhunt/column"
+	"strings"
 )
 
-// Conditional, null-handling and type functions.
+// Conditional functions.
+// https://learn.microsoft.com/kusto/query/scalar-functions#conditional-functions
 func init() {
+	registerK("iff", iffVec)
 	// case(p1, v1, p2, v2, ..., else): the value of the first true
 	// predicate; a null predicate counts as false.
 	// https://learn.microsoft.com/kusto/query/case-function
@@ -59,68 +59,22 @@ func init() {
 	// https://learn.microsoft.com/kusto/query/max-of-function
 	registerK("max_of", func(a []*column.Vector, n int) *column.Vector { return extremeVec(a, n, true) })
 	registerK("min_of", func(a []*column.Vector, n int) *column.Vector { return extremeVec(a, n, false) })
-	// gettype of a dynamic value: its runtime type.
-	// https://learn.microsoft.com/kusto/query/gettype-function
-	registerK("gettype", valueKernel(column.String, func(a []any) any { return dynTypeName(a[0]) }))
-	// parse_json: JSON text to a dynamic value; text that is not JSON
-	// stays a string. https://learn.microsoft.com/kusto/query/parse-json-function
-	registerK("parse_json", valueKernel(column.Dynamic, func(a []any) any {
-		s, _ := a[0].(string)
-		if strings.TrimSpace(s) == "" {
-			return nil
-		}
-		return parseDynText(s)
-	}))
-	// todyn: a typed value as a dynamic value.
-	registerK("todyn", func(a []*column.Vector, n int) *column.Vector {
-		x := a[0]
-		b := column.NewDynamicBuilder(n)
-		for i := 0; i < n; i++ {
-			b.AppendDynamic(toDyn(x.Type, x.Value(i)))
-		}
-		return b.Build()
-	})
-	// https://learn.microsoft.com/kusto/query/isnan-function
-	registerK("isnan", floatPred(math.IsNaN))
-	registerK("isinf", floatPred(func(f float64) bool { return math.IsInf(f, 0) }))
-	registerK("isfinite", floatPred(func(f float64) bool { return !math.IsInf(f, 0) && !math.IsNaN(f) }))
 }
 
-// floatPred applies a predicate to a real vector; null gives null.
-func floatPred(p func(float64) bool) kernel {
-	return func(a []*column.Vector, n int) *column.Vector {
-		out := newBools(n)
-		out.Nulls = orNulls(n, a[0])
-		for i := 0; i < n; i++ {
-			out.Bools[i] = !a[0].IsNull(i) && p(a[0].Float(i))
+func iffVec(a []*column.Vector, n int) *column.Vector {
+	cond := a[0]
+	// Dynamic branches are read as values (stored JSON text is parsed) and
+	// the result holds values, so a string stays a string.
+	x, y := newDynReader(a[1]), newDynReader(a[2])
+	b := newValueBuilder(a[1].Type, n)
+	for i := 0; i < n; i++ {
+		src := y
+		if cond.Bool(i) && !cond.IsNull(i) {
+			src = x
 		}
-		return out
+		b.AppendValue(src.value(i))
 	}
-}
-
-// dynTypeName names the runtime type of a dynamic value as gettype() does:
-// JSON numbers that fit in 32 bits are "int".
-func dynTypeName(x any) string {
-	switch v := x.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "bool"
-	case int64:
-		if v >= math.MinInt32 && v <= math.MaxInt32 {
-			return "int"
-		}
-		return "long"
-	case float64:
-		return "real"
-	case string:
-		return "string"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "dictionary"
-	}
-	return "dynamic"
+	return b.Build()
 }
 
 func extremeVec(a []*column.Vector, n int, max bool) *column.Vector {
