@@ -223,20 +223,6 @@ func TestReadersAfterCrash(t *testing.T) {
 	}
 }
 
-// vlogBytes is the disk space the value-log files of db take.
-func vlogBytes(t *testing.T, db string) int64 {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(db, "*.vlog"))
-	var n int64
-	for _, f := range files {
-		var st syscall.Stat_t
-		if err := syscall.Stat(f, &st); err == nil {
-			n += st.Blocks * 512
-		}
-	}
-	return n
-}
-
 // startServe runs `clickhunt serve --db db` on a free loopback port and
 // returns its base URL and a function that stops it (it stops when the
 // test ends at the latest).

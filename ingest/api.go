@@ -40,14 +40,27 @@ type Options struct {
 	// stopping the file: each is written as a JSON line {"file", "line",
 	// "column", "reason", "raw"} (raw is the row as read, verbatim). They
 	// are streamed to a temporary file (beside RejectsPath, else in the
-	// system's temporary directory) that, once the file is stored, is
-	// renamed to RejectsPath (appended to it when it exists) or copied to
-	// Rejects; a file not stored leaves no rejects. Set one of the two;
-	// RejectsPath wins. A dry run writes neither.
+	// system's temporary directory). Just before the file is committed it
+	// is renamed to RejectsPath (appended to it when it exists) and
+	// synced, so no failure after the commit can lose it; a failure there
+	// stores nothing, and a failed commit takes the rows back out. For
+	// Rejects it is copied once the file is stored (on a failure it is
+	// kept, and the error names it). A file not stored leaves no rejects.
+	// Set one of the two; RejectsPath wins. A dry run writes neither.
 	RejectsPath string
 	Rejects     io.Writer
 	// NoDedup stores rows equal to stored ones again.
 	NoDedup bool
+
+	// Limits on one input, checked while it is read (0: the Default
+	// value). A value longer than MaxFieldSize bytes is a bad row; a line
+	// (or a row spanning lines) longer than MaxLineSize bytes, more than
+	// MaxColumns columns, or more than MaxInputSize bytes after
+	// decompression stop the file with file:line.
+	MaxFieldSize int64
+	MaxLineSize  int64
+	MaxColumns   int
+	MaxInputSize int64
 
 	problem func(Problem) error
 }
@@ -142,4 +155,11 @@ var Schemas = map[string]column.Schema{
 // Problems with the input are *Error, naming path as given.
 func File(ctx context.Context, db *storage.DB, path string, opts Options) (Summary, error) {
 	return ingestFile(ctx, db, path, opts)
+}
+
+// Stream ingests r, read once to its end (standard input), as File does
+// a file named name: its content is hashed while it is parsed, so content
+// ingested before (from a file or a stream) is still recognised.
+func Stream(ctx context.Context, db *storage.DB, name string, r io.Reader, opts Options) (Summary, error) {
+	return ingestStream(ctx, db, name, r, opts)
 }

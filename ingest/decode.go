@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -121,7 +122,10 @@ type unit struct {
 	name        string // path, or "archive.zip!member"
 	compression string // "", "gzip" or "zip"
 	size        int64  // bytes of the underlying file (for progress), 0 if unknown
-	open        func() (io.ReadCloser, *countReader, error)
+	// stream is set for a pipe, FIFO or device: it can be opened (read)
+	// once only, so it is hashed while it is parsed.
+	stream bool
+	open   func() (io.ReadCloser, *countReader, error)
 }
 
 // countReader counts the bytes read through it.
@@ -144,20 +148,32 @@ type readCloser struct {
 func (r readCloser) Close() error { return r.close() }
 
 // openUnits returns the units of path: gzip and zip are recognised by their
-// magic bytes, not their names.
-func openUnits(path string) ([]unit, error) {
-	f, err := os.Open(path)
+// magic bytes, not their names. A path that is not a regular file (a pipe,
+// FIFO, /dev/stdin, process substitution, a device) is one stream, read
+// once; ctx ends its reading.
+func openUnits(ctx context.Context, path string) ([]unit, error) {
+	st, err := os.Stat(path)
 	if err != nil {
-		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
 		return nil, err
 	}
 	if st.IsDir() {
-		f.Close()
 		return nil, fmt.Errorf("%s: is a directory", path)
+	}
+	if !st.Mode().IsRegular() {
+		f, err := openCancellable(ctx, path, st.Mode()&os.ModeNamedPipe != 0)
+		if err != nil {
+			return nil, err
+		}
+		u, err := streamUnit(ctx, path, f, f.Close)
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		return []unit{u}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
 	}
 	var magic [4]byte
 	n, _ := io.ReadFull(f, magic[:])
@@ -217,6 +233,68 @@ func openUnits(path string) ([]unit, error) {
 		cr := &countReader{r: f}
 		return readCloser{cr, f.Close}, cr, nil
 	}}}, nil
+}
+
+// openCancellable opens path; for a FIFO, whose open waits for a writer,
+// it gives up when ctx ends (the open is then left to finish, or to end
+// with the process).
+func openCancellable(ctx context.Context, path string, fifo bool) (*os.File, error) {
+	if !fifo {
+		return os.Open(path)
+	}
+	type opened struct {
+		f   *os.File
+		err error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		f, err := os.Open(path)
+		done <- opened{f, err}
+	}()
+	select {
+	case o := <-done:
+		return o.f, o.err
+	case <-ctx.Done():
+		go func() {
+			if o := <-done; o.f != nil {
+				o.f.Close()
+			}
+		}()
+		return nil, ctx.Err()
+	}
+}
+
+// streamUnit makes the one unit of a stream, read from r (then closed
+// with close) on a goroutine that ctx ends: its first bytes are looked at
+// for gzip and zip, without being lost.
+func streamUnit(ctx context.Context, name string, r io.Reader, close func() error) (unit, error) {
+	cr := &countReader{r: newStreamReader(ctx, r)}
+	br := bufio.NewReaderSize(cr, 64<<10)
+	magic, _ := br.Peek(4)
+	u := unit{name: name, stream: true}
+	switch {
+	case len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
+		u.compression = "gzip"
+	case bytes.Equal(magic, []byte("PK\x03\x04")):
+		return u, fmt.Errorf("%s: a zip archive cannot be read from a pipe or device (its index is at its end): save it to a file and ingest that", name)
+	}
+	opened := false
+	u.open = func() (io.ReadCloser, *countReader, error) {
+		if opened {
+			panic("BUG: a stream opened twice")
+		}
+		opened = true
+		if u.compression == "gzip" {
+			zr, err := gzip.NewReader(br)
+			if err != nil {
+				close()
+				return nil, nil, fmt.Errorf("cannot read %s: %w", name, err)
+			}
+			return readCloser{zr, func() error { zr.Close(); return close() }}, cr, nil
+		}
+		return readCloser{br, close}, cr, nil
+	}
+	return u, nil
 }
 
 // ExpandPaths turns command-line arguments into files: a directory gives

@@ -3,10 +3,14 @@ package ingest
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"sync/atomic"
 	"time"
+
+	"github.com/dgraph-io/badger/v4"
 
 	"clickhunt/column"
 	"clickhunt/storage"
@@ -16,11 +20,28 @@ import (
 const sampleRows = 5
 
 func ingestFile(ctx context.Context, db *storage.DB, path string, opts Options) (Summary, error) {
-	start := time.Now()
-	units, err := openUnits(path)
+	ctx, cancel := context.WithCancel(ctx) // ends a stream's reader
+	defer cancel()
+	units, err := openUnits(ctx, path)
 	if err != nil {
 		return Summary{Path: path, Table: opts.Table}, err
 	}
+	return ingestUnits(ctx, db, path, units, opts)
+}
+
+// ingestStream ingests r, a stream read once (standard input).
+func ingestStream(ctx context.Context, db *storage.DB, name string, r io.Reader, opts Options) (Summary, error) {
+	ctx, cancel := context.WithCancel(ctx) // ends the stream's reader
+	defer cancel()
+	u, err := streamUnit(ctx, name, r, func() error { return nil })
+	if err != nil {
+		return Summary{Path: name, Table: opts.Table}, err
+	}
+	return ingestUnits(ctx, db, name, []unit{u}, opts)
+}
+
+func ingestUnits(ctx context.Context, db *storage.DB, path string, units []unit, opts Options) (Summary, error) {
+	start := time.Now()
 	if len(units) == 1 && units[0].compression != "zip" {
 		sum, err := ingestUnit(ctx, db, units[0], opts)
 		sum.Elapsed = time.Since(start)
@@ -51,22 +72,29 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 	sum = Summary{Path: u.name, Table: opts.Table, Compression: u.compression, DryRun: opts.DryRun}
 	defer func() { sum.Elapsed = time.Since(start) }()
 
-	// The SHA-256 of the (decompressed) content names the file. It is
-	// computed on a goroutine of its own, reading the content a second
-	// time, while this one parses: on two cores the hash (2 s for a 3 GB
-	// file) then costs no time of its own. A file stored before stops the
-	// parse as soon as its hash is known; Commit checks again.
+	// The SHA-256 of the (decompressed) content names the file. For a
+	// file it is computed on a goroutine of its own, reading the content
+	// a second time, while this one parses: on two cores the hash (2 s
+	// for a 3 GB file) then costs no time of its own. A file stored
+	// before stops the parse as soon as its hash is known; Commit checks
+	// again. A stream (a pipe, FIFO or device) can be read only once: it
+	// is hashed as it is parsed, and a known one is dropped at the end.
+	lim := newLimits(opts)
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	var known fileHash
 	hashed := make(chan struct{})
-	go func() {
-		defer close(hashed)
-		known = hashUnit(ctx, db, u)
-		if known.err != nil || (known.found && !opts.DryRun) {
-			cancel()
-		}
-	}()
+	if u.stream {
+		close(hashed)
+	} else {
+		go func() {
+			defer close(hashed)
+			known = hashUnit(ctx, db, u, lim.input)
+			if known.err != nil || (known.found && !opts.DryRun) {
+				cancel()
+			}
+		}()
+	}
 	defer func() {
 		cancel()
 		<-hashed // the hash stops at its next read
@@ -77,7 +105,13 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 		return sum, err
 	}
 	defer rc.Close()
-	text, enc := decodeText(rc)
+	var content io.Reader = &capReader{r: rc, limit: lim.input}
+	var streamHash hash.Hash
+	if u.stream {
+		streamHash = sha256.New()
+		content = io.TeeReader(content, streamHash)
+	}
+	text, enc := decodeText(content)
 	sum.Encoding = enc
 
 	var problems []Problem
@@ -86,14 +120,16 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 	case opts.DryRun:
 		opts.problem = func(p Problem) error {
 			if len(problems) < MaxProblems {
+				p.Raw = "" // never shown; up to a line's limit each
 				problems = append(problems, p)
 			}
 			return nil
 		}
 	case opts.RejectsPath != "" || opts.Rejects != nil:
 		// Bad rows go to a temporary file as they are found, so their
-		// number costs no memory; it becomes the rejects file (or is
-		// copied to Rejects) once the file is stored.
+		// number costs no memory; it becomes (or is appended to) the
+		// rejects file just before the file is committed, or is copied
+		// to Rejects once it is.
 		rejects, err = newRejectsOut(opts.RejectsPath, opts.Rejects)
 		if err != nil {
 			return sum, fmt.Errorf("cannot write the rejects of %s: %w", u.name, err)
@@ -119,7 +155,29 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 	if derr := sink.drain(); err == nil {
 		err = derr
 	}
+	if info.limited {
+		// A limit met: the file is refused whatever its hash, which
+		// need not be read to the end of what may be a bomb.
+		cancel()
+		<-hashed
+		known = fileHash{}
+	}
 	<-hashed
+	if u.stream && err == nil {
+		// What the parser left unread (after a JSON document) is part
+		// of the content all the same.
+		if _, err = io.Copy(io.Discard, content); err != nil {
+			var le *limitError
+			if errors.As(err, &le) {
+				return sum, &Error{File: u.name, Line: info.lines, Msg: le.msg}
+			}
+			return sum, fmt.Errorf("cannot read %s: %w", u.name, err)
+		}
+		streamHash.Sum(known.sha[:0])
+		if db != nil {
+			known.prev, known.found, known.err = db.LookupFile(known.sha)
+		}
+	}
 	switch {
 	case known.found && !opts.DryRun:
 		sum = Summary{Path: u.name, Table: known.prev.Table, Compression: u.compression, AlreadyIngested: true,
@@ -163,10 +221,22 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 	if err := sink.drain(); err != nil {
 		return sum, err
 	}
+	if rejects != nil {
+		if err := rejects.publish(); err != nil {
+			return sum, fmt.Errorf("cannot write the rejects of %s to %s: %w: nothing stored", u.name, opts.RejectsPath, err)
+		}
+	}
 	stored, err := sink.w.Commit()
 	if err != nil {
+		if rejects != nil {
+			rejects.undo()
+		}
 		sink.w = nil
 		forgetHashes(db, sink.table)
+		if errors.Is(err, badger.ErrTxnTooBig) {
+			// The commit records every column of the table at once.
+			return sum, fmt.Errorf("cannot commit %s: its %d columns are more than one commit can record (about 20,000 with short names; fewer with long ones): nothing stored", u.name, sink.columns)
+		}
 		return sum, fmt.Errorf("cannot commit %s: %w", u.name, err)
 	}
 	if stored != sink.stored {
@@ -179,8 +249,8 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 	sink.w = nil
 	sum.Rows = stored
 	if rejects != nil {
-		if err := rejects.commit(); err != nil {
-			return sum, fmt.Errorf("%s is stored, but its rejects could not be written: %w", u.name, err)
+		if err := rejects.done(); err != nil {
+			return sum, fmt.Errorf("%s is stored, but its rejects could not be copied: %w", u.name, err)
 		}
 	}
 	if opts.Progress != nil {
@@ -211,6 +281,7 @@ type fileSink struct {
 
 	sample   [][]string
 	sampleOf []string
+	columns  int // the most columns of a block
 
 	// Blocks go to the writer goroutine (started with the FileWriter) so
 	// that parsing the next block overlaps encoding and storing this one.
@@ -304,6 +375,7 @@ func (s *fileSink) WriteBlock(schema column.Schema, b *column.Batch) error {
 
 // writeHashedBlock is WriteBlock with b's row hashes (nil: computed here).
 func (s *fileSink) writeHashedBlock(schema column.Schema, b *column.Batch, hashes []uint64) error {
+	s.columns = max(s.columns, len(schema))
 	if s.w == nil && !s.dryRun {
 		s.firstRows = b.Len
 		if err := s.setTable(s.table); err != nil {
@@ -418,16 +490,21 @@ type fileHash struct {
 }
 
 // hashUnit reads u in full (on its own, from a second open) and looks its
-// hash up in db (when not nil). It stops with ctx.
-func hashUnit(ctx context.Context, db *storage.DB, u unit) (r fileHash) {
+// hash up in db (when not nil). It stops with ctx, and when the content
+// passes limit bytes: the parse meets that limit too and says where.
+func hashUnit(ctx context.Context, db *storage.DB, u unit, limit int64) (r fileHash) {
 	rc, _, err := u.open()
 	if err != nil {
 		r.err = err
 		return r
 	}
 	h := sha256.New()
-	_, err = io.Copy(h, ctxReader{ctx, rc})
+	_, err = io.Copy(h, &capReader{r: ctxReader{ctx, rc}, limit: limit})
 	rc.Close()
+	var le *limitError
+	if errors.As(err, &le) {
+		return r
+	}
 	if err != nil {
 		r.err = fmt.Errorf("cannot read %s: %w", u.name, err)
 		return r

@@ -12,7 +12,8 @@ import (
 	"clickhunt/storage"
 )
 
-// openTestDB opens a small database in a temporary directory.
+// openTestDB opens a small database in a temporary directory. Any error
+// fails the test: nothing here is allowed to be missing.
 func openTestDB(t testing.TB) *storage.DB {
 	t.Helper()
 	db, err := storage.Open(t.TempDir(), storage.Options{Small: true})

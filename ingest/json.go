@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"clickhunt/column"
-	"clickhunt/storage"
 )
 
 // readJSON loads a JSON array of row objects, or JSON lines (one object per
@@ -47,7 +47,10 @@ func readJSON(r *bufio.Reader, name, table string, lines bool, bom int64, cfg *r
 		problem: cfg.problem,
 		canon:   Schemas[table],
 		cols:    make(map[string]*jsonCol),
+		lim:     cfg.lim,
+		guard:   cfg.guard,
 	}
+	jr.blockRows = blockRowsFor(0)
 	return jr.run(lines)
 }
 
@@ -93,6 +96,13 @@ type jsonReader struct {
 	cols  map[string]*jsonCol
 	// problem, when set, takes bad rows (see readConfig).
 	problem func(Problem) error
+	lim     limits
+	guard   *inputGuard
+	// blockRows is the most rows a block takes (blockRowsFor the
+	// columns so far); bytes the row text read into the current block,
+	// which is cut early past maxBlockBytes.
+	blockRows int
+	bytes     int64
 	// block holds the columns seen in the current block.
 	block  []*jsonCol
 	n      int   // rows in the current block
@@ -215,6 +225,14 @@ func (jr *jsonReader) run(lines bool) error {
 		if lines && err == io.EOF {
 			break
 		}
+		jr.guard.markRow()
+		if err == nil && int64(len(jr.raw)) > jr.lim.line {
+			// The guard lets a row run a little past the limit before it
+			// stops the read; a row that made it through whole is held
+			// to the limit all the same.
+			jr.rowOff = jr.offset() - int64(len(jr.raw))
+			return jr.errorf(jr.lc.lineAt(jr.rowOff), "%s", rowLimitError(jr.lim.line).msg)
+		}
 		if err != nil {
 			if lines && jr.problem != nil && isSyntaxError(err) {
 				if err := jr.skipBadLines(err); err != nil {
@@ -237,13 +255,18 @@ func (jr *jsonReader) run(lines bool) error {
 			continue
 		}
 		if err := jr.readObject(jr.raw); err != nil {
+			if err == errEmptyRow {
+				jr.e.empty++
+				continue
+			}
 			if err := jr.bad(err); err != nil {
 				return err
 			}
 			continue
 		}
 		jr.n++
-		if jr.n == storage.BlockRows {
+		jr.bytes += int64(len(jr.raw))
+		if jr.n >= jr.blockRows || jr.bytes >= maxBlockBytes {
 			if err := jr.flush(false); err != nil {
 				return err
 			}
@@ -321,6 +344,7 @@ func (jr *jsonReader) skipBadLines(decErr error) error {
 			break
 		}
 	}
+	jr.guard.markRow()
 	if off == start {
 		return jr.syntaxError(decErr) // nothing to skip: cannot happen
 	}
@@ -346,11 +370,16 @@ func (jr *jsonReader) skipBadLines(decErr error) error {
 }
 
 // readObject adds the keys and values of one row object, already
-// validated by the decoder: all of them, or none and an *Error.
+// validated by the decoder: all of them, or none and an *Error, or
+// errEmptyRow for an object without keys ({}).
 func (jr *jsonReader) readObject(obj []byte) error {
 	jr.stg, jr.scratch = jr.stg[:0], jr.scratch[:0]
 	jr.touched, jr.created = jr.touched[:0], jr.created[:0]
-	if err := jr.stageObject(obj); err != nil {
+	err := jr.stageObject(obj)
+	if err == nil && len(jr.stg) == 0 {
+		err = errEmptyRow
+	}
+	if err != nil {
 		// Undo what reading the row changed.
 		for _, c := range jr.touched {
 			c.lastRow = -1
@@ -376,6 +405,9 @@ func (jr *jsonReader) stageObject(obj []byte) error {
 	for {
 		end, esc := scanString(obj, i)
 		key := obj[i+1 : end-1]
+		if int64(len(key)) > jr.lim.field {
+			return jr.errAt(i, "column name: %s", fieldLimitMsg(len(key), jr.lim.field))
+		}
 		var c *jsonCol
 		if esc {
 			var k string
@@ -385,6 +417,9 @@ func (jr *jsonReader) stageObject(obj []byte) error {
 			c = jr.col(k)
 		} else if c = jr.cols[string(key)]; c == nil { // no allocation on a hit
 			c = jr.col(string(key))
+		}
+		if c == nil {
+			return jr.errAt(i, "%s", columnLimitMsg(jr.lim.columns))
 		}
 		if c.lastRow == row {
 			return jr.errAt(i, "key %q appears twice in one row", c.name)
@@ -458,10 +493,15 @@ func scanValue(b []byte, i int) int {
 	return j
 }
 
-// col returns the column named key, creating it on first sight.
+// col returns the column named key, creating it on first sight; nil when
+// that would make more columns than the limit.
 func (jr *jsonReader) col(key string) *jsonCol {
 	c := jr.cols[key]
 	if c == nil {
+		if len(jr.cols) >= jr.lim.columns {
+			return nil
+		}
+		jr.blockRows = min(jr.blockRows, blockRowsFor(len(jr.cols)+1))
 		c = &jsonCol{name: key, pos: jr.canon.Index(key), seq: len(jr.cols), lastRow: -1}
 		if c.pos >= 0 {
 			c.canon = true
@@ -480,10 +520,10 @@ func (jr *jsonReader) open(c *jsonCol) {
 		c.inBlock = true
 		if c.typ == column.String {
 			if c.s == nil {
-				c.s = newStrCol()
+				c.s = newStrCol(jr.blockRows)
 			}
 		} else {
-			c.b = column.NewBuilder(c.typ, storage.BlockRows)
+			c.b = column.NewBuilder(c.typ, jr.blockRows)
 		}
 		jr.block = append(jr.block, c)
 	}
@@ -499,6 +539,9 @@ func (jr *jsonReader) open(c *jsonCol) {
 func (jr *jsonReader) stage(c *jsonCol, raw []byte) (staged, error) {
 	key := c.name
 	st := staged{c: c, typ: c.typ}
+	if int64(len(raw)) > jr.lim.field {
+		return st, fmt.Errorf("column %s: %s", key, fieldLimitMsg(len(raw), jr.lim.field))
+	}
 	kind := raw[0]
 	if kind == 'n' { // null
 		return st, nil
@@ -643,7 +686,7 @@ func (jr *jsonReader) commit(st *staged) {
 func (jr *jsonReader) promoteReal(c *jsonCol) {
 	v := c.b.Build()
 	c.typ = column.Real
-	c.b = column.NewBuilder(column.Real, storage.BlockRows)
+	c.b = column.NewBuilder(column.Real, jr.blockRows)
 	for i := 0; i < v.Len; i++ {
 		if v.IsNull(i) {
 			c.b.AppendNull()
@@ -687,27 +730,25 @@ func (jr *jsonReader) flush(last bool) error {
 		c.inBlock = false
 	}
 	jr.block = jr.block[:0]
-	jr.n = 0
+	jr.n, jr.bytes = 0, 0
 	return jr.e.emit(schema, b)
 }
 
 // sortCols orders columns canonical first (by position), then by first
-// appearance. Insertion sort: blocks have few columns.
+// appearance.
 func sortCols(cs []*jsonCol) {
-	less := func(a, b *jsonCol) bool {
-		if a.canon != b.canon {
-			return a.canon
+	slices.SortFunc(cs, func(a, b *jsonCol) int {
+		switch {
+		case a.canon != b.canon:
+			if a.canon {
+				return -1
+			}
+			return 1
+		case a.canon:
+			return a.pos - b.pos
 		}
-		if a.canon {
-			return a.pos < b.pos
-		}
-		return a.seq < b.seq
-	}
-	for i := 1; i < len(cs); i++ {
-		for j := i; j > 0 && less(cs[j], cs[j-1]); j-- {
-			cs[j], cs[j-1] = cs[j-1], cs[j]
-		}
-	}
+		return a.seq - b.seq
+	})
 }
 
 // unquote decodes a JSON string, without the decoder when it has no escapes.

@@ -70,7 +70,7 @@ func jsonType(s string) column.Type {
 // readJSONDoc reads a Defender API or Graph runHuntingQuery response:
 // the schema gives names and types, results the rows.
 func readJSONDoc(r io.Reader, name string, cfg *readConfig, bom int64, e *emitter) error {
-	jr := &jsonReader{name: name, dec: json.NewDecoder(r), lc: e.lc, bom: bom, e: e, problem: cfg.problem}
+	jr := &jsonReader{name: name, dec: json.NewDecoder(r), lc: e.lc, bom: bom, e: e, problem: cfg.problem, lim: cfg.lim, guard: cfg.guard}
 	dec := jr.dec
 	if _, err := dec.Token(); err != nil { // '{', checked by isJSONDocument
 		return jr.syntaxError(err)
@@ -112,6 +112,12 @@ func readJSONDoc(r io.Reader, name string, cfg *readConfig, bom int64, e *emitte
 				}
 				header = append(header, n)
 				types = append(types, jsonType(t))
+			}
+			if len(header) > cfg.lim.columns {
+				return jr.errorf(jr.lineNow(), "schema: %d columns, %s", len(header), columnLimitMsg(cfg.lim.columns))
+			}
+			if i := bigField(header, cfg.lim.field); i >= 0 {
+				return jr.errorf(jr.lineNow(), "schema: column %d: name %s", i+1, fieldLimitMsg(len(header[i]), cfg.lim.field))
 			}
 			if p, err = newPlan(header, types, cfg); err != nil {
 				return jr.errorf(jr.lineNow(), "%v", err)
@@ -174,8 +180,12 @@ func (jr *jsonReader) readResults(p *plan, header []string, idx map[string]int, 
 		if err := dec.Decode(&jr.raw); err != nil {
 			return jr.syntaxError(err)
 		}
+		jr.guard.markRow()
 		jr.rowOff = jr.offset() - int64(len(jr.raw))
 		jr.line = jr.lc.lineAt(jr.rowOff)
+		if int64(len(jr.raw)) > jr.lim.line {
+			return jr.errorf(jr.line, "%s", rowLimitError(jr.lim.line).msg)
+		}
 		// bad stops the file, or rejects the row, for a problem at byte
 		// at of the row.
 		bad := func(at int, msg string) error {
@@ -185,6 +195,10 @@ func (jr *jsonReader) readResults(p *plan, header []string, idx map[string]int, 
 			if err := bad(0, "expected a JSON object for each row, found "+jsonKind(jr.raw[0])); err != nil {
 				return err
 			}
+			continue
+		}
+		if obj := jr.raw; obj[skipSpace(obj, 1)] == '}' {
+			jr.e.empty++ // {}: no row (errEmptyRow)
 			continue
 		}
 		for i := range rec {
@@ -202,6 +216,9 @@ func (jr *jsonReader) readResults(p *plan, header []string, idx map[string]int, 
 			vend := scanValue(obj, i)
 			raw := obj[i:vend]
 			fi, ok := idx[strings.ToLower(key)]
+			if !ok && len(p.schema) >= cfg.lim.columns {
+				return jr.errorf(jr.line, "%s", columnLimitMsg(cfg.lim.columns))
+			}
 			if !ok {
 				p.addColumn(key)
 				header = append(header, key)
@@ -233,6 +250,9 @@ func (jr *jsonReader) readResults(p *plan, header []string, idx map[string]int, 
 				i = skipSpace(obj, i+1)
 			}
 		}
+		if fi := bigField(rec, cfg.lim.field); fi >= 0 && rowErr == "" {
+			rowErr, rowErrAt = "column "+header[fi]+": "+fieldLimitMsg(len(rec[fi]), cfg.lim.field), at[fi]
+		}
 		if rowErr != "" {
 			if err := bad(rowErrAt, rowErr); err != nil {
 				return err
@@ -245,6 +265,7 @@ func (jr *jsonReader) readResults(p *plan, header []string, idx map[string]int, 
 			}
 			continue
 		}
+		p.bytes += int64(len(jr.raw))
 		if err := p.appendRow(rec, jr.e); err != nil {
 			return err
 		}

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"clickhunt/column"
-	"clickhunt/storage"
 )
 
 // cell is one value of the row being converted, before it is appended.
@@ -54,6 +53,11 @@ type plan struct {
 	// value where it is null or empty.
 	fills [][2]int
 	n     int // rows in the current block
+	// blockRows is the most rows a block takes (blockRowsFor its
+	// columns); bytes the row text read into the current block, which
+	// is cut early past maxBlockBytes.
+	blockRows int
+	bytes     int64
 	// The block's row hashes (dedup.go), when the sink takes them: a
 	// plain string column's values are hashed as they are appended,
 	// while their bytes are still in the cache (hashing them after the
@@ -131,12 +135,11 @@ func newPlan(header []string, declared []column.Type, cfg *readConfig) (*plan, e
 		typ  column.Type
 	}
 	var targets []target
-	claimed := map[string]int{} // target name -> first field
+	targetAt := map[string]int{} // target name -> index in targets
+	claimed := map[string]int{}  // target name -> first field
 	addTarget := func(name string, typ column.Type) {
-		for _, t := range targets {
-			if t.name == name {
-				return
-			}
+		if _, ok := targetAt[name]; ok {
+			return
 		}
 		if ci := canon.Index(name); ci >= 0 {
 			typ = canon[ci].Type
@@ -144,6 +147,7 @@ func newPlan(header []string, declared []column.Type, cfg *readConfig) (*plan, e
 		if typ == column.Invalid {
 			typ = column.String
 		}
+		targetAt[name] = len(targets)
 		targets = append(targets, target{name, typ})
 	}
 	fieldTarget := make([]string, len(names))
@@ -215,10 +219,8 @@ func newPlan(header []string, declared []column.Type, cfg *readConfig) (*plan, e
 	}
 	// Canonical columns in canonical order, then the rest in file order.
 	for _, f := range canon {
-		for _, t := range targets {
-			if t.name == f.Name {
-				p.schema = append(p.schema, column.Field{Name: t.name, Type: t.typ})
-			}
+		if i, ok := targetAt[f.Name]; ok {
+			p.schema = append(p.schema, column.Field{Name: targets[i].name, Type: targets[i].typ})
 		}
 	}
 	for _, t := range targets {
@@ -263,19 +265,20 @@ func newPlan(header []string, declared []column.Type, cfg *readConfig) (*plan, e
 			}
 		}
 	}
+	p.blockRows = blockRowsFor(len(p.schema))
 	p.outs = make([]outCol, len(p.schema))
 	for i, f := range p.schema {
-		p.outs[i] = newOutCol(f.Type)
+		p.outs[i] = newOutCol(f.Type, p.blockRows)
 	}
 	p.cells = make([]cell, len(p.schema))
 	return p, nil
 }
 
-func newOutCol(t column.Type) outCol {
+func newOutCol(t column.Type, rows int) outCol {
 	if t == column.String {
-		return outCol{s: newStrCol()}
+		return outCol{s: newStrCol(rows)}
 	}
-	return outCol{b: column.NewBuilder(t, storage.BlockRows)}
+	return outCol{b: column.NewBuilder(t, rows)}
 }
 
 // addColumn adds a string column met late (a JSON key outside the
@@ -284,7 +287,8 @@ func (p *plan) addColumn(name string) int {
 	i := len(p.schema)
 	p.schema = append(p.schema, column.Field{Name: name, Type: column.String})
 	p.byName[name] = i
-	oc := newOutCol(column.String)
+	p.blockRows = min(p.blockRows, blockRowsFor(len(p.schema)))
+	oc := newOutCol(column.String, p.blockRows)
 	for range p.n {
 		oc.s.append("")
 	}
@@ -421,7 +425,7 @@ func (p *plan) appendCells(e *emitter) error {
 		}
 	}
 	p.n++
-	if p.n == storage.BlockRows {
+	if p.n >= p.blockRows || p.bytes >= maxBlockBytes {
 		return p.flush(e)
 	}
 	if p.n%checkEvery == 0 {
@@ -440,7 +444,7 @@ func (p *plan) flush(e *emitter) error {
 			b.Cols[i] = o.s.build()
 		} else {
 			b.Cols[i] = o.b.Build()
-			p.outs[i].b = column.NewBuilder(p.schema[i].Type, storage.BlockRows)
+			p.outs[i].b = column.NewBuilder(p.schema[i].Type, p.blockRows)
 		}
 	}
 	var hashes []uint64
@@ -456,14 +460,14 @@ func (p *plan) flush(e *emitter) error {
 		finishRowHashes(hashes)
 		p.startHashes()
 	}
-	p.n = 0
+	p.n, p.bytes = 0, 0
 	return e.emitHashed(slices.Clone(p.schema), b, hashes)
 }
 
 // startHashes starts the row hashes of a block: plain string columns are
 // hashed from its first row.
 func (p *plan) startHashes() {
-	p.rowHash = make([]uint64, storage.BlockRows)
+	p.rowHash = make([]uint64, p.blockRows)
 	p.hashedFrom = p.hashedFrom[:0]
 	p.seeds = p.seeds[:0]
 	for i, o := range p.outs {
@@ -552,6 +556,16 @@ func readMappedCSV(r io.Reader, name string, cfg *readConfig, e *emitter) error 
 		return shiftLine(csvError(name, err, header, 0), lineBase)
 	}
 	header = slices.Clone(header)
+	cfg.guard.markRow()
+	if len(header) > cfg.lim.columns {
+		return &Error{File: name, Line: 1 + lineBase, Msg: fmt.Sprintf("header: %d columns, ", len(header)) + columnLimitMsg(cfg.lim.columns)}
+	}
+	for i, h := range header {
+		if int64(len(h)) > cfg.lim.field {
+			line, col := cr.FieldPos(i)
+			return &Error{File: name, Line: line + lineBase, Column: col, Msg: fmt.Sprintf("header: column %d: ", i+1) + fieldLimitMsg(len(h), cfg.lim.field)}
+		}
+	}
 	header, declared, cfg := typedHeader(header, name, cfg) // a clickhunt export's part (typed_csv.go)
 	p, err := newPlan(header, declared, cfg)
 	if err != nil {
@@ -576,10 +590,22 @@ func readMappedCSV(r io.Reader, name string, cfg *readConfig, e *emitter) error 
 		e.rejected++
 		return cfg.problem(Problem{Error: *perr, Raw: raw})
 	}
+	rowStart := cr.InputOffset()
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
+		}
+		cfg.guard.markRow()
+		rowEnd := cr.InputOffset()
+		rowBytes := rowEnd - rowStart
+		rowStart = rowEnd
+		if rowBytes > cfg.lim.line {
+			// The guard lets a row run a little past the limit before
+			// it stops the read; a row that made it through whole is
+			// held to the limit all the same.
+			line, _ := cr.FieldPos(0)
+			return &Error{File: name, Line: line + lineBase, Msg: rowLimitError(cfg.lim.line).msg}
 		}
 		if err != nil {
 			perr, ok := shiftLine(csvError(name, err, rec, nf), lineBase).(*Error)
@@ -605,6 +631,13 @@ func readMappedCSV(r io.Reader, name string, cfg *readConfig, e *emitter) error 
 			}
 			rec = rec[:nf]
 		}
+		if i := bigField(rec, cfg.lim.field); i >= 0 {
+			line, col := cr.FieldPos(i)
+			if err := reject(&Error{File: name, Line: line + lineBase, Column: col, Msg: "column " + p.fields[i].name + ": " + fieldLimitMsg(len(rec[i]), cfg.lim.field)}); err != nil {
+				return err
+			}
+			continue
+		}
 		if i, err := p.convert(rec, nil); err != nil {
 			line, col := cr.FieldPos(i)
 			if err := reject(&Error{File: name, Line: line + lineBase, Column: col, Msg: "column " + p.fields[i].name + ": " + err.Error()}); err != nil {
@@ -616,6 +649,7 @@ func readMappedCSV(r io.Reader, name string, cfg *readConfig, e *emitter) error 
 			prev = cr.InputOffset()
 			tap.forget(prev)
 		}
+		p.bytes += rowBytes
 		if err := p.appendRow(rec, e); err != nil {
 			return err
 		}
@@ -626,6 +660,17 @@ func readMappedCSV(r io.Reader, name string, cfg *readConfig, e *emitter) error 
 	}
 	e.finish(p)
 	return nil
+}
+
+// bigField returns the index of the first field of rec longer than limit,
+// or -1.
+func bigField(rec []string, limit int64) int {
+	for i, f := range rec {
+		if int64(len(f)) > limit {
+			return i
+		}
+	}
+	return -1
 }
 
 func shiftLine(err error, by int) error {

@@ -73,6 +73,9 @@ func readParquet(r io.Reader, name string, cfg *readConfig, e *emitter) (err err
 	if err != nil {
 		return &Error{File: name, Line: 1, Msg: err.Error()}
 	}
+	if len(cols) > cfg.lim.columns {
+		return &Error{File: name, Line: 1, Msg: fmt.Sprintf("schema: %d columns, %s", len(cols), columnLimitMsg(cfg.lim.columns))}
+	}
 	c := *cfg
 	if _, ours := f.Lookup(export.MetaColumns); ours {
 		if c.source == nil {

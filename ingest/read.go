@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -49,6 +50,8 @@ type readInfo struct {
 	notes    []string
 	rows     int64 // rows handed to the sink
 	rejected int64 // rows (records) rejected
+	lines    int   // the line read up to
+	limited  bool  // the read stopped at a limit
 }
 
 // readConfig is Options resolved for one file.
@@ -60,6 +63,8 @@ type readConfig struct {
 	// problem, when set, receives each bad row and the row is skipped; an
 	// error it returns stops the file. When nil a bad row stops the file.
 	problem func(Problem) error
+	lim     limits
+	guard   *inputGuard // the parsers tell it where rows end
 }
 
 // Problem is a bad row: where, what, and the row's text as read (UTF-8).
@@ -98,7 +103,13 @@ func newReadConfig(opts Options) (*readConfig, error) {
 		}
 		cfg.dates.layout = l
 	}
-	cfg.problem = opts.problem
+	if problem := opts.problem; problem != nil {
+		cfg.problem = func(p Problem) error {
+			p.Msg = clipMsg(p.Msg)
+			return problem(p)
+		}
+	}
+	cfg.lim = newLimits(opts)
 	return cfg, nil
 }
 
@@ -110,12 +121,14 @@ func cultureNames() []string {
 	return sortedKeys(m)
 }
 
-func read(ctx context.Context, r io.Reader, name string, sink Sink, opts Options) (readInfo, error) {
+func read(ctx context.Context, r io.Reader, name string, sink Sink, opts Options) (info readInfo, err error) {
 	cfg, err := newReadConfig(opts)
 	if err != nil {
 		return readInfo{}, err
 	}
-	lc := &lineCounter{r: r, line: 1}
+	guard := &inputGuard{r: r, ctx: ctx, maxLine: cfg.lim.line, maxInput: cfg.lim.input, line: 1}
+	cfg.guard = guard
+	lc := &lineCounter{r: guard, line: 1}
 	br := bufio.NewReaderSize(lc, 256<<10)
 	bom := skipBOM(br)
 	format, err := detectFormat(br, name, opts.Format)
@@ -124,9 +137,26 @@ func read(ctx context.Context, r io.Reader, name string, sink Sink, opts Options
 	}
 	e := &emitter{ctx: ctx, sink: sink, lc: lc, progress: opts.Progress}
 	e.info.format = format
+	defer func() {
+		// A limit met below the parser ends the file at the line it was
+		// met on, whatever the parser made of the failed read.
+		info.lines = guard.line
+		var ie *Error
+		if errors.As(err, &ie) {
+			ie.Msg = clipMsg(ie.Msg)
+		}
+		if le := guard.limitErr(); le != nil && err != nil {
+			err = &Error{File: name, Line: guard.line, Msg: le.msg}
+			info.limited = true
+		} else if errors.As(err, &le) {
+			err = &Error{File: name, Line: guard.line, Msg: le.msg}
+			info.limited = true
+		}
+	}()
 	switch format {
 	case FormatParquet:
 		lc.stopTracking()
+		guard.binary() // no lines nor rows to bound: the input limit still holds
 		err = readParquet(br, name, cfg, e)
 	case FormatCSV:
 		// encoding/csv counts lines itself.
@@ -149,7 +179,23 @@ func read(ctx context.Context, r io.Reader, name string, sink Sink, opts Options
 	}
 	e.info.rows = e.rows
 	e.info.rejected = e.rejected
+	if e.empty > 0 {
+		e.info.notes = append(e.info.notes, fmt.Sprintf("%d empty %s ({}) skipped: no columns, so no row", e.empty, plural(e.empty, "object", "objects")))
+	}
 	return e.info, err
+}
+
+// errEmptyRow is a JSON object without keys, {}. Like a blank line it is
+// no row: it is skipped and counted in a note, never stored as a row of
+// nulls. (An object whose keys are all null is a row, as a CSV line of
+// only commas is: Kusto exports a row of nulls so.)
+var errEmptyRow = errors.New("empty row")
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // detectFormat resolves "auto" by extension (.csv, .json, .jsonl, .ndjson),
@@ -226,6 +272,7 @@ type emitter struct {
 	progress func(bytesRead, size, rows int64)
 	rows     int64
 	rejected int64
+	empty    int64 // objects without keys ({}), skipped
 	in       int64 // records read whole
 	info     readInfo
 }

@@ -116,9 +116,9 @@ func FuzzDetect(f *testing.F) {
 }
 
 // TestHostileInput tries on purpose what an attacker (or a broken
-// export) may send: a 100 MB cell, 10,000 columns, deeply nested JSON,
-// invalid UTF-8 and NUL bytes. Each must be read or refused with an
-// error; none may panic.
+// export) may send: a 100 MB cell (refused by the limits unless they are
+// raised), 10,000 columns, deeply nested JSON, invalid UTF-8 and NUL
+// bytes. Each must be read or refused with an error; none may panic.
 func TestHostileInput(t *testing.T) {
 	header := "Timestamp,Url,AccountUpn\n"
 	try := func(name, format string, data []byte) (int64, error) {
@@ -133,20 +133,31 @@ func TestHostileInput(t *testing.T) {
 	huge = append(huge, "2023-12-21T19:04:59Z,"...)
 	huge = append(huge, bytes.Repeat([]byte("A"), 100<<20)...)
 	huge = append(huge, ",u@x\n"...)
-	if n, err := try("100MB-cell.csv", "csv", huge); err == nil && n != 1 {
-		t.Errorf("100 MB cell: %d rows", n)
+	// Past the line limit while it is read: encoding/csv never holds it.
+	if _, err := try("100MB-cell.csv", "csv", huge); err == nil || err.Error() != "100MB-cell.csv:2: line longer than 64 MiB (a row, or a value left open, that big is refused; raise --max-line-size to read it)" {
+		t.Errorf("100 MB cell: %v", err)
+	}
+	// Within a raised line limit, past the field limit: a bad row.
+	_, err := Read(context.Background(), bytes.NewReader(huge), "100MB-cell.csv", &checkSink{t: t}, Options{Format: "csv", MaxLineSize: 200 << 20})
+	if err == nil || err.Error() != "100MB-cell.csv:2:22: column Url: value of 100 MiB, more than 16 MiB (raise --max-field-size to read it)" {
+		t.Errorf("100 MB cell, line limit raised: %v", err)
+	}
+	if n, err := Read(context.Background(), bytes.NewReader(huge), "100MB-cell.csv", &checkSink{t: t}, Options{Format: "csv", MaxLineSize: 200 << 20, MaxFieldSize: 200 << 20}); err != nil || n != 1 {
+		t.Errorf("100 MB cell, limits raised: %d rows, %v", n, err)
 	}
 	huge = nil
 
 	var wide strings.Builder
-	for i := range 10_000 {
+	for i := range DefaultMaxColumns - 1 {
 		fmt.Fprintf(&wide, "c%d,", i)
 	}
 	wide.WriteString("Timestamp\n")
 	for range 3 {
-		wide.WriteString(strings.Repeat("v,", 10_000) + "2023-12-21T19:04:59Z\n")
+		wide.WriteString(strings.Repeat("v,", DefaultMaxColumns-1) + "2023-12-21T19:04:59Z\n")
 	}
-	try("10000-columns.csv", "csv", []byte(wide.String()))
+	if n, err := try("10000-columns.csv", "csv", []byte(wide.String())); n != 3 || err != nil {
+		t.Errorf("10,000 columns (the limit): %d rows, %v", n, err)
+	}
 
 	deep := `[{"Url":` + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + `}]`
 	try("deep.json", "json", []byte(deep))

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"clickhunt/column"
-	"clickhunt/storage"
 )
 
 // probeRows is how many rows of a block strCol sees before choosing.
@@ -21,10 +20,12 @@ type strCol struct {
 	dict  []string
 	codes []uint32
 	strs  []string
+	rows  int // room to make for a block
 }
 
-func newStrCol() *strCol {
-	c := &strCol{index: make(map[string]uint32, 256)}
+// newStrCol starts a column of blocks of at most rows rows.
+func newStrCol(rows int) *strCol {
+	c := &strCol{index: make(map[string]uint32, min(256, rows)), rows: rows}
 	c.reset()
 	return c
 }
@@ -32,12 +33,12 @@ func newStrCol() *strCol {
 func (c *strCol) reset() {
 	c.n = 0
 	if c.plain {
-		c.strs = make([]string, 0, storage.BlockRows)
+		c.strs = make([]string, 0, c.rows)
 		return
 	}
 	clear(c.index)
-	c.dict = make([]string, 0, 64)
-	c.codes = make([]uint32, 0, storage.BlockRows)
+	c.dict = make([]string, 0, min(64, c.rows))
+	c.codes = make([]uint32, 0, c.rows)
 }
 
 func (c *strCol) append(s string) {
@@ -85,7 +86,7 @@ func (c *strCol) appendCode(code uint32) {
 // goPlain switches to plain strings, keeping the rows so far.
 func (c *strCol) goPlain() {
 	c.plain = true
-	c.strs = make([]string, len(c.codes), storage.BlockRows)
+	c.strs = make([]string, len(c.codes), max(c.rows, len(c.codes)))
 	for i, code := range c.codes {
 		c.strs[i] = c.dict[code]
 	}

@@ -44,6 +44,9 @@ type ClusterOptions = kusto.Options
 // ClusterTable is a table of a cluster's database.
 type ClusterTable = kusto.TableInfo
 
+// ClusterAuths are the ways to sign in to a cluster (ClusterOptions.Auth).
+var ClusterAuths = kusto.Auths
+
 // The errors of a cluster that are not about the query (kusto package).
 var (
 	ErrClusterUnreachable = kusto.ErrUnreachable

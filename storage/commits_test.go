@@ -267,3 +267,41 @@ func TestReaderWaitsForRecovery(t *testing.T) {
 	}
 	w.Close()
 }
+
+// A writer's open cut the last value-log file at its first entry that
+// does not read back: meant for a crashed writer's partial entry, it cut
+// off every value after a byte flipped in the middle of a closed file.
+// Now only the zeros a crashed file was sized with go: the damage stays
+// one damaged value.
+func TestWriterKeepsDamagedValueLog(t *testing.T) {
+	dir := t.TempDir()
+	db := openTestDB(t, dir)
+	a := makeFile("a.csv", 1, clickSchema, 3000, 3000)
+	store(t, db, "clicks", a)
+	db.Close()
+	vlogs, _ := filepath.Glob(filepath.Join(dir, "*.vlog"))
+	last := vlogs[len(vlogs)-1]
+	data, err := os.ReadFile(last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)/3] ^= 0x55
+	if err := os.WriteFile(last, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ro := openTestDB(t, dir, readOnly)
+	before := mustCheck(t, ro)
+	ro.Close()
+	if before.OK() {
+		t.Fatal("the flipped byte went unnoticed")
+	}
+	db = openTestDB(t, dir) // a writer
+	after := mustCheck(t, db)
+	db.Close()
+	if fi, err := os.Stat(last); err != nil || fi.Size() != int64(len(data)) {
+		t.Errorf("the writer's open cut the value log from %d bytes to %v (%v)", len(data), fi.Size(), err)
+	}
+	if len(after.Problems) != len(before.Problems) {
+		t.Errorf("the writer's open made %d problems of %d:\n%s", len(after.Problems), len(before.Problems), strings.Join(after.Problems, "\n"))
+	}
+}

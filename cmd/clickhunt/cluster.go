@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"clickhunt/column"
-	"clickhunt/kusto"
 	"clickhunt/query"
 	"clickhunt/storage"
 )
@@ -30,8 +29,8 @@ func (f clusterFlags) check() error {
 		return errors.New("--database names a cluster's database: give --cluster URL too")
 	case f.Cluster != "" && f.Database == "":
 		return errors.New("--cluster needs --database DB")
-	case f.Auth != "" && !slices.Contains(kusto.Auths, f.Auth):
-		return fmt.Errorf("--auth %s: want one of %s", f.Auth, strings.Join(kusto.Auths, ", "))
+	case f.Auth != "" && !slices.Contains(query.ClusterAuths, f.Auth):
+		return fmt.Errorf("--auth %s: want one of %s", f.Auth, strings.Join(query.ClusterAuths, ", "))
 	}
 	return nil
 }
@@ -135,7 +134,7 @@ func (e *clusterEngine) Check(text string) error {
 // cluster until .disconnect.
 func (s *session) dotConnect(ctx context.Context, args []string) (bool, error) {
 	if len(args) < 2 || len(args) > 3 {
-		return false, fmt.Errorf("usage: .connect URL DATABASE [%s]", strings.Join(kusto.Auths, "|"))
+		return false, fmt.Errorf("usage: .connect URL DATABASE [%s]", strings.Join(query.ClusterAuths, "|"))
 	}
 	f := clusterFlags{Cluster: args[0], Database: args[1]}
 	if len(args) == 3 {

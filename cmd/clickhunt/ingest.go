@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,13 +15,24 @@ import (
 )
 
 // runIngest loads each file in turn and prints one summary line per file.
-// Directories and glob patterns name the files they hold. The first
-// failure stops the run (exit 1); files before it stay stored.
-func runIngest(ctx context.Context, dbDir string, c *ingestCmd, stdout, stderr io.Writer, progress bool) int {
+// Directories and glob patterns name the files they hold; "-" is stdin
+// (nil: there is none to read, as in the REPL). The first failure stops
+// the run (exit 1); files before it stay stored.
+func runIngest(ctx context.Context, dbDir string, c *ingestCmd, stdin io.Reader, stdout, stderr io.Writer, progress bool) int {
 	files, err := ingest.ExpandPaths(c.Files)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
+	}
+	if n := slices.Index(files, "-"); n >= 0 {
+		switch {
+		case stdin == nil:
+			fmt.Fprintln(stderr, "error: - (standard input) cannot be ingested here: give a file")
+			return 1
+		case slices.Index(files[n+1:], "-") >= 0:
+			fmt.Fprintln(stderr, "error: - (standard input) is given twice: it can be read only once")
+			return 1
+		}
 	}
 	var db *storage.DB
 	if c.DryRun {
@@ -52,8 +64,8 @@ func runIngest(ctx context.Context, dbDir string, c *ingestCmd, stdout, stderr i
 	var total ingest.Summary
 	skipped := 0 // files whose content was ingested before
 	for _, path := range files {
-		opts := ingest.Options{Table: c.Table, Format: c.Format, Source: c.Source, DateFormat: c.DateFormat,
-			Culture: c.Culture, TZ: c.TZ, DryRun: c.DryRun, NoDedup: c.NoDedup}
+		opts := ingest.Options{Table: c.Table, Format: c.Format}
+		c.ingestOpts.apply(&opts)
 		if !c.DryRun {
 			opts.RejectsPath = c.Rejects // each file's bad rows, appended once it is stored
 		}
@@ -62,22 +74,40 @@ func runIngest(ctx context.Context, dbDir string, c *ingestCmd, stdout, stderr i
 			p = &progressLine{w: stderr, path: path, start: time.Now()}
 			opts.Progress = p.update
 		}
-		sum, err := ingest.File(ctx, db, path, opts)
+		var sum ingest.Summary
+		if path == "-" {
+			sum, err = ingest.Stream(ctx, db, stdinName, stdin, opts)
+		} else {
+			sum, err = ingest.File(ctx, db, path, opts)
+		}
 		if p != nil {
 			p.clear()
 		}
 		if c.DryRun && (err == nil || sum.Source != "") {
 			writeDryRun(stdout, sum)
 		}
-		if err != nil {
-			// An *ingest.Error already reads FILE:LINE: message.
-			if _, ok := err.(*ingest.Error); ok {
-				fmt.Fprintln(stderr, err)
-			} else if ctx.Err() != nil {
-				fmt.Fprintf(stderr, "%s: interrupted: nothing stored\n", path)
-			} else {
-				fmt.Fprintf(stderr, "%s: %v\n", path, err)
+		if err != nil && len(sum.Parts) > 1 && !c.DryRun {
+			// The members of a zip archive before the one that failed
+			// are stored: say so.
+			for _, part := range sum.Parts[:len(sum.Parts)-1] {
+				fmt.Fprintln(stdout, summaryLine(part))
 			}
+		}
+		if err != nil {
+			// Messages quote names and values from the input: printable.
+			name := path
+			if path == "-" {
+				name = stdinName
+			}
+			msg := err.Error()
+			if _, ok := err.(*ingest.Error); ok {
+				// An *ingest.Error already reads FILE:LINE: message.
+			} else if ctx.Err() != nil {
+				msg = name + ": interrupted: nothing stored"
+			} else if !strings.HasPrefix(msg, name+":") {
+				msg = name + ": " + msg
+			}
+			fmt.Fprintln(stderr, printable(msg))
 			return 1
 		}
 		if c.DryRun {
@@ -112,6 +142,9 @@ func runIngest(ctx context.Context, dbDir string, c *ingestCmd, stdout, stderr i
 	return 0
 }
 
+// stdinName names standard input ("-") in messages and in the catalog.
+const stdinName = "<stdin>"
+
 // summaryLine describes one ingested file:
 //
 //	clicks.csv: 1000 rows into UrlClickEvents in 120ms (8333 rows/s)
@@ -120,9 +153,9 @@ func runIngest(ctx context.Context, dbDir string, c *ingestCmd, stdout, stderr i
 func summaryLine(s ingest.Summary) string {
 	if s.AlreadyIngested {
 		return fmt.Sprintf("%s: already ingested (same content as %s, %s): nothing stored",
-			s.Path, s.Previous.Path, s.Previous.Ingested.UTC().Format(time.RFC3339))
+			printable(s.Path), printable(s.Previous.Path), s.Previous.Ingested.UTC().Format(time.RFC3339))
 	}
-	line := fmt.Sprintf("%s: %d rows into %s in %s (%s rows/s)", s.Path, s.Rows, s.Table, fmtElapsed(s.Elapsed), fmtRate(max(s.RowsIn, s.Rows), s.Elapsed))
+	line := fmt.Sprintf("%s: %d rows into %s in %s (%s rows/s)", printable(s.Path), s.Rows, printable(s.Table), fmtElapsed(s.Elapsed), fmtRate(max(s.RowsIn, s.Rows), s.Elapsed))
 	var extra []string
 	if s.Source != "" && !strings.HasPrefix(s.Source, "Advanced Hunting") {
 		extra = append(extra, s.Source)
@@ -140,7 +173,7 @@ func summaryLine(s ingest.Summary) string {
 		line += "; " + strings.Join(extra, ", ")
 	}
 	for _, n := range s.Notes {
-		line += "\n  note: " + n
+		line += "\n  note: " + printable(n)
 	}
 	return line
 }

@@ -6,7 +6,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -35,29 +37,54 @@ type lineReader interface {
 	Close() error
 }
 
+// maxTextLine bounds a line of a batch, so that one with no end (-f
+// /dev/zero) does not take the machine's memory. A query may be at most
+// 1 MiB (query/syntax), but a comment line may be longer.
+const maxTextLine = 16 << 20
+
+// lineTooLongError is a batch line longer than maxTextLine.
+type lineTooLongError struct{ line int }
+
+func (e *lineTooLongError) Error() string {
+	return fmt.Sprintf("line longer than %d MiB (a query may be at most 1 MiB)", maxTextLine>>20)
+}
+
 // textReader reads lines from a file or pipe, without prompts or history.
 type textReader struct {
-	sc *bufio.Scanner
+	br   *bufio.Reader
+	line int // lines returned
+	buf  []byte
 }
 
 func newTextReader(r io.Reader) *textReader {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
-	return &textReader{sc: sc}
+	return &textReader{br: bufio.NewReaderSize(r, 64<<10)}
 }
 
 func (t *textReader) Readline() (string, error) {
-	if !t.sc.Scan() {
-		if err := t.sc.Err(); err != nil {
+	t.buf = t.buf[:0]
+	for {
+		chunk, err := t.br.ReadSlice('\n')
+		if len(t.buf)+len(chunk) > maxTextLine+2 { // + \r\n
+			return "", &lineTooLongError{t.line + 1}
+		}
+		t.buf = append(t.buf, chunk...)
+		switch {
+		case err == bufio.ErrBufferFull:
+			continue
+		case err == io.EOF && len(t.buf) == 0:
+			return "", io.EOF
+		case err != nil && err != io.EOF:
 			return "", err
 		}
-		return "", io.EOF
+		t.line++
+		line := t.buf
+		line = bytes.TrimSuffix(line, []byte("\n"))
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(line) > maxTextLine {
+			return "", &lineTooLongError{t.line}
+		}
+		return string(line), nil
 	}
-	line := t.sc.Text()
-	if len(line) > 0 && line[len(line)-1] == '\r' {
-		line = line[:len(line)-1]
-	}
-	return line, nil
 }
 
 func (t *textReader) SetPrompt(string)  {}

@@ -163,7 +163,7 @@ func (s *session) dotIngest(ctx context.Context, args []string) (bool, error) {
 	ictx, stop := signalContext(ctx)
 	defer stop()
 	_, err := se.reopenAround(func() int {
-		return runIngest(ictx, s.dbDir, &ingestCmd{Format: "auto", Files: files}, s.stdout, s.stderr, isTerminal(s.stderr))
+		return runIngest(ictx, s.dbDir, &ingestCmd{Format: "auto", Files: files}, nil, s.stdout, s.stderr, isTerminal(s.stderr))
 	})
 	if err != nil {
 		return false, fmt.Errorf("cannot reopen the database after the ingest: %w", err)

@@ -21,7 +21,7 @@ import (
 type cli struct {
 	globals
 
-	Ingest  ingestCmd  `cmd:"" help:"Load Safe Links click exports (CSV, JSON, JSON Lines) into the database."`
+	Ingest  ingestCmd  `cmd:"" help:"Load Safe Links click exports (CSV, JSON, JSON Lines, Parquet) into the database."`
 	Query   queryCmd   `cmd:"" help:"Run KQL queries and print the results."`
 	Repl    replCmd    `cmd:"" help:"Open the interactive KQL shell."`
 	Version versionCmd `cmd:"" help:"Print the version."`
@@ -61,7 +61,7 @@ type queryCLI struct {
 type ingestCmd struct {
 	Table  string   `placeholder:"NAME" help:"Table to load into (default: the format's table, UrlClickEvents)."`
 	Format string   `enum:"auto,csv,json,jsonl,parquet" default:"auto" help:"Input format: auto, csv, json, jsonl or parquet (default: auto, from the content)."`
-	Files  []string `arg:"" name:"FILE" help:"Export files to load, in order."`
+	Files  []string `arg:"" name:"FILE" help:"Export files to load, in order; - reads standard input (pipes, FIFOs and /dev/stdin are read once too)."`
 
 	ingestOpts
 }
@@ -252,7 +252,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "ingest":
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 		defer stop()
-		return runIngest(ctx, dbDir, &c.Ingest, stdout, stderr, isTerminal(stderr))
+		return runIngest(ctx, dbDir, &c.Ingest, stdin, stdout, stderr, isTerminal(stderr))
 	case "query":
 		ctx, stop := notifyContext(ctx, os.Interrupt)
 		defer stop()

@@ -175,7 +175,12 @@ func (s *session) runBatch(ctx context.Context, lr lineReader) int {
 		}
 		return false
 	}, func(err error) {
-		fmt.Fprintf(s.stderr, "error: cannot read %s: %v\n", s.source, err)
+		var long *lineTooLongError
+		if errors.As(err, &long) {
+			fmt.Fprintf(s.stderr, "%s:%d: %v\n", s.source, long.line, err)
+		} else {
+			fmt.Fprintf(s.stderr, "error: cannot read %s: %v\n", s.source, err)
+		}
 		status = 1
 	})
 	return status

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"math"
 	"sort"
 
 	"clickhunt/column"
@@ -251,6 +252,111 @@ func init() {
 			sort.Slice(bins, func(i, j int) bool { return bins[i] < bins[j] })
 			for _, b := range bins {
 				out.add(g, b, started[g][b])
+			}
+		}
+		return out.rb.build(), nil
+	})
+}
+
+// activityRange is the analysed range: Start and End, or the data's first
+// and last times when they were left out.
+func activityRange(p *plan.Activity, rows []activityRow) (start, end int64, ok bool) {
+	if p.HasRange {
+		return p.Start, p.End, true
+	}
+	if len(rows) == 0 {
+		return 0, 0, false
+	}
+	start, end = rows[0].t, rows[0].t
+	for _, r := range rows {
+		start, end = min(start, r.t), max(end, r.t)
+	}
+	return start, end, true
+}
+
+// addTrailingDims appends one row: the timeline, the values, then the
+// group's dimension values (the order activity_metrics and
+// activity_engagement give their columns).
+func (o *activityOutput) addTrailingDims(group int, t int64, vals ...any) {
+	row := append([]any{t}, vals...)
+	for _, d := range o.p.Dims {
+		row = append(row, o.in.Cols[d].Value(o.first[group]))
+	}
+	o.rb.add(row...)
+}
+
+// idsIn is the set of a group's ids with times in [lo, hi).
+func idsIn(rows []activityRow, group int, lo, hi int64) map[any]bool {
+	ids := map[any]bool{}
+	for _, r := range rows {
+		if r.group == group && r.t >= lo && r.t < hi {
+			ids[r.id] = true
+		}
+	}
+	return ids
+}
+
+func init() {
+	// https://learn.microsoft.com/kusto/query/activity-metrics-plugin: each
+	// window against the one before it: distinct ids, ids not in the
+	// previous window, retention (ids of both over the previous window's)
+	// and churn (1 - retention); NaN for the first window.
+	registerPlugin("activity_metrics", func(ctx context.Context, n *plan.Evaluate, ins []*column.Batch, st *Stats) (*column.Batch, error) {
+		p := n.Params.(*plan.Activity)
+		w := p.Spans[0]
+		rows, first := activityInput(p, ins[0])
+		out := newActivityOutput(n, ins[0], first)
+		start, end, ok := activityRange(p, rows)
+		if !ok {
+			return out.rb.build(), nil
+		}
+		nb := binCount(start, end, w)
+		for g := range first {
+			var prev map[any]bool
+			for k := 0; k < nb; k++ {
+				t := start + int64(k)*w
+				cur := idsIn(rows, g, t, t+w)
+				var fresh, kept int64
+				for id := range cur {
+					if prev[id] {
+						kept++
+					} else {
+						fresh++
+					}
+				}
+				retention, churn := math.NaN(), math.NaN()
+				if len(prev) > 0 {
+					retention = float64(kept) / float64(len(prev))
+					churn = 1 - retention
+				}
+				out.addTrailingDims(g, t, int64(len(cur)), fresh, retention, churn)
+				prev = cur
+			}
+		}
+		return out.rb.build(), nil
+	})
+	// https://learn.microsoft.com/kusto/query/activity-engagement-plugin: for
+	// each inner window from Start, the distinct ids in it and in the outer
+	// window ending with it, and their ratio: DAU/WAU with 1d and 7d.
+	registerPlugin("activity_engagement", func(ctx context.Context, n *plan.Evaluate, ins []*column.Batch, st *Stats) (*column.Batch, error) {
+		p := n.Params.(*plan.Activity)
+		inner, outer := p.Spans[0], p.Spans[1]
+		rows, first := activityInput(p, ins[0])
+		out := newActivityOutput(n, ins[0], first)
+		start, end, ok := activityRange(p, rows)
+		if !ok {
+			return out.rb.build(), nil
+		}
+		nb := binCount(start, end, inner)
+		for g := range first {
+			for k := 0; k < nb; k++ {
+				t := start + int64(k)*inner
+				in, all := idsIn(rows, g, t, t+inner), idsIn(rows, g, t+inner-outer, t+inner)
+				ratio := math.NaN()
+				if len(all) > 0 {
+					ratio = float64(len(in)) / float64(len(all))
+				}
+				out.addTrailingDims(g, t, int64(len(in)), int64(len(all)), ratio)
 			}
 		}
 		return out.rb.build(), nil

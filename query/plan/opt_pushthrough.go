@@ -67,8 +67,78 @@ func pushThrough(n Node) Node {
 			in.Ins[k] = pushThrough(&Filter{Input: in.Ins[k], Pred: preds[k]})
 		}
 		return in
+	case *Join:
+		return pushIntoJoin(f, in)
 	}
 	return n
+}
+
+// pushIntoJoin moves the conjuncts of a where over a join that read only
+// one side's columns onto that side, where the join kind keeps the result
+// the same. Kusto's optimizer does the same, so that a where on the left
+// columns of an innerunique join filters before the left side's keys are
+// deduplicated (the join's documentation shows it).
+func pushIntoJoin(f *Filter, j *Join) Node {
+	var pushable [2]bool
+	switch j.Kind {
+	case "inner", "innerunique":
+		pushable = [2]bool{true, true}
+	case "leftouter", "leftsemi", "leftanti":
+		pushable[0] = true
+	case "rightouter", "rightsemi", "rightanti":
+		pushable[1] = true
+	}
+	var keep []Expr
+	var sides [2][]Expr
+	for _, c := range conjuncts(f.Pred) {
+		moved := false
+		for s := 0; s < 2 && !moved; s++ {
+			if !pushable[s] {
+				continue
+			}
+			out := j.Inputs()[s].Out()
+			e, ok := remapColumns(c, func(i int) (Expr, bool) {
+				if i < 0 || i >= len(j.Cols) || j.Cols[i].Side != s {
+					return nil, false
+				}
+				k := j.Cols[i].Index
+				return &ColRef{Index: k, Name: out[k].Name, T: out[k].Type}, true
+			})
+			if ok {
+				sides[s], moved = append(sides[s], e), true
+			}
+		}
+		if !moved {
+			keep = append(keep, c)
+		}
+	}
+	if len(sides[0]) > 0 {
+		j.Left = pushThrough(&Filter{Input: j.Left, Pred: andAll(sides[0])})
+	}
+	if len(sides[1]) > 0 {
+		j.Right = pushThrough(&Filter{Input: j.Right, Pred: andAll(sides[1])})
+	}
+	if len(keep) == 0 {
+		return j
+	}
+	return &Filter{Input: j, Pred: andAll(keep)}
+}
+
+// conjuncts splits a and b and c into its parts.
+func conjuncts(e Expr) []Expr {
+	if c, ok := e.(*Call); ok && c.Fn == "and" && len(c.Args) == 2 {
+		return append(conjuncts(c.Args[0]), conjuncts(c.Args[1])...)
+	}
+	return []Expr{e}
+}
+
+// andAll joins predicates with and.
+func andAll(es []Expr) Expr {
+	out := es[0]
+	for _, e := range es[1:] {
+		out = &Call{Fn: "and", Args: []Expr{out, e}, T: column.Bool}
+	}
+	return out
 }
 
 // remapColumns returns a copy of e with each column reference replaced by

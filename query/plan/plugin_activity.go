@@ -17,6 +17,9 @@ type Activity struct {
 	Spans      []int64 // the plugin's window, period and bin arguments, in order
 	Count      int64   // active_users_count's ActivePeriodsCount
 	Dims       []int   // dimension columns
+	// HasRange is false when Start and End were left out
+	// (activity_metrics, activity_engagement): the data's range is used.
+	HasRange bool
 }
 
 // activityArgs resolves IdColumn, TimelineColumn, Start, End, then spans
@@ -24,14 +27,25 @@ type Activity struct {
 // where kinds says 'n'), then dimension columns. It returns the output
 // schema's leading columns: the timeline, then the dimensions.
 func activityArgs(c *pluginCall, kinds string) (*Activity, column.Schema, error) {
-	fixed := 4 + len(kinds)
-	if err := c.arity(fixed, fixed+32, "IdColumn, TimelineColumn, Start, End and "+activityText[c.op.Plugin]); err != nil {
+	return activityArgsRange(c, kinds, true)
+}
+
+// activityArgsRange is activityArgs where Start and End may be absent
+// (hasRange false): the windows then follow the timeline column.
+func activityArgsRange(c *pluginCall, kinds string, hasRange bool) (*Activity, column.Schema, error) {
+	bounds := 2
+	text := "IdColumn, TimelineColumn, Start, End and "
+	if !hasRange {
+		bounds, text = 0, "IdColumn, TimelineColumn, [Start, End,] "
+	}
+	fixed := 2 + bounds + len(kinds)
+	if err := c.arity(fixed, fixed+32, text+activityText[c.op.Plugin]); err != nil {
 		return nil, nil, err
 	}
 	if err := c.onlyNamed(); err != nil {
 		return nil, nil, err
 	}
-	p := &Activity{}
+	p := &Activity{HasRange: hasRange}
 	var err error
 	if p.ID, err = c.column(c.pos[0], "IdColumn"); err != nil {
 		return nil, nil, err
@@ -62,14 +76,16 @@ func activityArgs(c *pluginCall, kinds string) (*Activity, column.Schema, error)
 		}
 		return v.(int64), nil
 	}
-	if p.Start, err = bound(2, "Start"); err != nil {
-		return nil, nil, err
-	}
-	if p.End, err = bound(3, "End"); err != nil {
-		return nil, nil, err
+	if hasRange {
+		if p.Start, err = bound(2, "Start"); err != nil {
+			return nil, nil, err
+		}
+		if p.End, err = bound(3, "End"); err != nil {
+			return nil, nil, err
+		}
 	}
 	for k, kind := range kinds {
-		a := c.pos[4+k]
+		a := c.pos[2+bounds+k]
 		if kind == 'n' {
 			v, err := c.constant(a, column.Long, "the count")
 			if err != nil {
@@ -113,6 +129,8 @@ var activityText = map[string]string{
 	"activity_counts_metrics": "Window [, dim1, ...]",
 	"active_users_count":      "LookbackWindow, Period, ActivePeriodsCount, Bin [, dim1, ...]",
 	"session_count":           "Bin, LookBackWindow [, dim1, ...]",
+	"activity_metrics":        "Window [, dim1, ...]",
+	"activity_engagement":     "InnerActivityWindow, OuterActivityWindow [, dim1, ...]",
 }
 
 func init() {
@@ -156,4 +174,67 @@ func init() {
 		"session-count-plugin",
 		"datatable(Id:long, Timeline:long)[1, 1, 1, 2, 1, 50] | evaluate session_count(Id, Timeline, 0, 100, 10, 5)",
 		activityPlugin("session_count", "ss", long("count_sessions")))
+}
+
+// activityOptionalRange resolves the arguments of the plugins whose Start
+// and End may be left out (activity_metrics, activity_engagement):
+// IdColumn, TimelineColumn, [Start, End,] then nspans windows, then
+// dimensions. Without Start and End, the data's first and last times are
+// used (HasRange false). The output schema is the timeline, then out, then
+// the dimensions, as these plugins order them.
+func activityOptionalRange(c *pluginCall, nspans int, out column.Schema) (*Activity, column.Schema, error) {
+	if len(c.pos) < 2+nspans {
+		return nil, nil, errAt(c.op.Pos, "%s() takes IdColumn, TimelineColumn, [Start, End,] and %d window(s), got %d arguments", c.op.Plugin, nspans, len(c.pos))
+	}
+	// Start and End are there when the third argument is a datetime (or,
+	// for a long timeline, when there are enough arguments and the fourth
+	// is a constant too).
+	hasRange := false
+	if e, err := c.b.expr(c.pos[2].Arg.Expr, &scope{}); err == nil {
+		if k, ok := e.(*Const); ok && k.T == column.Datetime {
+			hasRange = true
+		}
+	}
+	kinds := ""
+	for i := 0; i < nspans; i++ {
+		kinds += "s"
+	}
+	p, lead, err := activityArgsRange(c, kinds, hasRange)
+	if err != nil {
+		return nil, nil, err
+	}
+	schema := append(column.Schema{lead[0]}, out...)
+	return p, append(schema, lead[1:]...), nil
+}
+
+func init() {
+	long := column.Field{Type: column.Long}
+	real := column.Field{Type: column.Real}
+	named := func(f column.Field, name string) column.Field { f.Name = name; return f }
+	addPlugin("activity_metrics",
+		"T | evaluate activity_metrics(IdColumn, TimelineColumn, [Start, End,] Window [, dim1, ...])",
+		"per window: distinct ids, ids new since the previous window, and the retention and churn rates against it",
+		"activity-metrics-plugin",
+		"datatable(u:string, t:datetime)['a', datetime(2024-01-01), 'a', datetime(2024-01-02), 'b', datetime(2024-01-02)] | evaluate activity_metrics(u, t, datetime(2024-01-01), datetime(2024-01-02), 1d)",
+		plugin{build: func(b *builder, in Node, c *pluginCall) (Node, error) {
+			p, schema, err := activityOptionalRange(c, 1, column.Schema{named(long, "dcount_values"), named(long, "dcount_newvalues"),
+				named(real, "retention_rate"), named(real, "churn_rate")})
+			if err != nil {
+				return nil, err
+			}
+			return &Evaluate{Ins: []Node{in}, Plugin: "activity_metrics", Params: p, Schema: schema}, nil
+		}})
+	addPlugin("activity_engagement",
+		"T | evaluate activity_engagement(IdColumn, TimelineColumn, [Start, End,] InnerActivityWindow, OuterActivityWindow [, dim1, ...])",
+		"per inner window, distinct ids in it and in the outer window ending with it, and their ratio (daily over weekly active users)",
+		"activity-engagement-plugin",
+		"datatable(u:string, t:datetime)['a', datetime(2024-01-01), 'b', datetime(2024-01-02)] | evaluate activity_engagement(u, t, datetime(2024-01-01), datetime(2024-01-03), 1d, 2d)",
+		plugin{build: func(b *builder, in Node, c *pluginCall) (Node, error) {
+			p, schema, err := activityOptionalRange(c, 2, column.Schema{named(long, "dcount_activities_inner"),
+				named(long, "dcount_activities_outer"), named(real, "activity_ratio")})
+			if err != nil {
+				return nil, err
+			}
+			return &Evaluate{Ins: []Node{in}, Plugin: "activity_engagement", Params: p, Schema: schema}, nil
+		}})
 }

@@ -285,8 +285,9 @@ func (*RenderOp) operator()    {}
 type NamedExpr struct {
 	Pos   Position
 	Names []string `parser:"( \"(\" @( Ident | QIdent ) ( \",\" @( Ident | QIdent ) )* \")\" \"=\" )?"`
-	Name  string   `parser:"( @( Ident | QIdent ) \"=\" )?"`
-	Expr  *Expr    `parser:"@@"`
+	// Name may be a reserved word: print has = "a" has "a".
+	Name string `parser:"( @( Ident | QIdent | Keyword ) \"=\" )?"`
+	Expr *Expr  `parser:"@@"`
 }
 
 // Expr is a disjunction: And { "or" And }.
@@ -407,8 +408,10 @@ type Primary struct {
 	Bool     *string     `parser:"  | @( \"true\" | \"false\" | \"True\" | \"False\" | \"TRUE\" | \"FALSE\" )"`
 	Dynamic  *DynamicLit `parser:"  | @@"`
 	Call     *Call       `parser:"  | @@"`
-	Ident    *string     `parser:"  | @( Ident | QIdent )"`
-	Paren    *Pipeline   `parser:"  | \"(\" @@ \")\" )"`
+	// A string operator's name where an operand goes is a column name
+	// (print has = 1 | where has > 0).
+	Ident *string   `parser:"  | @( Ident | QIdent | \"has\" | \"has_cs\" | \"hasprefix\" | \"hasprefix_cs\" | \"hassuffix\" | \"hassuffix_cs\" | \"contains\" | \"contains_cs\" | \"startswith\" | \"startswith_cs\" | \"endswith\" | \"endswith_cs\" | \"matches\" | \"like\" | \"notlike\" )"`
+	Paren *Pipeline `parser:"  | \"(\" @@ \")\" )"`
 }
 
 // Call is a function call.

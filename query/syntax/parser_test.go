@@ -193,6 +193,8 @@ func successCases(f func(q, want string)) {
 	f(`T | invoke f(1, k = 2)`, `T | invoke f(1, k = 2)`)
 	f("let ['a b'] = 1; let v = view () { print x = 1 }; let f = (T:(x: long, *), n:long) { T | take n }; union v*", "let ['a b'] = 1;\nlet v = view () { print x = 1 };\nlet f = (T:(x:long), n:long) { T | take n };\nunion v*")
 	f(`print d = dynamic({'k': dynamic([1, datetime(2024-01-01), timespan(1d)])}), d.["k"], d.k[0]`, `print d = dynamic({'k': dynamic([1, datetime(2024-01-01), timespan(1d)])}), d.["k"], d.k[0]`)
+	f(`print has = "a" has "a", contains = 1 | where contains > 0 and has`, `print has = "a" has "a", contains = 1 | where contains > 0 and has`)
+	f(`T | summarize by = count() by X`, `T | summarize by = count() by X`)
 	f(`range x from 1 to 10 step 2 | take 1`, `range x from 1 to 10 step 2 | take 1`)
 	f(`range ['a b'] from datetime(2024-01-01) to now() step 1d`, `range ['a b'] from datetime(2024-01-01) to now() step 1d`)
 	f(`print toscalar(print x = 1), toscalar(range x from 1 to 2 step 1 | count)`, `print toscalar(print x = 1), toscalar(range x from 1 to 2 step 1 | count)`)

@@ -644,7 +644,15 @@ func (vlog *valueLog) open(db *DB) error {
 	if err != nil {
 		return y.Wrapf(err, "while iterating over: %s", last.path)
 	}
-	if err := last.Truncate(int64(lastOff)); err != nil {
+	// clickhunt: cut only the zeros a crashed writer's file was sized
+	// with. Upstream cut the file at its first entry that does not read
+	// back; after a crash that is the partial last entry, but a byte
+	// flipped in the middle of a closed file cut off every value after it
+	// (a writer's open destroyed what a reader could still read). Bytes
+	// past the last whole entry are kept: nothing points into a partial
+	// entry, and damage stays for `clickhunt check` to report.
+	end := max(int64(lastOff), y.DataEnd(last.Fd, last.Data))
+	if err := last.Truncate(end); err != nil {
 		return y.Wrapf(err, "while truncating last value log file: %s", last.path)
 	}
 
