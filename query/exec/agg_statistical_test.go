@@ -114,3 +114,8 @@ func TestPercentile(t *testing.T) {
 		"ActionType:string | p:long\nClickAllowed | 1\nClickBlocked | -3\nUrlScanInProgress | 12\n", true)
 	checkErr(t, `UrlClickEvents | summarize percentile(Score, 101)`, "1:46: percentile() argument 2 must be a constant number between 0 and 100")
 }
+
+// https://learn.microsoft.com/kusto/query/count-distinct-aggregation-function
+func TestCountDistinct(t *testing.T) {
+	check(t, `UrlClickEvents | summarize c = count_distinct(ReportId), d = count_distinctif(ReportId, Score > 4)`, "c:long | d:long\n6 | 3\n", false)
+}
