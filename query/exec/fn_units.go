@@ -131,7 +131,7 @@ func init() {
 		// a pica 12 points, a twip 1/20 point.
 		"DtpPoint": per(2834.64566929), "DtpPica": per(236.220472441),
 		"PrinterPoint": {mul: 2.54e-2, div: 72.27}, "PrinterPica": per(237.106301584),
-		"Twip": per(56692.913385826),
+		"Twip":      per(56692.913385826),
 		"LightYear": times(lightYear), "KilolightYear": times(lightYear * 1e3), "MegalightYear": times(lightYear * 1e6),
 		"Parsec": times(parsec), "Kiloparsec": times(parsec * 1e3), "Megaparsec": times(parsec * 1e6),
 		"SolarRadius": times(6.95510000e8),
