@@ -88,8 +88,8 @@ func init() {
 	addFuncs(map[string]funcSig{
 		"assert": assertSig().doc("assert(Condition, Message)", "true when the constant Condition holds; otherwise the query fails with Message", `print assert(1 < 2, "one is less than two")`),
 		"around": aroundSig().doc("around(Value, Center, Delta)", "whether Value lies within Delta of Center, bounds included (null if any argument is null)", "range dt from datetime(2021-01-01 01:00) to datetime(2021-01-01 02:00) step 1min | where around(dt, datetime(2021-01-01 01:30), 1min)"),
-		"iff": iffSig().doc("iff(Predicate, IfTrue, IfFalse)", "IfTrue where Predicate holds, else IfFalse", `print iff(2 > 1, "yes", "no")`),
-		"iif": iffSig().page("iff-function").doc("iif(Predicate, IfTrue, IfFalse)", "the same as iff()", `print iif(2 > 1, "yes", "no")`),
+		"iff":    iffSig().doc("iff(Predicate, IfTrue, IfFalse)", "IfTrue where Predicate holds, else IfFalse", `print iff(2 > 1, "yes", "no")`),
+		"iif":    iffSig().page("iff-function").doc("iif(Predicate, IfTrue, IfFalse)", "the same as iff()", `print iif(2 > 1, "yes", "no")`),
 		// https://learn.microsoft.com/kusto/query/case-function
 		"case": fsig(3, 64, func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
 			if len(args)%2 == 0 {

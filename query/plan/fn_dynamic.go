@@ -42,7 +42,7 @@ func init() {
 		"pack_all": planned(0, 1, packAll).doc("pack_all([IgnoreNullEmpty])", "a property bag of all the row's columns, by name; with IgnoreNullEmpty true, null and empty values are left out", "print a = 1, b = '' | extend p = pack_all(), q = pack_all(true)"),
 		// https://learn.microsoft.com/kusto/query/bag-pack-columns-function
 		"bag_pack_columns": planned(1, 64, bagPackColumns).doc("bag_pack_columns(Column1, Column2, ...)", "a property bag of the columns given, keyed by their names", "print Id = 'A', Value = 1 | extend p = bag_pack_columns(Id, Value)"),
-		"pack_dictionary": packSig().page("pack-function").doc("pack_dictionary(Key1, Value1, Key2, Value2, ...)", "the same as bag_pack()", `print pack_dictionary("user", "alice")`),
+		"pack_dictionary":  packSig().page("pack-function").doc("pack_dictionary(Key1, Value1, Key2, Value2, ...)", "the same as bag_pack()", `print pack_dictionary("user", "alice")`),
 		// https://learn.microsoft.com/kusto/query/array-iff-function
 		"array_iff": dynFunc(3, 3, "array_iff", column.Dynamic).doc("array_iff(Conditions, IfTrue, IfFalse)", "element-wise iff over an array of conditions; IfTrue and IfFalse are arrays or values", "print array_iff(dynamic([true, false, true]), dynamic([1, 2, 3]), 0)"),
 		"array_iif": dynFunc(3, 3, "array_iff", column.Dynamic).page("array-iff-function").doc("array_iif(Conditions, IfTrue, IfFalse)", "the same as array_iff()", `print array_iif(dynamic([true, false]), "yes", "no")`),
