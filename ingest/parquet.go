@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -33,7 +34,19 @@ func isParquet(br *bufio.Reader) bool {
 // parquetInMemory is the size up to which a Parquet file is read into
 // memory; a larger one is copied to a temporary file, since its footer
 // (at the end) must be read first.
-const parquetInMemory = 64 << 20
+const parquetInMemory = 16 << 20
+
+// parquetBatchRows is how many rows are decoded from every column before
+// they go to the plan, a batch at a time.
+const parquetBatchRows = 4096
+
+// parquetMaxPage bounds one page of a column (its dictionary page
+// included), uncompressed: a file is read page by page, so what a Parquet
+// file holds in memory at once is at most a page and a dictionary per
+// column. Writers cut pages at about 1 MB (Arrow, Spark, parquet-go; a
+// dictionary falls back to plain values at about 1 MB), so only a file
+// made to be read whole meets it.
+var parquetMaxPage int64 = 64 << 20
 
 // parquetCol is one column of a Parquet file as ingest reads it.
 type parquetCol struct {
@@ -102,67 +115,161 @@ func readParquet(r io.Reader, name string, cfg *readConfig, e *emitter) (err err
 		return err
 	}
 	e.info.format = FormatParquet
-	byLeaf := make([]int, len(f.Schema().Columns()))
-	for i := range byLeaf {
-		byLeaf[i] = -1
-	}
-	for i, col := range cols {
-		byLeaf[col.leaf] = i
-	}
 	rec := make([]string, len(cols))
 	nulls := make([]bool, len(cols))
-	buf := make([]parquet.Row, 1024)
+	// Rows are decoded a batch at a time, column by column and page by
+	// page: what is held is one page (and the chunk's dictionary) of each
+	// column and the batch's text, whatever the row group's size.
+	texts := make([][]string, len(cols))
+	isNull := make([][]bool, len(cols))
+	vals := make([]parquet.Value, parquetBatchRows)
+	for i := range cols {
+		texts[i] = make([]string, parquetBatchRows)
+		isNull[i] = make([]bool, parquetBatchRows)
+	}
+	readers := make([]pqColumnReader, len(cols))
 	row := 0
-	for _, rg := range f.RowGroups() {
-		rows := rg.Rows()
-		for {
-			n, rerr := rows.ReadRows(buf)
-			for _, pr := range buf[:n] {
+	for gi, rg := range f.RowGroups() {
+		chunks := rg.ColumnChunks()
+		meta := f.Metadata().RowGroups[gi].Columns
+		for i := range cols {
+			if err := checkParquetChunk(&meta[cols[i].leaf].MetaData, cols[i].name, gi); err != nil {
+				closeReaders(readers)
+				return &Error{File: name, Line: row + 1, Msg: err.Error()}
+			}
+			readers[i] = pqColumnReader{pages: chunks[cols[i].leaf].Pages(), col: &cols[i], group: gi}
+		}
+		for left := rg.NumRows(); left > 0; {
+			n := int(min(left, parquetBatchRows))
+			for i := range cols {
+				if err := readers[i].read(vals[:n], texts[i][:n], isNull[i][:n]); err != nil {
+					closeReaders(readers)
+					return &Error{File: name, Line: row + 1, Msg: err.Error()}
+				}
+			}
+			left -= int64(n)
+			for r := 0; r < n; r++ {
 				row++
 				for i := range rec {
-					rec[i], nulls[i] = "", true
-				}
-				for _, v := range pr {
-					i := byLeaf[v.Column()]
-					if i < 0 || v.IsNull() {
-						continue
-					}
-					rec[i], nulls[i] = cols[i].text(v), false
+					rec[i], nulls[i] = texts[i][r], isNull[i][r]
 				}
 				if fi, err := p.convert(rec, nulls); err != nil {
 					perr := &Error{File: name, Line: row, Msg: "column " + cols[fi].name + ": " + err.Error()}
 					if c.problem == nil {
-						rows.Close()
+						closeReaders(readers)
 						return perr
 					}
 					e.rejected++
 					if err := c.problem(Problem{Error: *perr, Raw: parquetRaw(cols, rec, nulls)}); err != nil {
-						rows.Close()
+						closeReaders(readers)
 						return err
 					}
 					continue
 				}
 				if err := p.appendRow(rec, e); err != nil {
-					rows.Close()
+					closeReaders(readers)
 					return err
 				}
 				e.in++
 			}
-			if rerr == io.EOF {
-				break
-			}
-			if rerr != nil {
-				rows.Close()
-				return &Error{File: name, Line: row + 1, Msg: "cannot read the row: " + rerr.Error()}
-			}
 		}
-		rows.Close()
+		closeReaders(readers)
 	}
 	if err := p.flush(e); err != nil {
 		return err
 	}
 	e.finish(p)
 	return nil
+}
+
+// pqColumnReader reads one column chunk of a row group page by page.
+type pqColumnReader struct {
+	pages parquet.Pages
+	vals  parquet.ValueReader
+	col   *parquetCol
+	group int
+}
+
+// read decodes the next len(text) values of the column as their text (for
+// the plan to parse) and null flags. A value's bytes point into its page,
+// so each is copied into its text before the next page is read.
+func (r *pqColumnReader) read(vals []parquet.Value, text []string, null []bool) error {
+	for n := 0; n < len(vals); {
+		if r.vals == nil {
+			page, err := r.pages.ReadPage()
+			if err == io.EOF {
+				return fmt.Errorf("column %s: row group %d ends after fewer values than its rows", r.col.name, r.group+1)
+			}
+			if err != nil {
+				return fmt.Errorf("column %s: cannot read row group %d: %v", r.col.name, r.group+1, err)
+			}
+			if err := checkParquetPage(page, r.col.name, r.group); err != nil {
+				return err
+			}
+			r.vals = page.Values()
+		}
+		k, err := r.vals.ReadValues(vals[n:])
+		for j := n; j < n+k; j++ {
+			v := vals[j]
+			if null[j] = v.IsNull(); null[j] {
+				text[j] = ""
+			} else {
+				text[j] = r.col.text(v)
+			}
+		}
+		n += k
+		if err == io.EOF {
+			r.vals = nil
+			continue
+		}
+		if err == nil && k == 0 {
+			err = errors.New("a page gives no values")
+		}
+		if err != nil {
+			return fmt.Errorf("column %s: cannot read row group %d: %v", r.col.name, r.group+1, err)
+		}
+	}
+	return nil
+}
+
+func closeReaders(rs []pqColumnReader) {
+	for i := range rs {
+		if rs[i].pages != nil {
+			rs[i].pages.Close()
+		}
+		rs[i] = pqColumnReader{}
+	}
+}
+
+// checkParquetChunk refuses a column chunk whose dictionary page alone
+// (compressed) passes parquetMaxPage, before the library reads it whole.
+func checkParquetChunk(m *format.ColumnMetaData, name string, group int) error {
+	if m.TotalUncompressedSize <= parquetMaxPage || m.DictionaryPageOffset <= 0 || m.DataPageOffset <= m.DictionaryPageOffset {
+		return nil
+	}
+	if size := m.DataPageOffset - m.DictionaryPageOffset; size > parquetMaxPage {
+		return pageTooLarge("dictionary", size, name, group)
+	}
+	return nil
+}
+
+// checkParquetPage refuses a page (or its dictionary) larger than
+// parquetMaxPage once decoded.
+func checkParquetPage(page parquet.Page, name string, group int) error {
+	if d := page.Dictionary(); d != nil {
+		if size := d.Page().Size(); size > parquetMaxPage {
+			return pageTooLarge("dictionary", size, name, group)
+		}
+	}
+	if size := page.Size(); size > parquetMaxPage {
+		return pageTooLarge("page", size, name, group)
+	}
+	return nil
+}
+
+func pageTooLarge(what string, size int64, name string, group int) error {
+	return fmt.Errorf("column %s: row group %d has a %s of %d MiB; clickhunt reads Parquet page by page and refuses pages over %d MiB (write the file with smaller pages, e.g. pyarrow's data_page_size and dictionary_pagesize_limit)",
+		name, group+1, what, size>>20, parquetMaxPage>>20)
 }
 
 // parquetRaw is a rejected row as JSON, for the rejects file.
@@ -336,10 +443,10 @@ func spool(r io.Reader) (io.ReaderAt, int64, func(), error) {
 		cleanup()
 		return nil, 0, nil, err
 	}
-	n, err := io.Copy(tmp, r)
+	rest, err := io.Copy(tmp, r)
 	if err != nil {
 		cleanup()
 		return nil, 0, nil, err
 	}
-	return tmp, int64(len(head)) + n, cleanup, nil
+	return tmp, int64(len(head)) + rest, cleanup, nil
 }

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -208,5 +209,76 @@ func TestParquetExportPart(t *testing.T) {
 	want := map[string]any{"Zeta": ts("2023-12-21T19:04:59.0109752Z"), "Alpha": column.Hour + 7, "Mid": int64(-5), "UrlBlocked": true}
 	if got := c.rows()[0]; !cmp.Equal(got, want) {
 		t.Errorf("row %v, want %v", got, want)
+	}
+}
+
+// A file of many row groups and small pages — dictionary and plain
+// columns, nulls on different rows in each, row groups that end inside a
+// batch — reads back row for row; a page past parquetMaxPage is refused
+// with the file, column and row group.
+func TestParquetPagesAndRowGroups(t *testing.T) {
+	type row struct {
+		Url    string  `parquet:"Url,dict,optional"`
+		Upn    *string `parquet:"AccountUpn,optional"`
+		Clicks *int64  `parquet:"Clicks,optional"`
+	}
+	const n = 3*parquetBatchRows + 77
+	in := make([]row, n)
+	for i := range in {
+		in[i].Url = fmt.Sprintf("https://site%d.example/%d", i%13, i)
+		if i%5 != 0 {
+			upn := fmt.Sprintf("user%d@contoso.com", i%97)
+			in[i].Upn = &upn
+		}
+		if i%7 != 0 {
+			v := int64(i) * 3
+			in[i].Clicks = &v
+		}
+	}
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[row](&buf, parquet.PageBufferSize(512), parquet.MaxRowsPerRowGroup(parquetBatchRows-1000))
+	for from := 0; from < n; from += 500 { // several Write calls, as a writer streams
+		if _, err := w.Write(in[from:min(n, from+500)]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := parquet.OpenFile(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.RowGroups()) < 4 {
+		t.Fatalf("fixture has %d row groups, want several", len(f.RowGroups()))
+	}
+	c, _, err := readBytes(t, "groups.parquet", buf.Bytes(), Options{Table: "T"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.rows()
+	if len(got) != n {
+		t.Fatalf("%d rows, want %d", len(got), n)
+	}
+	for i, r := range in {
+		// A null string is Kusto's empty string.
+		want := map[string]any{"Url": r.Url, "AccountUpn": "", "Clicks": nil}
+		if r.Upn != nil {
+			want["AccountUpn"] = *r.Upn
+		}
+		if r.Clicks != nil {
+			want["Clicks"] = *r.Clicks
+		}
+		if g := got[i]; !cmp.Equal(g, want) {
+			t.Fatalf("row %d = %v, want %v", i+1, g, want)
+		}
+	}
+
+	defer func(old int64) { parquetMaxPage = old }(parquetMaxPage)
+	parquetMaxPage = 256
+	_, _, err = readBytes(t, "groups.parquet", buf.Bytes(), Options{Table: "T"})
+	if err == nil || !strings.HasPrefix(err.Error(), "groups.parquet:1: column ") || !strings.Contains(err.Error(), "row group 1 has a ") ||
+		!strings.Contains(err.Error(), "refuses pages over") {
+		t.Errorf("page over the limit: %v", err)
 	}
 }
