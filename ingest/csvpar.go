@@ -101,6 +101,7 @@ type csvSplitter struct {
 	lineBase int
 	order    chan *csvChunk // every chunk, in order
 	work     chan *csvChunk // the chunks to parse
+	slots    chan struct{}  // a chunk is filled only with a slot; the caller gives it back
 	stop     chan struct{}  // closed: stop reading
 	left     []byte         // once stopped: the bytes read and not sent
 }
@@ -133,10 +134,11 @@ func (s *csvSplitter) run() {
 			s.left = buf
 			return false
 		}
-		next = max(next, cut+cut/8)
-		nb := make([]byte, len(buf)-cut, max(next, 2*(len(buf)-cut)))
-		copy(nb, buf[cut:])
-		buf, scan, line, lines = nb, scan-cut, line-cut, lines-cutLines
+		next = max(next, cut+cut/16)
+		// Only what follows the chunk is kept for now: the room for the
+		// next chunk is made once it has a slot.
+		buf = append([]byte(nil), buf[cut:]...)
+		scan, line, lines = scan-cut, line-cut, lines-cutLines
 		s.lineBase += cutLines
 		cut, cutLines, records = 0, 0, 0
 		return true
@@ -148,7 +150,17 @@ func (s *csvSplitter) run() {
 			s.left = buf
 		}
 	}
+	slot := false // a slot is held for the chunk in buf
 	for {
+		if !slot {
+			select {
+			case <-s.slots:
+				slot = true
+			case <-s.stop:
+				s.left = buf
+				return
+			}
+		}
 		select {
 		case <-s.stop:
 			s.left = buf
@@ -156,7 +168,7 @@ func (s *csvSplitter) run() {
 		default:
 		}
 		if len(buf) == cap(buf) {
-			nb := make([]byte, len(buf), 2*cap(buf))
+			nb := make([]byte, len(buf), max(next, cap(buf)+cap(buf)/4, 64<<10))
 			copy(nb, buf)
 			buf = nb
 		}
@@ -187,6 +199,16 @@ func (s *csvSplitter) run() {
 			found = true
 			if records >= s.rows || int64(cut) >= maxBlockBytes {
 				if !chunk() {
+					return
+				}
+				// The next chunk waits for a slot before it is read
+				// on; what follows in buf is already read.
+				slot = false
+				select {
+				case <-s.slots:
+					slot = true
+				case <-s.stop:
+					s.left = buf
 					return
 				}
 			}
@@ -432,12 +454,16 @@ func readParallelCSV(br io.Reader, s *csvSeq, lineBase int) error {
 	}
 	ctx, cancel := context.WithCancel(s.e.ctx)
 	defer cancel()
-	// In flight: the chunk the splitter fills, the one the caller waits
-	// for, and workers-1 more, so that every worker has one to parse.
-	// With the block the sink holds and the one it stores, a 2-core
-	// machine holds 5 blocks' text (about 100 MB).
+	// In flight: a chunk for each worker (the splitter fills one only
+	// when the caller has passed one on); with the block the sink holds
+	// and the one it stores, a 2-core machine holds 4 blocks' text, one
+	// more than one record at a time.
 	sp := &csvSplitter{r: br, markRow: s.markRow, rows: rows, lineBase: lineBase,
-		order: make(chan *csvChunk, max(1, workers-1)), work: make(chan *csvChunk, workers+2), stop: make(chan struct{})}
+		order: make(chan *csvChunk, workers), work: make(chan *csvChunk, workers+2),
+		slots: make(chan struct{}, workers), stop: make(chan struct{})}
+	for range workers {
+		sp.slots <- struct{}{}
+	}
 	var wg sync.WaitGroup
 	wg.Go(sp.run)
 	for range workers {
@@ -492,6 +518,7 @@ func readParallelCSV(br io.Reader, s *csvSeq, lineBase int) error {
 			}
 			s.e.in += c.records
 			s.p.dates.assumed = s.p.dates.assumed || c.assumed
+			sp.slots <- struct{}{}
 			continue
 		}
 		// The chunk again, one record at a time: the bytes were read
@@ -515,6 +542,7 @@ func readParallelCSV(br io.Reader, s *csvSeq, lineBase int) error {
 			rest := append([]io.Reader{bytes.NewReader(c.data[off:])}, halt()...)
 			return s.rest(io.MultiReader(rest...), c.lineBase+bytes.Count(c.data[:off], []byte{'\n'}))
 		}
+		sp.slots <- struct{}{}
 	}
 	return nil
 }
