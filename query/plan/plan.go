@@ -77,6 +77,10 @@ func (b *builder) operator(in Node, op syntax.Operator) (Node, error) {
 		return b.scanSteps(in, op)
 	case *syntax.PartitionOp:
 		return b.partition(in, op)
+	case *syntax.ReduceOp:
+		return b.reduce(in, op)
+	case *syntax.TopNestedOp:
+		return b.topNested(in, op)
 	case *syntax.AsOp:
 		return b.as(in, op), nil
 	case *syntax.SerializeOp:

@@ -14,7 +14,7 @@
 //	Operator   = Where | Summarize | Project | Extend | Sort | Top | Take
 //	           | Distinct | Count | Render | Join | Union | MakeSeries | MvExpand
 //	           | ProjectAway | ProjectRename | Parse | Getschema | As | Serialize | MvApply | Evaluate | Invoke | Scan | Partition
-//	           .
+//	           | Reduce | TopNested .
 //	Where      = ( "where" | "filter" ) Expr .
 //	Summarize  = "summarize" [ NamedExpr { "," NamedExpr } ] [ "by" NamedExpr { "," NamedExpr } ] .
 //	Project    = "project" NamedExpr { "," NamedExpr } .
@@ -59,6 +59,10 @@
 //	ScanDecl    = Name ":" IDENT [ "=" Expr ] .
 //	ScanStep    = "step" IDENT [ "output" "=" IDENT ] ":" Expr [ "=>" NamedExpr { "," NamedExpr } ] ";" .
 //	Partition   = "partition" { Param } "by" Name "(" Operator { "|" Operator } ")" .
+//	Reduce      = "reduce" { Param } "by" Expr [ "with" ReduceOpt { "," ReduceOpt } ] .
+//	ReduceOpt   = ( "threshold" | "characters" ) "=" Expr .
+//	TopNested   = "top-nested" NestLevel { "," "top-nested" NestLevel } .
+//	NestLevel   = [ Expr ] "of" NamedExpr [ "with" "others" "=" Expr ] "by" NamedExpr [ "asc" | "desc" ] .
 //	MvApply     = "mv-apply" { Param } ExpandItem { "," ExpandItem } [ "limit" Expr ] "on" "(" Operator { "|" Operator } ")" .
 //	ProjectAway = ( "project-away" | "project-keep" | "project-reorder" ) NamePattern { "," NamePattern } .
 //	NamePattern = ( Name [ "*" ] | "*" [ Name [ "*" ] ] ) [ "asc" | "desc" ] .
@@ -556,6 +560,43 @@ type PartitionOp struct {
 	Ops     []Operator `parser:"\"(\" @@ ( \"|\" @@ )* \")\""`
 }
 
+// ReduceOp groups strings by similarity into patterns:
+// reduce [kind = source] by Expr [with threshold = T, characters = C].
+type ReduceOp struct {
+	Pos     Position
+	Keyword string       `parser:"@\"reduce\""`
+	Params  []*Param     `parser:"@@*"`
+	By      *Expr        `parser:"\"by\" @@"`
+	With    []*ReduceOpt `parser:"( \"with\" @@ ( \",\" @@ )* )?"`
+}
+
+// ReduceOpt is one of reduce's with options: threshold = T or
+// characters = C.
+type ReduceOpt struct {
+	Pos   Position
+	Name  string `parser:"@( \"threshold\" | \"characters\" ) \"=\""`
+	Value *Expr  `parser:"@@"`
+}
+
+// TopNestedOp is hierarchical top: top-nested [N] of Expr [with others =
+// Value] by Aggregation [asc | desc], top-nested ...
+type TopNestedOp struct {
+	Pos     Position
+	Keyword string       `parser:"@\"top-nested\""`
+	Levels  []*NestLevel `parser:"@@ ( \",\" \"top-nested\" @@ )*"`
+}
+
+// NestLevel is one clause of top-nested.
+type NestLevel struct {
+	Pos Position
+	// N is the number of values kept at this level; nil keeps them all.
+	N      *Expr      `parser:"( \"of\" | @@ \"of\" )"`
+	Key    *NamedExpr `parser:"@@"`
+	Others *Expr      `parser:"( \"with\" \"others\" \"=\" @@ )?"`
+	Agg    *NamedExpr `parser:"\"by\" @@"`
+	Dir    string     `parser:"@( \"asc\" | \"desc\" )?"`
+}
+
 // InvokeOp calls a function with the input as its first (tabular)
 // argument: T | invoke f(a) is f(T, a).
 type InvokeOp struct {
@@ -759,6 +800,8 @@ func (*MvApplyOp) operator()       {}
 func (*InvokeOp) operator()        {}
 func (*ScanOp) operator()          {}
 func (*PartitionOp) operator()     {}
+func (*ReduceOp) operator()        {}
+func (*TopNestedOp) operator()     {}
 func (*ProjectNamesOp) operator()  {}
 func (*ProjectRenameOp) operator() {}
 func (*ParseOp) operator()         {}
@@ -783,7 +826,7 @@ func buildParser() *participle.Parser[Script] {
 		participle.Union[Operator](&WhereOp{}, &SummarizeOp{}, &ProjectOp{}, &ExtendOp{},
 			&SortOp{}, &TopOp{}, &TakeOp{}, &DistinctOp{}, &CountOp{}, &RenderOp{},
 			&JoinOp{}, &UnionOp{}, &MakeSeriesOp{}, &MvExpandOp{}, &MvApplyOp{}, &InvokeOp{}, &ScanOp{}, &PartitionOp{}, &ProjectNamesOp{}, &ProjectRenameOp{},
-			&ParseOp{}, &GetschemaOp{}, &AsOp{}, &SerializeOp{}, &EvaluateOp{}),
+			&ParseOp{}, &GetschemaOp{}, &AsOp{}, &SerializeOp{}, &EvaluateOp{}, &ReduceOp{}, &TopNestedOp{}),
 		participle.UseLookahead(3),
 	)
 }

@@ -745,6 +745,54 @@ func (o *PartitionOp) writeKQL(b *strings.Builder) {
 }
 
 // String prints the operator as KQL.
+func (o *ReduceOp) String() string { return kqlString(o) }
+
+func (o *ReduceOp) writeKQL(b *strings.Builder) {
+	b.WriteString("reduce")
+	writeParams(b, o.Params)
+	b.WriteString(" by ")
+	o.By.writeKQL(b)
+	for i, w := range o.With {
+		if i == 0 {
+			b.WriteString(" with ")
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(w.Name)
+		b.WriteString(" = ")
+		w.Value.writeKQL(b)
+	}
+}
+
+// String prints the operator as KQL.
+func (o *TopNestedOp) String() string { return kqlString(o) }
+
+func (o *TopNestedOp) writeKQL(b *strings.Builder) {
+	for i, l := range o.Levels {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("top-nested ")
+		if l.N != nil {
+			l.N.writeKQL(b)
+			b.WriteByte(' ')
+		}
+		b.WriteString("of ")
+		l.Key.writeKQL(b)
+		if l.Others != nil {
+			b.WriteString(" with others = ")
+			l.Others.writeKQL(b)
+		}
+		b.WriteString(" by ")
+		l.Agg.writeKQL(b)
+		if l.Dir != "" {
+			b.WriteByte(' ')
+			b.WriteString(l.Dir)
+		}
+	}
+}
+
+// String prints the operator as KQL.
 func (o *InvokeOp) String() string { return kqlString(o) }
 
 func (o *InvokeOp) writeKQL(b *strings.Builder) {
