@@ -55,8 +55,8 @@ func (t *topNestedOp) Next(ctx context.Context) (*column.Batch, error) {
 		deeperOthers[l] = deeperOthers[l+1] || levels[l].Others != nil
 	}
 	rowGroup := make([]int, in.Len) // the row's group at the level above; -1 when dropped
-	var all [][]tnGroup // the groups of each level done
-	var roots []int     // level 0's groups in order
+	var all [][]tnGroup             // the groups of each level done
+	var roots []int                 // level 0's groups in order
 	for l, lv := range levels {
 		keyIDs := newInterner(in.Cols[lv.Key].Type).ids(in.Cols[lv.Key], in.Len, nil)
 		var groups []tnGroup
