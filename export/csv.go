@@ -82,6 +82,8 @@ func (p *csvPart) close() (int64, error) {
 	return p.cw.n, err
 }
 
+func (p *csvPart) held() int64 { return 0 }
+
 func (p *csvPart) abort() { p.f.Close() }
 
 // appendCSVValue appends row r of v as a CSV field in the text Kusto

@@ -108,8 +108,15 @@ type Table struct {
 	exp     *Export
 	enc     partEncoder
 	rgRows  int // rows between size checks
+	step    int // rows written at a time, between checks of the bytes held
 	pending int // rows written to the current part since its last check
 }
+
+// rowGroupBytes bounds the values a Parquet row group gathers before it is
+// written out: the writer holds a row group's pages and dictionaries until
+// then, so wide rows (long URLs, large dynamic values) end a row group
+// before its 65,536 rows.
+var rowGroupBytes int64 = 32 << 20
 
 // Part is one file of a table.
 type Part struct {
@@ -126,6 +133,9 @@ type partEncoder interface {
 	// boundary ends a chunk of rows (a Parquet row group) and returns the
 	// part's size so far in bytes.
 	boundary() (int64, error)
+	// held is about how many bytes of values the encoder holds since the
+	// last boundary (0 when it holds none: CSV streams).
+	held() int64
 	// close finishes the file and returns its size.
 	close() (int64, error)
 	// abort closes the file without finishing it.
@@ -150,7 +160,7 @@ func (e *Export) Begin(name string, schema column.Schema) (*Table, error) {
 		seen[f.Name] = true
 	}
 	t := &Table{Name: name, Schema: schema, format: e.opts.Format, exp: e}
-	t.rgRows = 1024
+	t.rgRows, t.step = 1024, 1024
 	if e.opts.Format == FormatParquet {
 		// Row groups as large as a stored block, smaller when parts are
 		// small so that a part still ends near its size.
@@ -171,7 +181,7 @@ func (t *Table) Write(b *column.Batch) error {
 				return err
 			}
 		}
-		to := min(b.Len, from+t.rgRows-t.pending)
+		to := min(b.Len, from+min(t.rgRows-t.pending, t.step))
 		if err := t.enc.write(b, from, to); err != nil {
 			return t.fail(err)
 		}
@@ -180,7 +190,7 @@ func (t *Table) Write(b *column.Batch) error {
 		t.Parts[len(t.Parts)-1].Rows += n
 		t.pending += to - from
 		from = to
-		if t.pending == t.rgRows {
+		if t.pending == t.rgRows || t.enc.held() >= rowGroupBytes {
 			t.pending = 0
 			size, err := t.enc.boundary()
 			if err != nil {

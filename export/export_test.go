@@ -392,3 +392,41 @@ func TestAbortRemovesFiles(t *testing.T) {
 		t.Fatalf("after Abort %s still exists (%v, %d parts)", dir, err, len(entries))
 	}
 }
+
+// A Parquet row group ends once it holds rowGroupBytes of values, before
+// its row count, and every row still lands once.
+func TestRowGroupBytes(t *testing.T) {
+	defer func(old int64) { rowGroupBytes = old }(rowGroupBytes)
+	rowGroupBytes = 64 << 10
+	e, err := New(Options{Format: FormatParquet, Dir: filepath.Join(t.TempDir(), "out")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := e.Begin("Wide", column.Schema{{Name: "Url", Type: column.String}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rows, width = 5000, 200
+	b := column.NewBuilder(column.String, rows)
+	for i := range rows {
+		b.AppendString(fmt.Sprintf("%0*d", width, i))
+	}
+	if err := tbl.Write(&column.Batch{Len: rows, Cols: []*column.Vector{b.Build()}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tbl.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f := openParquet(t, tbl.Parts[0].Path)
+	groups := f.RowGroups()
+	if len(groups) < 4 || f.NumRows() != rows {
+		t.Fatalf("%d row groups, %d rows: want row groups of about %d rows", len(groups), f.NumRows(), rowGroupBytes/width)
+	}
+	for i, g := range groups {
+		// A row group is checked every 1,024 rows: it passes the bound by
+		// less than that many rows.
+		if held := g.NumRows() * width; held >= rowGroupBytes+1024*width {
+			t.Errorf("row group %d holds %d bytes of values", i+1, held)
+		}
+	}
+}

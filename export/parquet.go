@@ -26,6 +26,7 @@ type parquetPart struct {
 	w    *parquet.Writer
 	leaf []int // table column -> Parquet leaf column index
 	vals []parquet.Value
+	size int64 // bytes of values written since the last row group
 }
 
 // ColumnMeta is one entry of a part's MetaColumns metadata.
@@ -107,6 +108,11 @@ func (p *parquetPart) write(b *column.Batch, from, to int) error {
 				return err
 			}
 			p.vals = append(p.vals, val.Level(0, 1, leaf))
+			if k := val.Kind(); k == parquet.ByteArray || k == parquet.FixedLenByteArray {
+				p.size += int64(len(val.ByteArray()))
+			} else {
+				p.size += 8
+			}
 		}
 		if _, err := writers[leaf].WriteRowValues(p.vals); err != nil {
 			return err
@@ -185,7 +191,10 @@ func parseGUID(s string) (u [16]byte, ok bool) {
 	return u, n == 32
 }
 
+func (p *parquetPart) held() int64 { return p.size }
+
 func (p *parquetPart) boundary() (int64, error) {
+	p.size = 0
 	if err := p.w.Flush(); err != nil {
 		return 0, err
 	}
