@@ -54,8 +54,22 @@ func (b *builder) project(in Node, cols []*syntax.NamedExpr, extend bool) (Node,
 		schema = append(schema, f)
 		return nil
 	}
-	for _, ne := range cols {
+	assigned := map[string]bool{}
+	for i, ne := range cols {
+		// Kusto evaluates extend's assignments left to right: a column
+		// reading one assigned before it in the same extend reads the new
+		// value, so the extend splits there into two.
+		if extend && i > 0 && tuples[ne] == nil && b.readsAssigned(ne.Expr, in, assigned) {
+			first, err := b.project(orig, cols[:i], true)
+			if err != nil {
+				return nil, err
+			}
+			return b.project(first, cols[i:], true)
+		}
 		if tc := tuples[ne]; tc != nil {
+			for _, name := range tc.names {
+				assigned[name] = true
+			}
 			for k, name := range tc.names {
 				if err := add(ne, name, tc.field(k)); err != nil {
 					return nil, err
@@ -78,8 +92,45 @@ func (b *builder) project(in Node, cols []*syntax.NamedExpr, extend bool) (Node,
 		if err := add(ne, name, e); err != nil {
 			return nil, err
 		}
+		assigned[name] = true
 	}
 	return &Project{Input: sc.window.window(in), Exprs: exprs, Schema: schema}, nil
+}
+
+// readsAssigned reports whether se, planned over in, reads a column
+// named in assigned, or fails to plan there (it may name a column an
+// earlier assignment creates). It plans se in a scope of its own, so no
+// window function it calls is registered twice.
+func (b *builder) readsAssigned(se *syntax.Expr, in Node, assigned map[string]bool) bool {
+	sc := b.scopeOf(in)
+	sc.window = &windowContext{base: len(in.Out())}
+	e, err := b.expr(se, sc)
+	if err != nil {
+		return true
+	}
+	var reads func(Expr) bool
+	reads = func(e Expr) bool {
+		switch e := e.(type) {
+		case *ColRef:
+			return assigned[e.Name]
+		case *Call:
+			for _, a := range e.Args {
+				if reads(a) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if reads(e) {
+		return true
+	}
+	for _, c := range sc.window.calls {
+		if reads(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // derivedName is the column name Kusto derives for an unnamed expression: a
