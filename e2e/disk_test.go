@@ -86,11 +86,16 @@ func TestDiskFilledByAnotherProcess(t *testing.T) {
 	fs := mountTmpfs(t, 192<<20)
 	const base = 3000
 	small := genFile(t, dir, "small.csv", base, 40)
-	const bigRows = 150_000
+	// Four blocks (storage.BlockRows each, the last shorter): values
+	// reach the log a block at a time, so a trial fills the disk after
+	// the first block (at 3 MB) or after the second (at 8 MB), and at
+	// least two whole blocks are still to write when the disk is full,
+	// however late a busy machine lets this loop see the size.
+	const bigRows = 260_000
 	big := genFile(t, dir, "big.csv", bigRows, 41)
 
 	var stored int64 // the disk space storing big takes
-	for trial, at := range []int64{5 << 20, 12 << 20} {
+	for trial, at := range []int64{3 << 20, 8 << 20} {
 		db := filepath.Join(fs, fmt.Sprintf("db%d", trial))
 		run(t, "ingest", "--db", db, small)
 		before := duBytes(t, db)
@@ -114,8 +119,17 @@ func TestDiskFilledByAnotherProcess(t *testing.T) {
 			default:
 			}
 			if !filled && vlogBytes(t, db) >= at {
+				// Freeze the ingest while the disk fills, so that on a
+				// busy machine it cannot write the rest of its values
+				// between seeing the size and taking the space.
+				if err := cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+					t.Fatal(err)
+				}
 				fillDisk(t, fs)
 				filled = true
+				if err := cmd.Process.Signal(syscall.SIGCONT); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 		where := fmt.Sprintf("trial %d (disk filled after %d MB of values)", trial, at>>20)
@@ -163,6 +177,7 @@ func TestDiskFilledByAnotherProcess(t *testing.T) {
 		grew := duBytes(t, db) - before
 		if trial == 0 {
 			stored = grew
+			t.Logf("%s: storing the file took %d MB", where, grew>>20)
 		} else if grew > stored+4<<20 {
 			t.Errorf("%s: storing the file after the failed attempt took %d MB, %d MB the first time: the failed attempt's space stayed",
 				where, grew>>20, stored>>20)
