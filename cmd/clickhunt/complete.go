@@ -149,7 +149,8 @@ func (cc *completer) statement(stmt string) (cands []string, hint string) {
 
 // queryStart is what a query may start with.
 func (cc *completer) queryStart() []string {
-	out := keywords(append(sourceOperators(), "let")...)
+	// The statements (let, set ...) and the sources.
+	out := keywords(append(sourceOperators(), topicNames(query.KindStatement)...)...)
 	out = append(out, keywords(cc.tableNames()...)...)
 	return append(out, cc.lets...)
 }

@@ -1,14 +1,54 @@
 package exec
 
 import (
-	"clickhunt/column"
+	"fmt"
 	"strings"
+
+	"clickhunt/column"
 )
 
 // Conditional functions.
 // https://learn.microsoft.com/kusto/query/scalar-functions#conditional-functions
 func init() {
 	registerK("iff", iffVec)
+	// assert(condition, message): the planner made sure the condition is a
+	// constant, so a false one fails the query before it gives a row.
+	// https://learn.microsoft.com/kusto/query/assert-function
+	registerK("assert", func(a []*column.Vector, n int) *column.Vector {
+		out := newBools(n)
+		out.Nulls = orNulls(n, a[0])
+		for i := 0; i < n; i++ {
+			if a[0].IsNull(i) {
+				continue
+			}
+			if !a[0].Bool(i) {
+				panic(stopPanic{fmt.Errorf("assert() has failed with message: '%s'", a[1].Str(i))})
+			}
+			out.Bools[i] = true
+		}
+		return out
+	})
+	// around(value, center, delta): center-delta <= value <= center+delta,
+	// on reals or on ticks.
+	// https://learn.microsoft.com/kusto/query/around-function
+	registerK("around", func(a []*column.Vector, n int) *column.Vector {
+		v, c, d := a[0], a[1], a[2]
+		out := newBools(n)
+		out.Nulls = orNulls(n, v, c, d)
+		for i := 0; i < n; i++ {
+			if out.Nulls != nil && out.Nulls[i] {
+				continue
+			}
+			if v.Type == column.Real {
+				x, m, w := v.Float(i), c.Float(i), d.Float(i)
+				out.Bools[i] = x >= m-w && x <= m+w
+				continue
+			}
+			x, m, w := v.Int(i), c.Int(i), d.Int(i)
+			out.Bools[i] = x >= m-w && x <= m+w
+		}
+		return out
+	})
 	// case(p1, v1, p2, v2, ..., else): the value of the first true
 	// predicate; a null predicate counts as false.
 	// https://learn.microsoft.com/kusto/query/case-function

@@ -68,6 +68,21 @@ func init() {
 		}
 		return bag
 	}))
+	// pack_all(ignore, key1, value1, ...): bag_pack, leaving out null and
+	// empty-string values when ignore is true.
+	// https://learn.microsoft.com/kusto/query/pack-all-function
+	registerK("pack_all", valueKernel(column.Dynamic, func(a []any) any {
+		ignore, _ := a[0].(bool)
+		bag := make(map[string]any, len(a)/2)
+		for i := 1; i+1 < len(a); i += 2 {
+			v := a[i+1]
+			if ignore && (v == nil || v == "") {
+				continue
+			}
+			bag[str0(a[i])] = v
+		}
+		return bag
+	}))
 	// https://learn.microsoft.com/kusto/query/bag-merge-function
 	registerK("bag_merge", valueKernel(column.Dynamic, func(a []any) any {
 		bag := map[string]any{}

@@ -47,10 +47,49 @@ func extremeSig(fn string) funcSig {
 	})
 }
 
+// assertSig types assert(Condition, Message): the condition must not
+// depend on a row (Kusto evaluates it while analysing the query) and the
+// message must be a string literal.
+// https://learn.microsoft.com/kusto/query/assert-function
+func assertSig() funcSig {
+	return fsig(2, 2, func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
+		if args[0].Type() != column.Bool {
+			return nil, argErr(c, 0, "a bool condition", args[0].Type())
+		}
+		if !isConstant(args[0]) {
+			return nil, errAt(argPos(c, 0), "assert() condition must be a constant: it cannot depend on a row's columns")
+		}
+		msg, err := constStr(c, args, 1)
+		if err != nil {
+			return nil, err
+		}
+		return &Call{Fn: "assert", Args: []Expr{args[0], &Const{T: column.String, Val: msg}}, T: column.Bool}, nil
+	})
+}
+
+// aroundSig types around(Value, Center, Delta): numbers (compared as
+// reals), or datetimes or timespans with a timespan delta (compared as
+// ticks).
+// https://learn.microsoft.com/kusto/query/around-function
+func aroundSig() funcSig {
+	return fsig(3, 3, func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
+		v, ctr, d := args[0], args[1], args[2]
+		switch vt := v.Type(); {
+		case vt.IsNumeric() && ctr.Type().IsNumeric() && d.Type().IsNumeric():
+			return &Call{Fn: "around", Args: []Expr{toReal(v), toReal(ctr), toReal(d)}, T: column.Bool}, nil
+		case (vt == column.Datetime || vt == column.Timespan) && ctr.Type() == vt && d.Type() == column.Timespan:
+			return &Call{Fn: "around", Args: args, T: column.Bool}, nil
+		}
+		return nil, errAt(c.Pos, "around() needs three numbers, or a datetime or timespan value and center with a timespan delta; got %s, %s and %s", v.Type(), ctr.Type(), d.Type())
+	})
+}
+
 func init() {
 	addFuncs(map[string]funcSig{
-		"iff": iffSig().doc("iff(Predicate, IfTrue, IfFalse)", "IfTrue where Predicate holds, else IfFalse", `print iff(2 > 1, "yes", "no")`),
-		"iif": iffSig().page("iff-function").doc("iif(Predicate, IfTrue, IfFalse)", "the same as iff()", `print iif(2 > 1, "yes", "no")`),
+		"assert": assertSig().doc("assert(Condition, Message)", "true when the constant Condition holds; otherwise the query fails with Message", `print assert(1 < 2, "one is less than two")`),
+		"around": aroundSig().doc("around(Value, Center, Delta)", "whether Value lies within Delta of Center, bounds included (null if any argument is null)", "range dt from datetime(2021-01-01 01:00) to datetime(2021-01-01 02:00) step 1min | where around(dt, datetime(2021-01-01 01:30), 1min)"),
+		"iff":    iffSig().doc("iff(Predicate, IfTrue, IfFalse)", "IfTrue where Predicate holds, else IfFalse", `print iff(2 > 1, "yes", "no")`),
+		"iif":    iffSig().page("iff-function").doc("iif(Predicate, IfTrue, IfFalse)", "the same as iff()", `print iif(2 > 1, "yes", "no")`),
 		// https://learn.microsoft.com/kusto/query/case-function
 		"case": fsig(3, 64, func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
 			if len(args)%2 == 0 {

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"strings"
+
 	"clickhunt/column"
 	"clickhunt/query/syntax"
 )
@@ -36,7 +38,11 @@ func init() {
 		"array_slice":     strFunc(3, 3, "array_slice", column.Dynamic, dynArg, intArg).doc("array_slice(Array, Start, End)", "the elements from Start to End inclusive (negative indexes count from the end)", "print array_slice(dynamic([1, 2, 3, 4]), 1, -2)"),
 		"bag_pack":        packSig().doc("bag_pack(Key1, Value1, Key2, Value2, ...)", "a property bag of the key-value pairs", `print bag_pack("user", "alice", "clicks", 3)`),
 		"pack":            packSig().page("pack-function").doc("pack(Key1, Value1, Key2, Value2, ...)", "the same as bag_pack()", `print pack("user", "alice")`),
-		"pack_dictionary": packSig().page("pack-function").doc("pack_dictionary(Key1, Value1, Key2, Value2, ...)", "the same as bag_pack()", `print pack_dictionary("user", "alice")`),
+		// https://learn.microsoft.com/kusto/query/pack-all-function
+		"pack_all": planned(0, 1, packAll).doc("pack_all([IgnoreNullEmpty])", "a property bag of all the row's columns, by name; with IgnoreNullEmpty true, null and empty values are left out", "print a = 1, b = '' | extend p = pack_all(), q = pack_all(true)"),
+		// https://learn.microsoft.com/kusto/query/bag-pack-columns-function
+		"bag_pack_columns": planned(1, 64, bagPackColumns).doc("bag_pack_columns(Column1, Column2, ...)", "a property bag of the columns given, keyed by their names", "print Id = 'A', Value = 1 | extend p = bag_pack_columns(Id, Value)"),
+		"pack_dictionary":  packSig().page("pack-function").doc("pack_dictionary(Key1, Value1, Key2, Value2, ...)", "the same as bag_pack()", `print pack_dictionary("user", "alice")`),
 		// https://learn.microsoft.com/kusto/query/array-iff-function
 		"array_iff": dynFunc(3, 3, "array_iff", column.Dynamic).doc("array_iff(Conditions, IfTrue, IfFalse)", "element-wise iff over an array of conditions; IfTrue and IfFalse are arrays or values", "print array_iff(dynamic([true, false, true]), dynamic([1, 2, 3]), 0)"),
 		"array_iif": dynFunc(3, 3, "array_iff", column.Dynamic).page("array-iff-function").doc("array_iif(Conditions, IfTrue, IfFalse)", "the same as array_iff()", `print array_iif(dynamic([true, false]), "yes", "no")`),
@@ -94,6 +100,50 @@ func rangeSig() funcSig {
 		}
 		return &Call{Fn: "range", Args: args, T: column.Dynamic}, nil
 	})
+}
+
+// packAll plans pack_all([ignore_null_empty]) as pack_all(ignore, "Col1",
+// Col1, ...) over the columns in scope, the hidden ones left out.
+func packAll(b *builder, c *syntax.Call, sc *scope) (Expr, error) {
+	var ignore Expr = &Const{T: column.Bool, Val: false}
+	if len(c.Args) == 1 {
+		e, err := b.scalarArg(c, 0, sc)
+		if err != nil {
+			return nil, err
+		}
+		if ignore, err = boolArg(c, []Expr{e}, 0); err != nil {
+			return nil, err
+		}
+	}
+	args := []Expr{ignore}
+	for i, f := range sc.schema {
+		if strings.HasPrefix(f.Name, "\x00") {
+			continue
+		}
+		args = append(args, &Const{T: column.String, Val: f.Name}, asDynamic(&ColRef{Index: i, Name: f.Name, T: f.Type}))
+	}
+	return &Call{Fn: "pack_all", Args: args, T: column.Dynamic}, nil
+}
+
+// bagPackColumns plans bag_pack_columns(A, B, ...) as bag_pack("A", A,
+// "B", B, ...): each argument must name a column.
+func bagPackColumns(b *builder, c *syntax.Call, sc *scope) (Expr, error) {
+	var args []Expr
+	for i, a := range c.Args {
+		name, _, ok := identOf(a.Expr)
+		if a.Star || a.Name != "" || !ok {
+			return nil, errAt(a.Pos, "bag_pack_columns() takes column names")
+		}
+		e, err := b.scalarArg(c, i, sc)
+		if err != nil {
+			return nil, err
+		}
+		if _, col := e.(*ColRef); !col {
+			return nil, errAt(a.Pos, "bag_pack_columns() takes column names: '%s' is not a column", name)
+		}
+		args = append(args, &Const{T: column.String, Val: name}, asDynamic(e))
+	}
+	return &Call{Fn: "bag_pack", Args: args, T: column.Dynamic}, nil
 }
 
 // packSig types bag_pack(key1, value1, ...): string keys, any values.

@@ -57,6 +57,19 @@ func init() {
 			}
 			return &Call{Fn: "bin_at", Args: []Expr{v, size, fixed}, T: v.Type()}, nil
 		}).doc("bin_at(Value, BinSize, FixedPoint)", "rounds Value down to a bin of BinSize aligned so that FixedPoint starts a bin", "print bin_at(datetime(2024-03-01 17:45), 1d, datetime(2024-01-01 06:00))"),
+		// https://learn.microsoft.com/kusto/query/bin-auto-function
+		"bin_auto": fsig(1, 1, func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
+			size, ok := b.binAutoSize.(*Const)
+			if !ok {
+				return nil, errAt(c.Pos, "bin_auto() needs a bin size: set query_bin_auto_size = ...; before the query")
+			}
+			if at, ok := b.binAutoAt.(*Const); ok {
+				return functions["bin_at"].resolve(b, c, []Expr{args[0], size, at})
+			}
+			// With no fixed point bins start at 0 (datetimes at
+			// 0001-01-01), as bin() does.
+			return functions["bin"].resolve(b, c, []Expr{args[0], size})
+		}).doc("bin_auto(Value)", "rounds Value down to a bin of the size set query_bin_auto_size gives, aligned on set query_bin_auto_at (default 0)", "set query_bin_auto_size = 1h; print bin_auto(datetime(2024-03-01 17:45))"),
 		// https://learn.microsoft.com/kusto/query/round-function
 		"round": fsig(1, 2, func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
 			x := args[0]

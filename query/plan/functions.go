@@ -19,7 +19,12 @@ type funcSig struct {
 	minArgs, maxArgs int
 	argsText         string
 	resolve          func(b *builder, c *syntax.Call, args []Expr) (Expr, error)
-	fnDoc            // topics.go
+	// planCall, when set, plans the call from its syntax instead of
+	// resolve: for functions whose arguments are not plain values (a
+	// tabular expression, *, column names as keys) or that read the row's
+	// columns themselves (pack_all).
+	planCall func(b *builder, c *syntax.Call, sc *scope) (Expr, error)
+	fnDoc    // topics.go
 }
 
 // aggSig types an aggregation function.
@@ -196,6 +201,9 @@ func (b *builder) call(c *syntax.Call, sc *scope) (Expr, error) {
 	}
 	if len(c.Args) < sig.minArgs || len(c.Args) > sig.maxArgs {
 		return nil, errAt(c.Pos, "%s() takes %s, got %d", name, sig.argsText, len(c.Args))
+	}
+	if sig.planCall != nil {
+		return sig.planCall(b, c, sc)
 	}
 	args := make([]Expr, len(c.Args))
 	for i, a := range c.Args {

@@ -145,7 +145,7 @@ func derivedName(se *syntax.Expr, e Expr) string {
 		return ""
 	}
 	switch strings.ToLower(p.Call.Name) {
-	case "bin", "floor", "bin_at", "tostring", "tolong", "toint", "todouble", "toreal", "todatetime", "totimespan", "tobool",
+	case "bin", "floor", "bin_at", "bin_auto", "tostring", "tolong", "toint", "todouble", "toreal", "todatetime", "totimespan", "tobool",
 		"todynamic", "parse_json":
 		if name, _, ok := identOf(p.Call.Args[0].Expr); ok {
 			return name

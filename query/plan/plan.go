@@ -191,6 +191,15 @@ func Build(s *syntax.Script, cat Catalog, opts Options) (Node, error) {
 			}
 			continue
 		}
+		if st.Set != nil {
+			if query != nil {
+				return nil, errAt(st.Pos, "a set statement must come before the query")
+			}
+			if err := b.set(st.Set); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if query != nil {
 			return nil, errAt(st.Pos, "only one query can run at a time: separate queries with a blank line in a batch file")
 		}
@@ -202,6 +211,11 @@ func Build(s *syntax.Script, cat Catalog, opts Options) (Node, error) {
 	n, err := b.tabular(query)
 	if err != nil {
 		return nil, err
+	}
+	if b.takeMax != nil {
+		// set query_take_max_records = N: the result keeps its first N
+		// rows.
+		n = &Limit{Input: n, N: max(*b.takeMax, 0)}
 	}
 	return Optimize(n), nil
 }
@@ -221,6 +235,11 @@ type builder struct {
 	// asNames are the names as operators gave tabular expressions, for
 	// union withsource=.
 	asNames map[Node]string
+	// binAutoSize and binAutoAt are bin_auto()'s bin size and fixed point
+	// (*Const), from set query_bin_auto_size / query_bin_auto_at.
+	binAutoSize, binAutoAt any
+	// takeMax is set query_take_max_records, or nil.
+	takeMax *int64
 }
 
 func errAt(p syntax.Position, format string, args ...any) *syntax.Error {

@@ -5,7 +5,8 @@
 // The grammar, top-down (EBNF; keywords in quotes, token classes in caps):
 //
 //	Script     = [ Statement { ";" [ Statement ] } ] .
-//	Statement  = LetStmt | Pipeline .
+//	Statement  = LetStmt | SetStmt | Pipeline .
+//	SetStmt    = "set" IDENT [ "=" Expr ] .
 //	LetStmt    = "let" Name "=" ( [ "view" ] FuncDef | Pipeline ) .
 //	FuncDef    = "(" [ FuncParam { "," FuncParam } ] ")" "{" Statement { ";" [ Statement ] } "}" .
 //	FuncParam  = IDENT ":" ( IDENT | "(" ( "*" | ColumnDecl { "," ColumnDecl } [ "," "*" ] ) ")" ) [ "=" Expr ] .
@@ -132,7 +133,16 @@ type Script struct {
 type Statement struct {
 	Pos   Position
 	Let   *LetStmt  `parser:"  @@"`
+	Set   *SetStmt  `parser:"| @@"`
 	Query *Pipeline `parser:"| @@"`
+}
+
+// SetStmt sets a request property for the statements after it:
+// set query_now = datetime(2024-01-01), set notruncation.
+type SetStmt struct {
+	Pos   Position
+	Name  string `parser:"\"set\" @Ident"`
+	Value *Expr  `parser:"( \"=\" @@ )?"`
 }
 
 // LetStmt binds a name to a scalar or tabular expression.

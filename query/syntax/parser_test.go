@@ -128,6 +128,8 @@ func successCases(f func(q, want string)) {
 
 	// Statements.
 	f("let threshold = 5;\nT | where X > threshold", "let threshold = 5;\nT | where X > threshold")
+	f("set notruncation; set query_now=datetime(2024-01-01 00:05); set query_datascope = hotcache;\nprint now()",
+		"set notruncation;\nset query_now = datetime(2024-01-01 00:05);\nset query_datascope = hotcache;\nprint now()")
 	f("let Recent = T | where Timestamp > ago(1h);\nRecent | count", "let Recent = T | where Timestamp > ago(1h);\nRecent | count")
 	f(`let a = 1;;; let b = a * 2; T | where x == b;`, "let a = 1;\nlet b = a * 2;\nT | where x == b")
 	f(`T; U`, "T;\nU")

@@ -63,10 +63,24 @@ func (s *Statement) writeKQL(b *strings.Builder) {
 	switch {
 	case s.Let != nil:
 		s.Let.writeKQL(b)
+	case s.Set != nil:
+		s.Set.writeKQL(b)
 	case s.Query != nil:
 		s.Query.writeKQL(b)
 	default:
-		panic("BUG: syntax: Statement with neither let nor query")
+		panic("BUG: syntax: Statement with neither let, set nor query")
+	}
+}
+
+// String prints the set statement as KQL.
+func (s *SetStmt) String() string { return kqlString(s) }
+
+func (s *SetStmt) writeKQL(b *strings.Builder) {
+	b.WriteString("set ")
+	b.WriteString(s.Name)
+	if s.Value != nil {
+		b.WriteString(" = ")
+		s.Value.writeKQL(b)
 	}
 }
 
