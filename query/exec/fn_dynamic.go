@@ -190,6 +190,14 @@ func init() {
 			}
 			return sortDyn(a[0], desc, nullsLast)
 		}))
+		// With several arrays: (nulls_last, array1, ..., arrayN).
+		registerK(name+"_many", valueKernel(column.Dynamic, func(a []any) any {
+			nullsLast, ok := a[0].(bool)
+			if !ok {
+				return nil
+			}
+			return sortMany(a[1:], desc, nullsLast)
+		}))
 	}
 	// https://learn.microsoft.com/kusto/query/array-sum-function
 	registerK("array_sum", valueKernel(column.Real, func(a []any) any {
@@ -707,9 +715,18 @@ func sortDyn(x any, desc, nullsLast bool) any {
 	if !ok {
 		return nil
 	}
-	out := append([]any{}, arr...)
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+	return permute(arr, sortPerm(arr, desc, nullsLast))
+}
+
+// sortPerm returns the indexes of arr in sorted order (a stable sort, so
+// equal elements keep their order); nulls go last or first.
+func sortPerm(arr []any, desc, nullsLast bool) []int {
+	perm := make([]int, len(arr))
+	for i := range perm {
+		perm[i] = i
+	}
+	sort.SliceStable(perm, func(i, j int) bool {
+		a, b := arr[perm[i]], arr[perm[j]]
 		if a == nil || b == nil {
 			if nullsLast {
 				return b == nil && a != nil
@@ -722,6 +739,34 @@ func sortDyn(x any, desc, nullsLast bool) any {
 		}
 		return c < 0
 	})
+	return perm
+}
+
+// permute returns arr's elements in the order perm gives.
+func permute(arr []any, perm []int) []any {
+	out := make([]any, len(perm))
+	for i, p := range perm {
+		out[i] = arr[p]
+	}
+	return out
+}
+
+// sortMany sorts the first of several arrays and orders the others the
+// same way; an array whose length differs from the first's (or that is no
+// array) gives null. The result is an array holding the arrays.
+// https://learn.microsoft.com/kusto/query/array-sort-asc-function
+func sortMany(arrs []any, desc, nullsLast bool) any {
+	first, ok := arrs[0].([]any)
+	if !ok {
+		return nil
+	}
+	perm := sortPerm(first, desc, nullsLast)
+	out := make([]any, len(arrs))
+	for i, x := range arrs {
+		if arr, ok := x.([]any); ok && len(arr) == len(first) {
+			out[i] = permute(arr, perm)
+		}
+	}
 	return out
 }
 

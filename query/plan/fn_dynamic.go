@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"strings"
 
 	"clickhunt/column"
@@ -28,8 +29,8 @@ func init() {
 		"set_intersect":   dynFunc(1, 64, "set_intersect", column.Dynamic).doc("set_intersect(Array1, Array2, ...)", "the distinct values found in every array", "print set_intersect(dynamic([1, 2, 3]), dynamic([2, 3, 4]))"),
 		"set_difference":  dynFunc(1, 64, "set_difference", column.Dynamic).doc("set_difference(Array1, Array2, ...)", "the distinct values of the first array found in none of the others", "print set_difference(dynamic([1, 2, 3]), dynamic([2]))"),
 		"array_reverse":   dynFunc(1, 1, "array_reverse", column.Dynamic).doc("array_reverse(Array)", "the array in reverse order", "print array_reverse(dynamic([1, 2, 3]))"),
-		"array_sort_asc":  strFunc(1, 2, "array_sort_asc", column.Dynamic, dynArg, boolArg).doc("array_sort_asc(Array [, NullsLast])", "the array sorted in ascending order, nulls last unless NullsLast is false", "print array_sort_asc(dynamic([3, 1, 2]))"),
-		"array_sort_desc": strFunc(1, 2, "array_sort_desc", column.Dynamic, dynArg, boolArg).doc("array_sort_desc(Array [, NullsLast])", "the array sorted in descending order, nulls last unless NullsLast is false", "print array_sort_desc(dynamic([3, 1, 2]))"),
+		"array_sort_asc":  arraySortSig("array_sort_asc").doc("array_sort_asc(Array1 [, ..., ArrayN] [, NullsLast])", "the first array sorted in ascending order and the others in the same order (one column each when alone in print, extend or project); nulls last unless NullsLast is false", "print array_sort_asc(dynamic([3, 1, 2]), dynamic(['c', 'a', 'b']))"),
+		"array_sort_desc": arraySortSig("array_sort_desc").doc("array_sort_desc(Array1 [, ..., ArrayN] [, NullsLast])", "the first array sorted in descending order and the others in the same order (one column each when alone in print, extend or project); nulls last unless NullsLast is false", "print array_sort_desc(dynamic([3, 1, 2]), dynamic(['c', 'a', 'b']))"),
 		"array_sum":       strFunc(1, 1, "array_sum", column.Real, dynArg).doc("array_sum(Array)", "the sum of the numbers of an array (null if any element is not a number)", "print array_sum(dynamic([1, 2.5]))"),
 		"bag_has_key":     strFunc(2, 2, "bag_has_key", column.Bool, dynArg, strArg).doc("bag_has_key(Bag, Key)", "whether a property bag has the key (or JSONPath such as $.a.b)", `print bag_has_key(dynamic({"a": {"b": 1}}), "$.a.b")`),
 		"bag_merge":       dynFunc(1, 64, "bag_merge", column.Dynamic).doc("bag_merge(Bag1, Bag2, ...)", "the bags' properties in one bag; the first bag holding a key wins", `print bag_merge(dynamic({"a": 1}), dynamic({"a": 2, "b": 3}))`),
@@ -100,6 +101,54 @@ func rangeSig() funcSig {
 		}
 		return &Call{Fn: "range", Args: args, T: column.Dynamic}, nil
 	})
+}
+
+// arraySortSig types array_sort_asc/desc(array1, ..., arrayN [,
+// nulls_last]): a trailing bool is nulls_last (true by default). One array
+// gives the sorted array (fn(array, nulls_last)); several give an array of
+// the arrays (fn_many(nulls_last, arrays...)), which a print, extend or
+// project spreads into one column per array, named array1_sorted,
+// array2_sorted ... after the arguments.
+// https://learn.microsoft.com/kusto/query/array-sort-asc-function
+func arraySortSig(fn string) funcSig {
+	s := fsig(1, 64, func(b *builder, c *syntax.Call, args []Expr) (Expr, error) {
+		var nullsLast Expr = &Const{T: column.Bool, Val: true}
+		arrays := args
+		if n := len(args); n > 1 && args[n-1].Type() == column.Bool {
+			nullsLast, arrays = args[n-1], args[:n-1]
+		}
+		out := []Expr{nullsLast}
+		for i := range arrays {
+			if arrays[i].Type() == column.Bool {
+				return nil, argErr(c, i, "an array", arrays[i].Type())
+			}
+			a, err := dynArg(c, args, i)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, a)
+		}
+		if len(arrays) == 1 {
+			return &Call{Fn: fn, Args: []Expr{out[1], nullsLast}, T: column.Dynamic}, nil
+		}
+		return &Call{Fn: fn + "_many", Args: out, T: column.Dynamic}, nil
+	})
+	s.columns = func(c *syntax.Call, e Expr) []string {
+		call, ok := e.(*Call)
+		if !ok || call.Fn != fn+"_many" {
+			return nil
+		}
+		names := make([]string, len(call.Args)-1)
+		for i := range names {
+			arg := fmt.Sprintf("array%d", i+1)
+			if name, _, ok := identOf(c.Args[i].Expr); ok {
+				arg = name
+			}
+			names[i] = arg + "_sorted"
+		}
+		return names
+	}
+	return s
 }
 
 // packAll plans pack_all([ignore_null_empty]) as pack_all(ignore, "Col1",

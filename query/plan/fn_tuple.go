@@ -33,6 +33,10 @@ type tupleField struct {
 type tupleSig struct {
 	sig    funcSig
 	fields []tupleField
+	// spread marks a scalar function's call spread into columns (its
+	// funcSig's columns): its value is an array read by position, and the
+	// field names are the whole column names.
+	spread bool
 }
 
 // tupleFuncs is the registry of multi-column functions.
@@ -81,10 +85,25 @@ func (b *builder) tupleColumns(in Node, cols []*syntax.NamedExpr, extend bool) (
 	for _, ne := range cols {
 		p := primaryOf(ne.Expr)
 		var ts tupleSig
+		var call Expr
 		ok := false
 		if p != nil && p.Call != nil {
 			if _, user := b.funcs[p.Call.Name]; !user {
 				ts, ok = tupleFuncs[p.Call.Name]
+			}
+			if sig, fn := functions[p.Call.Name]; !ok && fn && sig.columns != nil {
+				if _, user := b.funcs[p.Call.Name]; !user {
+					e, err := b.call(p.Call, sc)
+					if err != nil {
+						return nil, nil, err
+					}
+					if names := sig.columns(p.Call, e); names != nil {
+						ts, call, ok = tupleSig{sig: sig, spread: true}, e, true
+						for _, n := range names {
+							ts.fields = append(ts.fields, tupleField{Name: n, T: column.Dynamic})
+						}
+					}
+				}
 			}
 		}
 		if !ok {
@@ -94,9 +113,11 @@ func (b *builder) tupleColumns(in Node, cols []*syntax.NamedExpr, extend bool) (
 			continue
 		}
 		c := p.Call
-		call, err := b.tupleCallExpr(c, ts, sc)
-		if err != nil {
-			return nil, nil, err
+		if call == nil {
+			var err error
+			if call, err = b.tupleCallExpr(c, ts, sc); err != nil {
+				return nil, nil, err
+			}
 		}
 		if pre == nil {
 			pre = &Project{Input: in}
@@ -128,6 +149,8 @@ func (b *builder) tupleColumns(in Node, cols []*syntax.NamedExpr, extend bool) (
 			switch {
 			case k < len(given):
 				tc.names = append(tc.names, unquoteIdent(given[k]))
+			case ts.spread && (len(given) == 0 || !extend):
+				tc.names = append(tc.names, f.Name)
 			case len(given) == 0 || !extend:
 				tc.names = append(tc.names, c.Name+"_"+arg+"_"+f.Name)
 			}
@@ -164,6 +187,10 @@ func (b *builder) tupleCallExpr(c *syntax.Call, ts tupleSig, sc *scope) (Expr, e
 func (tc *tupleCall) field(k int) Expr {
 	f := tc.sig.fields[k]
 	bag := &ColRef{Index: tc.hidden, Name: tc.col, T: column.Dynamic}
-	get := &Call{Fn: "dyn_get", Args: []Expr{bag, &Const{T: column.String, Val: f.Name}}, T: column.Dynamic}
+	var key Expr = &Const{T: column.String, Val: f.Name}
+	if tc.sig.spread {
+		key = &Const{T: column.Long, Val: int64(k)}
+	}
+	get := &Call{Fn: "dyn_get", Args: []Expr{bag, key}, T: column.Dynamic}
 	return convertTo(get, f.T)
 }

@@ -24,7 +24,12 @@ type funcSig struct {
 	// tabular expression, *, column names as keys) or that read the row's
 	// columns themselves (pack_all).
 	planCall func(b *builder, c *syntax.Call, sc *scope) (Expr, error)
-	fnDoc    // topics.go
+	// columns, when set, names the columns a planned call spreads into
+	// when it stands alone in print, extend or project (its value is then
+	// an array, one element per column), or returns nil when the call
+	// gives one value: array_sort_asc(a, b) gives a_sorted and b_sorted.
+	columns func(c *syntax.Call, planned Expr) []string
+	fnDoc   // topics.go
 }
 
 // aggSig types an aggregation function.

@@ -15,10 +15,24 @@ func init() {
 }
 
 func (b *builder) print(p *syntax.PrintOp) (Node, error) {
-	one := &Values{Rows: [][]any{{}}}
-	proj := &Project{Input: one}
+	var in Node = &Values{Rows: [][]any{{}}}
+	// Functions returning several columns compute below, as in extend.
+	in, tuples, err := b.tupleColumns(in, p.Columns, false)
+	if err != nil {
+		return nil, err
+	}
+	proj := &Project{Input: in}
+	sc := b.scopeOf(in)
 	for i, ne := range p.Columns {
-		e, err := b.expr(ne.Expr, &scope{})
+		if tc := tuples[ne]; tc != nil {
+			for k, name := range tc.names {
+				e := tc.field(k)
+				proj.Exprs = append(proj.Exprs, e)
+				proj.Schema = append(proj.Schema, column.Field{Name: name, Type: e.Type()})
+			}
+			continue
+		}
+		e, err := b.expr(ne.Expr, sc)
 		if err != nil {
 			return nil, err
 		}
