@@ -48,7 +48,7 @@ test: vet
 # fail a timed run with "context deadline exceeded" when the time runs out
 # while a worker is busy (golang/go#75804, fixed in Go 1.27), as a CI run of
 # FuzzParse did.
-FUZZ_TARGETS := ./query/syntax:FuzzParse:10000 ./ingest:FuzzRead:800 ./ingest:FuzzDetect:10000 \
+FUZZ_TARGETS := ./query/syntax:FuzzParse:10000 ./ingest:FuzzRead:800 ./ingest:FuzzDetect:10000 ./ingest:FuzzSplitCSV:500 \
 	./storage:FuzzDecodeColumnValue:200 ./storage:FuzzDecodeRecords:8000
 FUZZTIME ?= 60s
 

@@ -7,16 +7,17 @@ import (
 )
 
 // csvError turns an encoding/csv error into an *Error; rec is the record
-// returned with it and want the header's field count.
-func csvError(name string, err error, rec []string, want int) error {
+// returned with it, want the header's field count and lineBase the lines
+// of the file before the reader's first.
+func csvError(name string, err error, rec []string, want, lineBase int) error {
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
 		return err
 	}
-	out := &Error{File: name, Line: pe.Line}
+	out := &Error{File: name, Line: pe.Line + lineBase}
 	switch {
 	case errors.Is(pe.Err, csv.ErrFieldCount):
-		out.Line = pe.StartLine
+		out.Line = pe.StartLine + lineBase
 		out.Msg = fmt.Sprintf("wrong number of fields: got %d, the header has %d", len(rec), want)
 	case errors.Is(pe.Err, csv.ErrBareQuote):
 		out.Column = pe.Column
@@ -25,7 +26,7 @@ func csvError(name string, err error, rec []string, want int) error {
 		out.Column = pe.Column
 		out.Msg = `broken quoting: extraneous or missing " in a quoted field`
 		if pe.StartLine != pe.Line {
-			out.Msg += fmt.Sprintf(" (the record starts on line %d)", pe.StartLine)
+			out.Msg += fmt.Sprintf(" (the record starts on line %d)", pe.StartLine+lineBase)
 		}
 	default:
 		out.Column = pe.Column

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -128,15 +129,16 @@ type unit struct {
 	open   func() (io.ReadCloser, *countReader, error)
 }
 
-// countReader counts the bytes read through it.
+// countReader counts the bytes read through it. The count is read by
+// progress reports while another goroutine reads (csvpar.go).
 type countReader struct {
 	r io.Reader
-	n int64
+	n atomic.Int64
 }
 
 func (c *countReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }
 

@@ -140,16 +140,17 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 	sink := &fileSink{db: db, info: storage.FileInfo{Path: u.name}, dryRun: opts.DryRun, dedup: !opts.NoDedup}
 	defer sink.abort()
 	if progress := opts.Progress; progress != nil {
-		opts.Progress = func(_, _, rows int64) { progress(raw.n, u.size, rows) }
+		opts.Progress = func(_, _, rows int64) { progress(raw.n.Load(), u.size, rows) }
 	}
 	sink.rowsHint = func(rows int) int {
 		// The bytes read so far (some read ahead) held rows rows. An
 		// estimate reserves at most 2^25 rows (a 512 MB set); a bigger
 		// file grows the set as it goes.
-		if raw.n <= 0 || u.size <= raw.n {
+		read := raw.n.Load()
+		if read <= 0 || u.size <= read {
 			return rows
 		}
-		return int(min(float64(u.size)/float64(raw.n)*float64(rows), 1<<25))
+		return int(min(float64(u.size)/float64(read)*float64(rows), 1<<25))
 	}
 	info, err := read(ctx, text, u.name, sink, opts)
 	if derr := sink.drain(); err == nil {
@@ -254,7 +255,7 @@ func ingestUnit(ctx context.Context, db *storage.DB, u unit, opts Options) (sum 
 		}
 	}
 	if opts.Progress != nil {
-		opts.Progress(raw.n, u.size, stored)
+		opts.Progress(raw.n.Load(), u.size, stored)
 	}
 	return sum, nil
 }

@@ -397,6 +397,18 @@ func (p *plan) appendRow(rec []string, e *emitter) error {
 }
 
 func (p *plan) appendCells(e *emitter) error {
+	p.put()
+	if p.n >= p.blockRows || p.bytes >= maxBlockBytes {
+		return p.flush(e)
+	}
+	if p.n%checkEvery == 0 {
+		return e.ctx.Err()
+	}
+	return nil
+}
+
+// put appends the converted cells as the block's next row.
+func (p *plan) put() {
 	for i, c := range p.cells {
 		o := p.outs[i]
 		if o.s != nil {
@@ -425,19 +437,19 @@ func (p *plan) appendCells(e *emitter) error {
 		}
 	}
 	p.n++
-	if p.n >= p.blockRows || p.bytes >= maxBlockBytes {
-		return p.flush(e)
-	}
-	if p.n%checkEvery == 0 {
-		return e.ctx.Err()
-	}
-	return nil
 }
 
 func (p *plan) flush(e *emitter) error {
 	if p.n == 0 {
 		return nil
 	}
+	schema, b, hashes := p.build()
+	return e.emitHashed(schema, b, hashes)
+}
+
+// build returns the block so far (with its row hashes when they are
+// kept) and starts the next one.
+func (p *plan) build() (column.Schema, *column.Batch, []uint64) {
 	b := &column.Batch{Len: p.n, Cols: make([]*column.Vector, len(p.schema))}
 	for i, o := range p.outs {
 		if o.s != nil {
@@ -461,7 +473,7 @@ func (p *plan) flush(e *emitter) error {
 		p.startHashes()
 	}
 	p.n, p.bytes = 0, 0
-	return e.emitHashed(slices.Clone(p.schema), b, hashes)
+	return slices.Clone(p.schema), b, hashes
 }
 
 // startHashes starts the row hashes of a block: plain string columns are
@@ -481,41 +493,28 @@ func (p *plan) startHashes() {
 }
 
 // tapReader keeps the bytes read through it from a mark on, so a rejected
-// CSV record can be written out verbatim (line ends as \n).
+// CSV record can be written out verbatim (line ends as \n). It keeps them
+// as read, so that its offsets are encoding/csv's InputOffset.
 type tapReader struct {
 	r    io.Reader
 	buf  []byte
 	base int64 // stream offset of buf[0]
-	cr   bool  // a \r held back
 }
 
 func (t *tapReader) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
-	// encoding/csv counts offsets with each \r\n read as \n, so the kept
-	// copy does the same (a \r ending a read waits for the next byte).
-	for _, c := range p[:n] {
-		if t.cr {
-			t.cr = false
-			if c != '\n' {
-				t.buf = append(t.buf, '\r')
-			}
-		}
-		if c == '\r' {
-			t.cr = true
-			continue
-		}
-		t.buf = append(t.buf, c)
-	}
-	if err != nil && t.cr {
-		t.buf = append(t.buf, '\r')
-		t.cr = false
-	}
+	t.buf = append(t.buf, p[:n]...)
 	return n, err
 }
 
-// span returns the bytes from start to end and forgets those before end.
+// span returns the bytes from start to end, \r\n as \n, and forgets those
+// before end.
 func (t *tapReader) span(start, end int64) string {
-	s := string(t.buf[start-t.base : end-t.base])
+	b := t.buf[start-t.base : end-t.base]
+	s := string(b)
+	if bytes.Contains(b, []byte("\r\n")) {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+	}
 	t.forget(end)
 	return s
 }
@@ -527,7 +526,10 @@ func (t *tapReader) forget(off int64) {
 	}
 }
 
-// readMappedCSV reads a CSV export of any recognised source.
+// readMappedCSV reads a CSV export of any recognised source. Once the
+// header is read the rows are parsed on every core (csvpar.go) when the
+// header fits the first 64 KiB; otherwise, and for sources that make
+// several rows of one record, one at a time by encoding/csv.
 func readMappedCSV(r io.Reader, name string, cfg *readConfig, e *emitter) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	lineBase := 0
@@ -539,9 +541,17 @@ func readMappedCSV(r io.Reader, name string, cfg *readConfig, e *emitter) error 
 		lineBase = 1
 		e.info.notes = append(e.info.notes, "skipped PowerShell's #TYPE line")
 	}
+	// The header alone goes through encoding/csv when the rows may be
+	// parsed in parallel, which then read br from the first row on.
+	hdrLen, hdrLines := -1, 0
+	if csvParallel {
+		hdrLen, hdrLines = headerLen(br)
+	}
 	var src io.Reader = br
 	var tap *tapReader
-	if cfg.problem != nil {
+	if hdrLen > 0 {
+		src = io.LimitReader(br, int64(hdrLen))
+	} else if cfg.problem != nil {
 		tap = &tapReader{r: br}
 		src = tap
 	}
@@ -553,7 +563,7 @@ func readMappedCSV(r io.Reader, name string, cfg *readConfig, e *emitter) error 
 		return &Error{File: name, Line: 1 + lineBase, Msg: "empty file: expected a header row of column names"}
 	}
 	if err != nil {
-		return shiftLine(csvError(name, err, header, 0), lineBase)
+		return csvError(name, err, header, 0, lineBase)
 	}
 	header = slices.Clone(header)
 	cfg.guard.markRow()
@@ -575,7 +585,60 @@ func readMappedCSV(r io.Reader, name string, cfg *readConfig, e *emitter) error 
 	if err := e.start(p); err != nil {
 		return err
 	}
-	nf := len(p.fields)
+	s := &csvSeq{name: name, cfg: cfg, p: p, e: e, nf: len(p.fields), markRow: cfg.guard.markRow}
+	switch {
+	case hdrLen < 0:
+		_, err = s.loop(cr, tap, lineBase, -1)
+	case p.explode >= 0:
+		err = s.rest(br, lineBase+hdrLines)
+	default:
+		err = readParallelCSV(br, s, lineBase+hdrLines)
+	}
+	if err != nil {
+		return err
+	}
+	if err := p.flush(e); err != nil {
+		return err
+	}
+	e.finish(p)
+	return nil
+}
+
+// csvSeq reads the records of a CSV file one at a time with encoding/csv,
+// which says exactly where and how a row is bad.
+type csvSeq struct {
+	name    string
+	cfg     *readConfig
+	p       *plan
+	e       *emitter
+	nf      int    // fields in the header
+	markRow func() // tells the input guard a row ended; nil: the bytes were read before
+}
+
+// rest reads r, the rest of the input from a record's start on, lineBase
+// lines into the file.
+func (s *csvSeq) rest(r io.Reader, lineBase int) error {
+	var src io.Reader = r
+	var tap *tapReader
+	if s.cfg.problem != nil {
+		tap = &tapReader{r: r}
+		src = tap
+	}
+	cr := csv.NewReader(src)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	_, err := s.loop(cr, tap, lineBase, -1)
+	return err
+}
+
+// loop reads cr's records to its end; lineBase lines of the file come
+// before cr's first. When cr reads a chunk of chunkLen bytes (>= 0) that
+// may end inside a record (the split is by quote parity, which a broken
+// quote fools), a record left open at the chunk's end is not read: loop
+// returns its offset in the chunk, from where the caller reads the rest of
+// the input as one stream. It returns -1 otherwise.
+func (s *csvSeq) loop(cr *csv.Reader, tap *tapReader, lineBase int, chunkLen int64) (int64, error) {
+	name, cfg, p, e, nf := s.name, s.cfg, s.p, s.e, s.nf
 	prev := cr.InputOffset()
 	reject := func(perr *Error) error {
 		if cfg.problem == nil {
@@ -596,24 +659,33 @@ func readMappedCSV(r io.Reader, name string, cfg *readConfig, e *emitter) error 
 		if err == io.EOF {
 			break
 		}
-		cfg.guard.markRow()
+		if s.markRow != nil {
+			s.markRow()
+		}
+		recStart := rowStart
 		rowEnd := cr.InputOffset()
 		rowBytes := rowEnd - rowStart
 		rowStart = rowEnd
+		if err != nil && chunkLen >= 0 && rowEnd == chunkLen {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote) {
+				return recStart, nil
+			}
+		}
 		if rowBytes > cfg.lim.line {
 			// The guard lets a row run a little past the limit before
 			// it stops the read; a row that made it through whole is
 			// held to the limit all the same.
 			line, _ := cr.FieldPos(0)
-			return &Error{File: name, Line: line + lineBase, Msg: rowLimitError(cfg.lim.line).msg}
+			return -1, &Error{File: name, Line: line + lineBase, Msg: rowLimitError(cfg.lim.line).msg}
 		}
 		if err != nil {
-			perr, ok := shiftLine(csvError(name, err, rec, nf), lineBase).(*Error)
+			perr, ok := csvError(name, err, rec, nf, lineBase).(*Error)
 			if !ok {
-				return err
+				return -1, err
 			}
 			if err := reject(perr); err != nil {
-				return err
+				return -1, err
 			}
 			continue
 		}
@@ -625,7 +697,7 @@ func readMappedCSV(r io.Reader, name string, cfg *readConfig, e *emitter) error 
 			if !extraEmpty {
 				line, _ := cr.FieldPos(0)
 				if err := reject(&Error{File: name, Line: line + lineBase, Msg: fmt.Sprintf("wrong number of fields: got %d, the header has %d", len(rec), nf)}); err != nil {
-					return err
+					return -1, err
 				}
 				continue
 			}
@@ -634,14 +706,14 @@ func readMappedCSV(r io.Reader, name string, cfg *readConfig, e *emitter) error 
 		if i := bigField(rec, cfg.lim.field); i >= 0 {
 			line, col := cr.FieldPos(i)
 			if err := reject(&Error{File: name, Line: line + lineBase, Column: col, Msg: "column " + p.fields[i].name + ": " + fieldLimitMsg(len(rec[i]), cfg.lim.field)}); err != nil {
-				return err
+				return -1, err
 			}
 			continue
 		}
 		if i, err := p.convert(rec, nil); err != nil {
 			line, col := cr.FieldPos(i)
 			if err := reject(&Error{File: name, Line: line + lineBase, Column: col, Msg: "column " + p.fields[i].name + ": " + err.Error()}); err != nil {
-				return err
+				return -1, err
 			}
 			continue
 		}
@@ -651,15 +723,11 @@ func readMappedCSV(r io.Reader, name string, cfg *readConfig, e *emitter) error 
 		}
 		p.bytes += rowBytes
 		if err := p.appendRow(rec, e); err != nil {
-			return err
+			return -1, err
 		}
 		e.in++
 	}
-	if err := p.flush(e); err != nil {
-		return err
-	}
-	e.finish(p)
-	return nil
+	return -1, nil
 }
 
 // bigField returns the index of the first field of rec longer than limit,
@@ -671,12 +739,4 @@ func bigField(rec []string, limit int64) int {
 		}
 	}
 	return -1
-}
-
-func shiftLine(err error, by int) error {
-	var ie *Error
-	if errors.As(err, &ie) {
-		ie.Line += by
-	}
-	return err
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"clickhunt/column"
@@ -350,7 +351,7 @@ func (e *emitter) emit(schema column.Schema, b *column.Batch) error {
 func (e *emitter) emitted(b *column.Batch) error {
 	e.rows += int64(b.Len)
 	if e.progress != nil {
-		e.progress(e.lc.n, 0, e.rows)
+		e.progress(e.lc.seen.Load(), 0, e.rows)
 	}
 	return e.ctx.Err()
 }
@@ -367,6 +368,9 @@ type lineCounter struct {
 	line  int     // 1 + newlines passed
 	start int64   // offset of the first byte of line
 	off   bool    // not tracking lines
+	// seen is n for progress reports, which may run on another
+	// goroutine than the reads (csvpar.go).
+	seen atomic.Int64
 }
 
 // stopTracking forgets all newlines and stops recording them.
@@ -389,6 +393,7 @@ func (c *lineCounter) Read(p []byte) (int, error) {
 		i += j + 1
 	}
 	c.n += int64(n)
+	c.seen.Store(c.n)
 	return n, err
 }
 

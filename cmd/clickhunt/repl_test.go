@@ -18,6 +18,8 @@ import (
 
 	"github.com/creack/pty"
 	"github.com/google/go-cmp/cmp"
+
+	"clickhunt/query"
 )
 
 // ptySession is the binary running on a pseudo-terminal, with everything
@@ -398,9 +400,26 @@ func TestREPLCompletion(t *testing.T) {
 	s.expect("30")
 	s.expect("clickhunt> ")
 
-	// A function prefix lists the functions; Ctrl-C then clears the line.
+	// A function prefix lists the functions, every parse_ function of the
+	// registry; Ctrl-C then clears the line.
+	var parseFns []string
+	for _, tp := range query.Topics() {
+		if tp.Kind == query.KindFunction && strings.HasPrefix(tp.Name, "parse_") {
+			parseFns = append(parseFns, tp.Name+"(")
+		}
+	}
+	if len(parseFns) < 2 {
+		t.Fatalf("the registry has %d parse_ functions: %q", len(parseFns), parseFns)
+	}
 	s.send("UrlClickEvents | extend u = parse_\t\t")
-	s.expect("parse_url(")
+	s.waitOutput(fmt.Sprintf("the %d parse_ functions %q", len(parseFns), parseFns), func(out string) (int, bool) {
+		for _, f := range parseFns {
+			if !strings.Contains(out, f) {
+				return 0, false
+			}
+		}
+		return len(out), true
+	})
 	s.send("\x03")
 	s.expect("clickhunt> ")
 	s.send("UrlClickEvents | count;\r")
