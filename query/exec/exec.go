@@ -166,6 +166,15 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 			st.rowSources = map[*plan.RowSource]*column.Batch{} // Stats made outside a run
 		}
 		return &partitionOp{n: n, in: in, store: store, st: st}, nil
+	case *plan.TopNested:
+		in, err := build(n.Input, store, st)
+		if err != nil {
+			return nil, err
+		}
+		if st.rowSources == nil {
+			st.rowSources = map[*plan.RowSource]*column.Batch{} // Stats made outside a run
+		}
+		return &topNestedOp{n: n, in: in, store: store, st: st}, nil
 	case *plan.RowSource:
 		return &batchOp{b: st.rowSources[n]}, nil
 	case *plan.MvApply:
@@ -244,6 +253,8 @@ func build(n plan.Node, store Store, st *Stats) (Operator, error) {
 		return newWindow(n, in, st)
 	case *plan.ScanSteps:
 		return newScanSteps(n, in, st)
+	case *plan.Reduce:
+		return newReduce(n, in, st)
 	}
 	panic(fmt.Sprintf("BUG: exec: unhandled plan node %T", n))
 }

@@ -72,7 +72,7 @@ func literalInDynamic(p *syntax.Primary) (any, error) {
 	if p.Ident != nil || p.Paren != nil || p.Dynamic != nil || (p.Call != nil && literalTypes[p.Call.Name] == column.Invalid) {
 		return nil, errAt(p.Pos, "a dynamic literal holds values, not expressions")
 	}
-	b := &builder{scalars: map[string]Expr{}, tables: map[string]*syntax.Pipeline{}, funcs: map[string]*syntax.FuncDef{}, views: map[*syntax.FuncDef]bool{}, asNames: map[Node]string{}}
+	b := &builder{scalars: map[string]Expr{}, tables: map[string]*syntax.Pipeline{}, funcs: map[string]*syntax.FuncDef{}, views: map[*syntax.FuncDef]bool{}, asNames: map[Node]string{}, patterns: map[string]*syntax.PatternStmt{}}
 	e, err := b.primary(p, &scope{})
 	if err != nil {
 		return nil, err

@@ -78,6 +78,9 @@ type scope struct {
 	// steps, inside scan's conditions and assignments, are where each
 	// step's state columns are (op_scan_steps.go).
 	steps *scanScope
+	// search, inside a search predicate, lets bare strings and
+	// Column:"term" look for terms (op_search.go).
+	search *searchContext
 }
 
 func (b *builder) expr(e *syntax.Expr, sc *scope) (Expr, error) {
@@ -122,6 +125,14 @@ func logical(op string, l, r Expr, pos syntax.Position) (Expr, error) {
 }
 
 func (b *builder) cmp(e *syntax.CmpExpr, sc *scope) (Expr, error) {
+	if sc.search != nil {
+		if p, ok, err := b.searchCmp(e, sc); ok {
+			return p, err
+		}
+	}
+	if e.Binary != nil && e.Binary.Op == ":" {
+		return nil, errAt(e.Binary.Pos, "Column:\"term\" is only valid in a search predicate (elsewhere write Column has \"term\")")
+	}
 	left, err := b.add(e.Left, sc)
 	if err != nil {
 		return nil, err

@@ -76,6 +76,17 @@ func (b *builder) union(first Node, op *syntax.UnionOp) (Node, error) {
 			add(n, "")
 			continue
 		}
+		if it.Call != nil {
+			n, err := b.source(callSource(it.Call, it.Path))
+			if err != nil {
+				if err := fail(err); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			add(n, "")
+			continue
+		}
 		name := unquoteIdent(*it.Name)
 		if prefix, ok := strings.CutSuffix(name, "*"); ok {
 			// A pattern: every table and view whose name starts so.
@@ -109,6 +120,12 @@ func (b *builder) union(first Node, op *syntax.UnionOp) (Node, error) {
 		}
 		return nil, firstErr
 	}
+	return newUnion(ins, names, params["withsource"], inner), nil
+}
+
+// newUnion concatenates ins, named names for a withsource column (source,
+// "" for none); inner keeps only the columns every input has.
+func newUnion(ins []Node, names []string, source string, inner bool) *Union {
 	u := &Union{Ins: ins, Names: names}
 	// Columns by name; a name with several types becomes name_type for each.
 	types := map[string][]column.Type{}
@@ -125,9 +142,9 @@ func (b *builder) union(first Node, op *syntax.UnionOp) (Node, error) {
 			count[f.Name]++
 		}
 	}
-	if src, ok := params["withsource"]; ok {
+	if source != "" {
 		u.Source = true
-		u.Schema = append(u.Schema, column.Field{Name: src, Type: column.String})
+		u.Schema = append(u.Schema, column.Field{Name: source, Type: column.String})
 	}
 	type key struct {
 		name string
@@ -171,7 +188,7 @@ func (b *builder) union(first Node, op *syntax.UnionOp) (Node, error) {
 		}
 		u.Maps = append(u.Maps, m)
 	}
-	return u, nil
+	return u
 }
 
 func containsType(ts []column.Type, t column.Type) bool {
@@ -212,4 +229,21 @@ func (b *builder) tableNames(prefix string) []string {
 	}
 	sort.Strings(out)
 	return slices.Compact(out)
+}
+
+// callSource is the expression Call[.Path]: a tabular function call or a
+// pattern invocation as a union input.
+func callSource(c *syntax.Call, path string) *syntax.Expr {
+	e := callExpr(c)
+	if path != "" {
+		pf := e.Left.Left.Left.Left.Left.Operand
+		s := &syntax.Suffix{Pos: c.Pos}
+		if strings.HasPrefix(path, "[") {
+			s.Quoted = path
+		} else {
+			s.Member = path
+		}
+		pf.Suffix = append(pf.Suffix, s)
+	}
+	return e
 }

@@ -77,6 +77,12 @@ func (b *builder) operator(in Node, op syntax.Operator) (Node, error) {
 		return b.scanSteps(in, op)
 	case *syntax.PartitionOp:
 		return b.partition(in, op)
+	case *syntax.ReduceOp:
+		return b.reduce(in, op)
+	case *syntax.TopNestedOp:
+		return b.topNested(in, op)
+	case *syntax.SearchOp:
+		return b.search(in, op)
 	case *syntax.AsOp:
 		return b.as(in, op), nil
 	case *syntax.SerializeOp:
@@ -182,11 +188,17 @@ type Options struct {
 // expression.
 func Build(s *syntax.Script, cat Catalog, opts Options) (Node, error) {
 	b := &builder{cat: cat, opts: opts, scalars: map[string]Expr{}, tables: map[string]*syntax.Pipeline{}, funcs: map[string]*syntax.FuncDef{},
-		views: map[*syntax.FuncDef]bool{}, asNames: map[Node]string{}}
+		views: map[*syntax.FuncDef]bool{}, asNames: map[Node]string{}, patterns: map[string]*syntax.PatternStmt{}}
 	var query *syntax.Pipeline
 	for _, st := range s.Statements {
 		if st.Let != nil {
 			if err := b.let(st.Let); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if st.Pattern != nil {
+			if err := b.declarePattern(st.Pattern); err != nil {
 				return nil, err
 			}
 			continue
@@ -240,6 +252,8 @@ type builder struct {
 	binAutoSize, binAutoAt any
 	// takeMax is set query_take_max_records, or nil.
 	takeMax *int64
+	// patterns are the declared patterns by name.
+	patterns map[string]*syntax.PatternStmt
 }
 
 func errAt(p syntax.Position, format string, args ...any) *syntax.Error {
@@ -314,6 +328,9 @@ func (b *builder) isTableRef(e *syntax.Expr) bool {
 	if p := parenOf(e); p != nil {
 		return p.Tabular() || b.isTableRef(p.Source)
 	}
+	if p := postfixOf(e); p != nil && p.Primary.Call != nil && len(p.Suffix) <= 1 && b.patterns[p.Primary.Call.Name] != nil {
+		return true
+	}
 	if p := primaryOf(e); p != nil && p.Call != nil {
 		if p.Call.Name == "materialize" {
 			return true
@@ -369,6 +386,8 @@ func (b *builder) tabular(p *syntax.Pipeline) (Node, error) {
 	switch {
 	case p.Union != nil:
 		n, err = b.union(nil, p.Union)
+	case p.Search != nil:
+		n, err = b.search(nil, p.Search)
 	case p.Datatable != nil:
 		n, err = b.datatable(p.Datatable)
 	case p.Print != nil:
@@ -387,7 +406,7 @@ func (b *builder) tabular(p *syntax.Pipeline) (Node, error) {
 		}
 		if inv, ok := op.(*syntax.InvokeOp); ok {
 			// f's first argument is the pipeline so far, planned anew.
-			prefix := &syntax.Arg{Pos: p.Pos, Union: p.Union, Datatable: p.Datatable, Print: p.Print, Range: p.Range, Expr: p.Source, Ops: p.Ops[:i]}
+			prefix := &syntax.Arg{Pos: p.Pos, Union: p.Union, Search: p.Search, Datatable: p.Datatable, Print: p.Print, Range: p.Range, Expr: p.Source, Ops: p.Ops[:i]}
 			if n, err = b.invoke(prefix, inv); err != nil {
 				return nil, err
 			}
@@ -439,6 +458,9 @@ func (b *builder) source(e *syntax.Expr) (Node, error) {
 	}
 	if p := parenOf(e); p != nil {
 		return b.tabular(p)
+	}
+	if n, ok, err := b.pattern(e); ok {
+		return n, err
 	}
 	if p := primaryOf(e); p != nil && p.Call != nil {
 		if f, ok := b.funcs[p.Call.Name]; ok {

@@ -5,16 +5,21 @@
 // The grammar, top-down (EBNF; keywords in quotes, token classes in caps):
 //
 //	Script     = [ Statement { ";" [ Statement ] } ] .
-//	Statement  = LetStmt | SetStmt | Pipeline .
+//	Statement  = LetStmt | SetStmt | PatternStmt | Pipeline .
 //	SetStmt    = "set" IDENT [ "=" Expr ] .
+//	PatternStmt= "declare" "pattern" Name [ "=" "(" PatParam { "," PatParam } ")" [ "[" PatParam "]" ]
+//	             "{" { PatRule ";" } "}" ] .
+//	PatParam   = Name ":" IDENT .
+//	PatRule    = "(" STRING { "," STRING } ")" [ "." QIDENT ] "=" "{" Pipeline "}" .
 //	LetStmt    = "let" Name "=" ( [ "view" ] FuncDef | Pipeline ) .
 //	FuncDef    = "(" [ FuncParam { "," FuncParam } ] ")" "{" Statement { ";" [ Statement ] } "}" .
 //	FuncParam  = IDENT ":" ( IDENT | "(" ( "*" | ColumnDecl { "," ColumnDecl } [ "," "*" ] ) ")" ) [ "=" Expr ] .
-//	Pipeline   = ( Union | Datatable | Print | Range | Expr ) { "|" Operator } .
+//	Pipeline   = ( Union | Search | Datatable | Print | Range | Expr ) { "|" Operator } .
 //	Operator   = Where | Summarize | Project | Extend | Sort | Top | Take
 //	           | Distinct | Count | Render | Join | Union | MakeSeries | MvExpand
 //	           | ProjectAway | ProjectRename | Parse | Getschema | As | Serialize | MvApply | Evaluate | Invoke | Scan | Partition
-//	           .
+//	           | Reduce | TopNested | Search .
+//	Search     = "search" { Param } [ "in" "(" UnionItem { "," UnionItem } ")" ] ( "*" | Expr ) .
 //	Where      = ( "where" | "filter" ) Expr .
 //	Summarize  = "summarize" [ NamedExpr { "," NamedExpr } ] [ "by" NamedExpr { "," NamedExpr } ] .
 //	Project    = "project" NamedExpr { "," NamedExpr } .
@@ -34,7 +39,7 @@
 //	BetweenTail= ( "between" | "!between" ) "(" Add ".." Add ")" .
 //	BinTail    = ( "==" | "!=" | "<>" | "=~" | "!~" | "<" | "<=" | ">" | ">="
 //	           | "has" | "!has" | "contains" | "!contains" | "startswith" | "!startswith"
-//	           | "endswith" | "!endswith" | ... | "matches" "regex" ) Add .
+//	           | "endswith" | "!endswith" | ... | "matches" "regex" | ":" ) Add .
 //	Add        = Mul { ( "+" | "-" ) Mul } .
 //	Mul        = Unary { ( "*" | "/" | "%" ) Unary } .
 //	Unary      = [ "-" | "+" ] Postfix .
@@ -47,7 +52,7 @@
 //	Param       = ( "kind" | "withsource" | "isfuzzy" | "bagexpansion" | "with_itemindex"
 //	              | "hint" "." IDENT { "." IDENT } ) "=" ( IDENT | STRING | NUMBER | "true" | "false" ) .
 //	Union       = "union" { Param } UnionItem { "," UnionItem } .
-//	UnionItem   = "(" Pipeline ")" | Name [ "*" ] .
+//	UnionItem   = "(" Pipeline ")" | Call [ "." Name ] | Name [ "*" ] .
 //	MakeSeries  = "make-series" { Param } SeriesAgg { "," SeriesAgg } "on" Expr [ "from" Expr ] [ "to" Expr ]
 //	              "step" Expr [ "by" NamedExpr { "," NamedExpr } ] .
 //	SeriesAgg   = NamedExpr [ "default" "=" Expr ] .
@@ -59,6 +64,10 @@
 //	ScanDecl    = Name ":" IDENT [ "=" Expr ] .
 //	ScanStep    = "step" IDENT [ "output" "=" IDENT ] ":" Expr [ "=>" NamedExpr { "," NamedExpr } ] ";" .
 //	Partition   = "partition" { Param } "by" Name "(" Operator { "|" Operator } ")" .
+//	Reduce      = "reduce" { Param } "by" Expr [ "with" ReduceOpt { "," ReduceOpt } ] .
+//	ReduceOpt   = ( "threshold" | "characters" ) "=" Expr .
+//	TopNested   = "top-nested" NestLevel { "," "top-nested" NestLevel } .
+//	NestLevel   = [ Expr ] "of" NamedExpr [ "with" "others" "=" Expr ] "by" NamedExpr [ "asc" | "desc" ] .
 //	MvApply     = "mv-apply" { Param } ExpandItem { "," ExpandItem } [ "limit" Expr ] "on" "(" Operator { "|" Operator } ")" .
 //	ProjectAway = ( "project-away" | "project-keep" | "project-reorder" ) NamePattern { "," NamePattern } .
 //	NamePattern = ( Name [ "*" ] | "*" [ Name [ "*" ] ] ) [ "asc" | "desc" ] .
@@ -131,10 +140,38 @@ type Script struct {
 
 // Statement is a let statement or a tabular expression.
 type Statement struct {
-	Pos   Position
-	Let   *LetStmt  `parser:"  @@"`
-	Set   *SetStmt  `parser:"| @@"`
-	Query *Pipeline `parser:"| @@"`
+	Pos     Position
+	Let     *LetStmt     `parser:"  @@"`
+	Set     *SetStmt     `parser:"| @@"`
+	Pattern *PatternStmt `parser:"| @@"`
+	Query   *Pipeline    `parser:"| @@"`
+}
+
+// PatternStmt declares a pattern: string tuples mapped to tabular
+// expressions, invoked as Name(Values).Path. Without a mapping it is
+// declared empty.
+type PatternStmt struct {
+	Pos    Position
+	Name   string          `parser:"\"declare\" \"pattern\" @( Ident | QIdent )"`
+	Params []*PatternParam `parser:"( \"=\" \"(\" @@ ( \",\" @@ )* \")\""`
+	Path   *PatternParam   `parser:"  ( \"[\" @@ \"]\" )?"`
+	Rules  []*PatternRule  `parser:"  \"{\" ( @@ \";\" )* \"}\" )?"`
+}
+
+// PatternParam is a pattern argument or path: Name:string.
+type PatternParam struct {
+	Pos  Position
+	Name string `parser:"@( Ident | QIdent ) \":\""`
+	Type string `parser:"@Ident"`
+}
+
+// PatternRule maps argument values (and a path value, ["Value"]) to a
+// tabular expression.
+type PatternRule struct {
+	Pos  Position
+	Args []string  `parser:"\"(\" @String ( \",\" @String )* \")\""`
+	Path *string   `parser:"( \".\" @QIdent )?"`
+	Body *Pipeline `parser:"\"=\" \"{\" @@ \"}\""`
 }
 
 // SetStmt sets a request property for the statements after it:
@@ -179,6 +216,7 @@ type FuncParam struct {
 type Pipeline struct {
 	Pos       Position
 	Union     *UnionOp      `parser:"(   @@"`
+	Search    *SearchOp     `parser:"  | @@"`
 	Datatable *DatatableSrc `parser:"  | @@"`
 	Print     *PrintOp      `parser:"  | @@"`
 	Range     *RangeSrc     `parser:"  | @@"`
@@ -190,7 +228,7 @@ type Pipeline struct {
 // (union, datatable, print, range) or has operators: it is a table, not a
 // scalar, whatever its source expression names.
 func (p *Pipeline) Tabular() bool {
-	return len(p.Ops) > 0 || p.Union != nil || p.Datatable != nil || p.Print != nil || p.Range != nil
+	return len(p.Ops) > 0 || p.Union != nil || p.Search != nil || p.Datatable != nil || p.Print != nil || p.Range != nil
 }
 
 // Operator is one tabular operator after a pipe.
@@ -341,7 +379,7 @@ type BetweenTail struct {
 // BinTail is a binary comparison operator and its right operand.
 type BinTail struct {
 	Pos   Position
-	Op    string   `parser:"@( \"==\" | \"!=\" | \"<>\" | \"=~\" | \"!~\" | \"<=\" | \">=\" | \"<\" | \">\" | NotOp | \"matches\" | \"has\" | \"has_cs\" | \"hasprefix\" | \"hasprefix_cs\" | \"hassuffix\" | \"hassuffix_cs\" | \"contains\" | \"contains_cs\" | \"startswith\" | \"startswith_cs\" | \"endswith\" | \"endswith_cs\" | \"like\" | \"notlike\" )"`
+	Op    string   `parser:"@( \"==\" | \"!=\" | \"<>\" | \"=~\" | \"!~\" | \"<=\" | \">=\" | \"<\" | \">\" | NotOp | \"matches\" | \"has\" | \"has_cs\" | \"hasprefix\" | \"hasprefix_cs\" | \"hassuffix\" | \"hassuffix_cs\" | \"contains\" | \"contains_cs\" | \"startswith\" | \"startswith_cs\" | \"endswith\" | \"endswith_cs\" | \"like\" | \"notlike\" | \":\" )"`
 	Regex bool     `parser:"@\"regex\"?"`
 	Right *AddExpr `parser:"@@"`
 }
@@ -439,6 +477,7 @@ type Arg struct {
 	Name      string        `parser:"( @Ident \"=\" )?"`
 	Star      bool          `parser:"(   @\"*\""`
 	Union     *UnionOp      `parser:"  | ( @@"`
+	Search    *SearchOp     `parser:"    | @@"`
 	Datatable *DatatableSrc `parser:"    | @@"`
 	Print     *PrintOp      `parser:"    | @@"`
 	Range     *RangeSrc     `parser:"    | @@"`
@@ -448,7 +487,7 @@ type Arg struct {
 
 // Pipeline returns the argument as a tabular expression.
 func (a *Arg) Pipeline() *Pipeline {
-	return &Pipeline{Pos: a.Pos, Union: a.Union, Datatable: a.Datatable, Print: a.Print, Range: a.Range, Source: a.Expr, Ops: a.Ops}
+	return &Pipeline{Pos: a.Pos, Union: a.Union, Search: a.Search, Datatable: a.Datatable, Print: a.Print, Range: a.Range, Source: a.Expr, Ops: a.Ops}
 }
 
 // Tabular reports whether the argument is a tabular expression by its
@@ -486,6 +525,10 @@ type UnionOp struct {
 type UnionItem struct {
 	Pos  Position
 	Pipe *Pipeline `parser:"(   \"(\" @@ \")\""`
+	// Call is a tabular function or a pattern, with the pattern's path:
+	// f(1), App("a1").Data.
+	Call *Call  `parser:"  | @@"`
+	Path string `parser:"    ( \".\" @( Ident | QIdent ) )?"`
 	// Name is a table name, or a pattern with a trailing * (View*).
 	Name *string `parser:"  | @( Ident | QIdent ) @\"*\"? )"`
 }
@@ -554,6 +597,56 @@ type PartitionOp struct {
 	Params  []*Param   `parser:"@@*"`
 	By      string     `parser:"\"by\" @( Ident | QIdent )"`
 	Ops     []Operator `parser:"\"(\" @@ ( \"|\" @@ )* \")\""`
+}
+
+// SearchOp finds rows by a predicate over several tables and all their
+// columns: [T |] search [kind = case_sensitive] [in (T1, A*)] Predicate,
+// where a bare string is a term looked for in every column and
+// Column:"term" one looked for in Column.
+type SearchOp struct {
+	Pos     Position
+	Keyword string       `parser:"@\"search\""`
+	Params  []*Param     `parser:"@@*"`
+	In      []*UnionItem `parser:"( \"in\" \"(\" @@ ( \",\" @@ )* \")\" )?"`
+	Star    bool         `parser:"(   @\"*\""`
+	Pred    *Expr        `parser:"  | @@ )"`
+}
+
+// ReduceOp groups strings by similarity into patterns:
+// reduce [kind = source] by Expr [with threshold = T, characters = C].
+type ReduceOp struct {
+	Pos     Position
+	Keyword string       `parser:"@\"reduce\""`
+	Params  []*Param     `parser:"@@*"`
+	By      *Expr        `parser:"\"by\" @@"`
+	With    []*ReduceOpt `parser:"( \"with\" @@ ( \",\" @@ )* )?"`
+}
+
+// ReduceOpt is one of reduce's with options: threshold = T or
+// characters = C.
+type ReduceOpt struct {
+	Pos   Position
+	Name  string `parser:"@( \"threshold\" | \"characters\" ) \"=\""`
+	Value *Expr  `parser:"@@"`
+}
+
+// TopNestedOp is hierarchical top: top-nested [N] of Expr [with others =
+// Value] by Aggregation [asc | desc], top-nested ...
+type TopNestedOp struct {
+	Pos     Position
+	Keyword string       `parser:"@\"top-nested\""`
+	Levels  []*NestLevel `parser:"@@ ( \",\" \"top-nested\" @@ )*"`
+}
+
+// NestLevel is one clause of top-nested.
+type NestLevel struct {
+	Pos Position
+	// N is the number of values kept at this level; nil keeps them all.
+	N      *Expr      `parser:"( \"of\" | @@ \"of\" )"`
+	Key    *NamedExpr `parser:"@@"`
+	Others *Expr      `parser:"( \"with\" \"others\" \"=\" @@ )?"`
+	Agg    *NamedExpr `parser:"\"by\" @@"`
+	Dir    string     `parser:"@( \"asc\" | \"desc\" )?"`
 }
 
 // InvokeOp calls a function with the input as its first (tabular)
@@ -759,6 +852,9 @@ func (*MvApplyOp) operator()       {}
 func (*InvokeOp) operator()        {}
 func (*ScanOp) operator()          {}
 func (*PartitionOp) operator()     {}
+func (*ReduceOp) operator()        {}
+func (*SearchOp) operator()        {}
+func (*TopNestedOp) operator()     {}
 func (*ProjectNamesOp) operator()  {}
 func (*ProjectRenameOp) operator() {}
 func (*ParseOp) operator()         {}
@@ -783,7 +879,7 @@ func buildParser() *participle.Parser[Script] {
 		participle.Union[Operator](&WhereOp{}, &SummarizeOp{}, &ProjectOp{}, &ExtendOp{},
 			&SortOp{}, &TopOp{}, &TakeOp{}, &DistinctOp{}, &CountOp{}, &RenderOp{},
 			&JoinOp{}, &UnionOp{}, &MakeSeriesOp{}, &MvExpandOp{}, &MvApplyOp{}, &InvokeOp{}, &ScanOp{}, &PartitionOp{}, &ProjectNamesOp{}, &ProjectRenameOp{},
-			&ParseOp{}, &GetschemaOp{}, &AsOp{}, &SerializeOp{}, &EvaluateOp{}),
+			&ParseOp{}, &GetschemaOp{}, &AsOp{}, &SerializeOp{}, &EvaluateOp{}, &ReduceOp{}, &TopNestedOp{}, &SearchOp{}),
 		participle.UseLookahead(3),
 	)
 }

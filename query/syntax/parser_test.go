@@ -128,6 +128,17 @@ func successCases(f func(q, want string)) {
 
 	// Statements.
 	f("let threshold = 5;\nT | where X > threshold", "let threshold = 5;\nT | where X > threshold")
+	f(`range x from 1 to 3 step 1 | project s = strcat("fooZ", x) | reduce by s with threshold=0.5, characters="Z"`,
+		`range x from 1 to 3 step 1 | project s = strcat("fooZ", x) | reduce by s with threshold = 0.5, characters = "Z"`)
+	f("T | reduce kind=source by s", "T | reduce kind=source by s")
+	f("T | top-nested of id by Ignore0=max(1), top-nested 2 of timestamp with others = 0 by Ignore1=max(timestamp) asc, top-nested of State by sum(x)",
+		"T | top-nested of id by Ignore0 = max(1), top-nested 2 of timestamp with others = 0 by Ignore1 = max(timestamp) asc, top-nested of State by sum(x)")
+	f(`declare pattern country = (name:string)[state:string] { ("USA").["New York"] = { print Capital = "Albany" }; ('Canada').['Alberta'] = { print Capital = "Edmonton" }; }; country("Canada").Alberta`,
+		"declare pattern country = (name:string)[state:string] { (\"USA\").[\"New York\"] = { print Capital = \"Albany\" }; ('Canada').['Alberta'] = { print Capital = \"Edmonton\" }; };\ncountry(\"Canada\").Alberta")
+	f("declare pattern p; p('x')", "declare pattern p;\np('x')")
+	f("union App('a2').Data, App('a1').['Metrics'], f(1), T", "union App('a2').Data, App('a1').['Metrics'], f(1), T")
+	f(`search kind=case_sensitive in (T, A*) "err*" and Col:"x" or n > 1`, `search kind=case_sensitive in (T, A*) "err*" and Col : "x" or n > 1`)
+	f("T | search *", "T | search *")
 	f("set notruncation; set query_now=datetime(2024-01-01 00:05); set query_datascope = hotcache;\nprint now()",
 		"set notruncation;\nset query_now = datetime(2024-01-01 00:05);\nset query_datascope = hotcache;\nprint now()")
 	f("let Recent = T | where Timestamp > ago(1h);\nRecent | count", "let Recent = T | where Timestamp > ago(1h);\nRecent | count")

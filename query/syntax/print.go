@@ -65,10 +65,12 @@ func (s *Statement) writeKQL(b *strings.Builder) {
 		s.Let.writeKQL(b)
 	case s.Set != nil:
 		s.Set.writeKQL(b)
+	case s.Pattern != nil:
+		s.Pattern.writeKQL(b)
 	case s.Query != nil:
 		s.Query.writeKQL(b)
 	default:
-		panic("BUG: syntax: Statement with neither let, set nor query")
+		panic("BUG: syntax: empty Statement")
 	}
 }
 
@@ -82,6 +84,39 @@ func (s *SetStmt) writeKQL(b *strings.Builder) {
 		b.WriteString(" = ")
 		s.Value.writeKQL(b)
 	}
+}
+
+// String prints the pattern statement as KQL.
+func (p *PatternStmt) String() string { return kqlString(p) }
+
+func (p *PatternStmt) writeKQL(b *strings.Builder) {
+	b.WriteString("declare pattern ")
+	b.WriteString(p.Name)
+	if len(p.Params) == 0 {
+		return
+	}
+	b.WriteString(" = (")
+	for i, par := range p.Params {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(par.Name + ":" + par.Type)
+	}
+	b.WriteString(")")
+	if p.Path != nil {
+		b.WriteString("[" + p.Path.Name + ":" + p.Path.Type + "]")
+	}
+	b.WriteString(" { ")
+	for _, r := range p.Rules {
+		b.WriteString("(" + strings.Join(r.Args, ", ") + ")")
+		if r.Path != nil {
+			b.WriteString("." + *r.Path)
+		}
+		b.WriteString(" = { ")
+		r.Body.writeKQL(b)
+		b.WriteString(" }; ")
+	}
+	b.WriteString("}")
 }
 
 // String prints the let statement as KQL.
@@ -144,6 +179,8 @@ func (p *Pipeline) writeKQL(b *strings.Builder) {
 	switch {
 	case p.Union != nil:
 		p.Union.writeKQL(b)
+	case p.Search != nil:
+		p.Search.writeKQL(b)
 	case p.Datatable != nil:
 		p.Datatable.writeKQL(b)
 	case p.Print != nil:
@@ -556,6 +593,8 @@ func (a *Arg) writeKQL(b *strings.Builder) {
 		return
 	case a.Union != nil:
 		a.Union.writeKQL(b)
+	case a.Search != nil:
+		a.Search.writeKQL(b)
 	case a.Datatable != nil:
 		a.Datatable.writeKQL(b)
 	case a.Print != nil:
@@ -627,6 +666,11 @@ func (u *UnionItem) writeKQL(b *strings.Builder) {
 		b.WriteByte('(')
 		u.Pipe.writeKQL(b)
 		b.WriteByte(')')
+	case u.Call != nil:
+		u.Call.writeKQL(b)
+		if u.Path != "" {
+			b.WriteString("." + u.Path)
+		}
 	case u.Name != nil:
 		b.WriteString(*u.Name)
 	default:
@@ -742,6 +786,73 @@ func (o *PartitionOp) writeKQL(b *strings.Builder) {
 	writeOps(&sub, o.Ops)
 	b.WriteString(strings.TrimPrefix(sub.String(), " | "))
 	b.WriteByte(')')
+}
+
+// String prints the operator as KQL.
+func (o *SearchOp) String() string { return kqlString(o) }
+
+func (o *SearchOp) writeKQL(b *strings.Builder) {
+	b.WriteString("search")
+	writeParams(b, o.Params)
+	if len(o.In) > 0 {
+		b.WriteString(" in (")
+		writeList(b, o.In)
+		b.WriteString(")")
+	}
+	b.WriteByte(' ')
+	if o.Star {
+		b.WriteByte('*')
+		return
+	}
+	o.Pred.writeKQL(b)
+}
+
+// String prints the operator as KQL.
+func (o *ReduceOp) String() string { return kqlString(o) }
+
+func (o *ReduceOp) writeKQL(b *strings.Builder) {
+	b.WriteString("reduce")
+	writeParams(b, o.Params)
+	b.WriteString(" by ")
+	o.By.writeKQL(b)
+	for i, w := range o.With {
+		if i == 0 {
+			b.WriteString(" with ")
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(w.Name)
+		b.WriteString(" = ")
+		w.Value.writeKQL(b)
+	}
+}
+
+// String prints the operator as KQL.
+func (o *TopNestedOp) String() string { return kqlString(o) }
+
+func (o *TopNestedOp) writeKQL(b *strings.Builder) {
+	for i, l := range o.Levels {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("top-nested ")
+		if l.N != nil {
+			l.N.writeKQL(b)
+			b.WriteByte(' ')
+		}
+		b.WriteString("of ")
+		l.Key.writeKQL(b)
+		if l.Others != nil {
+			b.WriteString(" with others = ")
+			l.Others.writeKQL(b)
+		}
+		b.WriteString(" by ")
+		l.Agg.writeKQL(b)
+		if l.Dir != "" {
+			b.WriteByte(' ')
+			b.WriteString(l.Dir)
+		}
+	}
 }
 
 // String prints the operator as KQL.
