@@ -225,11 +225,11 @@ func TestReadersAfterCrash(t *testing.T) {
 
 // startServe runs `clickhunt serve --db db` on a free loopback port and
 // returns its base URL and a function that stops it (it stops when the
-// test ends at the latest).
-func startServe(t *testing.T, db string) (string, func()) {
+// test ends at the latest); flags are more serve flags.
+func startServe(t *testing.T, db string, flags ...string) (string, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, binary, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	cmd := exec.CommandContext(ctx, binary, append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, flags...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

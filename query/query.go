@@ -108,7 +108,7 @@ func Prepare(snap *storage.Snapshot, text string, opts Options) (plan.Node, erro
 // prepare is Prepare under ctx, which bounds what planning runs: the input
 // of a plugin whose output columns depend on the data (bag_unpack).
 func prepare(ctx context.Context, snap *storage.Snapshot, text string, opts Options) (plan.Node, error) {
-	script, err := parse(text)
+	script, err := parseCtx(ctx, text)
 	if err != nil {
 		return nil, err
 	}
@@ -120,9 +120,50 @@ func prepare(ctx context.Context, snap *storage.Snapshot, text string, opts Opti
 	return plan.Build(script, catalog{snap}, plan.Options{Now: column.TicksFromTime(now), Materialize: run})
 }
 
+// parseCtx is parse, given up when ctx ends first. The parser cannot be
+// interrupted, and a query holding a list of 40,000 indicators takes
+// seconds to parse on a busy machine: Ctrl-C and serve --query-timeout
+// answer at once, and the parse left behind ends on its own (it holds no
+// lock and writes nothing).
+func parseCtx(ctx context.Context, text string) (*syntax.Script, error) {
+	if ctx.Done() == nil {
+		return parse(text)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	type parsed struct {
+		script *syntax.Script
+		err    error
+		panic  any // a parser panic, raised again in the caller's goroutine
+	}
+	done := make(chan parsed, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- parsed{panic: r}
+			}
+		}()
+		script, err := parse(text)
+		done <- parsed{script: script, err: err}
+	}()
+	select {
+	case p := <-done:
+		if p.panic != nil {
+			panic(p.panic)
+		}
+		return p.script, p.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // parse is syntax.Parse with a near miss named: an unknown operator gets
 // "did you mean" the registered operator closest to it (wher: where).
 func parse(text string) (*syntax.Script, error) {
+	if testHookParse != nil {
+		testHookParse()
+	}
 	script, err := syntax.Parse(text)
 	var se *syntax.Error
 	if err != nil && errors.As(err, &se) {
@@ -140,6 +181,10 @@ func parse(text string) (*syntax.Script, error) {
 	}
 	return script, err
 }
+
+// testHookParse, when set (binaries built with the clickhunt_stall tag),
+// is called at the start of every parse.
+var testHookParse func()
 
 // unknownOperatorRe matches the parser's error at a word where an operator
 // goes.
@@ -164,6 +209,9 @@ func Run(ctx context.Context, snap *storage.Snapshot, text string, opts Options)
 	}
 	p, err := prepare(ctx, snap, text, opts)
 	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil, fmt.Errorf("query cancelled")
+		}
 		return nil, err
 	}
 	b, st, err := exec.RunWith(ctx, p, storeOf(snap), exec.Options{MaxMemory: opts.MaxMemory, Progress: opts.Progress})

@@ -204,7 +204,7 @@ func fail(w http.ResponseWriter, err error) {
 		w.Header().Set("Retry-After", "60")
 		writeError(w, http.StatusServiceUnavailable, "", err.Error())
 	default:
-		fail(w, err)
+		writeError(w, http.StatusInternalServerError, "", err.Error())
 	}
 }
 

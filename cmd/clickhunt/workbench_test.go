@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // stalledQuery runs until it is cancelled in a binary built with the
@@ -131,6 +132,39 @@ func TestREPLWorkbench(t *testing.T) {
 // TestCLIQueryInterrupt: Ctrl-C (SIGINT) during a one-shot query cancels
 // it, even inside a kernel: an error message and exit status 1, not a
 // silent kill. SIGTERM also ends it cleanly.
+// TestCLIQueryInterruptDuringParse: Ctrl-C is answered while the query
+// is still being parsed (the parser cannot be interrupted, and a list of
+// 40,000 indicators kept it busy for seconds after Ctrl-C, issue 17).
+func TestCLIQueryInterruptDuringParse(t *testing.T) {
+	dir, db := smallDB(t, 10)
+	cmd := exec.Command(binary, "query", "--db", db, "UrlClickEvents | count")
+	cmd.Env = append(testEnv(dir), "CLICKHUNT_TEST_STALL=query.parse")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	r := bufio.NewReader(stderr)
+	if line, err := r.ReadString('\n'); line != "[stalled in query.parse]\n" {
+		cmd.Process.Kill()
+		t.Fatalf("first line on stderr %q (%v), want the stall", line, err)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	// A failsafe, far beyond any machine's delay: the parse never ends.
+	failsafe := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
+	defer failsafe.Stop()
+	rest, _ := io.ReadAll(r)
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(rest), "error: query cancelled") {
+		t.Errorf("Ctrl-C during the parse: %v; stderr %q, want exit 1 and the query cancelled", err, rest)
+	}
+}
+
 func TestCLIQueryInterrupt(t *testing.T) {
 	dir, db := smallDB(t, 300)
 	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {

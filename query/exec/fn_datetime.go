@@ -56,6 +56,11 @@ func init() {
 		if !ok1 || !ok2 {
 			return nil
 		}
+		// Nanoseconds between two datetimes over 292 years apart
+		// overflow a long: null, never a wrapped-around count.
+		if d := t1 - t2; p == "nanosecond" && (d > math.MaxInt64/100 || d < math.MinInt64/100) {
+			return nil
+		}
 		return datetimeDiff(p, t1, t2)
 	}))
 	// https://learn.microsoft.com/kusto/query/datetime-add-function

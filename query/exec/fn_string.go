@@ -309,34 +309,31 @@ func init() {
 	// https://learn.microsoft.com/kusto/query/parse-path-function
 	registerK("parse_path", valueKernel(column.Dynamic, func(a []any) any { return parsePath(str(a[0])) }))
 	// https://learn.microsoft.com/kusto/query/tohex-function
-	registerS("tohex", func(c *plan.Call, st *stopper) (kernel, error) {
+	registerS("tohex", func(c *plan.Call, _ *stopper) (kernel, error) {
 		// An int is shown in 32-bit two's complement, a long in 64-bit:
-		// tohex(toint(-256)) is ffffff00. The padding to a minimum length is
-		// checked against the memory budget before it is built.
+		// tohex(toint(-256)) is ffffff00. MinLength pads with zeros up to
+		// 16 digits at most: Kusto truncates a larger MinLength to 16, so
+		// tohex(-1, 3000000000) is 16 digits, never a 3 GB string.
 		int32Arg := c.Args[0].Type() == column.Int
-		return func(args []*column.Vector, rows int) *column.Vector {
-			g := st.growth("tohex()")
-			return valueKernel(column.String, func(a []any) any {
-				x, ok := a[0].(int64)
-				if !ok {
-					return ""
+		return valueKernel(column.String, func(a []any) any {
+			x, ok := a[0].(int64)
+			if !ok {
+				return ""
+			}
+			s := strconv.FormatUint(uint64(x), 16)
+			if int32Arg && x < 0 {
+				s = strconv.FormatUint(uint64(uint32(x)), 16)
+			}
+			if x >= 0 {
+				s = strconv.FormatInt(x, 16)
+			}
+			if len(a) > 1 {
+				if w, ok := a[1].(int64); ok && int64(len(s)) < min(w, 16) {
+					s = strings.Repeat("0", int(min(w, 16))-len(s)) + s
 				}
-				s := strconv.FormatUint(uint64(x), 16)
-				if int32Arg && x < 0 {
-					s = strconv.FormatUint(uint64(uint32(x)), 16)
-				}
-				if x >= 0 {
-					s = strconv.FormatInt(x, 16)
-				}
-				if len(a) > 1 {
-					if w, ok := a[1].(int64); ok && int64(len(s)) < w {
-						g.add(w)
-						s = strings.Repeat("0", int(w)-len(s)) + s
-					}
-				}
-				return s
-			})(args, rows)
-		}, nil
+			}
+			return s
+		}), nil
 	})
 	// https://learn.microsoft.com/kusto/query/strrep-function
 	// strrep repeats at most 1024 times, as Kusto documents; what it

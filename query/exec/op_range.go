@@ -79,6 +79,11 @@ func (r *rangeOp) Next(ctx context.Context) (*column.Batch, error) {
 	if r.next >= r.count {
 		return nil, nil
 	}
+	// A range may count to 2^62: its consumer (summarize, count) pulls
+	// batch after batch without looking at ctx, so the source stops.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	n := min(r.count-r.next, rangeBatch)
 	v := &column.Vector{Type: r.t, Len: int(n)}
 	if r.t == column.Real {

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"math"
 	"strings"
 
 	"clickhunt/column"
@@ -193,9 +194,21 @@ func foldSub(a *Const, b Expr) Expr {
 		if k.Val == nil {
 			return &Const{T: column.Datetime}
 		}
-		return &Const{T: column.Datetime, Val: a.Val.(int64) - k.Val.(int64)}
+		return datetimeConst(a.Val.(int64), -k.Val.(int64), k.Val.(int64) == math.MinInt64)
 	}
 	return &Call{Fn: "-", Args: []Expr{a, b}, T: column.Datetime}
+}
+
+// datetimeConst folds the datetime t + d (overflow: d cannot be negated),
+// null when it overflows or leaves Kusto's range (0001-01-01 to
+// 9999-12-31) as the kernel's sum would be: ago(-3650000d) is null, not the
+// year 12020.
+func datetimeConst(t, d int64, overflow bool) *Const {
+	r := t + d
+	if overflow || (d != 0 && (d > 0) != (r > t)) || !column.InDatetimeRange(r) {
+		return &Const{T: column.Datetime}
+	}
+	return &Const{T: column.Datetime, Val: r}
 }
 
 func init() {
@@ -216,7 +229,7 @@ func init() {
 				return nil, argErr(c, 0, "a timespan", args[0].Type())
 			}
 			if k, ok := args[0].(*Const); ok && k.Val != nil {
-				return &Const{T: column.Datetime, Val: b.opts.Now + k.Val.(int64)}, nil
+				return datetimeConst(b.opts.Now, k.Val.(int64), false), nil
 			}
 			return &Call{Fn: "+", Args: []Expr{now, args[0]}, T: column.Datetime}, nil
 		}}.doc("now([Offset])", "the current time, plus an optional timespan Offset", "print now(-1d)"),
