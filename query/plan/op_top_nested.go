@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -160,9 +161,15 @@ func (b *builder) topNested(in Node, op *syntax.TopNestedOp) (Node, error) {
 	group := topNestedGroup
 	for i, l := range op.Levels {
 		agg := &syntax.NamedExpr{Pos: l.Agg.Pos, Name: "Value", Expr: l.Agg.Expr}
-		by := &syntax.NamedExpr{Pos: l.Agg.Pos, Expr: identExpr(group, l.Agg.Pos)}
+		by := &syntax.NamedExpr{Pos: l.Agg.Pos, Name: "Group", Expr: identExpr(group, l.Agg.Pos)}
 		a, err := b.summarize(n.Source, &syntax.SummarizeOp{Pos: l.Agg.Pos, Keyword: "summarize", Aggs: []*syntax.NamedExpr{agg}, By: []*syntax.NamedExpr{by}})
 		if err != nil {
+			// The level's aggregation is planned as a summarize; say
+			// which operator the message is about.
+			var se *syntax.Error
+			if errors.As(err, &se) {
+				se.Msg = "top-nested: " + strings.TrimPrefix(se.Msg, "summarize: ")
+			}
 			return nil, err
 		}
 		if len(a.Out()) != 2 {
