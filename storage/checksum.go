@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"runtime"
 	"strings"
 )
 
@@ -95,7 +96,13 @@ func recoverBadger(errp *error) {
 	if s, ok := r.(string); ok && strings.HasPrefix(s, "BUG:") {
 		panic(r)
 	}
-	*errp = fmt.Errorf("%w: the storage engine failed on a damaged file: %v", ErrCorrupt, r)
+	// A runtime error is an index or length out of range: say so in the
+	// user's words, without Go's "runtime error" that reads like a crash.
+	detail := fmt.Sprint(r)
+	if re, ok := r.(runtime.Error); ok {
+		detail = "read out of range: " + strings.TrimPrefix(re.Error(), "runtime error: ")
+	}
+	*errp = fmt.Errorf("%w: the storage engine failed on a damaged file (%s)", ErrCorrupt, detail)
 }
 
 // corruptError makes an error that finds stored data damaged read
