@@ -361,18 +361,10 @@ func parenOf(e *syntax.Expr) *syntax.Pipeline {
 
 // primaryOf unwraps an expression that is a single primary with no operators.
 func primaryOf(e *syntax.Expr) *syntax.Primary {
-	if e == nil || len(e.Right) > 0 || len(e.Left.Right) > 0 {
-		return nil
+	if p := postfixOf(e); p != nil && len(p.Suffix) == 0 {
+		return p.Primary
 	}
-	c := e.Left.Left
-	if c.In != nil || c.Between != nil || c.Binary != nil || len(c.Left.Right) > 0 {
-		return nil
-	}
-	m := c.Left.Left
-	if len(m.Right) > 0 || m.Left.Sign != "" || len(m.Left.Operand.Suffix) > 0 {
-		return nil
-	}
-	return m.Left.Operand.Primary
+	return nil
 }
 
 func (b *builder) tabular(p *syntax.Pipeline) (Node, error) {
