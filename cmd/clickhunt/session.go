@@ -128,7 +128,7 @@ func (s *session) printQueryError(st statement, err error) {
 	}
 	msg := err.Error()
 	if errors.Is(err, context.Canceled) {
-		msg = "query canceled"
+		msg = "query cancelled"
 	}
 	var noDB errNoDB
 	if s.source != "" && !errors.As(err, &noDB) { // a missing database is no fault of the line
