@@ -103,6 +103,7 @@ func TestCancelInsideBatch(t *testing.T) {
 	f(`T | parse S with "?n=" N:long | summarize max(N)`, perRow, "exec.(*parseOp).Next")
 	f(`T | join kind=inner (T | project S2 = S, S) on S | count`, perRow, "exec.(*joinOp).Next")
 	f(`T | extend a = pack_array(S, S) | mv-expand a | count`, perRow, "exec.(*mvExpandOp).Next")
+	f(`T | extend k = strcat(S, S, S) | summarize dcount(k)`, perRow, "strcatKernel.func1", "strcatKernel.1") // the second where the factory is inlined
 	// Between the kernels of an expression: every call is a check.
 	f(`T | extend k = strcat(S, "x") | summarize dcount(k)`, 1, "exec.(*callExpr).eval")
 }

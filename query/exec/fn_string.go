@@ -1403,18 +1403,7 @@ func init() {
 		}
 		return out
 	})
-	registerK("strcat", func(a []*column.Vector, n int) *column.Vector {
-		out := newStrs(n)
-		var sb strings.Builder
-		for i := 0; i < n; i++ {
-			sb.Reset()
-			for _, v := range a {
-				sb.WriteString(v.Str(i))
-			}
-			out.Strs[i] = sb.String()
-		}
-		return out
-	})
+	registerS("strcat", func(_ *plan.Call, s *stopper) (kernel, error) { return strcatKernel(s), nil })
 }
 
 func emptyVec(x *column.Vector, n int, not bool) *column.Vector {
@@ -1605,4 +1594,24 @@ func parseJSONPath(p string) ([]jsonStep, bool) {
 		}
 	}
 	return steps, true
+}
+
+// strcatKernel concatenates its arguments row by row, asking the stopper
+// every checkEvery rows: a strcat over long values can take a block's
+// worth of time before the next kernel or operator looks at the
+// cancellation.
+func strcatKernel(s *stopper) kernel {
+	return func(a []*column.Vector, n int) *column.Vector {
+		out := newStrs(n)
+		var sb strings.Builder
+		for i := 0; i < n; i++ {
+			s.row(i)
+			sb.Reset()
+			for _, v := range a {
+				sb.WriteString(v.Str(i))
+			}
+			out.Strs[i] = sb.String()
+		}
+		return out
+	}
 }
