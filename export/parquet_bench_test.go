@@ -3,44 +3,11 @@ package export
 import (
 	"fmt"
 	"path/filepath"
-	"runtime"
-	"runtime/metrics"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"clickhunt/column"
+	"clickhunt/internal/benchmem"
 )
-
-// peakHeap samples the live heap until stop is called and returns the
-// largest value seen above the heap at the start (after a GC): what a
-// benchmark reports as its memory bound.
-func peakHeap() (stop func() uint64) {
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	runtime.GC()
-	metrics.Read(sample)
-	base := sample[0].Value.Uint64()
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(2 * time.Millisecond)
-		defer t.Stop()
-		for {
-			metrics.Read(sample)
-			if v := sample[0].Value.Uint64(); v > peak.Load() {
-				peak.Store(v)
-			}
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() uint64 { close(done); <-finished; return peak.Load() - min(base, peak.Load()) }
-}
 
 // clickBlocks makes blocks shaped like UrlClickEvents: distinct URLs and
 // message ids, a few thousand users, a handful of actions.
@@ -85,7 +52,7 @@ func BenchmarkExportParquet(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		stop := peakHeap()
+		stop := benchmem.PeakHeap()
 		t, _ := e.Begin("UrlClickEvents", schema)
 		for _, blk := range blocks {
 			if err := t.Write(blk); err != nil {

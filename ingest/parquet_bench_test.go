@@ -5,15 +5,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/metrics"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"clickhunt/column"
 	"clickhunt/examples/gen"
 	"clickhunt/export"
+	"clickhunt/internal/benchmem"
 )
 
 // exportSink writes the blocks it is given into an export's table.
@@ -30,34 +27,6 @@ func (s *exportSink) WriteBlock(schema column.Schema, b *column.Batch) error {
 		}
 	}
 	return s.t.Write(b)
-}
-
-// peakHeapAbove samples the live heap until stop is called and returns its
-// largest value above the heap at the start.
-func peakHeapAbove() (stop func() uint64) {
-	var peak atomic.Uint64
-	done, finished := make(chan struct{}), make(chan struct{})
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	runtime.GC()
-	metrics.Read(sample)
-	base := sample[0].Value.Uint64()
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(2 * time.Millisecond)
-		defer t.Stop()
-		for {
-			metrics.Read(sample)
-			if v := sample[0].Value.Uint64(); v > peak.Load() {
-				peak.Store(v)
-			}
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() uint64 { close(done); <-finished; return peak.Load() - min(base, peak.Load()) }
 }
 
 // BenchmarkReadParquet reads a clickhunt export part of 200,000 generated
@@ -87,7 +56,7 @@ func BenchmarkReadParquet(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	var peak uint64
 	for b.Loop() {
-		stop := peakHeapAbove()
+		stop := benchmem.PeakHeap()
 		n, err := Read(context.Background(), bytes.NewReader(data), "UrlClickEvents.00001.parquet", discard{}, Options{})
 		peak = max(peak, stop())
 		if err != nil {
