@@ -38,43 +38,9 @@ func init() {
 		return h.count()
 	}))
 	// https://learn.microsoft.com/kusto/query/hll-merge-function
-	registerK("hll_merge", valueKernel(column.Dynamic, func(a []any) any {
-		var out *hllDigest
-		for _, x := range a {
-			h, ok := readHLL(x)
-			if !ok {
-				continue
-			}
-			if out == nil {
-				out = h
-			} else {
-				out.merge(h)
-			}
-		}
-		if out == nil {
-			return nil
-		}
-		return out.value()
-	}))
+	registerK("hll_merge", valueKernel(column.Dynamic, func(a []any) any { return mergeDigests(a, readHLL) }))
 	// https://learn.microsoft.com/kusto/query/merge-tdigest-function
-	registerK("merge_tdigest", valueKernel(column.Dynamic, func(a []any) any {
-		var out *tdigest
-		for _, x := range a {
-			t, ok := readTDigest(x)
-			if !ok {
-				continue
-			}
-			if out == nil {
-				out = t
-			} else {
-				out.merge(t)
-			}
-		}
-		if out == nil {
-			return nil
-		}
-		return out.value()
-	}))
+	registerK("merge_tdigest", valueKernel(column.Dynamic, func(a []any) any { return mergeDigests(a, readTDigest) }))
 	// percentile_tdigest(digest, p): the value at rank p, as a dynamic
 	// value (plan converts it when typeof(T) is given).
 	// https://learn.microsoft.com/kusto/query/percentile-tdigest-function
@@ -571,4 +537,29 @@ func init() {
 	// https://learn.microsoft.com/kusto/query/tdigest-aggregation-function
 	registerAgg("tdigest", func(c *plan.AggCall) aggregator { return &tdigestAgg{t: c.Arg.Type()} })
 	registerAgg("tdigest_merge", func(*plan.AggCall) aggregator { return &tdigestAgg{merge: true} })
+}
+
+// mergeDigests merges the digests among a (values read reports not
+// digests are skipped) into the first: null when there is none.
+func mergeDigests[D interface {
+	comparable
+	merge(D)
+	value() any
+}](a []any, read func(any) (D, bool)) any {
+	var out, none D
+	for _, x := range a {
+		d, ok := read(x)
+		if !ok {
+			continue
+		}
+		if out == none {
+			out = d
+		} else {
+			out.merge(d)
+		}
+	}
+	if out == none {
+		return nil
+	}
+	return out.value()
 }
