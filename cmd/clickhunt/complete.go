@@ -287,21 +287,10 @@ func operandEnd(t string) bool {
 // stmt that opens a query (after join, lookup, union and their options,
 // materialize or toscalar), or -1.
 func subqueryOpen(stmt string) int {
-	var opens []int
-	scanKQL(stmt, func(i int, ch byte, _ int) {
-		switch ch {
-		case '(':
-			opens = append(opens, i)
-		case ')':
-			if len(opens) > 0 {
-				opens = opens[:len(opens)-1]
-			}
-		}
-	})
-	if len(opens) == 0 {
+	open := innermostOpen(stmt)
+	if open < 0 {
 		return -1
 	}
-	open := opens[len(opens)-1]
 	t := strings.TrimRight(stmt[:open], " \t\n")
 	for {
 		m := optionRe.FindStringIndex(t)
@@ -489,11 +478,11 @@ func inStringOrComment(text string) bool {
 	return false
 }
 
-// enclosingCall returns the name of the function whose open parenthesis
-// the end of seg is in ("" when none).
-func enclosingCall(seg string) string {
+// innermostOpen returns the position of the innermost "(" of s still open
+// at its end (outside strings and comments), or -1.
+func innermostOpen(s string) int {
 	var opens []int
-	scanKQL(seg, func(i int, ch byte, _ int) {
+	scanKQL(s, func(i int, ch byte, _ int) {
 		switch ch {
 		case '(':
 			opens = append(opens, i)
@@ -504,9 +493,19 @@ func enclosingCall(seg string) string {
 		}
 	})
 	if len(opens) == 0 {
+		return -1
+	}
+	return opens[len(opens)-1]
+}
+
+// enclosingCall returns the name of the function whose open parenthesis
+// the end of seg is in ("" when none).
+func enclosingCall(seg string) string {
+	open := innermostOpen(seg)
+	if open < 0 {
 		return ""
 	}
-	return trailingWord(strings.TrimRight(seg[:opens[len(opens)-1]], " "))
+	return trailingWord(strings.TrimRight(seg[:open], " "))
 }
 
 // definedNames returns the names a statement defines with "Name =" (in
